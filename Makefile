@@ -1,0 +1,37 @@
+# worldsmith: make demo | make test | make bench | make preview
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export SDL_VIDEODRIVER ?= dummy
+export SDL_AUDIODRIVER ?= dummy
+
+.PHONY: setup node demo test bench preview clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev,onnx,bench]"
+	touch $@
+
+node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: setup
+	$(PY) -m worldsmith.cli bake demo/manifest.toml --out build/demo
+
+test: setup node
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/latency.py --out benchmarks/results
+
+preview: setup
+	SDL_VIDEODRIVER= $(PY) samples/viewer.py
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,146 @@
+"""Generate assets to files: shared by ``worldsmith generate`` and ``worldsmith bake``.
+
+A bake manifest (TOML) lists assets; each becomes files under the output folder, and
+``assets.lock.json`` records id, version, config, seed and the sha256 of every file, so a bake
+is reproducible and re-running it gives byte-identical files::
+
+    [[asset]]
+    id = "plots/quest-v1"
+    seed = 1
+    config = { acts = 3 }
+    outputs = ["quest1.ink", "quest1.json"]
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any, Sequence
+
+from worldsmith.core.atomic import write_atomic
+from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.core.generator import VERSION
+from worldsmith.core.registry import make
+from worldsmith.core.seeding import check_seed
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LOCK_NAME = "assets.lock.json"
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence[str | Path],
+                   n: int | None = None) -> dict[str, Any]:
+    """Make asset ``id`` and export it to each of ``outputs``; return a record of what was written.
+
+    With ``n`` and a generator that returns a list, item ``i`` goes to ``<stem>_<i><ext>``.
+    """
+    gen = make(id, **config)
+    asset = gen(seed=seed, n=n)
+    files: list[Path] = []
+    for out in map(Path, outputs):
+        if isinstance(asset, list):
+            for i, item in enumerate(asset):
+                files += item.export(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"))
+        else:
+            files += asset.export(out)
+    return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
+            **({"n": n} if n is not None else {}),
+            "files": {str(f): sha256_of(f) for f in files}}
+
+
+def read_manifest(path: str | Path) -> list[dict[str, Any]]:
+    """Parse and check a bake manifest; errors name the entry and the field."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FormatError(f"{path}: no such manifest") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise FormatError(f"{path}: not valid TOML ({e})") from None
+    entries = data.get("asset")
+    if not isinstance(entries, list) or not entries:
+        raise FormatError(f"{path}: expected one or more [[asset]] tables")
+    return [_check_entry(path, i, e) for i, e in enumerate(entries)]
+
+
+def _check_entry(path: Path, i: int, entry: dict[str, Any]) -> dict[str, Any]:
+    where = f"{path}: asset[{i}]"
+    for key, kind in (("id", str), ("seed", int), ("outputs", list)):
+        if key not in entry:
+            raise FormatError(f"{where}: missing field {key!r}")
+        if not isinstance(entry[key], kind) or isinstance(entry[key], bool):
+            raise FormatError(f"{where}.{key}: expected {kind.__name__}, got {entry[key]!r}")
+    check_seed(entry["seed"], f"{where}.seed")
+    if not entry["outputs"] or not all(isinstance(o, str) for o in entry["outputs"]):
+        raise FormatError(f"{where}.outputs: expected a non-empty list of file names")
+    for out in entry["outputs"]:
+        _check_relative(f"{where}.outputs", out)
+    if not isinstance(entry.get("config", {}), dict):
+        raise FormatError(f"{where}.config: expected a table")
+    unknown = set(entry) - {"id", "seed", "outputs", "config", "n"}
+    if unknown:
+        raise FormatError(f"{where}: unknown field(s) {sorted(unknown)}")
+    return entry
+
+
+def _check_relative(where: str, name: str) -> None:
+    p = PurePosixPath(name.replace("\\", "/"))
+    if not name or p.is_absolute() or ".." in p.parts or name.startswith("~"):
+        raise FormatError(f"{where}: {name!r} escapes the output folder; use a relative path inside it")
+
+
+def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0, 1)) -> dict[str, Any]:
+    """Bake every asset of ``manifest`` (or shard ``i`` of ``n``) into ``out_dir``; write the lock."""
+    entries = read_manifest(manifest)
+    index, count = shard
+    out_dir = Path(out_dir)
+    records = []
+    for k, entry in enumerate(entries):
+        if k % count != index:
+            continue
+        outputs = [out_dir / o for o in entry["outputs"]]
+        rec = generate_files(entry["id"], entry["seed"], entry.get("config", {}), outputs, entry.get("n"))
+        rec["files"] = {Path(f).relative_to(out_dir).as_posix(): h for f, h in rec["files"].items()}
+        records.append({"index": k, **rec})
+    lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
+    if count > 1:
+        lock["shard"] = f"{index}/{count}"
+    name = LOCK_NAME if count == 1 else f"assets.lock.{index}-of-{count}.json"
+    write_atomic(out_dir / name, (json.dumps(lock, indent=2) + "\n").encode())
+    return lock
+
+
+def merge_locks(out_dir: str | Path) -> dict[str, Any]:
+    """Merge the shard locks in ``out_dir`` into the single-bake ``assets.lock.json``."""
+    out_dir = Path(out_dir)
+    shards = sorted(out_dir.glob("assets.lock.*-of-*.json"))
+    if not shards:
+        raise FormatError(f"{out_dir}: no shard lock files (assets.lock.I-of-N.json) to merge")
+    locks = [json.loads(p.read_text()) for p in shards]
+    counts = {lock.get("shard", "").split("/")[-1] for lock in locks}
+    if len(counts) != 1 or len(locks) != int(counts.pop()):
+        raise FormatError(f"{out_dir}: shard locks are incomplete or from different shardings")
+    assets = sorted((a for lock in locks for a in lock["assets"]), key=lambda a: a["index"])
+    merged = {"worldsmith": locks[0]["worldsmith"], "manifest": locks[0]["manifest"], "assets": assets}
+    write_atomic(out_dir / LOCK_NAME, (json.dumps(merged, indent=2) + "\n").encode())
+    return merged
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/n"`` -> ``(i, n)`` with ``0 <= i < n``."""
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ConfigError("--shard", "i/n with integers, e.g. 0/4", text) from None
+    if not 0 <= i < n:
+        raise ConfigError("--shard", "i/n with 0 <= i < n", text)
+    return i, n

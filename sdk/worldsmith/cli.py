@@ -1,0 +1,147 @@
+"""The ``worldsmith`` command line: list, info, generate, bake, train.
+
+Bad input prints one line on stderr and exits 2; it never shows a traceback.
+
+>>> main(["list"]) == 0  # doctest: +ELLIPSIS
+plots/quest-v1 ...
+True
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Sequence
+
+from worldsmith.core.errors import WorldsmithError
+
+TRAINABLE = {"levels": "worldsmith.levels.train", "sprites": "worldsmith.sprites.train"}
+
+
+class UsageError(Exception):
+    """A command-line usage error (turned into one line and exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="worldsmith", description="Generate game assets.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="list the registered generators")
+    info = sub.add_parser("info", help="config fields and export formats of a generator")
+    info.add_argument("id")
+    info.add_argument("--json", action="store_true", help="print JSON")
+    gen = sub.add_parser("generate", help="make one asset (or --n) and export it")
+    gen.add_argument("id")
+    gen.add_argument("--seed", type=int, required=True)
+    gen.add_argument("--n", type=int, default=None)
+    gen.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config value")
+    gen.add_argument("--out", action="append", required=True, help="output file; repeat for more")
+    bake = sub.add_parser("bake", help="bake a TOML manifest (or `bake merge DIR`)")
+    bake.add_argument("manifest", help="MANIFEST.toml, or 'merge' to merge shard locks")
+    bake.add_argument("--out", required=True, help="output folder")
+    bake.add_argument("--shard", default="0/1", help="bake only shard i of n (i/n)")
+    train = sub.add_parser("train", help="train a model family (levels, sprites)", add_help=False)
+    train.add_argument("family")
+    onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX")
+    onnx.add_argument("id")
+    onnx.add_argument("--out", required=True)
+    return p
+
+
+def _config_from_sets(id: str, pairs: Sequence[str]) -> dict:
+    from worldsmith.core.registry import spec
+
+    cls = spec(id).load()
+    config = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set {pair!r}: expected KEY=VALUE")
+        config[key] = cls.Config.parse_value(key, value)
+    return config
+
+
+def _cmd_list(args: argparse.Namespace) -> None:
+    from worldsmith.core.registry import list_generators, spec
+
+    for id in list_generators():
+        print(f"{id:24s} {spec(id).summary}")
+
+
+def _cmd_info(args: argparse.Namespace) -> None:
+    from worldsmith.core.registry import spec
+
+    cls = spec(args.id).load()
+    info = {"id": args.id, "summary": spec(args.id).summary, "config": cls.Config.describe(),
+            "formats": cls.formats()}
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return
+    print(f"{args.id}: {info['summary']}\nconfig:")
+    for row in info["config"]:
+        bounds = row.get("choices") or (
+            f"[{row.get('lo')}, {row.get('hi')}]" if "lo" in row or "hi" in row else "")
+        print(f"  {row['name']:16s} {row['type']:10s} default={json.dumps(row['default'])} "
+              f"{bounds}  {row.get('help', '')}".rstrip())
+    print("formats: " + " ".join("." + f for f in info["formats"]))
+
+
+def _cmd_generate(args: argparse.Namespace) -> None:
+    from worldsmith.bake import generate_files
+
+    record = generate_files(args.id, args.seed, _config_from_sets(args.id, args.set), args.out, args.n)
+    files = [{"path": p, "sha256": h} for p, h in record["files"].items()]
+    print(json.dumps({"id": args.id, "seed": args.seed, "files": files}))
+
+
+def _cmd_bake(args: argparse.Namespace) -> None:
+    from worldsmith.bake import bake, merge_locks, parse_shard
+
+    if args.manifest == "merge":
+        lock = merge_locks(args.out)
+    else:
+        lock = bake(args.manifest, args.out, parse_shard(args.shard))
+    for asset in lock["assets"]:
+        for name in asset["files"]:
+            print(f"{args.out}/{name}")
+
+
+def _cmd_export_onnx(args: argparse.Namespace) -> None:
+    from worldsmith.runtime.onnx import export_onnx
+
+    print(export_onnx(args.id, args.out))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 2 bad input)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv[:1] == ["train"]:
+            return _train(argv[1:])
+        args = _parser().parse_args(argv)
+        {"list": _cmd_list, "info": _cmd_info, "generate": _cmd_generate, "bake": _cmd_bake,
+         "export-onnx": _cmd_export_onnx}[args.command](args)
+        return 0
+    except (WorldsmithError, UsageError) as e:
+        print(f"worldsmith: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"worldsmith: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _train(argv: list[str]) -> int:
+    if not argv or argv[0] not in TRAINABLE:
+        raise UsageError(f"worldsmith train: expected a family: {', '.join(TRAINABLE)}")
+    return importlib.import_module(TRAINABLE[argv[0]]).main(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shared machinery every asset family uses: seeds, registry, config, weights, files, errors."""

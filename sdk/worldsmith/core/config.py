@@ -1,0 +1,170 @@
+"""Generator configs: dataclasses with ranges, validated on construction, to and from JSON.
+
+A family declares its config as a dataclass deriving from :class:`Config`, with :func:`param`
+fields carrying ranges or choices. ``from_dict`` rejects unknown keys (with a "did you mean"),
+wrong types and out-of-range values with a :class:`ConfigError` naming the field.
+
+>>> from dataclasses import dataclass
+>>> @dataclass(frozen=True)
+... class Demo(Config):
+...     width: int = param(200, lo=28, hi=4096, help="columns")
+...     theme: str = param("fantasy", choices=("fantasy", "scifi"))
+>>> Demo.from_dict({"width": 64}).to_dict()
+{'width': 64, 'theme': 'fantasy'}
+>>> Demo.from_dict({"width": 3})
+Traceback (most recent call last):
+...
+worldsmith.core.errors.ConfigError: width: expected an int in [28, 4096], got 3
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import typing
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, Mapping, Sequence
+
+from worldsmith.core.errors import ConfigError
+
+
+def param(default: Any, *, lo: float | None = None, hi: float | None = None,
+          choices: Sequence[Any] | None = None, help: str = "") -> Any:
+    """A config field with a default, an optional [lo, hi] range or choices, and help text."""
+    meta = {"lo": lo, "hi": hi, "choices": tuple(choices) if choices else None, "help": help}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: json.loads(json.dumps(default)), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def _check_type(name: str, value: Any, tp: Any) -> Any:
+    """Return ``value`` coerced to ``tp`` (int -> float only) or raise ConfigError."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = typing.get_args(tp)
+        if value is None and type(None) in args:
+            return None
+        simple = [a for a in args if a is not type(None)]
+        errors = []
+        for arg in simple:
+            try:
+                return _check_type(name, value, arg)
+            except ConfigError as e:
+                errors.append(e)
+        raise ConfigError(name, " or ".join(_type_name(a) for a in args), value)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(name, "a bool (true/false)", value)
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(name, "an int", value)
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(name, "a number", value)
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(name, "a string", value)
+        return value
+    if origin in (list, tuple) or tp in (list, tuple):
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(name, "a list", value)
+        return list(value) if origin is list or tp is list else tuple(value)
+    if origin is dict or tp is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigError(name, "a table/dict", value)
+        return dict(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """Base class of generator configs (subclass as a frozen dataclass of :func:`param` fields)."""
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(type(self))
+        for f in fields(self):
+            value = _check_type(f.name, getattr(self, f.name), hints[f.name])
+            self._check_bounds(f.name, value, f.metadata, hints[f.name])
+            object.__setattr__(self, f.name, value)
+        self.check()
+
+    @staticmethod
+    def _check_bounds(name: str, value: Any, meta: Mapping[str, Any], tp: Any) -> None:
+        if value is None or not meta:
+            return
+        choices, lo, hi = meta.get("choices"), meta.get("lo"), meta.get("hi")
+        if choices and value not in choices:
+            raise ConfigError(name, "one of " + ", ".join(map(repr, choices)), value)
+        if (lo is not None or hi is not None) and isinstance(value, (int, float)):
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                kind = "an int" if tp is int else "a number"
+                raise ConfigError(name, f"{kind} in [{lo}, {hi}]", value)
+
+    def check(self) -> None:
+        """Cross-field checks; override and raise :class:`ConfigError`."""
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any] | None = None, **more: Any):
+        """Build and validate a config; unknown keys raise with a "did you mean"."""
+        values = {**(values or {}), **more}
+        names = [f.name for f in fields(cls)]
+        for key in values:
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ConfigError(key, f"a config field of {cls.__name__}: {', '.join(names)}{hint}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The config as a JSON-ready dict (field order)."""
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+
+    def replace(self, **changes: Any):
+        """A validated copy with ``changes`` applied."""
+        return type(self).from_dict({**self.to_dict(), **changes})
+
+    @classmethod
+    def describe(cls) -> list[dict[str, Any]]:
+        """One dict per field: name, type, default, lo/hi or choices, help (for ``info``)."""
+        hints = typing.get_type_hints(cls)
+        rows = []
+        for f in fields(cls):
+            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            row = {"name": f.name, "type": _type_name(hints[f.name]), "default": _jsonable(default)}
+            row.update({k: v for k, v in f.metadata.items() if v not in (None, "")})
+            if row.get("choices"):
+                row["choices"] = list(row["choices"])
+            rows.append(row)
+        return rows
+
+    @classmethod
+    def parse_value(cls, key: str, text: str) -> Any:
+        """Parse a CLI ``--set key=value`` string for field ``key`` (JSON, else a bare string)."""
+        hints = typing.get_type_hints(cls)
+        if key not in hints:
+            cls.from_dict({key: None})  # raises the "did you mean" error
+        if hints[key] is str:
+            return text
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            low = text.lower()
+            if low in ("true", "false"):
+                return low == "true"
+            return text
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,112 @@
+"""Exporters and readers keyed by (asset type, extension).
+
+A writer is ``writer(asset, name) -> {relative file name: bytes}``: the first entry is the main
+file (``name`` itself); others are sidecars such as a tileset image or an atlas. A reader is
+``reader(path) -> asset``. Family modules register theirs on import; each asset type names its
+module in ``Asset.exporters`` so nothing loads until it is used.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from worldsmith.core.atomic import write_files_atomic
+from worldsmith.core.errors import ExportError, FormatError
+
+Writer = Callable[[Any, str], dict[str, bytes]]
+Reader = Callable[[Path], Any]
+
+_WRITERS: dict[tuple[str, str], Writer] = {}
+_READERS: dict[tuple[str, str], Reader] = {}
+_JSON_TYPES: dict[str, str] = {}  # type name -> exporter module, for load() of .json
+
+
+def register_writer(asset_type: type, fmt: str, writer: Writer) -> None:
+    """Register ``writer`` for ``asset_type`` files ending in ``.fmt``."""
+    _WRITERS[(asset_type.__name__, fmt)] = writer
+    if asset_type.exporters:
+        _JSON_TYPES[asset_type.__name__] = asset_type.exporters
+
+
+def register_reader(asset_type: type, fmt: str, reader: Reader) -> None:
+    """Register ``reader`` for ``asset_type`` files ending in ``.fmt``."""
+    _READERS[(asset_type.__name__, fmt)] = reader
+
+
+def _load_family(asset_type: type) -> None:
+    if asset_type.exporters:
+        importlib.import_module(asset_type.exporters)
+
+
+def formats_for(asset_type: type) -> list[str]:
+    """Extensions ``asset_type`` can be exported to."""
+    _load_family(asset_type)
+    return sorted(fmt for (name, fmt) in _WRITERS if name == asset_type.__name__)
+
+
+def readable_formats(asset_type: type) -> list[str]:
+    """Extensions ``asset_type`` can be read back from."""
+    _load_family(asset_type)
+    return sorted(fmt for (name, fmt) in _READERS if name == asset_type.__name__)
+
+
+def render(asset: Any, fmt: str, name: str) -> dict[str, bytes]:
+    """Run the writer for ``fmt``: ``{file name: bytes}``, main file first."""
+    _load_family(type(asset))
+    writer = _WRITERS.get((type(asset).__name__, fmt))
+    if writer is None:
+        known = ", ".join("." + f for f in formats_for(type(asset)))
+        raise ExportError(f"format {fmt!r}: {type(asset).__name__} exports to {known}")
+    return writer(asset, name)
+
+
+def export_files(asset: Any, path: str | os.PathLike | None, fmt: str | None):
+    """Implementation of :meth:`Asset.export`."""
+    if path is None:
+        if not fmt:
+            raise ExportError("fmt: give a path or a format such as fmt='json'")
+        files = render(asset, fmt, f"asset.{fmt}")
+        return next(iter(files.values()))
+    path = Path(path)
+    fmt = fmt or path.suffix.lower().lstrip(".")
+    if not fmt:
+        raise ExportError(f"{path}: no extension; name the format with fmt=")
+    files = render(asset, fmt, path.name)
+    return write_files_atomic(path.parent, files)
+
+
+def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
+    """Read an asset file back (``worldsmith.load``). JSON files name their type inside."""
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(f"{path}: no such file")
+    fmt = path.suffix.lower().lstrip(".")
+    if asset_type is None and fmt == "json":
+        asset_type = _json_type(path)
+    if asset_type is not None:
+        _load_family(asset_type)
+        reader = _READERS.get((asset_type.__name__, fmt))
+        if reader is None:
+            raise FormatError(f"{path}: {asset_type.__name__} cannot be read from .{fmt}")
+        return reader(path)
+    matches = [r for (name, f), r in _READERS.items() if f == fmt]
+    if len(matches) != 1:
+        raise FormatError(f"{path}: cannot tell the asset type of a .{fmt} file; pass asset_type=")
+    return matches[0](path)
+
+
+def _json_type(path: Path) -> type:
+    import worldsmith
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise FormatError(f"{path}: not valid JSON ({e})") from None
+    name = data.get("type") if isinstance(data, dict) else None
+    cls = getattr(worldsmith, str(name), None) if name else None
+    if not isinstance(cls, type):
+        raise FormatError(f"{path}: expected a worldsmith asset JSON with a 'type' field, got {name!r}")
+    return cls

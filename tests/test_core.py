@@ -1,0 +1,104 @@
+"""Core: seeds, config, registry, atomic writes, weights folders, bake manifests."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+import torch
+
+import worldsmith as ws
+from worldsmith.bake import parse_shard, read_manifest
+from worldsmith.core import weights
+from worldsmith.core.atomic import write_atomic
+from worldsmith.core.config import Config, param
+from worldsmith.core.errors import ConfigError, FormatError, UnknownGeneratorError, WeightsError
+from worldsmith.core.seeding import check_seed, child_seed, child_seeds
+
+
+@dataclass(frozen=True)
+class Demo(Config):
+    width: int = param(200, lo=28, hi=4096)
+    scale: float = param(1.0, lo=0.0, hi=10.0)
+    theme: str = param("fantasy", choices=("fantasy", "scifi"))
+    tags: list = param(["a"])
+
+
+def test_child_seeds_are_stable_and_distinct():
+    assert child_seeds(7, 3) == [child_seed(7, i) for i in range(3)]
+    assert len(set(child_seeds(7, 1000))) == 1000
+    assert child_seed(7, 0) == 0x1FFFFFFFFFFFFFFF & child_seed(7, 0) or child_seed(7, 0) >= 0
+    assert child_seed(7, 0) == child_seed(7, 0)
+
+
+@pytest.mark.parametrize("bad", [-1, 2**63, 1.5, "3", True, None])
+def test_check_seed_rejects(bad):
+    with pytest.raises(ConfigError, match="seed"):
+        check_seed(bad)
+
+
+def test_config_validation_and_json():
+    c = Demo.from_dict({"width": 64, "scale": 2})
+    assert c.scale == 2.0 and isinstance(c.scale, float)
+    assert Demo.from_dict(json.loads(json.dumps(c.to_dict()))) == c
+    for bad, match in [({"width": 3}, "width"), ({"theme": "x"}, "theme"), ({"width": "7"}, "width"),
+                       ({"widht": 30}, "did you mean 'width'"), ({"tags": 3}, "tags")]:
+        with pytest.raises(ConfigError, match=match):
+            Demo.from_dict(bad)
+
+
+def test_config_describe_and_parse():
+    rows = {r["name"]: r for r in Demo.describe()}
+    assert rows["width"] == {"name": "width", "type": "int", "default": 200, "lo": 28, "hi": 4096}
+    assert rows["theme"]["choices"] == ["fantasy", "scifi"]
+    assert Demo.parse_value("width", "64") == 64
+    assert Demo.parse_value("theme", "scifi") == "scifi"
+    assert Demo.parse_value("tags", '["x", "y"]') == ["x", "y"]
+
+
+def test_registry_did_you_mean():
+    with pytest.raises(UnknownGeneratorError, match="did you mean 'plots/quest-v1'"):
+        ws.make("plots/quest-v2")
+    assert all("/" in g and "-v" in g for g in ws.list_generators())
+
+
+def test_atomic_write_leaves_no_temp(tmp_path):
+    write_atomic(tmp_path / "x" / "a.bin", b"1")
+    write_atomic(tmp_path / "x" / "a.bin", b"2")
+    assert [p.name for p in (tmp_path / "x").iterdir()] == ["a.bin"]
+    assert (tmp_path / "x" / "a.bin").read_bytes() == b"2"
+
+
+def test_weights_folder_roundtrip_and_tamper(tmp_path):
+    weights.save_folder(tmp_path / "m", {"k": 1}, {"w": torch.arange(3.0)}, credits="me")
+    cfg, state = weights.load_folder(tmp_path / "m")
+    assert cfg == {"k": 1} and state["w"].tolist() == [0.0, 1.0, 2.0]
+    data = bytearray((tmp_path / "m" / "model.safetensors").read_bytes())
+    data[-1] ^= 1
+    (tmp_path / "m" / "model.safetensors").write_bytes(bytes(data))
+    with pytest.raises(WeightsError, match="sha256"):
+        weights.load_folder(tmp_path / "m")
+    with pytest.raises(WeightsError, match="no model folder"):
+        weights.load_folder(tmp_path / "nope")
+
+
+def test_manifest_errors(tmp_path):
+    m = tmp_path / "m.toml"
+    cases = {
+        '[[asset]]\nid = "plots/quest-v1"\noutputs = ["a.json"]\n': "missing field 'seed'",
+        '[[asset]]\nid = "plots/quest-v1"\nseed = 1\noutputs = ["../a.json"]\n': "escapes",
+        '[[asset]]\nid = "plots/quest-v1"\nseed = 1\noutputs = ["/tmp/a.json"]\n': "escapes",
+        '[[asset]\n': "not valid TOML",
+        'x = 1\n': "asset",
+    }
+    for text, match in cases.items():
+        m.write_text(text)
+        with pytest.raises(FormatError, match=match):
+            read_manifest(m)
+
+
+def test_parse_shard():
+    assert parse_shard("1/4") == (1, 4)
+    for bad in ("4/4", "x", "1/0", "-1/2"):
+        with pytest.raises(ConfigError):
+            parse_shard(bad)
