@@ -29,6 +29,12 @@ class Generator:
 
     def __init__(self, **config: Any):
         self.config = self.Config.from_dict(config)
+        self.device = "cpu"
+
+    def to(self, device: str) -> "Generator":
+        """Move the generator's networks to ``device`` (neural generators override)."""
+        self.device = str(device)
+        return self
 
     def __call__(self, *, seed: int, n: int | None = None):
         """Make one asset from ``seed``, or ``n`` assets from its child seeds."""
