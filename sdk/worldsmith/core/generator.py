@@ -50,6 +50,11 @@ class Generator:
         raise NotImplementedError
 
     @staticmethod
+    def combine(items: list) -> Any:
+        """Join single-item results into what ``n=`` returns (a list; batch types override)."""
+        return list(items)
+
+    @staticmethod
     def _single(items: Any) -> Any:
         return items[0] if isinstance(items, list) else items
 

@@ -1,0 +1,75 @@
+"""Data-parallel training under ``torchrun``: the same command line, one process or many.
+
+``torchrun --nproc_per_node=2 -m worldsmith.cli train levels ...`` sets ``WORLD_SIZE``; the
+training loops call :func:`setup` and wrap their model with :func:`wrap`. Without torchrun,
+everything is a no-op (world size 1). CPU uses gloo, CUDA uses nccl.
+
+>>> ctx = setup("cpu")
+>>> (ctx.rank, ctx.world, ctx.is_main)
+(0, 1, True)
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DistContext:
+    """Rank, world size and device of this training process."""
+
+    rank: int
+    world: int
+    device: Any
+
+    @property
+    def is_main(self) -> bool:
+        """True on the process that writes checkpoints, logs and progress bars."""
+        return self.rank == 0
+
+
+def setup(device: Any) -> DistContext:
+    """Initialise the process group when launched by torchrun; return this process's context."""
+    import torch
+    import torch.distributed as dist
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world == 1:
+        return DistContext(0, 1, torch.device(device))
+    rank, local = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+    cuda = torch.device(device).type == "cuda"
+    if cuda:
+        torch.cuda.set_device(local)
+        device = torch.device("cuda", local)
+    if not dist.is_initialized():
+        dist.init_process_group("nccl" if cuda else "gloo")
+    return DistContext(rank, world, torch.device(device))
+
+
+def wrap(model: Any, ctx: DistContext) -> Any:
+    """``DistributedDataParallel(model)`` when world > 1, else ``model``."""
+    if ctx.world == 1:
+        return model
+    from torch.nn.parallel import DistributedDataParallel
+
+    ids = [ctx.device.index] if ctx.device.type == "cuda" else None
+    return DistributedDataParallel(model, device_ids=ids)
+
+
+def shard_indices(n: int, ctx: DistContext) -> range:
+    """The slice of ``range(n)`` this rank trains on (disjoint, covering; equal-ish sizes)."""
+    return range(ctx.rank, n, ctx.world)
+
+
+def unwrap(model: Any) -> Any:
+    """The plain module inside a DDP wrapper."""
+    return getattr(model, "module", model)
+
+
+def teardown() -> None:
+    """Destroy the process group if one was created."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()

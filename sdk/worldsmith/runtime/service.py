@@ -1,0 +1,216 @@
+"""AssetService: generate assets off the game's frame, batched, prefetched, with CPU fallback.
+
+Models load once per (id, config). ``request`` returns a ``Future`` at once and never waits on
+generation; a background worker drains a bounded priority queue, groups queued jobs of the same
+generator into one batched call, and serves prefetched seeds from a bounded LRU cache. A CUDA
+out-of-memory error moves that generator to the CPU and retries instead of crashing the game.
+
+>>> with AssetService(device="cpu") as svc:
+...     fut = svc.request("plots/quest-v1", seed=7, acts=2)
+...     fut.result(timeout=60) == __import__("worldsmith").make("plots/quest-v1", acts=2)(seed=7)
+True
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import queue
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from worldsmith.core.errors import WorldsmithError
+from worldsmith.core.registry import make
+from worldsmith.core.seeding import check_seed, child_seeds
+
+REQUEST, PREFETCH = 0, 1
+
+
+class ServiceBusy(WorldsmithError):
+    """The request queue is full; try again next frame (or pass ``block=True``)."""
+
+
+@dataclass(order=True)
+class _Job:
+    priority: int
+    order: int
+    key: tuple[str, str] = field(compare=False)
+    seed: int = field(compare=False)
+    future: Future | None = field(compare=False, default=None)
+
+
+class AssetService:
+    """Serve ``request(id, seed, n=None, **config) -> Future`` from a background worker."""
+
+    def __init__(self, device: str = "auto", max_batch: int = 64, queue_size: int = 1024,
+                 cache_size: int = 256, threads: int | None = None):
+        from worldsmith.core.device import resolve_device
+
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        self.device = str(resolve_device(device))
+        self.max_batch, self.cache_size = max_batch, cache_size
+        self.fallbacks: list[str] = []  # generator ids moved to the CPU after an OOM
+        self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue(maxsize=queue_size)
+        self._held: list[_Job] = []
+        self._gens: dict[tuple[str, str], Any] = {}
+        self._cache: OrderedDict[tuple[tuple[str, str], int], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._order = itertools.count()
+        self._stop = threading.Event()
+        self._worker = threading.Thread(target=self._run, name="worldsmith-assets", daemon=True)
+        self._worker.start()
+
+    # -- public API -------------------------------------------------------------------------
+    def load(self, id: str, **config: Any):
+        """Load (once) and warm up generator ``id`` with ``config``; return it."""
+        return self._generator(self._key(id, config))
+
+    def request(self, id: str, seed: int, n: int | None = None, *, block: bool = False,
+                **config: Any) -> Future:
+        """A Future of ``make(id, **config)(seed=seed, n=n)``; raises ServiceBusy when full."""
+        key = self._key(id, config)
+        self._generator(key)  # validate id/config now, in the caller's thread
+        seed = check_seed(seed)
+        if n is None:
+            return self._submit(key, seed, REQUEST, block)
+        parts = [self._submit(key, s, REQUEST, block) for s in child_seeds(seed, n)]
+        return _gather(parts, self._gens[key])
+
+    def prefetch(self, id: str, seeds: Iterable[int], **config: Any) -> None:
+        """Generate ``seeds`` in the background ahead of need; dropped silently when busy."""
+        key = self._key(id, config)
+        self._generator(key)
+        for seed in seeds:
+            try:
+                self._queue.put_nowait(_Job(PREFETCH, next(self._order), key, check_seed(seed)))
+            except queue.Full:
+                return
+
+    def close(self) -> None:
+        """Stop the worker (pending requests are cancelled)."""
+        self._stop.set()
+        self._worker.join(timeout=10)
+        for job in self._drain_all():
+            if job.future is not None:
+                job.future.cancel()
+
+    def __enter__(self) -> "AssetService":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------
+    @staticmethod
+    def _key(id: str, config: dict[str, Any]) -> tuple[str, str]:
+        return id, json.dumps(config, sort_keys=True)
+
+    def _generator(self, key: tuple[str, str]):
+        with self._lock:
+            gen = self._gens.get(key)
+            if gen is None:
+                gen = make(key[0], **json.loads(key[1])).to(self.device)
+                gen(seed=0)  # warm up: load weights, allocate buffers
+                self._gens[key] = gen
+            return gen
+
+    def _submit(self, key: tuple[str, str], seed: int, priority: int, block: bool) -> Future:
+        future: Future = Future()
+        with self._lock:
+            cached = self._cache.pop((key, seed), None)
+        if cached is not None:
+            future.set_result(cached)
+            return future
+        try:
+            self._queue.put(_Job(priority, next(self._order), key, seed, future), block=block)
+        except queue.Full:
+            raise ServiceBusy("request queue is full; retry next frame or pass block=True") from None
+        return future
+
+    def _drain_all(self) -> list[_Job]:
+        jobs, self._held = self._held, []
+        while True:
+            try:
+                jobs.append(self._queue.get_nowait())
+            except queue.Empty:
+                return sorted(jobs)
+
+    def _next_batch(self) -> list[_Job]:
+        if not self._held:
+            try:
+                self._held.append(self._queue.get(timeout=0.05))
+            except queue.Empty:
+                return []
+        jobs = self._drain_all()
+        key = jobs[0].key
+        batch = [j for j in jobs if j.key == key][: self.max_batch]
+        chosen = {id(j) for j in batch}
+        self._held = [j for j in jobs if id(j) not in chosen]
+        return batch
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            batch = self._next_batch()
+            if batch:
+                self._serve(batch)
+
+    def _serve(self, batch: list[_Job]) -> None:
+        gen = self._gens[batch[0].key]
+        try:
+            items = self._generate(gen, [j.seed for j in batch], batch[0].key[0])
+        except Exception as e:  # noqa: BLE001 - delivered to the caller through the Future
+            for job in batch:
+                if job.future is not None:
+                    job.future.set_exception(e)
+            return
+        for i, job in enumerate(batch):
+            if job.future is not None:
+                job.future.set_result(items[i])
+            else:
+                self._remember((job.key, job.seed), items[i])
+
+    def _generate(self, gen: Any, seeds: list[int], id: str) -> Any:
+        import torch
+
+        try:
+            return gen._generate(seeds)
+        except torch.cuda.OutOfMemoryError:
+            if gen.device == "cpu":
+                raise
+            torch.cuda.empty_cache()
+            gen.to("cpu")
+            self.fallbacks.append(id)
+            return gen._generate(seeds)
+
+    def _remember(self, key: tuple[tuple[str, str], int], asset: Any) -> None:
+        with self._lock:
+            self._cache[key] = asset
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+
+
+def _gather(parts: list[Future], gen: Any) -> Future:
+    """One Future of the generator's combined batch, once every part is done."""
+    out: Future = Future()
+    remaining = [len(parts)]
+    lock = threading.Lock()
+
+    def done(_: Future) -> None:
+        with lock:
+            remaining[0] -= 1
+            if remaining[0]:
+                return
+        try:
+            out.set_result(gen.combine([p.result() for p in parts]))
+        except Exception as e:  # noqa: BLE001
+            out.set_exception(e)
+
+    for p in parts:
+        p.add_done_callback(done)
+    return out
