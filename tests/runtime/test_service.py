@@ -1,0 +1,104 @@
+"""AssetService: results equal direct calls, batching, prefetch, bounded queue, OOM fallback."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pytest
+import torch
+
+import worldsmith as ws
+from worldsmith.core import registry
+from worldsmith.core.config import Config, param
+from worldsmith.core.generator import Generator
+from worldsmith.runtime import AssetService, ServiceBusy
+from worldsmith.types.base import Asset, AssetMeta
+
+
+@dataclass(eq=False)
+class Number(Asset):
+    value: int
+    meta: AssetMeta
+
+
+@dataclass(frozen=True)
+class NumberConfig(Config):
+    scale: int = param(1, lo=1, hi=10)
+
+
+class FlakyGPU(Generator):
+    """A generator that runs out of CUDA memory whenever it is not on the CPU."""
+
+    id = "test/flaky-v1"
+    Config = NumberConfig
+    asset_type = Number
+    calls: ClassVar[list[int]] = []
+
+    def _generate(self, seeds):
+        FlakyGPU.calls.append(len(seeds))
+        if self.device != "cpu":
+            raise torch.cuda.OutOfMemoryError("simulated CUDA out of memory")
+        return [Number(s * self.config.scale, self.meta(s)) for s in seeds]
+
+
+@pytest.fixture
+def flaky():
+    registry._REGISTRY["test/flaky-v1"] = registry.GeneratorSpec("test/flaky-v1", f"{__name__}:FlakyGPU")
+    FlakyGPU.calls.clear()
+    yield "test/flaky-v1"
+    del registry._REGISTRY["test/flaky-v1"]
+
+
+def test_simulated_cuda_oom_falls_back_to_cpu(flaky):
+    with AssetService(device="cpu") as svc:
+        gen = svc.load(flaky, scale=3)
+        gen.device = "cuda"  # pretend the model lives on a GPU that is full
+        assert svc.request(flaky, seed=5, scale=3).result(timeout=30).value == 15
+        assert svc.fallbacks == [flaky] and gen.device == "cpu"
+
+
+def test_requests_are_batched(flaky):
+    with AssetService(device="cpu", max_batch=64) as svc:
+        svc.load(flaky)
+        svc._stop.set()  # hold the worker while we queue, then serve once
+        svc._worker.join()
+        futures = [svc.request(flaky, seed=s) for s in range(40)]
+        svc._stop.clear()
+        svc._worker = threading.Thread(target=svc._run, daemon=True)
+        svc._worker.start()
+        assert [f.result(timeout=30).value for f in futures] == list(range(40))
+    assert 40 in FlakyGPU.calls  # one batched call served all 40
+
+
+def test_bounded_queue_raises_busy_instead_of_blocking(flaky):
+    svc = AssetService(device="cpu", queue_size=4)
+    svc.load(flaky)
+    svc._stop.set()
+    svc._worker.join()
+    for s in range(4):
+        svc.request(flaky, seed=s)
+    with pytest.raises(ServiceBusy):
+        svc.request(flaky, seed=99)
+    svc.close()
+
+
+def test_prefetch_fills_a_bounded_cache(flaky):
+    with AssetService(device="cpu", cache_size=8) as svc:
+        svc.prefetch(flaky, range(20))
+        svc.request(flaky, seed=1000).result(timeout=30)  # queued after the prefetches
+        for _ in range(200):
+            if len(svc._cache) == 8:
+                break
+            threading.Event().wait(0.01)
+        assert len(svc._cache) == 8  # bounded: only the newest 8 prefetched assets kept
+        hit = svc.request(flaky, seed=19)
+        assert hit.done() and hit.result().value == 19
+
+
+def test_bad_id_and_config_fail_in_the_callers_thread():
+    with AssetService(device="cpu") as svc:
+        with pytest.raises(ws.errors.UnknownGeneratorError):
+            svc.request("plots/nope-v1", seed=1)
+        with pytest.raises(ws.errors.ConfigError):
+            svc.request("plots/quest-v1", seed=1, acts=999)
