@@ -31,6 +31,8 @@ class FastNetwork:
         self.device = torch.device(device)
         self.cuda = self.device.type == "cuda"
         self.dtype = torch.bfloat16 if (bf16 and self.cuda) else torch.float32
+        if self.dtype != torch.float32 or channels_last:
+            network = _copy(network)  # Module.to() works in place: keep the caller's fp32 copy
         self.network = network.eval().to(self.device, dtype=self.dtype)
         if channels_last and self.cuda:
             self.network = self.network.to(memory_format=torch.channels_last)
@@ -73,7 +75,7 @@ def bf16_is_exact(network: torch.nn.Module, z: torch.Tensor,
                   quantise: Callable[[torch.Tensor], torch.Tensor], device: str) -> bool:
     """True when bf16 gives the same quantised output as fp32 on latents ``z``."""
     fp32 = FastNetwork(network, device, bf16=False, graphs=False)(z)
-    bf16 = FastNetwork(_copy(network), device, bf16=True, graphs=False)(z)
+    bf16 = FastNetwork(network, device, bf16=True, graphs=False)(z)
     return bool(torch.equal(quantise(fp32.cpu()), quantise(bf16.cpu())))
 
 
