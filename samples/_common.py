@@ -1,0 +1,216 @@
+"""Shared pieces of the pygame samples: background generation, asset slots, drawing helpers.
+
+Everything here uses worldsmith's public API only: ``worldsmith.make`` / ``list_generators``
+(through :class:`worldsmith.runtime.AssetService`), asset attributes and ``asset.export``.
+"""
+from __future__ import annotations
+
+import io
+import os
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+
+BG = (24, 26, 32)
+PANEL = (36, 39, 48)
+FG = (230, 232, 238)
+DIM = (140, 146, 160)
+ACCENT = (255, 196, 64)
+BAD = (235, 100, 90)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One generator a view shows: a label, its id and config, and how many items (``n``)."""
+
+    label: str
+    id: str
+    config: dict[str, Any] = field(default_factory=dict)
+    n: int | None = None
+    ext: str = "json"  # preferred export format for S (falls back to the first the asset has)
+
+
+@dataclass
+class Result:
+    """A generated asset with the seed it came from and the milliseconds it took."""
+
+    asset: Any
+    seed: int
+    ms: float
+
+
+class Generation:
+    """Runs ``make(id, **config)(seed=, n=)`` off the UI thread through an AssetService.
+
+    The first request for a generator also loads it (weights, warm-up) in the background, so
+    no frame ever waits on worldsmith.
+    """
+
+    def __init__(self, device: str = "auto", threads: int = 1):
+        self._threads = threads
+        self._device = device
+        self._service: Any = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-gen")
+
+    def submit(self, source: Source, seed: int) -> Future:
+        """A Future of :class:`Result`; it raises ImportError/WorldsmithError if unavailable."""
+        return self._pool.submit(self._work, source, seed)
+
+    def _work(self, source: Source, seed: int) -> Result:
+        if self._service is None:
+            from worldsmith.runtime import AssetService
+
+            self._service = AssetService(device=self._device, threads=self._threads)
+        self._service.load(source.id, **source.config)
+        start = time.perf_counter()
+        future = self._service.request(source.id, seed, n=source.n, block=True, **source.config)
+        asset = future.result()
+        return Result(asset, seed, (time.perf_counter() - start) * 1000.0)
+
+    def close(self) -> None:
+        """Stop the worker threads (pending jobs are dropped)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._service is not None:
+            self._service.close()
+
+
+def available(id: str) -> bool:
+    """True when generator ``id`` is registered (it may still fail to import)."""
+    import worldsmith as ws
+
+    return id in ws.list_generators()
+
+
+class Slot:
+    """The state of one :class:`Source` in a view: pending, ready, or unavailable."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.result: Result | None = None
+        self.error: str | None = None
+        self.future: Future | None = None
+        self.seed: int | None = None
+
+    @property
+    def asset(self) -> Any:
+        return None if self.result is None else self.result.asset
+
+    @property
+    def pending(self) -> bool:
+        return self.future is not None
+
+    def request(self, gen: Generation, seed: int) -> None:
+        """Ask for the asset of ``seed``; the current one stays on screen until it arrives."""
+        self.seed = seed
+        if not available(self.source.id):
+            self.error = f"{self.source.id} is not registered yet"
+            self.future = None
+            return
+        self.future = gen.submit(self.source, seed)
+
+    def poll(self) -> bool:
+        """Collect a finished generation; True when a new asset (or error) just arrived."""
+        if self.future is None or not self.future.done():
+            return False
+        future, self.future = self.future, None
+        try:
+            self.result, self.error = future.result(), None
+        except ImportError as e:
+            self.result, self.error = None, f"{self.source.id} is not available yet ({e.name or e})"
+        except Exception as e:  # noqa: BLE001 - shown in the panel instead of crashing the UI
+            self.result, self.error = None, f"{type(e).__name__}: {e}"
+        return True
+
+    def save(self, folder: Path) -> list[Path]:
+        """Export the asset into ``folder`` with its own exporter; the files written."""
+        asset = self.asset
+        if asset is None:
+            return []
+        formats = asset.formats()
+        ext = self.source.ext if self.source.ext in formats else formats[0]
+        name = f"{self.source.id.replace('/', '_')}_seed{self.result.seed}.{ext}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return [Path(p) for p in asset.export(folder / name)]
+
+
+_FONTS: dict[int, pygame.font.Font] = {}
+
+
+def font(size: int = 18) -> pygame.font.Font:
+    """pygame's default font at ``size`` (cached)."""
+    if size not in _FONTS:
+        _FONTS[size] = pygame.font.Font(None, size)
+    return _FONTS[size]
+
+
+def text(surface: pygame.Surface, s: str, pos: tuple[int, int], size: int = 18,
+         color: tuple[int, int, int] = FG) -> pygame.Rect:
+    """Draw one line of text with its top-left at ``pos``; its rect."""
+    img = font(size).render(s, True, color)
+    return surface.blit(img, pos)
+
+
+def wrap(s: str, width: int, size: int = 18) -> list[str]:
+    """Split ``s`` into lines no wider than ``width`` pixels."""
+    lines, line = [], ""
+    for word in s.split():
+        trial = f"{line} {word}".strip()
+        if line and font(size).size(trial)[0] > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line] if line else lines
+
+
+def message(surface: pygame.Surface, rect: pygame.Rect, title: str, detail: str = "",
+            color: tuple[int, int, int] = DIM) -> None:
+    """A panel with a centred title and wrapped detail ("not available", "generating...")."""
+    pygame.draw.rect(surface, PANEL, rect, border_radius=6)
+    pygame.draw.rect(surface, color, rect, 1, border_radius=6)
+    lines = [(title, 26, color)] + [(ln, 18, DIM) for ln in wrap(detail, rect.w - 24)]
+    y = rect.centery - sum(font(s).get_height() + 4 for _, s, _ in lines) // 2
+    for line, size, col in lines:
+        img = font(size).render(line, True, col)
+        surface.blit(img, (rect.centerx - img.get_width() // 2, y))
+        y += img.get_height() + 4
+
+
+def slot_message(surface: pygame.Surface, rect: pygame.Rect, slot: Slot) -> bool:
+    """Draw the slot's "not available" / "generating" panel; False when it has an asset."""
+    if slot.error is not None:
+        message(surface, rect, f"{slot.source.label}: not available", slot.error, BAD)
+        return True
+    if slot.asset is None:
+        message(surface, rect, f"{slot.source.label}: generating...", slot.source.id)
+        return True
+    return False
+
+
+def rgba_surface(rgba: np.ndarray) -> pygame.Surface:
+    """A pygame surface (with alpha) from an ``(H, W, 4)`` uint8 array."""
+    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    h, w = rgba.shape[:2]
+    return pygame.image.frombuffer(rgba.tobytes(), (w, h), "RGBA").convert_alpha()
+
+
+def png_surface(asset: Any, fmt: str = "png") -> pygame.Surface:
+    """Render an asset through its own PNG exporter (``asset.export(fmt="png")`` bytes)."""
+    data = asset.export(fmt=fmt)
+    return pygame.image.load(io.BytesIO(data), "asset.png").convert_alpha()
+
+
+def scale_to(img: pygame.Surface, w: int, h: int, upscale_int: bool = True) -> pygame.Surface:
+    """``img`` scaled to fit in ``w`` x ``h`` keeping its aspect (integer factors when growing)."""
+    f = min(w / img.get_width(), h / img.get_height())
+    if upscale_int and f >= 1:
+        f = float(int(f))
+    size = (max(1, round(img.get_width() * f)), max(1, round(img.get_height() * f)))
+    return pygame.transform.scale(img, size) if f != 1 else img

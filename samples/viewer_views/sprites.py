@@ -1,0 +1,97 @@
+"""Sprites view: generated characters walking in their four directions; click one to enlarge it
+with its palette."""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+
+from _common import ACCENT, DIM, PANEL, Slot, Source, rgba_surface, text
+
+from viewer_views.base import View
+
+DIRECTIONS = ("down", "left", "right", "up")
+DEFAULT_FPS = 8.0
+CELL = 64
+
+
+def sheet_fps(batch) -> float:
+    """The walk cycle's frame rate: the batch's ``fps`` (attribute or meta), else 8."""
+    fps = getattr(batch, "fps", None) or batch.meta.extra.get("fps") or batch.meta.config.get("fps")
+    return float(fps or DEFAULT_FPS)
+
+
+def palette(rgba: np.ndarray, most: int = 32) -> list[tuple[tuple[int, int, int], int]]:
+    """The ``most`` commonest opaque colours of ``(..., 4)`` pixels with their counts."""
+    px = rgba.reshape(-1, 4)
+    px = px[px[:, 3] > 127, :3]
+    if not len(px):
+        return []
+    colours, counts = np.unique(px, axis=0, return_counts=True)
+    order = np.argsort(-counts, kind="stable")[:most]
+    return [(tuple(int(v) for v in colours[i]), int(counts[i])) for i in order]
+
+
+class SpritesView(View):
+    """A grid of ``sprites/lpc-v1`` characters; the selected one enlarged with its palette."""
+
+    name = "Sprites"
+    sources = (Source("Characters", "sprites/lpc-v1", n=12, ext="png"),)
+    keys = ("click a character   enlarge it with its palette",)
+
+    def __init__(self, gen):
+        super().__init__(gen)
+        self.frames: list[list[list[pygame.Surface]]] = []  # [character][direction][frame]
+        self.palettes: list[list[tuple[tuple[int, int, int], int]]] = []
+        self.selected = 0
+        self.time = 0.0
+        self.cells: list[pygame.Rect] = []
+
+    def prepare(self, index: int, slot: Slot) -> None:
+        images = slot.asset.images  # (n, 4 directions, 4 frames, 64, 64, 4)
+        self.frames = [[[rgba_surface(f) for f in d] for d in c] for c in images]
+        self.palettes = [palette(c) for c in images]
+        self.selected = min(self.selected, len(self.frames) - 1)
+
+    def update(self, dt: float, keys) -> None:
+        self.time += dt
+
+    def click(self, index: int, pos: tuple[int, int]) -> bool:
+        for i, cell in enumerate(self.cells):
+            if cell.collidepoint(pos):
+                self.selected = i
+        return True
+
+    def draw_slot(self, surface: pygame.Surface, rect: pygame.Rect, index: int, slot: Slot) -> None:
+        frame = int(self.time * sheet_fps(slot.asset)) % 4
+        side = pygame.Rect(rect.right - 330, rect.y + 30, 320, rect.h - 40)
+        grid = pygame.Rect(rect.x + 10, rect.y + 30, side.x - rect.x - 20, rect.h - 40)
+        cols = max(1, grid.w // (4 * CELL + 16))
+        self.cells = []
+        for i, dirs in enumerate(self.frames):
+            cell = pygame.Rect(grid.x + (i % cols) * (4 * CELL + 16), grid.y + (i // cols) * (CELL + 18),
+                               4 * CELL + 8, CELL + 12)
+            self.cells.append(cell)
+            pygame.draw.rect(surface, ACCENT if i == self.selected else PANEL, cell, 1 if i != self.selected else 2,
+                             border_radius=4)
+            for d in range(4):
+                surface.blit(dirs[d][frame], (cell.x + 4 + d * CELL, cell.y + 6))
+        if self.frames:
+            self._draw_selected(surface, side, frame, slot)
+
+    def _draw_selected(self, surface: pygame.Surface, side: pygame.Rect, frame: int, slot: Slot) -> None:
+        pygame.draw.rect(surface, PANEL, side, border_radius=6)
+        seeds = slot.asset.meta.seed
+        seed = seeds[self.selected] if isinstance(seeds, list) else seeds
+        text(surface, f"character {self.selected}  (seed {seed})", (side.x + 10, side.y + 8), 20, ACCENT)
+        for d in range(4):
+            big = pygame.transform.scale(self.frames[self.selected][d][frame], (2 * CELL, 2 * CELL))
+            x, y = side.x + 24 + (d % 2) * (2 * CELL + 16), side.y + 34 + (d // 2) * (2 * CELL + 20)
+            surface.blit(big, (x, y))
+            text(surface, DIRECTIONS[d], (x + 2, y + 2 * CELL), 16, DIM)
+        colours = self.palettes[self.selected]
+        y0 = side.y + 34 + 2 * (2 * CELL + 20) + 8
+        text(surface, f"palette: {len(colours)} commonest colours", (side.x + 10, y0), 18, DIM)
+        for i, (rgb, _count) in enumerate(colours):
+            sw = pygame.Rect(side.x + 10 + (i % 8) * 37, y0 + 22 + (i // 8) * 30, 33, 26)
+            pygame.draw.rect(surface, rgb, sw)
+            pygame.draw.rect(surface, DIM, sw, 1)
