@@ -40,7 +40,7 @@ class AssetMeta:
         names = {f.name for f in dataclasses.fields(cls)}
         known = {k: v for k, v in data.items() if k in names}
         extra = {k: v for k, v in data.items() if k not in names}
-        return cls(**known, extra={**known.get("extra", {}), **extra})
+        return cls(**{**known, "extra": {**known.get("extra", {}), **extra}})
 
 
 def assets_equal(a: Any, b: Any) -> bool:
