@@ -1,0 +1,82 @@
+"""PlotGraph -> Twee 3 source (``.twee``) for the SugarCube 2 story format.
+
+``StoryData`` names SugarCube and a deterministic IFID (a UUID derived from the graph, so the
+same seed gives the same file); ``StoryInit`` sets the variables; each beat is a passage whose
+choices are links, conditional ones wrapped in ``<<if>>`` and effects written as setter links
+``[[text|target][$x to true]]``. Endings carry the ``ending`` tag.
+
+>>> from worldsmith.types.plot import PlotGraph, Beat, Choice, Effect
+>>> g = PlotGraph(title="T", variables={"k": False}, beats=[Beat("a", "Hi.", "start"),
+...     Beat("b", "Bye.", "ending")], choices=[Choice("a", "b", "Go", effects=[Effect("k", "set", True)])])
+>>> print(to_twee(g).split(":: a [start]")[1].strip())
+Hi.
+<BLANKLINE>
+[[Go|b][$k to true]]
+<BLANKLINE>
+:: b [ending]
+Bye.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from worldsmith.types.plot import Condition, Effect, PlotGraph
+
+FORMAT, FORMAT_VERSION = "SugarCube", "2.37.3"
+_MARKUP = ("[[", "]]", "<<", ">>", "$", "_", "//", "''", "@@", "{{{", "~~", "^^", "==", "/*", "<!--")
+_OPS = {"==": "is", "!=": "isnot", ">=": "gte", "<=": "lte", ">": "gt", "<": "lt"}
+
+
+def ifid(graph: PlotGraph) -> str:
+    """A stable upper-case UUID for ``graph`` (a hash of its content, seed and config included)."""
+    from worldsmith.export.plots import to_json
+
+    digest = hashlib.sha256(to_json(graph).encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4)).upper()
+
+
+def _text(text: str) -> str:
+    text = " ".join(text.split())
+    return f'"""{text}"""' if any(m in text for m in _MARKUP) else text
+
+
+def _link_text(text: str) -> str:
+    return " ".join(text.split()).translate(str.maketrans("[]|", "()/"))
+
+
+def condition(c: Condition) -> str:
+    """A requirement as a SugarCube expression: ``$has_key``, ``not $has_key``, ``$trust gte 2``."""
+    if isinstance(c.value, bool) and c.op in ("==", "!="):
+        return f"${c.var}" if (c.op == "==") == c.value else f"not ${c.var}"
+    return f"${c.var} {_OPS[c.op]} {json.dumps(c.value)}"
+
+
+def _setter(e: Effect) -> str:
+    value = f"${e.var} + {e.value}" if e.op == "add" else json.dumps(e.value)
+    return f"${e.var} to {value}"
+
+
+def to_twee(graph: PlotGraph) -> str:
+    """The Twee 3 source of ``graph``."""
+    data = {"ifid": ifid(graph), "format": FORMAT, "format-version": FORMAT_VERSION, "start": graph.start}
+    parts = [f":: StoryTitle\n{' '.join(graph.title.split())}", f":: StoryData\n{json.dumps(data, indent=2)}"]
+    init = [f"<<set ${name} to {json.dumps(v)}>>" for name, v in graph.variables.items()]
+    parts.append(":: StoryInit\n" + "\n".join(init))
+    out: dict[str, list] = {b.id: [] for b in graph.beats}
+    for c in graph.choices:
+        out[c.source].append(c)
+    for beat in graph.beats:
+        tags = [beat.kind] if beat.kind != "beat" else []
+        tags += [f"act{beat.tags['act']}"] if "act" in beat.tags else []
+        links = []
+        for c in out[beat.id]:
+            setter = f"[{'; '.join(map(_setter, c.effects))}]" if c.effects else ""
+            link = f"[[{_link_text(c.text)}|{c.target}]{setter}]"
+            if c.requires:
+                link = f"<<if {' and '.join(map(condition, c.requires))}>>{link}<</if>>"
+            links.append(link)
+        body = _text(beat.text) + ("\n\n" + "\n".join(links) if links else "")
+        parts.append(f":: {beat.id} [{' '.join(tags)}]\n{body}" if tags else f":: {beat.id}\n{body}")
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,145 @@
+// Real-client checks for exported plot graphs (used by tests/plots and tools/evaluate_plots.py).
+// stdin: JSON array of jobs {kind: "ink" | "walk" | "yarn" | "twee", src, endings?, picks?}
+// stdout: JSON array of results, one per job, in order.
+'use strict';
+const { Compiler, CompilerOptions, Story } = require('inkjs/full');
+const YarnBoundModule = require('yarn-bound');
+const YarnBound = YarnBoundModule.default || YarnBoundModule;
+const MAX_STATES = 200000;
+
+function compileInk(src) {
+  const issues = [];
+  const compiler = new Compiler(src, new CompilerOptions(null, [], true,
+    (msg, type) => issues.push({ type, msg })));
+  let json = null;
+  try { json = compiler.Compile().ToJson(); } catch (e) { issues.push({ type: 2, msg: String(e) }); }
+  return {
+    json,
+    errors: issues.filter(i => i.type === 2).map(i => i.msg),
+    warnings: issues.filter(i => i.type === 1).map(i => i.msg),
+  };
+}
+
+function knotsOf(json) {
+  const root = JSON.parse(json).root;
+  const named = root[root.length - 1] || {};
+  return Object.keys(named).filter(k => k !== 'global decl' && !k.startsWith('#'));
+}
+
+// Exhaustive DFS over (variables, choice points) with state save/restore.
+function exploreInk(job) {
+  const c = compileInk(job.src);
+  const out = { errors: c.errors, warnings: c.warnings, states: 0, endings: [], knots: [],
+                runtimeErrors: [], capped: false };
+  if (!c.json) return out;
+  const story = new Story(c.json);
+  const knots = knotsOf(c.json);
+  const endings = new Set(), visited = new Set(), seen = new Set();
+  const stack = [story.state.toJson()];
+  while (stack.length) {
+    story.state.LoadJson(stack.pop());
+    try { story.ContinueMaximally(); } catch (e) { out.runtimeErrors.push(String(e)); continue; }
+    if (story.currentErrors && story.currentErrors.length) out.runtimeErrors.push(...story.currentErrors);
+    for (const k of knots) if (story.state.VisitCountAtPathString(k) > 0) visited.add(k);
+    const choices = story.currentChoices;
+    if (!choices.length) {
+      const ended = (job.endings || []).filter(e => story.state.VisitCountAtPathString(e) > 0);
+      if (ended.length !== 1) out.runtimeErrors.push('ended outside one ending knot: ' + ended.join(','));
+      ended.forEach(e => endings.add(e));
+      continue;
+    }
+    const key = JSON.stringify([varsOf(story, job.vars || []), choices.map(ch => ch.sourcePath + '|' + ch.text)]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (seen.size > MAX_STATES) { out.capped = true; break; }
+    const saved = story.state.toJson();
+    for (let i = choices.length - 1; i >= 0; i--) {
+      story.state.LoadJson(saved);
+      story.ChooseChoiceIndex(i);
+      stack.push(story.state.toJson());
+    }
+  }
+  out.states = seen.size;
+  out.endings = [...endings].sort();
+  out.knots = [...visited].sort();
+  return out;
+}
+
+function varsOf(story, names) { return names.map(n => story.variablesState[n]); }
+
+// Follow picks (choice index = pick % number of choices) and record [text, choices] each step.
+function walkInk(job) {
+  const c = compileInk(job.src);
+  const story = new Story(c.json);
+  const steps = [];
+  for (let step = 0; ; step++) {
+    const text = story.ContinueMaximally().trim();
+    const choices = story.currentChoices.map(ch => ch.text);
+    steps.push([text, choices]);
+    if (!choices.length || step > 500) break;
+    story.ChooseChoiceIndex(job.picks[step % job.picks.length] % choices.length);
+  }
+  return { steps };
+}
+
+// Breadth-first replay over option prefixes (yarn-bound has no save/restore).
+function exploreYarn(job) {
+  const out = { errors: [], states: 0, endings: [], nodes: [], capped: false };
+  const seen = new Set(), nodes = new Set(), endings = new Set();
+  const queue = [[]];
+  while (queue.length) {
+    const path = queue.shift();
+    let r;
+    try {
+      r = new YarnBound({ dialogue: job.src, startAt: 'Start' });
+      settle(r, nodes);
+      for (const i of path) { r.advance(i); settle(r, nodes); }
+    } catch (e) { out.errors.push({ path, err: String(e) }); continue; }
+    const res = r.currentResult;
+    if (res.metadata) nodes.add(res.metadata.title);
+    if (res.isDialogueEnd && !res.options) { endings.add(res.metadata && res.metadata.title); continue; }
+    const options = res.options.map((o, i) => [o, i]).filter(([o]) => o.isAvailable !== false);
+    if (!options.length) { out.errors.push({ path, err: 'no available option' }); continue; }
+    const key = JSON.stringify([r.runner.variables.data, res.options.map(o => o.text + (o.isAvailable !== false))]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (seen.size > MAX_STATES) { out.capped = true; break; }
+    for (const [, i] of options) queue.push([...path, i]);
+  }
+  out.states = seen.size;
+  out.endings = [...endings].sort();
+  out.nodes = [...nodes].sort();
+  return out;
+}
+
+// Advance through text lines to the next options (or the end), noting the nodes passed.
+function settle(r, nodes) {
+  while (r.currentResult && !r.currentResult.options && !r.currentResult.isDialogueEnd) {
+    if (r.currentResult.metadata) nodes.add(r.currentResult.metadata.title);
+    r.advance();
+  }
+}
+
+let extwee = null;
+async function parseTwee(job) {
+  if (!extwee) extwee = await import('extwee');
+  try {
+    const story = extwee.parseTwee(job.src);
+    return { name: story.name, ifid: story.IFID, format: story.format, formatVersion: story.formatVersion,
+             start: story.start, passages: story.passages.map(p => ({ name: p.name, tags: p.tags, text: p.text })) };
+  } catch (e) { return { error: String(e) }; }
+}
+
+async function main() {
+  const jobs = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+  const results = [];
+  for (const job of jobs) {
+    if (job.kind === 'ink') results.push(exploreInk(job));
+    else if (job.kind === 'walk') results.push(walkInk(job));
+    else if (job.kind === 'yarn') results.push(exploreYarn(job));
+    else if (job.kind === 'twee') results.push(await parseTwee(job));
+    else results.push({ error: 'unknown kind ' + job.kind });
+  }
+  process.stdout.write(JSON.stringify(results));
+}
+main().catch(e => { console.error(e); process.exit(1); });
