@@ -6,7 +6,7 @@ from collections import deque
 
 import pygame
 
-from _common import ACCENT, BG, DIM, FG, PANEL, Slot, Source, font, text, wrap
+from _common import ACCENT, BG, DIM, FG, PANEL, Playthrough, Slot, Source, font, text, wrap
 
 from viewer_views.base import View
 
@@ -25,35 +25,6 @@ def layers(graph) -> dict[str, int]:
                 queue.append(choice.target)
     last = max(depth.values()) + 1
     return {b.id: depth.get(b.id, last) for b in graph.beats}
-
-
-class Playthrough:
-    """Walk a PlotGraph: the current beat, variable values, and the enabled choices."""
-
-    def __init__(self, graph):
-        self.graph = graph
-        self.restart()
-
-    def restart(self) -> None:
-        """Back to the start beat with the initial variables."""
-        self.beat = self.graph.start
-        self.values = dict(self.graph.variables)
-        self.visited = [self.beat]
-
-    def options(self) -> list:
-        """Choices leaving the current beat whose requirements hold."""
-        return [c for c in self.graph.choices_from(self.beat) if c.enabled(self.values)]
-
-    def choose(self, index: int) -> bool:
-        """Take option ``index`` (0-based); False when there is no such option."""
-        options = self.options()
-        if not 0 <= index < len(options):
-            return False
-        for effect in options[index].effects:
-            effect.apply(self.values)
-        self.beat = options[index].target
-        self.visited.append(self.beat)
-        return True
 
 
 class PlotView(View):

@@ -1,0 +1,239 @@
+"""The platformer's game logic, independent of pygame: a hero, enemies, coins and quest
+checkpoints on a ``levels/smb-v1`` TileLevel.
+
+Movement happens on the tile grid, one move every ``STEP`` seconds (the renderer glides between
+cells). The moves are the ones the level's playability agent searched (walk, jump up to
+``JUMP`` tiles drifting one column per row, drift at the apex, fall drifting one column per
+row), so every level the agent solved is playable, and the ``--autoplay`` bot can replay the
+agent's path with ordinary inputs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from _common import Playthrough
+
+JUMP = 4  # rows of rise per jump (the SMB agent's model)
+STEP = 0.1  # seconds per grid move
+ENEMY_EVERY = 3  # enemies move once every this many hero steps
+HURT_STEPS = 15  # invulnerable steps after a hit
+
+
+@dataclass(frozen=True)
+class Input:
+    """What the player holds this step: direction (-1, 0, 1), jump, and down (drop)."""
+
+    dx: int = 0
+    jump: bool = False
+    down: bool = False
+
+
+@dataclass
+class Body:
+    """A grid position with the rise left of the current jump (``j``) and the previous cell."""
+
+    r: int
+    c: int
+    j: int = 0
+    prev: tuple[int, int] = (0, 0)
+    face: int = 1
+
+
+@dataclass
+class Dialog:
+    """A quest box: the beat shown and its options; the game pauses while it is open."""
+
+    beat: str
+    text: str
+    options: list[str]
+    final: bool = False
+
+
+@dataclass
+class Stats:
+    coins: int = 0
+    stomps: int = 0
+    hurts: int = 0
+    falls: int = 0
+    blocks: int = 0
+    steps: int = 0
+    events: list[str] = field(default_factory=list)
+
+
+def move(clear: list[list[bool]], r: int, c: int, j: int, inp: Input) -> tuple[int, int, int, bool]:
+    """One grid move: ``(row, col, j, bumped head)``; a row past the bottom means a fall.
+
+    ``j`` is the rise left plus one while a jump lasts (0 otherwise): holding jump rises a row
+    while ``j > 1``; at the apex (or on a head bump, or when jump is let go) the hero drifts one
+    column and falls; down drops at once.
+    """
+    h, w = len(clear), len(clear[0])
+
+    def free(rr: int, cc: int) -> bool:
+        return 0 <= cc < w and 0 <= rr < h and clear[rr][cc]
+
+    steps = (inp.dx, 0) if inp.dx else (0,)
+    if r + 1 < h and not clear[r + 1][c] and j == 0:
+        if not inp.jump:
+            return (r, c + inp.dx, 0, False) if free(r, c + inp.dx) else (r, c, 0, False)
+        j = JUMP + 1
+    bumped = False
+    if j > 0:
+        head = r > 0 and clear[r - 1][c]
+        bumped = not head and r > 0
+        if inp.jump and j > 1 and head:
+            d = next(d for d in steps if free(r - 1, c + d) and free(r, c + d))
+            return r - 1, c + d, j - 1, False
+        if not inp.down and inp.dx and free(r, c + inp.dx):
+            return r, c + inp.dx, 0, bumped
+    if r + 1 >= h:
+        return r + 1, c, 0, bumped
+    if clear[r + 1][c]:
+        d = next(d for d in steps if free(r + 1, c + d) and free(r, c + d))
+        return r + 1, c + d, 0, bumped
+    return (r, c + inp.dx, 0, bumped) if free(r, c + inp.dx) else (r, c, 0, bumped)
+
+
+class World:
+    """One level in play. ``update(dt, inp)`` advances real time; ``tick(inp)`` one grid move."""
+
+    def __init__(self, level, quest=None, checkpoints: int | None = None):
+        v = level.vocab
+        tiles = np.array(level.tiles, copy=True)
+        self.coins = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == v.id("o")))}
+        self.enemies = [Body(int(r), int(c), face=-1) for r, c in zip(*np.nonzero(tiles == v.id("E")))]
+        tiles[np.isin(tiles, v.ids("oE"))] = v.id(v.empty)
+        self.level, self.vocab, self.tiles = level, v, tiles
+        self.clear = (~v.solid_mask()[tiles]).tolist()
+        self.h, self.w = tiles.shape
+        path = list(level.path or [])
+        self.spawn = path[0] if path else self._first_stand(0)
+        self.hero = Body(*self.spawn, prev=self.spawn)
+        self.story = Playthrough(quest) if quest is not None else None
+        count = checkpoints if checkpoints is not None else self._default_checkpoints()
+        self.checkpoints = self._place_checkpoints(path, count)
+        self.dialog: Dialog | None = None
+        self.stats = Stats()
+        self.hurt = 0
+        self.won = False
+        self.clock = 0.0
+
+    # -- setup --------------------------------------------------------------------------------
+    def _first_stand(self, c: int) -> tuple[int, int]:
+        rows = [r for r in range(self.h - 2, -1, -1) if self.clear[r][c] and not self.clear[r + 1][c]]
+        return (rows[0] if rows else 0), c
+
+    def _default_checkpoints(self) -> int:
+        if self.story is None:
+            return 0
+        return int(np.clip(self.story.distance_to_end(), 2, 5))
+
+    def _place_checkpoints(self, path: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
+        """``count`` standing cells spread along the path, by column."""
+        standing = [(r, c) for r, c in path if r + 1 < self.h and not self.clear[r + 1][c]]
+        if not standing or not count:
+            return []
+        picks = []
+        for i in range(1, count + 1):
+            col = self.w * i / (count + 1)
+            picks.append(min(standing, key=lambda rc: abs(rc[1] - col)))
+        return sorted(set(picks), key=lambda rc: rc[1])
+
+    # -- play ---------------------------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        return self.dialog is not None or self.won
+
+    def update(self, dt: float, inp: Input) -> float:
+        """Advance ``dt`` seconds; the fraction of the current step elapsed (for gliding)."""
+        if self.paused:
+            return 1.0
+        self.clock += dt
+        while self.clock >= STEP and not self.paused:
+            self.clock -= STEP
+            self.tick(inp)
+        return min(1.0, self.clock / STEP)
+
+    def tick(self, inp: Input) -> None:
+        """One grid move of the hero (and, every few, of the enemies), then the rules."""
+        if self.paused:
+            return
+        hero = self.hero
+        hero.prev = (hero.r, hero.c)
+        r, c, hero.j, bumped = move(self.clear, hero.r, hero.c, hero.j, inp)
+        hero.face = inp.dx or hero.face
+        if bumped:
+            self._bump(hero.r - 1, hero.c)
+        hero.r, hero.c = r, c
+        self.stats.steps += 1
+        self.hurt = max(0, self.hurt - 1)
+        if r >= self.h:
+            return self._fall()
+        if self.stats.steps % ENEMY_EVERY == 0:
+            for enemy in self.enemies:
+                self._walk(enemy)
+        self._collide(fell=r > hero.prev[0])
+        if (r, c) in self.coins:
+            self.coins.discard((r, c))
+            self.stats.coins += 1
+        self._checkpoint()
+        if c == self.w - 1:
+            self.won = True
+            self.stats.events.append("goal")
+
+    def _bump(self, r: int, c: int) -> None:
+        if self.tiles[r, c] == self.vocab.id("?"):
+            self.tiles[r, c] = self.vocab.id("Q")
+            self.stats.coins += 1
+            self.stats.blocks += 1
+
+    def _fall(self) -> None:
+        self.stats.falls += 1
+        passed = [cp for cp in self.checkpoints if cp[1] <= self.hero.prev[1]]
+        r, c = passed[-1] if passed else self.spawn
+        self.hero = Body(r, c, prev=(r, c))
+
+    def _walk(self, enemy: Body) -> None:
+        enemy.prev = (enemy.r, enemy.c)
+        if enemy.r + 1 >= self.h:
+            return
+        if self.clear[enemy.r + 1][enemy.c]:
+            enemy.r += 1
+            return
+        nc = enemy.c + enemy.face
+        ok = 0 <= nc < self.w and self.clear[enemy.r][nc] and not (enemy.r + 1 < self.h and self.clear[enemy.r + 1][nc])
+        if ok:
+            enemy.c = nc
+        else:
+            enemy.face = -enemy.face
+
+    def _collide(self, fell: bool) -> None:
+        for enemy in [e for e in self.enemies if (e.r, e.c) == (self.hero.r, self.hero.c)]:
+            if fell:
+                self.enemies.remove(enemy)
+                self.stats.stomps += 1
+            elif not self.hurt:
+                self.hurt = HURT_STEPS
+                self.stats.hurts += 1
+                self.stats.coins = max(0, self.stats.coins - 3)
+
+    def _checkpoint(self) -> None:
+        while self.checkpoints and self.hero.c >= self.checkpoints[0][1]:
+            cp = self.checkpoints.pop(0)
+            self.spawn = cp
+            if self.story is not None and self.story.options():
+                self.dialog = self._dialog()
+
+    def _dialog(self) -> Dialog:
+        beat = self.story.graph.beat(self.story.beat)
+        return Dialog(beat.id, beat.text, [o.text for o in self.story.options()])
+
+    def choose(self, index: int) -> bool:
+        """Answer the open quest box with option ``index``; False if there is no such option."""
+        if self.dialog is None or self.story is None or not self.story.choose(index):
+            return False
+        self.stats.events.append(f"chose {index} -> {self.story.beat}")
+        self.dialog = None
+        return True
