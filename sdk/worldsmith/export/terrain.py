@@ -1,0 +1,239 @@
+"""Exporters for :class:`Terrain`: ``.glb``, ``.obj``, ``.png`` (render + heightmap + biome map)
+and ``.json`` (metadata; no reader, as it leaves out the heightmap).
+
+The glb holds one node tree: ``island`` -> ``terrain``, ``water`` and ``props``; ``props`` holds
+one group node per prop variant (``props/tree_03``) whose children (``props/tree_03/0007``)
+instance that variant's single mesh with their own translation, yaw and scale.
+
+>>> import worldsmith as ws
+>>> t = ws.make("scenes/terrain-v1", size=64)(seed=2)
+>>> sorted(write_png(t, "island.png"))
+['island-biomes.png', 'island-height.png', 'island.png']
+>>> write_glb(t, "island.glb")["island.glb"][:4]
+b'glTF'
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import trimesh
+from PIL import Image
+
+from worldsmith.export.registry import register_writer
+from worldsmith.scenes import biomes as B
+from worldsmith.scenes.mesh import grid_faces, grid_positions, vertex_normals
+from worldsmith.scenes.props import CATALOGUE, prop_mesh
+from worldsmith.types.terrain import Terrain
+
+_WATER_RGBA = (40, 110, 170, 170)
+_ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
+
+
+def _terrain_mesh(t: Terrain) -> trimesh.Trimesh:
+    n = t.heightmap.shape[0]
+    thresholds = _thresholds(t)
+    colors = B.vertex_colors(t.biomes, t.heightmap / _height_scale(t), thresholds)
+    return trimesh.Trimesh(vertices=grid_positions(t.heightmap, t.world_size), faces=grid_faces(n),
+                           vertex_normals=vertex_normals(t.heightmap, t.cell).reshape(-1, 3),
+                           vertex_colors=colors.reshape(-1, 4), process=False)
+
+
+def _water_mesh(t: Terrain) -> trimesh.Trimesh:
+    half = t.world_size / 2
+    corners = np.array([[-half, t.sea_level, -half], [half, t.sea_level, -half],
+                        [-half, t.sea_level, half], [half, t.sea_level, half]], dtype=np.float32)
+    return trimesh.Trimesh(vertices=corners, faces=[[0, 2, 1], [2, 3, 1]],
+                           vertex_normals=np.tile([0.0, 1.0, 0.0], (4, 1)),
+                           vertex_colors=np.tile(_WATER_RGBA, (4, 1)), process=False)
+
+
+def _height_scale(t: Terrain) -> float:
+    return float(t.meta.config["height_scale"])
+
+
+def _thresholds(t: Terrain) -> B.Thresholds:
+    from worldsmith.scenes.terrain import TerrainConfig
+
+    return TerrainConfig.from_dict(t.meta.config).thresholds
+
+
+def _used_variants(t: Terrain) -> list[int]:
+    return sorted(set(int(v) for v in t.props.variant))
+
+
+def _instance_nodes(t: Terrain, mesh_index: dict[str, int]) -> list[dict[str, Any]]:
+    """Group nodes (one per used variant) followed by their instance nodes; children indices
+    are relative to the first returned node and fixed up by the caller."""
+    groups: list[dict[str, Any]] = []
+    instances: list[dict[str, Any]] = []
+    for v in _used_variants(t):
+        name = CATALOGUE[v]
+        members = np.nonzero(t.props.variant == v)[0]
+        group = {"name": f"props/{name}", "children": []}
+        for k, i in enumerate(members):
+            yaw = float(t.props.yaw[i])
+            s = round(float(t.props.scale[i]), 4)
+            group["children"].append(len(instances))
+            instances.append({
+                "name": f"props/{name}/{k:04d}", "mesh": mesh_index[name],
+                "translation": [round(float(c), 4) for c in t.props.position[i]],
+                "rotation": [0.0, math.sin(yaw / 2), 0.0, math.cos(yaw / 2)],
+                "scale": [s, s, s]})
+        groups.append(group)
+    return groups + instances
+
+
+def _material(name: str) -> dict[str, Any]:
+    """A rough, non-metallic material that shows the vertex colours as they are."""
+    return {"name": name, "pbrMetallicRoughness": {"metallicFactor": 0.0, "roughnessFactor": 1.0}}
+
+
+def _rebuild_tree(t: Terrain):
+    """A trimesh ``tree_postprocessor``: our node hierarchy, water blending, buffer targets."""
+
+    def post(tree: dict[str, Any]) -> None:
+        mesh_index = {m["name"]: i for i, m in enumerate(tree["meshes"])}
+        props = _instance_nodes(t, mesh_index)
+        groups = [p for p in props if "children" in p]
+        first = 4                                        # island, terrain, water, props
+        for g in groups:
+            g["children"] = [first + len(groups) + c for c in g["children"]]
+        tree["nodes"] = [
+            {"name": "island", "children": [1, 2, 3]},
+            {"name": "terrain", "mesh": mesh_index["terrain"]},
+            {"name": "water", "mesh": mesh_index["water"]},
+            {"name": "props", "children": list(range(first, first + len(groups)))},
+            *props,
+        ]
+        tree["scenes"] = [{"name": "island", "nodes": [0]}]
+        tree["asset"]["generator"] = f"worldsmith {t.meta.generator} via trimesh"
+        tree["materials"] = [_material("ground"), {**_material("water"), "alphaMode": "BLEND"}]
+        for mesh in tree["meshes"]:
+            for prim in mesh["primitives"]:
+                prim["material"] = int(mesh["name"] == "water")
+                tree["bufferViews"][tree["accessors"][prim["indices"]]["bufferView"]]["target"] = \
+                    _ELEMENT_ARRAY_BUFFER
+                for acc in prim["attributes"].values():
+                    tree["bufferViews"][tree["accessors"][acc]["bufferView"]]["target"] = _ARRAY_BUFFER
+
+    return post
+
+
+def _scene(t: Terrain) -> trimesh.Scene:
+    scene = trimesh.Scene()
+    scene.add_geometry(_terrain_mesh(t), geom_name="terrain", node_name="terrain")
+    scene.add_geometry(_water_mesh(t), geom_name="water", node_name="water")
+    for v in _used_variants(t):
+        scene.add_geometry(prop_mesh(CATALOGUE[v], t.prop_seed), geom_name=CATALOGUE[v],
+                           node_name=CATALOGUE[v])
+    return scene
+
+
+def write_glb(t: Terrain, name: str) -> dict[str, bytes]:
+    """Binary glTF 2.0: terrain (vertex colours, normals), water plane, instanced props."""
+    data = trimesh.exchange.gltf.export_glb(_scene(t), include_normals=True,
+                                            tree_postprocessor=_rebuild_tree(t))
+    return {name: data}
+
+
+def _baked_props(t: Terrain) -> trimesh.Trimesh | None:
+    """All prop instances as one mesh in world space (for formats without instancing)."""
+    parts = []
+    for v in _used_variants(t):
+        mesh = prop_mesh(CATALOGUE[v], t.prop_seed)
+        for i in np.nonzero(t.props.variant == v)[0]:
+            m = mesh.copy()
+            m.apply_transform(trimesh.transformations.compose_matrix(
+                scale=[float(t.props.scale[i])] * 3, angles=[0.0, float(t.props.yaw[i]), 0.0],
+                translate=t.props.position[i].astype(np.float64)))
+            parts.append(m)
+    return trimesh.util.concatenate(parts) if parts else None
+
+
+def write_obj(t: Terrain, name: str) -> dict[str, bytes]:
+    """Wavefront OBJ with vertex colours: objects ``terrain``, ``water`` and ``props`` (baked)."""
+    scene = trimesh.Scene()
+    scene.add_geometry(_terrain_mesh(t), geom_name="terrain", node_name="terrain")
+    scene.add_geometry(_water_mesh(t), geom_name="water", node_name="water")
+    baked = _baked_props(t)
+    if baked is not None:
+        scene.add_geometry(baked, geom_name="props", node_name="props")
+    text = trimesh.exchange.obj.export_obj(scene, include_color=True, include_normals=True,
+                                           include_texture=False, header=None)
+    return {name: text.encode()}
+
+
+def _png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+def heightmap_png(t: Terrain) -> Image.Image:
+    """16-bit greyscale: 0 = the lowest point, 65535 = the highest (range in the .json)."""
+    h = t.heightmap.astype(np.float64)
+    span = max(float(h.max() - h.min()), 1e-9)
+    return Image.fromarray(np.rint((h - h.min()) / span * 65535).astype(np.uint16))
+
+
+def biome_png(t: Terrain) -> Image.Image:
+    """Palette image: each pixel's index is its biome id, the palette its biome colour."""
+    img = Image.frombytes("P", t.biomes.shape[::-1], np.ascontiguousarray(t.biomes).tobytes())
+    img.putpalette(B.COLORS.reshape(-1).tolist())
+    return img
+
+
+def write_png(t: Terrain, name: str) -> dict[str, bytes]:
+    """The top-down render, plus ``<stem>-height.png`` (16-bit) and ``<stem>-biomes.png``."""
+    from worldsmith.scenes.render import render
+
+    stem = Path(name).stem
+    return {name: _png(render(t)), f"{stem}-height.png": _png(heightmap_png(t)),
+            f"{stem}-biomes.png": _png(biome_png(t))}
+
+
+def metadata(t: Terrain) -> dict[str, Any]:
+    """Bounds, sea level, spawn points, props (node name, variant, transform), biome names,
+    the heightmap PNG's value range and the noise recipe of the raw height field."""
+    from worldsmith.scenes.terrain import TerrainConfig, noise_recipe
+
+    positions = np.concatenate([grid_positions(t.heightmap, t.world_size), t.props.position])
+    recipe = noise_recipe(TerrainConfig.from_dict(t.meta.config), t.meta.seed)
+    names = _instance_nodes(t, {CATALOGUE[v]: 0 for v in _used_variants(t)})
+    props = [n for n in names if "mesh" in n]
+    return {
+        "type": "Terrain", "meta": t.meta.to_dict(),
+        "bounds": {"min": positions.min(0).round(4).tolist(), "max": positions.max(0).round(4).tolist()},
+        "grid": {"size": int(t.heightmap.shape[0]), "cell": t.cell, "world_size": t.world_size},
+        "sea_level": t.sea_level,
+        "height_png": {"min": float(t.heightmap.min()), "max": float(t.heightmap.max())},
+        "biomes": list(B.BIOMES),
+        "spawns": t.spawns.round(4).tolist(),
+        "props": [{"node": p["name"], "variant": p["name"].split("/")[1],
+                   "position": p["translation"], "yaw": round(float(y), 5), "scale": p["scale"][0]}
+                  for p, y in zip(props, _yaw_in_node_order(t))],
+        "noise": {"function": "noise.pnoise2", "scale": recipe.scale, "offset_x": recipe.offset_x,
+                  "offset_y": recipe.offset_y, "warp": recipe.warp, **recipe.noise_kwargs()},
+    }
+
+
+def _yaw_in_node_order(t: Terrain) -> np.ndarray:
+    order = np.concatenate([np.nonzero(t.props.variant == v)[0] for v in _used_variants(t)] or
+                           [np.zeros(0, dtype=np.int64)])
+    return t.props.yaw[order]
+
+
+def write_json(t: Terrain, name: str) -> dict[str, bytes]:
+    """Scene metadata for game code (see :func:`metadata`)."""
+    return {name: (json.dumps(metadata(t), indent=1) + "\n").encode()}
+
+
+register_writer(Terrain, "glb", write_glb)
+register_writer(Terrain, "obj", write_obj)
+register_writer(Terrain, "png", write_png)
+register_writer(Terrain, "json", write_json)
