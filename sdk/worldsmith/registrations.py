@@ -3,3 +3,11 @@ from worldsmith.core.registry import register
 
 register("plots/quest-v1", "worldsmith.plots.generator:QuestGenerator",
          "branching quest graphs: branch-and-bottleneck acts with lock-and-key gates")
+register("levels/smb-v1", "worldsmith.levels.generator:SMBGenerator",
+         "Super Mario Bros levels from a conv VAE, stitched windows, agent-checked playable")
+register("levels/loderunner-v1", "worldsmith.levels.generator:LodeRunnerGenerator",
+         "Lode Runner 22x32 levels from a conv VAE, every gold reachable")
+register("levels/zelda-v1", "worldsmith.levels.generator:ZeldaGenerator",
+         "Zelda dungeon rooms (16x11) from a conv VAE, walls closed, doors connected")
+register("scenes/terrain-v1", "worldsmith.scenes.terrain:TerrainGenerator",
+         "3D islands: eroded Perlin terrain, biomes, water and props, exported as glTF")
