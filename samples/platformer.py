@@ -144,8 +144,9 @@ class Platformer:
         draw_world(screen, world, self.tiles, self.cast, self.frac, screen.get_height() - self.tiles.get_height(),
                    self.time)
         s = world.stats
-        parts = [f"seed {self.current.seed}", f"coins {s.coins}", f"stomps {s.stomps}", f"falls {s.falls}",
-                 f"{self.clock.get_fps():.0f} fps"]
+        parts = [f"seed {self.current.seed}", f"coins {s.coins}", f"stomps {s.stomps}", f"falls {s.falls}"]
+        if self.clock.get_fps():
+            parts.append(f"{self.clock.get_fps():.0f} fps")
         upcoming = self.upcoming or self.loading
         state = "ready (N)" if upcoming is not None and upcoming.ready else "generating..."
         draw_hud(screen, parts, f"next level: {state}")
@@ -196,7 +197,6 @@ def main(argv: list[str] | None = None) -> int:
             game.run(args.frames)
     finally:
         game.close()
-        pygame.quit()
     return 0
 
 

@@ -157,7 +157,8 @@ class Viewer:
                 parts.append(f"generated in {slot.result.ms:.0f} ms")
             if slot.pending:
                 parts.append(f"generating seed {slot.seed}...")
-        parts.append(f"{self.clock.get_fps():.0f} fps")
+        if self.clock.get_fps():
+            parts.append(f"{self.clock.get_fps():.0f} fps")
         text(self.screen, "   |   ".join(parts), (10, bar.y + 6), 20)
         if self.status and (slot is None or not slot.pending):
             width = font(20).size(self.status)[0]
@@ -222,7 +223,6 @@ def main(argv: list[str] | None = None) -> int:
             viewer.run(args.frames)
     finally:
         viewer.close()
-        pygame.quit()
     return 0
 
 

@@ -41,7 +41,10 @@ class View:
         for i, slot in enumerate(self.slots):
             if slot.poll() and slot.asset is not None:
                 self.scroll[i].update(0, 0)
-                self.prepare(i, slot)
+                try:
+                    self.prepare(i, slot)
+                except Exception as e:  # noqa: BLE001 - e.g. a family whose exporter has not landed
+                    slot.error = f"{type(e).__name__}: {e}"
 
     @property
     def settled(self) -> bool:

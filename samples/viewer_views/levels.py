@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from _common import ACCENT, DIM, Slot, Source, png_surface, scale_to, text
+from _common import ACCENT, DIM, Slot, Source, font, png_surface, scale_to, text
 
 from viewer_views.base import View
 
@@ -50,7 +50,7 @@ class LevelsView(View):
         tile = pygame.Vector2(img.get_width() / cols, img.get_height() / rows)
         path = list(level.path or [])
         label = f"{rows}x{cols}  path: {len(path)} cells" if path else f"{rows}x{cols}  no path"
-        text(surface, label, (rect.right - 12 - 8 * len(label), rect.y + 4), 18, DIM)
+        text(surface, label, (rect.right - 12 - font(18).size(label)[0], rect.y + 4), 18, DIM)
         if self.show_path and len(path) > 1:
             points = [origin + pygame.Vector2((c + 0.5) * tile.x, (r + 0.5) * tile.y) for r, c in path]
             clip = surface.get_clip()

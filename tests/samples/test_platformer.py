@@ -1,0 +1,124 @@
+"""The platformer: its grid moves, the autoplay bot on 20 generated levels, and the game loop
+driven headless with synthetic keys."""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pytest
+from conftest import pixels, press
+
+import worldsmith as ws
+from platformer_game.bot import Bot
+from platformer_game.world import JUMP, Input, World, move
+
+SMALL_LEVEL = {"width": 80}
+
+
+def grid(rows: list[str]) -> list[list[bool]]:
+    """Clear cells of a picture where X is solid."""
+    return [[ch != "X" for ch in row] for row in rows]
+
+
+def test_moves_walk_jump_bump_and_fall():
+    open_ = grid(["......", "......", "......", "......", "......", "......", "XXXXXX"])
+    assert move(open_, 5, 1, 0, Input(1)) == (5, 2, 0, False)
+    r, c, j = 5, 1, 0
+    for _ in range(JUMP):
+        r, c, j, _ = move(open_, r, c, j, Input(1, True))
+    assert (r, c) == (5 - JUMP, 1 + JUMP) and j == 1
+    assert move(open_, r, c, j, Input(0, True))[:2] == (r + 1, c)  # the apex: no higher
+    walled = grid(["......", ".X....", "..X...", "XXXXXX"])
+    assert move(walled, 2, 1, 0, Input(0, True)) == (2, 1, 0, True)  # head bump
+    assert move(walled, 2, 1, 0, Input(1))[:2] == (2, 1)  # a wall stops the walk
+    pit = grid(["....", "....", "X..X"])
+    assert move(pit, 1, 1, 0, Input(0)) == (2, 1, 0, False)
+    assert move(pit, 2, 1, 0, Input(0))[0] == 3  # fell out of the level
+
+
+def test_stomp_from_above_and_hurt_from_the_side():
+    tiles = ws.TileLevel(np.full((5, 8), 2, np.uint8), "smb")
+    v = tiles.vocab
+    tiles.tiles[4] = v.id("X")
+    tiles.tiles[3, 4] = v.id("E")
+    tiles.tiles[3, 6] = v.id("o")
+    world = World(tiles)
+    assert world.hero.r == 3 and len(world.enemies) == 1
+    world.hero.r, world.hero.c = 2, 4
+    world.tick(Input(0))
+    assert world.stats.stomps == 1 and not world.enemies
+    world.enemies.append(type(world.hero)(3, 5, face=-1))
+    world.tick(Input(1))
+    assert world.stats.hurts == 1
+    world.tick(Input(1))
+    assert world.stats.coins == 1 and (3, 6) not in world.coins
+
+
+def test_autoplay_bot_reaches_the_goal_on_20_seeds():
+    levels = ws.make("levels/smb-v1", **SMALL_LEVEL)
+    quests = ws.make("plots/quest-v1", acts=1, endings=2)
+    for seed in range(20):
+        level = levels(seed=seed)
+        assert level.path, f"seed {seed}: the generator returned an unsolved level"
+        world = World(level, quests(seed=seed))
+        assert Bot(world).play(), f"seed {seed}: bot stopped at {world.hero} with {world.stats}"
+        assert world.hero.c == level.shape[1] - 1 and world.stats.falls == 0
+        assert any(e.startswith("chose") for e in world.stats.events)
+
+
+@pytest.fixture
+def game(monkeypatch):
+    import platformer
+    from _common import Source
+
+    monkeypatch.setattr(platformer, "LEVEL", Source("Level", "levels/smb-v1", SMALL_LEVEL))
+    monkeypatch.setattr(platformer, "CAST", Source("Cast", "sprites/lpc-v1", n=2))
+    made = []
+
+    def make(**kw):
+        g = platformer.Platformer(size=(640, 480), **kw)
+        made.append(g)
+        g.wait_loaded()
+        return g
+
+    yield make
+    for g in made:
+        g.close()
+
+
+def test_game_loop_autoplay_wins_and_moves_on(game):
+    g = game(seed=5, autoplay=True)
+    first = pixels(g.screen)
+    assert first.std() > 10
+    for _ in range(2000):
+        g.step(0.1)  # one grid move per frame: the real loop, fast
+        if g.levels_won:
+            break
+    assert g.levels_won == 1
+    g.wait_loaded()
+    g.step(1 / 60)
+    assert g.current.seed == 6
+    assert not np.array_equal(first, pixels(g.screen))
+
+
+def test_quest_box_takes_the_number_key(game):
+    g = game(seed=2)
+    world, bot = g.world, Bot(g.world)
+    while world.dialog is None and not world.won:
+        world.tick(bot.input())
+    assert world.dialog is not None, "no checkpoint on the way"
+    options = world.story.options()
+    key = min(len(options), 2)
+    press(pygame.K_0 + key)
+    g.step(1 / 60)
+    assert world.dialog is None and world.story.beat == options[key - 1].target
+
+
+def test_n_key_switches_to_the_level_generated_meanwhile(game):
+    g = game(seed=8)
+    while not g.upcoming.ready:
+        g.step(1 / 60)
+    press(pygame.K_n)
+    g.step(1 / 60)
+    g.wait_loaded()
+    g.step(1 / 60)
+    assert g.current.seed == 9 and g.world.level.meta.seed == 9
