@@ -1,0 +1,227 @@
+"""Playability agents: each searches a level and returns the path it found, or ``None``.
+
+- SMB: breadth-first search over Mario states ``(row, col, rise left)``: walk, fall, and jump
+  up to 4 tiles with one column of drift per row and one at the apex (so gaps up to 8 wide at
+  equal height), head bumps end a rise; from the lowest standing cell of column 0 to any cell of the last column.
+  Pipes, bricks, blocks, ground and cannons are solid; enemies and coins are not.
+- Lode Runner: from the single player start ``M``, every gold ``G`` in turn (nearest first) by
+  walking, ladders, ropes, falls and digging a brick ``b`` below-beside to drop through it
+  (holes refill, so digging only leads down).
+- Zelda: every door, and every walkable tile (floor, monster, stair, water floor) reachable
+  from the doors with 4-connected steps.
+
+Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's game.
+
+>>> import numpy as np
+>>> from worldsmith.levels.tiles import parse_text, vocab
+>>> flat = parse_text("------\\n------\\n--X---\\nXX-XXX\\n", vocab("smb"))
+>>> smb_path(flat)[-1]
+(2, 5)
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Callable, Iterable
+
+import numpy as np
+
+from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA
+
+Path = list[tuple[int, int]]
+JUMP = 4
+
+
+def smb_search(tiles: np.ndarray) -> tuple[Path | None, int]:
+    """Mario's path to the last column (or ``None``) and the furthest column he reaches."""
+    h, w = tiles.shape
+    solid = SMB.solid_mask()[tiles].tolist()
+    clear = [[not s for s in row] for row in solid]
+
+    def stands(r: int, c: int) -> bool:
+        return r + 1 < h and solid[r + 1][c]
+
+    starts = [r for r in range(h - 2, -1, -1) if clear[r][0] and stands(r, 0)]
+    if not starts:
+        return None, 0
+    states = JUMP + 2
+    parent: dict[int, int] = {}
+    first = (starts[0] * w) * states
+    parent[first] = -1
+    queue, far = deque([first]), 0
+    while queue:
+        key = queue.popleft()
+        cell, j = divmod(key, states)
+        r, c = divmod(cell, w)
+        far = max(far, c)
+        if c == w - 1:
+            return _unwind(parent, key, states, w), far
+        for r2, c2, j2 in _smb_moves(r, c, j, stands(r, c), clear, h, w):
+            nxt = (r2 * w + c2) * states + (0 if stands(r2, c2) and j2 == 0 else j2)
+            if nxt not in parent:
+                parent[nxt] = key
+                queue.append(nxt)
+    return None, far
+
+
+def _smb_moves(r: int, c: int, j: int, standing: bool, clear: list[list[bool]], h: int,
+               w: int) -> Iterable[tuple[int, int, int]]:
+    """Next states of Mario at (r, c) with ``j`` rows of rise left."""
+    if standing and j == 0:
+        for dc in (-1, 1):
+            if 0 <= c + dc < w and clear[r][c + dc]:
+                yield r, c + dc, 0
+        j = JUMP + 1  # a jump starts here: JUMP rows up, then the apex
+    if j > 0:
+        if j > 1 and r > 0 and clear[r - 1][c]:
+            for dc in (-1, 0, 1):
+                c2 = c + dc
+                if 0 <= c2 < w and clear[r - 1][c2] and clear[r][c2]:
+                    yield r - 1, c2, j - 1
+        for dc in (-1, 1):  # the apex (or a head bump): drift one column, then fall
+            if 0 <= c + dc < w and clear[r][c + dc]:
+                yield r, c + dc, 0
+    if r + 1 >= h:
+        return  # fell off the bottom: no moves
+    for dc in (-1, 0, 1):
+        c2 = c + dc
+        if 0 <= c2 < w and clear[r + 1][c2] and clear[r][c2] and clear[r + 1][c]:
+            yield r + 1, c2, 0
+
+
+def _unwind(parent: dict[int, int], key: int, states: int, w: int) -> Path:
+    path: Path = []
+    while key != -1:
+        cell = key // states
+        rc = divmod(cell, w)
+        if not path or path[-1] != rc:
+            path.append(rc)
+        key = parent[key]
+    return path[::-1]
+
+
+def smb_path(tiles: np.ndarray) -> Path | None:
+    """Mario's path from the start column to the last column, or ``None``."""
+    return smb_search(tiles)[0]
+
+
+def _bfs(start: tuple[int, int], moves: Callable[[int, int], Iterable[tuple[int, int]]],
+         goals: set[tuple[int, int]] | None = None) -> tuple[dict, tuple[int, int] | None]:
+    """Breadth-first search; stops at the first cell in ``goals`` (parents, goal reached)."""
+    parent = {start: None}
+    queue = deque([start])
+    while queue:
+        cell = queue.popleft()
+        if goals and cell in goals:
+            return parent, cell
+        for nxt in moves(*cell):
+            if nxt not in parent:
+                parent[nxt] = cell
+                queue.append(nxt)
+    return parent, None
+
+
+def _trace(parent: dict, cell: tuple[int, int]) -> Path:
+    path = []
+    while cell is not None:
+        path.append(cell)
+        cell = parent[cell]
+    return path[::-1]
+
+
+def _tour(start: tuple[int, int], targets: set[tuple[int, int]],
+          moves: Callable[[int, int], Iterable[tuple[int, int]]]) -> Path | None:
+    """Visit every target, nearest first; ``None`` if one is out of reach."""
+    path, here, left = [start], start, set(targets) - {start}
+    while left:
+        parent, goal = _bfs(here, moves, left)
+        if goal is None:
+            return None
+        path += _trace(parent, goal)[1:]
+        here = goal
+        left.discard(goal)
+    return path
+
+
+def _lr_moves(tiles: np.ndarray) -> Callable[[int, int], Iterable[tuple[int, int]]]:
+    h, w = tiles.shape
+    solid = LODERUNNER.solid_mask()[tiles].tolist()
+    ladder, rope, brick = LODERUNNER.id("#"), LODERUNNER.id("-"), LODERUNNER.id("b")
+    t = tiles.tolist()
+
+    def moves(r: int, c: int) -> Iterable[tuple[int, int]]:
+        held = t[r][c] in (ladder, rope)
+        below = r + 1 < h and (solid[r + 1][c] or t[r + 1][c] == ladder)
+        if not (held or below or r == h - 1):
+            yield r + 1, c  # falling
+            return
+        for dc in (-1, 1):
+            if 0 <= c + dc < w and not solid[r][c + dc]:
+                yield r, c + dc
+                if r + 1 < h and t[r + 1][c + dc] == brick and t[r][c + dc] not in (ladder, rope):
+                    yield r + 1, c + dc  # dig the brick below-beside and drop into the hole
+        if t[r][c] == ladder and r > 0 and not solid[r - 1][c]:
+            yield r - 1, c
+        if r + 1 < h and not solid[r + 1][c]:
+            yield r + 1, c
+
+    return moves
+
+
+def loderunner_path(tiles: np.ndarray) -> Path | None:
+    """The player's route through every gold (one start ``M``, at least one ``G``), or ``None``."""
+    starts = list(zip(*np.nonzero(tiles == LODERUNNER.id("M"))))
+    gold = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == LODERUNNER.id("G")))}
+    if len(starts) != 1 or not gold:
+        return None
+    start = (int(starts[0][0]), int(starts[0][1]))
+    return _tour(start, gold, _lr_moves(tiles))
+
+
+WALKABLE = "FMDSO"
+
+
+def _zelda_moves(tiles: np.ndarray) -> Callable[[int, int], Iterable[tuple[int, int]]]:
+    h, w = tiles.shape
+    walk = np.isin(tiles, ZELDA.ids(WALKABLE)).tolist()
+
+    def moves(r: int, c: int) -> Iterable[tuple[int, int]]:
+        for r2, c2 in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if 0 <= r2 < h and 0 <= c2 < w and walk[r2][c2]:
+                yield r2, c2
+
+    return moves
+
+
+def zelda_path(tiles: np.ndarray) -> Path | None:
+    """A route from the first door through the others (and stairs), or ``None`` if any door or
+    walkable tile cannot be reached from the doors."""
+    doors = [(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("D")))]
+    if not doors:
+        return None
+    moves = _zelda_moves(tiles)
+    reached, _ = _bfs(doors[0], moves)
+    walkable = int(np.isin(tiles, ZELDA.ids(WALKABLE)).sum())
+    if len(reached) != walkable:
+        return None
+    stairs = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("S")))}
+    targets = {d for d in doors if d[1] != doors[0][1] or abs(d[0] - doors[0][0]) > 2} | stairs
+    return _tour(doors[0], targets, moves)
+
+
+def reachable(tiles: np.ndarray, game: str, start: tuple[int, int]) -> set[tuple[int, int]]:
+    """Every cell a Lode Runner player or a Zelda hero reaches from ``start``."""
+    moves = {"loderunner": _lr_moves, "zelda": _zelda_moves}[game](tiles)
+    return set(_bfs(start, moves)[0])
+
+
+AGENTS = {"smb": smb_path, "loderunner": loderunner_path, "zelda": zelda_path}
+
+
+def solve_tiles(tiles: np.ndarray, game: str) -> Path | None:
+    """The agent path through ``tiles`` of ``game``, or ``None`` if it is not playable."""
+    return AGENTS[game](tiles)
+
+
+def solve(level) -> Path | None:
+    """The agent path through a :class:`~worldsmith.types.level.TileLevel`, or ``None``."""
+    return solve_tiles(level.tiles, level.game)

@@ -1,0 +1,219 @@
+"""Tile-level generators: a trained VAE decodes latents, repairs and agents make them playable.
+
+``levels/smb-v1`` decodes a smooth sequence of latents into 14x16 windows and blends each
+overlap in probability space (no seams); ``levels/loderunner-v1`` and ``levels/zelda-v1`` decode
+one 22x32 level or 16x11 room per item. ``search=`` runs CMA-ES in latent space toward targets.
+
+>>> import worldsmith as ws
+>>> level = ws.make("levels/smb-v1", width=56)(seed=3)
+>>> level.shape, level.path[-1][1]
+((14, 56), 55)
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import torch
+
+from worldsmith.core.config import Config, param
+from worldsmith.core.device import resolve_device
+from worldsmith.core.errors import ConfigError
+from worldsmith.core.generator import Generator
+from worldsmith.core.seeding import rng, torch_generator
+from worldsmith.core.weights import load_folder
+from worldsmith.levels import playable
+from worldsmith.levels.agents import solve_tiles
+from worldsmith.levels.model import LevelVAE, build
+from worldsmith.levels.search import cma_search, parse_targets, score
+from worldsmith.types.level import TileLevel
+
+TRIES = 8
+OVERLAP = 4  # columns shared by neighbouring SMB windows
+
+
+@functools.lru_cache(maxsize=8)
+def load_model(weights: str, device: str) -> tuple[LevelVAE, str]:
+    """The VAE in ``weights`` (a name or folder) on ``device``, and its game."""
+    config, state = load_folder(weights)
+    return build(config, state).to(resolve_device(device)), config["game"]
+
+
+@dataclass(frozen=True)
+class LevelConfig(Config):
+    """Options every level generator shares."""
+
+    temperature: float = param(1.0, lo=0.0, hi=3.0, help="scale of the latent noise")
+    playable: bool = param(True, help="repair and re-sample until the agent solves the level")
+    search: str = param("", help="CMA-ES targets, e.g. 'enemies=8,gaps=3' (see levels.search)")
+    search_evals: int = param(96, lo=8, hi=5000, help="level evaluations the search may spend")
+    weights: str = param("", help="model folder or name (default: the shipped one)")
+    device: str = param("cpu", choices=("cpu", "auto", "cuda"), help="torch device")
+
+    def check(self) -> None:
+        parse_targets(self.search, self.game)
+
+
+class LevelGenerator(Generator):
+    """Shared machinery: model loading, seeded latents, search and the playability loop."""
+
+    game: ClassVar[str]
+    asset_type = TileLevel
+
+    def _model(self) -> LevelVAE:
+        model, game = load_model(self.config.weights or f"levels-{self.game}-v1", self.config.device)
+        if game != self.game:
+            raise ConfigError("weights", f"a {self.game} model", f"{self.config.weights} ({game})")
+        return model
+
+    def _latents(self, gen: torch.Generator, k: int, z_dim: int) -> torch.Tensor:
+        """``(k, z)`` prior samples scaled by the temperature."""
+        return torch.randn(k, z_dim, generator=gen) * self.config.temperature
+
+    def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
+        """Latents -> raw tile array (argmax of the decoded logits)."""
+        with torch.no_grad():
+            logits = model.decode(z.to(next(model.parameters()).device)).cpu()
+        return logits[0].argmax(0).numpy().astype(np.uint8)
+
+    def _n_latents(self) -> int:
+        return 1
+
+    def _fix(self, model: LevelVAE, z: torch.Tensor, gen: torch.Generator,
+             r: np.random.Generator) -> playable.Result:
+        raise NotImplementedError
+
+    def _search(self, model: LevelVAE, z: torch.Tensor, r: np.random.Generator) -> torch.Tensor:
+        targets = parse_targets(self.config.search, self.game)
+
+        def objective(x: np.ndarray) -> float:
+            tiles, path, _ = self._fix(model, torch.tensor(x, dtype=torch.float32).view_as(z), None, r)
+            return score(tiles, self.game, path, targets)
+
+        best = cma_search(z.numpy(), objective, self.config.search_evals, r)
+        return torch.tensor(best, dtype=torch.float32)
+
+    def _one(self, model: LevelVAE, seed: int) -> TileLevel:
+        gen, r = torch_generator(seed), rng(seed)
+        z = self._latents(gen, self._n_latents(), model.z_dim)
+        if self.config.search:
+            z = self._search(model, z, r)
+        if self.config.playable:
+            tiles, path, attempts = self._fix(model, z, gen, r)
+        else:
+            tiles = self._decode(model, z)
+            path, attempts = solve_tiles(tiles, self.game), 1
+        meta = self.meta(seed, extra={"attempts": attempts, "playable": path is not None})
+        return TileLevel(tiles=tiles, game=self.game, path=list(path or []), meta=meta)
+
+    def _generate(self, seeds):
+        model = self._model()
+        return [self._one(model, s) for s in seeds]
+
+
+@dataclass(frozen=True)
+class SMBConfig(LevelConfig):
+    """Config of ``levels/smb-v1``."""
+
+    game: ClassVar[str] = "smb"
+    width: int = param(200, lo=28, hi=4096, help="level length in columns")
+    smoothness: float = param(0.6, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
+
+
+class SMBGenerator(LevelGenerator):
+    """Super Mario Bros levels, 14 rows by ``width`` columns, stitched from VAE windows."""
+
+    id = "levels/smb-v1"
+    Config = SMBConfig
+    game = "smb"
+    test_config = {"width": 56}
+
+    def _n_latents(self) -> int:
+        stride = 16 - OVERLAP
+        return max(1, -(-(self.config.width - 16) // stride) + 1)
+
+    def _latents(self, gen: torch.Generator, k: int, z_dim: int) -> torch.Tensor:
+        """A first-order autoregressive walk: neighbouring windows look alike."""
+        eps = super()._latents(gen, k, z_dim)
+        rho = self.config.smoothness
+        z = eps.clone()
+        for i in range(1, k):
+            z[i] = rho * z[i - 1] + (1 - rho * rho) ** 0.5 * eps[i]
+        return z
+
+    def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
+        with torch.no_grad():
+            probs = model.decode(z.to(next(model.parameters()).device)).softmax(1).cpu()
+        return stitch(probs, self.config.width)
+
+    def _fix(self, model, z, gen, r):
+        fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
+        return playable.smb(lambda x: self._decode(model, x), z, fresh, 16 - OVERLAP, TRIES)
+
+
+def stitch(probs: torch.Tensor, width: int) -> np.ndarray:
+    """Blend ``(n, C, H, w)`` window probabilities that overlap by ``OVERLAP`` columns with
+    triangular weights, and take the argmax: a ``(H, width)`` tile array.
+
+    >>> p = torch.zeros(2, 3, 1, 16); p[0, 1] = 1; p[1, 2] = 1
+    >>> stitch(p, 28).tolist()[0][10:18]
+    [1, 1, 1, 1, 2, 2, 2, 2]
+    """
+    n, c, h, w = probs.shape
+    stride = w - OVERLAP
+    ramp = torch.minimum(torch.arange(1, w + 1), torch.arange(w, 0, -1)).clamp(max=OVERLAP + 1).float()
+    total = stride * (n - 1) + w
+    acc = torch.zeros(c, h, total)
+    weight = torch.zeros(total)
+    for i in range(n):
+        acc[:, :, i * stride:i * stride + w] += probs[i] * ramp
+        weight[i * stride:i * stride + w] += ramp
+    return (acc / weight).argmax(0)[:, :width].numpy().astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class LodeRunnerConfig(LevelConfig):
+    """Config of ``levels/loderunner-v1``."""
+
+    game: ClassVar[str] = "loderunner"
+
+
+class LodeRunnerGenerator(LevelGenerator):
+    """Lode Runner levels, 22x32, one per item, every gold reachable."""
+
+    id = "levels/loderunner-v1"
+    Config = LodeRunnerConfig
+    game = "loderunner"
+
+    def _fix(self, model, z, gen, r):
+        fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
+        return playable.loderunner(lambda x: self._decode(model, x), z, fresh, r, TRIES)
+
+
+@dataclass(frozen=True)
+class ZeldaConfig(LevelConfig):
+    """Config of ``levels/zelda-v1``."""
+
+    game: ClassVar[str] = "zelda"
+    doors: str = param("auto", help="door sides, letters of 'NESW', or 'auto' (as the model draws)")
+
+    def check(self) -> None:
+        super().check()
+        d = self.doors
+        if d != "auto" and (not d or set(d) - set("NESW") or len(set(d)) != len(d)):
+            raise ConfigError("doors", "'auto' or distinct letters of 'NESW' such as 'NS'", d)
+
+
+class ZeldaGenerator(LevelGenerator):
+    """Zelda dungeon rooms, 16x11 (the VGLC orientation), walls closed, every door reachable."""
+
+    id = "levels/zelda-v1"
+    Config = ZeldaConfig
+    game = "zelda"
+
+    def _fix(self, model, z, gen, r):
+        fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
+        return playable.zelda(lambda x: self._decode(model, x), z, fresh, r, TRIES,
+                              self.config.doors)

@@ -1,0 +1,103 @@
+"""A small convolutional VAE over one-hot tile grids (one model per game).
+
+The input ``(B, C, H, W)`` one-hot grid is zero-padded to ``(Hp, Wp)``, multiples of 4; two
+stride-2 convolutions bring it to ``(Hp/4, Wp/4)``; the decoder mirrors this and the logits are
+cropped back to ``(H, W)``.
+
+>>> import torch
+>>> m = LevelVAE(channels=13, height=14, width=16, z_dim=8, hidden=8)
+>>> logits, mu, logvar = m(torch.zeros(2, 13, 14, 16))
+>>> tuple(logits.shape), tuple(mu.shape)
+((2, 13, 14, 16), (2, 8))
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def _up4(n: int) -> int:
+    return (n + 3) // 4 * 4
+
+
+class LevelVAE(nn.Module):
+    """Conv VAE: one-hot ``(B, C, H, W)`` -> latent ``(B, z_dim)`` -> logits ``(B, C, H, W)``."""
+
+    def __init__(self, channels: int, height: int, width: int, z_dim: int = 32, hidden: int = 64):
+        super().__init__()
+        self.config = {"channels": channels, "height": height, "width": width, "z_dim": z_dim,
+                       "hidden": hidden}
+        self.hp, self.wp = _up4(height), _up4(width)
+        h4, w4 = self.hp // 4, self.wp // 4
+        flat = 2 * hidden * h4 * w4
+        self.encoder = nn.Sequential(
+            nn.Conv2d(channels, hidden, 3, padding=1),            # (B, hid, Hp, Wp)
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(hidden, hidden, 4, stride=2, padding=1),    # (B, hid, Hp/2, Wp/2)
+            nn.BatchNorm2d(hidden),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(hidden, 2 * hidden, 4, stride=2, padding=1),  # (B, 2hid, Hp/4, Wp/4)
+            nn.BatchNorm2d(2 * hidden),
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),                                         # (B, 2hid*Hp/4*Wp/4)
+        )
+        self.to_stats = nn.Linear(flat, 2 * z_dim)                # (B, 2z): mean, log-variance
+        self.from_z = nn.Linear(z_dim, flat)                      # (B, 2hid*Hp/4*Wp/4)
+        self.decoder = nn.Sequential(
+            nn.Unflatten(1, (2 * hidden, h4, w4)),                # (B, 2hid, Hp/4, Wp/4)
+            nn.ReLU(),
+            nn.ConvTranspose2d(2 * hidden, hidden, 4, stride=2, padding=1),  # (B, hid, Hp/2, Wp/2)
+            nn.BatchNorm2d(hidden),
+            nn.ReLU(),
+            nn.ConvTranspose2d(hidden, hidden, 4, stride=2, padding=1),      # (B, hid, Hp, Wp)
+            nn.BatchNorm2d(hidden),
+            nn.ReLU(),
+            nn.Conv2d(hidden, channels, 3, padding=1),            # (B, C, Hp, Wp) logits
+        )
+
+    @property
+    def z_dim(self) -> int:
+        """Latent size."""
+        return self.config["z_dim"]
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One-hot ``(B, C, H, W)`` -> mean and log-variance, each ``(B, z)``."""
+        x = F.pad(x, (0, self.wp - x.shape[-1], 0, self.hp - x.shape[-2]))  # (B, C, Hp, Wp)
+        mu, logvar = self.to_stats(self.encoder(x)).chunk(2, dim=1)
+        return mu, logvar.clamp(-10, 10)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Latent ``(B, z)`` -> tile logits ``(B, C, H, W)``."""
+        logits = self.decoder(self.from_z(z))                     # (B, C, Hp, Wp)
+        return logits[:, :, :self.config["height"], :self.config["width"]]
+
+    def forward(self, x: torch.Tensor, noise: torch.Tensor | None = None):
+        """Reconstruction logits, mean and log-variance; ``noise`` ``(B, z)`` reparameterises."""
+        mu, logvar = self.encode(x)
+        z = mu if noise is None else mu + noise * torch.exp(0.5 * logvar)
+        return self.decode(z), mu, logvar
+
+
+def vae_loss(logits: torch.Tensor, target: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
+             beta: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Total, reconstruction (cross-entropy per tile, summed per grid) and KL (per grid) losses."""
+    recon = F.cross_entropy(logits, target, reduction="sum") / target.shape[0]
+    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp()) / target.shape[0]
+    return recon + beta * kl, recon, kl
+
+
+def one_hot(tiles: torch.Tensor, channels: int) -> torch.Tensor:
+    """``(B, H, W)`` int tiles -> ``(B, C, H, W)`` float one-hot."""
+    return F.one_hot(tiles.long(), channels).permute(0, 3, 1, 2).float()
+
+
+def build(config: dict[str, Any], state: dict[str, torch.Tensor] | None = None) -> LevelVAE:
+    """A model from its config (and weights), in eval mode."""
+    keys = ("channels", "height", "width", "z_dim", "hidden")
+    model = LevelVAE(**{k: config[k] for k in keys})
+    if state is not None:
+        model.load_state_dict(state)
+    return model.eval()

@@ -1,0 +1,94 @@
+"""Make decoded levels playable: repair, then re-sample failing latents, then a sure fallback.
+
+Each function takes ``decode`` (latents ``(k, z)`` -> raw tile array), the starting latents,
+``fresh`` (``k`` -> new latents from the item's own generator) and returns
+``(tiles, path, attempts)``: a level its agent solves, the path, and how many decodes it took.
+With ``fresh=None`` they make one repaired attempt only (path ``None`` if it fails): the latent
+search scores that.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import numpy as np
+import torch
+
+from worldsmith.levels.agents import loderunner_path, reachable, smb_search, zelda_path
+from worldsmith.levels.repair import (SAFE, loderunner_gold, loderunner_start, smb_flatten,
+                                      smb_repair, zelda_connect, zelda_sides, zelda_walls)
+from worldsmith.levels.tiles import LODERUNNER, ZELDA
+
+Decode = Callable[[torch.Tensor], np.ndarray]
+Fresh = Optional[Callable[[int], torch.Tensor]]
+Result = tuple[np.ndarray, list, int]
+BRIDGE = 6  # columns flattened past the furthest point reached, when re-sampling gives up
+
+
+def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int) -> Result:
+    """SMB: re-sample the two windows around the furthest column Mario reaches, ``tries`` times;
+    then flatten a short stretch there until he gets through."""
+    z = z.clone()
+    for attempt in range(1, tries + 1):
+        tiles = smb_repair(decode(z))
+        path, far = smb_search(tiles)
+        if path is not None or fresh is None:
+            return tiles, path, attempt
+        i = min(far // stride, len(z) - 1)
+        z[i:i + 2] = fresh(len(z[i:i + 2]))
+    for _ in range(tiles.shape[1]):
+        tiles = smb_flatten(tiles, max(SAFE, far - 1), far + BRIDGE)
+        path, far = smb_search(tiles)
+        if path is not None:
+            break
+    return tiles, path, tries
+
+
+def _lr_fixed(tiles: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list]:
+    """Gold only in reach of the start; if the tour still fails, one gold in reach."""
+    start = tuple(int(v) for v in np.argwhere(tiles == LODERUNNER.id("M"))[0])
+    reach = reachable(tiles, "loderunner", start)
+    tiles = loderunner_gold(tiles, reach, rng)
+    path = loderunner_path(tiles)
+    if path is None:
+        bare = np.where(tiles == LODERUNNER.id("G"), LODERUNNER.id("."), tiles).astype(np.uint8)
+        tiles = loderunner_gold(bare, reach, rng, count=1)
+        path = loderunner_path(tiles)
+    return tiles, path
+
+
+def loderunner(decode: Decode, z: torch.Tensor, fresh: Fresh, rng: np.random.Generator,
+               tries: int) -> Result:
+    """Lode Runner: one start; re-sample until every gold is reachable; then drop unreachable gold
+    (placing some in reach if none is left)."""
+    for attempt in range(1, tries + 1):
+        tiles = loderunner_start(decode(z), rng)
+        path = loderunner_path(tiles)
+        if path is not None or fresh is None:
+            return tiles, path, attempt
+        z = fresh(1)
+    tiles, path = _lr_fixed(tiles, rng)
+    return tiles, path, tries
+
+
+def _sides(raw: np.ndarray, doors: str, rng: np.random.Generator) -> str:
+    if doors != "auto":
+        return doors
+    return zelda_sides(raw) or "NESW"[rng.integers(4)]
+
+
+def zelda(decode: Decode, z: torch.Tensor, fresh: Fresh, rng: np.random.Generator, tries: int,
+          doors: str) -> Result:
+    """Zelda: closed walls with doors on ``doors`` (or where the model drew them, ``"auto"``);
+    re-sample until every door and floor tile connects; then carve corridors."""
+    for attempt in range(1, tries + 1):
+        raw = decode(z)
+        tiles = zelda_walls(raw, _sides(raw, doors, rng))
+        path = zelda_path(tiles)
+        if path is not None or fresh is None:
+            return tiles, path, attempt
+        z = fresh(1)
+    while path is None:
+        first = tuple(int(v) for v in np.argwhere(tiles == ZELDA.id("D"))[0])
+        tiles = zelda_connect(tiles, reachable(tiles, "zelda", first))
+        path = zelda_path(tiles)
+    return tiles, path, tries

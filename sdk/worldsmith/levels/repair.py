@@ -1,0 +1,174 @@
+"""Pure grid repairs that make decoded levels well-formed (and, with the agents, playable).
+
+Every function takes a ``(H, W)`` tile array and returns a new one; random ones take ``rng``.
+
+>>> from worldsmith.levels.tiles import SMB, parse_text, to_text
+>>> t = parse_text("-<--\\n----\\n-[--\\nXXXX\\n", SMB)
+>>> print(to_text(smb_structures(t), SMB), end="")
+-<>-
+-[]-
+-[]-
+XXXX
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA
+
+SAFE = 3  # flat columns at the start and the end of an SMB level
+_PIPE, _CANNON = SMB.ids("<>[]"), SMB.ids("Bb")
+_EMPTY, _GROUND = SMB.id("-"), SMB.id("X")
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of True in a 1-d bool array."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+
+
+def _stand(tiles: np.ndarray, cols: slice, top: int, top_ids: list[int], body_ids: list[int]) -> None:
+    """Write a structure into ``cols``: ``top_ids`` at row ``top``, ``body_ids`` below it down to
+    the first solid tile (or the bottom row), in place."""
+    solid = SMB.solid_mask()
+    tiles[top, cols] = top_ids
+    for r in range(top + 1, tiles.shape[0]):
+        if solid[tiles[r, cols]].any():
+            break
+        tiles[r, cols] = body_ids
+
+
+def smb_structures(tiles: np.ndarray) -> np.ndarray:
+    """Pipes whole, two wide and standing on the ground (no floating tops); cannons likewise.
+
+    Columns holding pipe tiles are paired left to right (a leftover column gets its right
+    neighbour). Each structure keeps the highest top the model drew.
+    """
+    out = tiles.copy()
+    for ids, width, top_ids, body_ids in ((_PIPE, 2, SMB.ids("<>"), SMB.ids("[]")),
+                                          (_CANNON, 1, SMB.ids("B"), SMB.ids("b"))):
+        mask = np.isin(out, ids)
+        out[mask] = _EMPTY
+        for start, stop in _runs(mask.any(axis=0)):
+            for c in range(start, stop, width):
+                c = min(c, out.shape[1] - width)
+                cols = slice(c, c + width)
+                _stand(out, cols, int(np.flatnonzero(mask[:, cols].any(axis=1))[0]), top_ids, body_ids)
+    return out
+
+
+def _ground_height(column: np.ndarray) -> int:
+    """Rows of ground at the bottom of a column (1 to 3)."""
+    rows = 0
+    while rows < len(column) and column[-1 - rows] == _GROUND:
+        rows += 1
+    return int(np.clip(rows, 1, 3))
+
+
+def smb_flatten(tiles: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Columns ``[start, stop)`` cleared to sky over flat ground as high as their neighbour's."""
+    out = tiles.copy()
+    start, stop = max(0, start), min(out.shape[1], stop)
+    ref = out[:, stop] if stop < out.shape[1] else out[:, max(0, start - 1)]
+    rows = _ground_height(ref)
+    out[:, start:stop] = _EMPTY
+    out[-rows:, start:stop] = _GROUND
+    return smb_structures(out)
+
+
+def smb_repair(tiles: np.ndarray) -> np.ndarray:
+    """Whole pipes and cannons, and a safe flat start and finish."""
+    out = smb_flatten(smb_structures(tiles), 0, SAFE)
+    return smb_flatten(out, out.shape[1] - SAFE, out.shape[1])
+
+
+def _standable(tiles: np.ndarray) -> np.ndarray:
+    """Lode Runner cells a player can stand in: empty, on solid ground or a ladder top."""
+    below = np.ones_like(tiles, bool)
+    below[:-1] = np.isin(tiles[1:], LODERUNNER.ids("Bb#"))
+    return (tiles == LODERUNNER.id(".")) & below
+
+
+def loderunner_start(tiles: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Exactly one player start ``M``: extra ones become empty, a missing one is placed."""
+    out = tiles.copy()
+    starts = np.argwhere(out == LODERUNNER.id("M"))
+    if len(starts) == 1:
+        return out
+    out[out == LODERUNNER.id("M")] = LODERUNNER.id(".")
+    cells = starts if len(starts) else np.argwhere(_standable(out))
+    if not len(cells):  # nowhere to stand: clear a spot on the bottom row
+        cells = np.array([[out.shape[0] - 1, out.shape[1] // 2]])
+    r, c = cells[rng.integers(len(cells))]
+    out[r, c] = LODERUNNER.id("M")
+    return out
+
+
+def loderunner_gold(tiles: np.ndarray, reachable: set[tuple[int, int]],
+                    rng: np.random.Generator, count: int = 3) -> np.ndarray:
+    """Gold only where the player can reach it; with none left, ``count`` placed in reach."""
+    out = tiles.copy()
+    gold = LODERUNNER.id("G")
+    for r, c in np.argwhere(out == gold):
+        if (int(r), int(c)) not in reachable:
+            out[r, c] = LODERUNNER.id(".")
+    if (out == gold).any():
+        return out
+    cells = [(r, c) for r, c in sorted(reachable) if out[r, c] == LODERUNNER.id(".")]
+    for i in rng.permutation(len(cells))[:count]:
+        out[cells[i]] = gold
+    return out
+
+
+#: door cells on each side of a 16x11 Zelda room
+DOORS = {"N": [(1, 4), (1, 5), (1, 6)], "S": [(14, 4), (14, 5), (14, 6)],
+         "W": [(7, 1), (8, 1)], "E": [(7, 9), (8, 9)]}
+_INWARD = {"N": (1, 0), "S": (-1, 0), "W": (0, 1), "E": (0, -1)}
+
+
+def zelda_sides(tiles: np.ndarray) -> str:
+    """The sides (of ``NESW``) on which at least half the door cells are doors."""
+    door = ZELDA.id("D")
+    return "".join(s for s in "NESW" if sum(tiles[rc] == door for rc in DOORS[s]) * 2 >= len(DOORS[s]))
+
+
+def zelda_walls(tiles: np.ndarray, sides: str) -> np.ndarray:
+    """A closed two-tile wall ring with doors on ``sides``, a floor tile inside each door, and no
+    walls, doors or void left inside the room."""
+    out = tiles.copy()
+    inner = out[2:-2, 2:-2]
+    inner[np.isin(inner, ZELDA.ids("WD-"))] = ZELDA.id("F")
+    ring = np.ones(out.shape, bool)
+    ring[2:-2, 2:-2] = False
+    out[ring] = ZELDA.id("W")
+    for side in sides:
+        dr, dc = _INWARD[side]
+        for r, c in DOORS[side]:
+            out[r, c] = ZELDA.id("D")
+            if out[r + dr, c + dc] not in ZELDA.ids("FMSO"):
+                out[r + dr, c + dc] = ZELDA.id("F")
+    return out
+
+
+def zelda_connect(tiles: np.ndarray, reached: set[tuple[int, int]]) -> np.ndarray:
+    """Carve floor from the ``reached`` cells to the nearest unreached walkable cell (one corridor;
+    call again until every walkable cell is reached)."""
+    out = tiles.copy()
+    walk = np.isin(out, ZELDA.ids("FMDSO"))
+    parent = {cell: None for cell in reached}
+    frontier = list(reached)
+    while frontier:
+        nxt = []
+        for r, c in frontier:
+            for cell in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+                if cell in parent or not (2 <= cell[0] < out.shape[0] - 2 and 2 <= cell[1] < out.shape[1] - 2):
+                    continue
+                parent[cell] = (r, c)
+                if walk[cell]:
+                    while cell is not None and cell not in reached:
+                        out[cell] = out[cell] if walk[cell] else ZELDA.id("F")
+                        cell = parent[cell]
+                    return out
+                nxt.append(cell)
+        frontier = nxt
+    return out

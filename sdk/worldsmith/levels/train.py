@@ -1,0 +1,148 @@
+"""``worldsmith train levels --game G``: train a level VAE and write a model folder.
+
+Deterministic for a given ``--seed`` (its own torch generator, one thread); checkpoints every
+``--ckpt-every`` steps to ``<out>/checkpoint.pt``; ``--resume`` continues from it; ``--dry-run``
+trains a tiny model for a few steps (used by the tests).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+from worldsmith.core.atomic import write_atomic
+from worldsmith.core.errors import ConfigError
+from worldsmith.core.seeding import torch_generator
+from worldsmith.core.weights import save_folder
+from worldsmith.levels.data import HOLDOUT, SHAPES, augment, load_levels, samples, split_names
+from worldsmith.levels.model import LevelVAE, one_hot, vae_loss
+from worldsmith.levels.tiles import VOCABS, vocab
+
+CREDITS = """# {name}
+
+A convolutional VAE over {game} tile grids, trained by `worldsmith train levels --game {game}`.
+
+Learned from the Video Game Level Corpus (VGLC), https://github.com/TheVGLC/TheVGLC
+(commit 0e86a8f31f20ecad4eaa5741ff061af88767f7fb), MIT licence, Copyright (c) 2016 Adam
+Summerville, Santiago Ontanon, Sam Snodgrass. Cite: Summerville, Snodgrass, Mateas, Ontanon,
+"The VGLC: The Video Game Level Corpus", PCG Workshop 2016 (arXiv:1606.07487).
+The level layouts are transcriptions of commercial games ({owner}); these weights hold no level
+data, and generated levels are new layouts checked for copies (see README, "Tile levels").
+
+Training files: {train}
+Validation files (held out): {val}
+"""
+OWNERS = {"smb": "Super Mario Bros., Nintendo", "loderunner": "Lode Runner, Broderbund",
+          "zelda": "The Legend of Zelda, Nintendo"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    from worldsmith.cli import _Parser
+
+    p = _Parser(prog="worldsmith train levels", description=__doc__)
+    p.add_argument("--game", required=True, help="one of " + ", ".join(VOCABS))
+    p.add_argument("--data", default=None, help="folder of VGLC .txt files (default $WORLDSMITH_DATA/vglc/<game>)")
+    p.add_argument("--out", default=None, help="output model folder (default runs/levels-<game>)")
+    p.add_argument("--ckpt-dir", default=None, help="checkpoint folder (default: --out)")
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--beta", type=float, default=1.0, help="KL weight (warmed up over the first third)")
+    p.add_argument("--z-dim", type=int, default=32)
+    p.add_argument("--hidden", type=int, default=32)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--ckpt-every", type=int, default=500)
+    p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
+    p.add_argument("--dry-run", action="store_true", help="tiny model, 3 steps")
+    return p
+
+
+def _check(args: argparse.Namespace) -> None:
+    vocab(args.game)
+    for name in ("steps", "batch", "z_dim", "hidden", "ckpt_every"):
+        if getattr(args, name) < 1:
+            raise ConfigError(name.replace("_", "-"), "a positive int", getattr(args, name))
+    if not 0 < args.lr < 1 or args.beta < 0:
+        raise ConfigError("lr/beta", "0 < lr < 1 and beta >= 0", (args.lr, args.beta))
+
+
+def _save_checkpoint(path: Path, model: LevelVAE, opt: torch.optim.Optimizer, step: int,
+                     gen: torch.Generator) -> None:
+    buf = io.BytesIO()
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                "rng": gen.get_state()}, buf)
+    write_atomic(path, buf.getvalue())
+
+
+def _validation_loss(model: LevelVAE, val: torch.Tensor, channels: int) -> float:
+    if len(val) == 0:
+        return float("nan")
+    model.eval()
+    with torch.no_grad():
+        logits, mu, logvar = model(one_hot(val, channels))
+        loss = vae_loss(logits, val.long(), mu, logvar, 1.0)[0].item()
+    model.train()
+    return loss
+
+
+def train(args: argparse.Namespace) -> Path:
+    """Train per ``args`` (see ``--help``); return the model folder written."""
+    from tqdm import tqdm
+
+    _check(args)
+    v = vocab(args.game)
+    levels = load_levels(args.game, args.data)
+    names, val_names = split_names(list(levels), HOLDOUT[args.game], seed=0)
+    x = torch.from_numpy(augment(args.game, samples(args.game, [levels[n] for n in names])).copy())
+    val = torch.from_numpy(samples(args.game, [levels[n] for n in val_names]))
+    if args.dry_run:
+        args.steps, args.hidden, args.z_dim, args.batch = 3, 4, 4, 8
+    out = Path(args.out or f"runs/levels-{args.game}")
+    torch.set_num_threads(1)
+    with torch.random.fork_rng():
+        torch.manual_seed(args.seed)
+        model = LevelVAE(v.size, *SHAPES[args.game], z_dim=args.z_dim, hidden=args.hidden).train()
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    gen, start = torch_generator(args.seed), 0
+    ckpt = Path(args.ckpt_dir or out) / "checkpoint.pt"
+    if args.resume and ckpt.is_file():
+        state = torch.load(ckpt, weights_only=True)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        gen.set_state(state["rng"])
+        start = state["step"]
+    bar = tqdm(range(start, args.steps), desc=f"train {args.game}", initial=start, total=args.steps)
+    for step in bar:
+        batch = x[torch.randint(len(x), (args.batch,), generator=gen)]
+        noise = torch.randn(args.batch, model.z_dim, generator=gen)
+        logits, mu, logvar = model(one_hot(batch, v.size), noise)
+        beta = args.beta * min(1.0, 3 * (step + 1) / args.steps)
+        loss, recon, kl = vae_loss(logits, batch.long(), mu, logvar, beta)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        bar.set_postfix(recon=f"{recon.item():.1f}", kl=f"{kl.item():.1f}")
+        if (step + 1) % args.ckpt_every == 0 or step + 1 == args.steps:
+            _save_checkpoint(ckpt, model, opt, step + 1, gen)
+    config = {**model.config, "game": args.game, "chars": v.chars, "train_files": names,
+              "val_files": val_names, "steps": args.steps, "seed": args.seed,
+              "val_loss": round(_validation_loss(model, val, v.size), 3)}
+    credits = CREDITS.format(name=out.name, game=args.game, owner=OWNERS[args.game],
+                             train=", ".join(names), val=", ".join(val_names))
+    return save_folder(out, config, model.state_dict(), credits)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``worldsmith train levels``; returns the exit code."""
+    args = _parser().parse_args(list(argv or []))
+    folder = train(args)
+    print(json.dumps({"model": str(folder), "game": args.game,
+                      "val_loss": json.loads((folder / "config.json").read_text())["val_loss"]}))
+    return 0
+
+
+__all__ = ["main", "train"]

@@ -1,0 +1,51 @@
+"""``TileLevel``: a tile grid of one game plus the path a playability agent found through it.
+
+>>> import numpy as np
+>>> lv = TileLevel(tiles=np.full((2, 3), 2, np.uint8), game="smb")
+>>> lv.text()
+'---\\n---\\n'
+>>> lv.shape, lv.vocab.game
+((2, 3), 'smb')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+
+from worldsmith.types.base import Asset, AssetMeta
+
+
+@dataclass(eq=False)
+class TileLevel(Asset):
+    """A ``(H, W)`` uint8 grid of tile ids of ``game`` (``smb``, ``loderunner``, ``zelda``).
+
+    ``path`` holds the ``(row, col)`` cells of the route the game's playability agent found
+    (empty when the level was not checked or no route exists); viewers draw and follow it.
+    """
+
+    tiles: np.ndarray
+    game: str
+    path: list[tuple[int, int]] = field(default_factory=list)
+    meta: AssetMeta = field(default_factory=AssetMeta)
+    exporters: ClassVar[str] = "worldsmith.export.levels"
+
+    @property
+    def vocab(self):
+        """The game's :class:`worldsmith.levels.tiles.Vocab` (tile characters and names)."""
+        from worldsmith.levels.tiles import vocab
+
+        return vocab(self.game)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, columns)``."""
+        return tuple(self.tiles.shape)  # type: ignore[return-value]
+
+    def text(self) -> str:
+        """The level as VGLC text."""
+        from worldsmith.levels.tiles import to_text
+
+        return to_text(self.tiles, self.vocab)
