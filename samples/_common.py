@@ -140,56 +140,23 @@ class Slot:
         return [Path(p) for p in asset.export(folder / name)]
 
 
-class Playthrough:
-    """Walk a PlotGraph: the current beat, variable values, and the enabled choices."""
+def ending_distances(graph) -> dict[str, int]:
+    """Fewest choices from each beat of a PlotGraph to an ending (requirements ignored)."""
+    dist = {e: 0 for e in graph.endings}
+    frontier = set(dist)
+    while frontier:
+        step = {c.source for c in graph.choices if c.target in frontier and c.source not in dist}
+        for beat in step:
+            dist[beat] = 1 + min(dist[c.target] for c in graph.choices_from(beat) if c.target in dist)
+        frontier = step
+    return dist
 
-    def __init__(self, graph):
-        self.graph = graph
-        self.restart()
 
-    def restart(self) -> None:
-        """Back to the start beat with the initial variables."""
-        self.beat = self.graph.start
-        self.values = dict(self.graph.variables)
-        self.visited = [self.beat]
-
-    def options(self) -> list:
-        """Choices leaving the current beat whose requirements hold."""
-        return [c for c in self.graph.choices_from(self.beat) if c.enabled(self.values)]
-
-    def distances(self) -> dict[str, int]:
-        """Fewest choices from each beat to an ending (requirements ignored; absent: none)."""
-        dist = {e: 0 for e in self.graph.endings}
-        frontier = list(dist)
-        while frontier:
-            nxt = []
-            for c in self.graph.choices:
-                if c.target in frontier and c.source not in dist:
-                    dist[c.source] = dist[c.target] + 1
-                    nxt.append(c.source)
-            frontier = nxt
-        return dist
-
-    def distance_to_end(self) -> int:
-        """Fewest choices from the current beat to an ending (0 if none is reachable)."""
-        return self.distances().get(self.beat, 0)
-
-    def best_option(self) -> int:
-        """The enabled option that leads closest to an ending (what a bot picks)."""
-        dist = self.distances()
-        options = self.options()
-        return min(range(len(options)), key=lambda i: dist.get(options[i].target, 10**6))
-
-    def choose(self, index: int) -> bool:
-        """Take option ``index`` (0-based); False when there is no such option."""
-        options = self.options()
-        if not 0 <= index < len(options):
-            return False
-        for effect in options[index].effects:
-            effect.apply(self.values)
-        self.beat = options[index].target
-        self.visited.append(self.beat)
-        return True
+def best_choice(run) -> int:
+    """The available choice of a PlotRunner that leads closest to an ending (what bots pick)."""
+    dist = ending_distances(run.graph)
+    options = run.available()
+    return min(range(len(options)), key=lambda i: dist.get(options[i].target, 10**6))
 
 
 _FONTS: dict[int, pygame.font.Font] = {}

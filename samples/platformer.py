@@ -153,7 +153,7 @@ class Platformer:
         if world.dialog is not None:
             draw_dialog(screen, world.dialog, "Checkpoint - choose with 1-9")
         elif world.won:
-            ending = world.story.graph.beat(world.story.beat).text if world.story else ""
+            ending = world.story.text if world.story is not None and world.story.ended else ""
             box = screen.get_rect().inflate(-200, -300)
             message(screen, box, "Level complete!  N: next level", ending)
         if self.loading is not None and world is not None:

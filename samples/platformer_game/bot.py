@@ -6,6 +6,7 @@ closest to an ending.
 """
 from __future__ import annotations
 
+from _common import best_choice
 from platformer_game.world import Input, World, move
 
 INPUTS = [Input(dx, jump, down) for jump, down in ((False, False), (True, False), (False, True))
@@ -43,7 +44,7 @@ class Bot:
 
     def choose(self) -> int:
         """The quest option to take at an open box."""
-        return self.world.story.best_option() if self.world.story is not None else 0
+        return best_choice(self.world.story) if self.world.story is not None else 0
 
     def play(self, max_steps: int = 20_000) -> bool:
         """Run the real game rules step by step (no rendering) until the goal; True if reached."""

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from _common import Playthrough
+from worldsmith.plots.runner import PlotRunner
+
+from _common import ending_distances
 
 JUMP = 4  # rows of rise per jump (the SMB agent's model)
 STEP = 0.1  # seconds per grid move
@@ -111,7 +113,7 @@ class World:
         path = list(level.path or [])
         self.spawn = path[0] if path else self._first_stand(0)
         self.hero = Body(*self.spawn, prev=self.spawn)
-        self.story = Playthrough(quest) if quest is not None else None
+        self.story = PlotRunner(quest) if quest is not None else None
         count = checkpoints if checkpoints is not None else self._default_checkpoints()
         self.checkpoints = self._place_checkpoints(path, count)
         self.dialog: Dialog | None = None
@@ -128,7 +130,7 @@ class World:
     def _default_checkpoints(self) -> int:
         if self.story is None:
             return 0
-        return int(np.clip(self.story.distance_to_end(), 2, 5))
+        return int(np.clip(ending_distances(self.story.graph).get(self.story.beat, 0), 2, 5))
 
     def _place_checkpoints(self, path: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
         """``count`` standing cells spread along the path, by column."""
@@ -223,17 +225,17 @@ class World:
         while self.checkpoints and self.hero.c >= self.checkpoints[0][1]:
             cp = self.checkpoints.pop(0)
             self.spawn = cp
-            if self.story is not None and self.story.options():
+            if self.story is not None and not self.story.ended:
                 self.dialog = self._dialog()
 
     def _dialog(self) -> Dialog:
-        beat = self.story.graph.beat(self.story.beat)
-        return Dialog(beat.id, beat.text, [o.text for o in self.story.options()])
+        return Dialog(self.story.beat, self.story.text, self.story.choices)
 
     def choose(self, index: int) -> bool:
         """Answer the open quest box with option ``index``; False if there is no such option."""
-        if self.dialog is None or self.story is None or not self.story.choose(index):
+        if self.dialog is None or self.story is None or not 0 <= index < len(self.story.available()):
             return False
+        self.story.choose(index)
         self.stats.events.append(f"chose {index} -> {self.story.beat}")
         self.dialog = None
         return True

@@ -6,7 +6,9 @@ from collections import deque
 
 import pygame
 
-from _common import ACCENT, BG, DIM, FG, PANEL, Playthrough, Slot, Source, font, text, wrap
+from worldsmith.plots.runner import PlotRunner
+
+from _common import ACCENT, BG, DIM, FG, PANEL, Slot, Source, font, text, wrap
 
 from viewer_views.base import View
 
@@ -37,19 +39,21 @@ class PlotView(View):
 
     def __init__(self, gen):
         super().__init__(gen)
-        self.play: Playthrough | None = None
+        self.play: PlotRunner | None = None
         self.depth: dict[str, int] = {}
 
     def prepare(self, index: int, slot: Slot) -> None:
-        self.play = Playthrough(slot.asset)
+        self.play = PlotRunner(slot.asset)
         self.depth = layers(slot.asset)
 
     def handle(self, event: pygame.event.Event) -> bool:
         if self.play is not None and event.type == pygame.KEYDOWN:
-            if pygame.K_1 <= event.key <= pygame.K_9:
-                return self.play.choose(event.key - pygame.K_1)
+            index = event.key - pygame.K_1
+            if 0 <= index < min(9, len(self.play.available())):
+                self.play.choose(index)
+                return True
             if event.key == pygame.K_BACKSPACE:
-                self.play.restart()
+                self.play.reset()
                 return True
         return super().handle(event)
 
@@ -76,7 +80,7 @@ class PlotView(View):
 
     def _draw_graph(self, surface: pygame.Surface, area: pygame.Rect, graph) -> None:
         boxes = self._boxes(graph, area)
-        path = set(zip(self.play.visited, self.play.visited[1:]))
+        path = set(zip(self.play.history, self.play.history[1:]))
         for c in graph.choices:
             a, b = boxes[c.source], boxes[c.target]
             on = (c.source, c.target) in path
@@ -99,15 +103,15 @@ class PlotView(View):
         y = side.y + 42
         text(surface, f"[{beat.kind}] {beat.id}", (side.x + 12, y), 18, DIM)
         y += 22
-        for line in wrap(beat.text, side.w - 24, 20)[:14]:
+        for line in wrap(self.play.text, side.w - 24, 20)[:14]:
             text(surface, line, (side.x + 12, y), 20)
             y += 20
         y += 12
-        options = self.play.options()
-        if not options:
+        options = self.play.choices
+        if self.play.ended:
             text(surface, "The end. Backspace restarts.", (side.x + 12, y), 20, ACCENT)
         for i, choice in enumerate(options[:9]):
-            for j, line in enumerate(wrap(f"{i + 1}. {choice.text}", side.w - 24, 20)[:3]):
+            for j, line in enumerate(wrap(f"{i + 1}. {choice}", side.w - 24, 20)[:3]):
                 text(surface, line, (side.x + 12 + (16 if j else 0), y), 20, ACCENT)
                 y += 20
             y += 4

@@ -67,10 +67,10 @@ def test_number_keys_choose_in_the_plot_and_ctrl_switches_view(viewer_factory):
     v = viewer_factory("plot", seed=3)
     v.wait_settled()
     play = v.view.play
-    options = play.options()
+    options = play.available()
     press(pygame.K_1)
     v.step(1 / 60)
-    assert play.beat == options[0].target and play.visited[-2:] == [play.graph.start, play.beat]
+    assert play.beat == options[0].target and play.history[-2:] == [play.graph.start, play.beat]
     press(pygame.K_BACKSPACE)
     v.step(1 / 60)
     assert play.beat == play.graph.start
