@@ -1,0 +1,133 @@
+"""Exporters of :class:`SpriteBatch`: sheet ``.png`` + JSON atlas, per-frame PNG folder, ``.gif``,
+``.npz`` (exact round trip).
+
+The sheet stacks characters vertically: character ``i`` owns rows ``4 i .. 4 i + 3`` (one per
+direction: down, left, right, up) and columns 0..3 (walk frames). The atlas beside it uses the
+Aseprite / TexturePacker "hash" layout: ``frames`` keyed ``"<char>_<direction>_<frame>"`` with
+rects, and one ``frameTags`` animation per character and direction.
+
+>>> import numpy as np
+>>> from worldsmith.types.sprite import SpriteBatch
+>>> files = SpriteBatch(np.zeros((2, 4, 4, 64, 64, 4), np.uint8)).export(fmt="png")
+>>> files[:8]
+b'\\x89PNG\\r\\n\\x1a\\n'
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from worldsmith.core.errors import FormatError
+from worldsmith.export.registry import register_reader, register_writer
+from worldsmith.types.base import AssetMeta
+from worldsmith.types.sprite import DIRECTIONS, SpriteBatch
+
+FRAME_MS = 120  # walk-cycle frame duration in the atlas and the gif
+
+
+def sheet_array(images: np.ndarray) -> np.ndarray:
+    """``(n, 4, 4, 64, 64, 4)`` -> one ``(n * 256, 256, 4)`` sheet (row = character x direction)."""
+    n, d, f, h, w, c = images.shape
+    return images.transpose(0, 1, 3, 2, 4, 5).reshape(n * d * h, f * w, c)
+
+
+def _png(array: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _frame_name(char: int, direction: int, frame: int) -> str:
+    return f"{char:03d}_{DIRECTIONS[direction]}_{frame}"
+
+
+def atlas(batch: SpriteBatch, image: str) -> dict:
+    """The Aseprite/TexturePacker "hash" atlas of :func:`sheet_array`'s layout."""
+    n, d, f, h, w, _ = batch.images.shape
+    frames, tags = {}, []
+    for char in range(n):
+        for direction in range(d):
+            tags.append({"name": f"{char:03d}_{DIRECTIONS[direction]}", "from": len(frames),
+                         "to": len(frames) + f - 1, "direction": "forward"})
+            for frame in range(f):
+                rect = {"x": frame * w, "y": (char * d + direction) * h, "w": w, "h": h}
+                frames[_frame_name(char, direction, frame)] = {
+                    "frame": rect, "rotated": False, "trimmed": False,
+                    "spriteSourceSize": {"x": 0, "y": 0, "w": w, "h": h},
+                    "sourceSize": {"w": w, "h": h}, "duration": FRAME_MS}
+    return {"type": "SpriteBatch", "frames": frames,
+            "meta": {"app": "worldsmith", "image": image, "format": "RGBA8888",
+                     "size": {"w": f * w, "h": n * d * h}, "scale": "1", "frameTags": tags,
+                     "worldsmith": batch.meta.to_dict()}}
+
+
+def write_png(batch: SpriteBatch, name: str) -> dict[str, bytes]:
+    """Sheet PNG plus ``<stem>.json`` atlas."""
+    stem = Path(name).stem
+    text = json.dumps(atlas(batch, name), indent=1, sort_keys=False) + "\n"
+    return {name: _png(sheet_array(batch.images)), f"{stem}.json": text.encode()}
+
+
+def write_frames(batch: SpriteBatch, name: str) -> dict[str, bytes]:
+    """A ``<stem>/`` folder of one PNG per frame; ``name`` lists the files, one per line."""
+    stem = Path(name).stem
+    files = {}
+    for char, sheet in enumerate(batch.images):
+        for direction, row in enumerate(sheet):
+            for frame, image in enumerate(row):
+                files[f"{stem}/{_frame_name(char, direction, frame)}.png"] = _png(image)
+    return {name: ("\n".join(files) + "\n").encode(), **files}
+
+
+def write_gif(batch: SpriteBatch, name: str) -> dict[str, bytes]:
+    """An animated walk preview: every character and direction side by side, looping."""
+    from PIL import Image
+
+    n, d, f, h, w, _ = batch.images.shape
+    pics = []
+    for frame in range(f):
+        grid = batch.images[:, :, frame].transpose(0, 2, 1, 3, 4).reshape(n * h, d * w, 4)
+        pics.append(Image.fromarray(grid).convert("RGBA"))
+    buf = io.BytesIO()
+    first, rest = pics[0], pics[1:]
+    first.save(buf, format="GIF", save_all=True, append_images=rest, duration=FRAME_MS,
+               loop=0, disposal=2, optimize=False)
+    return {name: buf.getvalue()}
+
+
+def write_npz(batch: SpriteBatch, name: str) -> dict[str, bytes]:
+    """``images`` plus the metadata as JSON; :func:`read_npz` restores the batch exactly."""
+    meta = json.dumps(batch.meta.to_dict(), sort_keys=True)
+    arrays = {"images": batch.images, "meta": np.array(meta), "type": np.array("SpriteBatch")}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for key, array in arrays.items():  # fixed timestamps: byte-deterministic, unlike np.savez
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w") as f:
+                np.lib.format.write_array(f, array, allow_pickle=False)
+    return {name: buf.getvalue()}
+
+
+def read_npz(path: Path) -> SpriteBatch:
+    """Read a batch written by :func:`write_npz`."""
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            if str(d["type"]) != "SpriteBatch":
+                raise KeyError("type")
+            return SpriteBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))))
+    except (OSError, ValueError, KeyError) as e:
+        raise FormatError(f"{path}: not a worldsmith SpriteBatch .npz ({e})") from None
+
+
+register_writer(SpriteBatch, "png", write_png)
+register_writer(SpriteBatch, "frames", write_frames)
+register_writer(SpriteBatch, "gif", write_gif)
+register_writer(SpriteBatch, "npz", write_npz)
+register_reader(SpriteBatch, "npz", read_npz)

@@ -1,0 +1,124 @@
+"""Sprite training data as whole-character sheets: the LPC npz, or a folder of PNG sheets.
+
+A sheet array is ``(n, 16, 64, 48, 4)`` uint8: character, cell (4 * direction + walk frame),
+rows, columns (the 48-column crop of the 64 x 64 frame), RGBA. Transparent pixels are zeroed.
+
+>>> import numpy as np
+>>> parse_grid("4x4")
+(4, 4)
+>>> crop(np.zeros((2, 64, 64, 4), np.uint8)).shape
+(2, 64, 48, 4)
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.sprites.model import CELLS, CROP_X, FRAME_W
+
+DIRECTIONS = ("down", "left", "right", "up")
+FRAME = 64  # side of a full frame
+
+
+@dataclass
+class SheetData:
+    """Sheets plus per-character labels (empty dict for user folders)."""
+
+    sheets: np.ndarray                 # (n, 16, 64, 48, 4) uint8
+    labels: dict[str, np.ndarray]      # name -> (n,) int, e.g. "body", "hair", "clothing"
+    classes: dict[str, list[str]]      # name -> class names
+
+    def split(self, val_fraction: float, seed: int) -> tuple["SheetData", "SheetData"]:
+        """(train, validation) split of whole characters, fixed by ``seed``."""
+        order = np.random.default_rng(seed).permutation(len(self.sheets))
+        n_val = max(1, int(round(len(order) * val_fraction)))
+        return self.take(np.sort(order[n_val:])), self.take(np.sort(order[:n_val]))
+
+    def take(self, idx: np.ndarray) -> "SheetData":
+        """The characters at ``idx``."""
+        return SheetData(self.sheets[idx], {k: v[idx] for k, v in self.labels.items()}, self.classes)
+
+
+def crop(frames: np.ndarray) -> np.ndarray:
+    """``(..., 64, 64, 4)`` frames -> ``(..., 64, 48, 4)``, transparent pixels zeroed."""
+    out = frames[..., CROP_X:CROP_X + FRAME_W, :].copy()
+    out[out[..., 3] < 128] = 0
+    out[..., 3] = np.where(out[..., 3] > 0, 255, 0)
+    return out
+
+
+def uncrop(frames: np.ndarray) -> np.ndarray:
+    """``(..., 64, 48, 4)`` -> ``(..., 64, 64, 4)`` frames, padded with transparency."""
+    pad = [(0, 0)] * (frames.ndim - 2) + [(CROP_X, FRAME - FRAME_W - CROP_X), (0, 0)]
+    return np.pad(frames, pad)
+
+
+def _slot_labels(layers: np.ndarray, names: np.ndarray, slot: int, part: slice) -> tuple[np.ndarray, list[str]]:
+    keys = ["none" if i < 0 else "/".join(str(names[i]).split("/")[part]) for i in layers[:, slot]]
+    classes = sorted(set(keys))
+    index = {k: i for i, k in enumerate(classes)}
+    return np.array([index[k] for k in keys], np.int64), classes
+
+
+def load_npz(path: str | Path) -> SheetData:
+    """The LPC walk npz as sheets, with body / hair-style / clothing labels per character."""
+    try:
+        d = np.load(path)
+        images, char, direction, frame = d["images"], d["char_id"], d["direction"], d["frame"]
+        layers, names, slots = d["layers"], d["layer_names"], [str(s) for s in d["slots"]]
+    except (OSError, ValueError, KeyError) as e:
+        raise FormatError(f"{path}: not an LPC walk npz ({e})") from None
+    if images.shape[1:] != (FRAME, FRAME, 4):
+        raise FormatError(f"{path}: expected 64x64 RGBA frames, got {images.shape[1:]}")
+    frame_rank = np.unique(frame, return_inverse=True)[1]
+    order = np.lexsort((frame_rank, direction, char))                  # char-major, then cell
+    n = len(order) // CELLS
+    sheets = crop(images[order]).reshape(n, CELLS, FRAME, FRAME_W, 4)
+    first = order.reshape(n, CELLS)[:, 0]
+    labels, classes = {}, {}
+    for name, slot, part in (("body", "body", slice(None)), ("hair", "hair", slice(2, 3)),
+                             ("clothing", "torso", slice(None))):
+        labels[name], classes[name] = _slot_labels(layers[first], names, slots.index(slot), part)
+    return SheetData(sheets, labels, classes)
+
+
+def parse_grid(text: str) -> tuple[int, int]:
+    """``"RxC"`` -> (rows, cols); rows are the 4 directions, cols >= 4 walk frames."""
+    rows, sep, cols = text.lower().partition("x")
+    if not (sep and rows.isdigit() and cols.isdigit()) or int(rows) != 4 or int(cols) < 4:
+        raise ConfigError("sheet-grid", "ROWSxCOLS with 4 rows (down, left, right, up) and >= 4 "
+                          "walk-frame columns, e.g. 4x4", text)
+    return int(rows), int(cols)
+
+
+def _read_png(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(path.read_bytes())) as im:
+            return np.asarray(im.convert("RGBA"))
+    except Exception as e:  # noqa: BLE001 - PIL raises many types for broken files
+        raise FormatError(f"{path}: not a readable image ({e})") from None
+
+
+def load_sheet_folder(folder: str | Path, grid: str = "4x4") -> SheetData:
+    """A folder of PNG sheets, each ``grid`` cells of 64 x 64 (rows = directions); columns are
+    sampled at 4 evenly spaced walk frames."""
+    rows, cols = parse_grid(grid)
+    files = sorted(Path(folder).glob("*.png"))
+    if not files:
+        raise FormatError(f"{folder}: no .png sprite sheets found")
+    pick = np.linspace(0, cols, 4, endpoint=False).astype(int)
+    sheets = []
+    for path in files:
+        im = _read_png(path)
+        if im.shape[:2] != (rows * FRAME, cols * FRAME):
+            raise FormatError(f"{path}: a {grid} grid of 64x64 frames is {cols * FRAME}x{rows * FRAME} "
+                              f"pixels, got {im.shape[1]}x{im.shape[0]}")
+        cells = im.reshape(rows, FRAME, cols, FRAME, 4).transpose(0, 2, 1, 3, 4)[:, pick]
+        sheets.append(crop(cells.reshape(CELLS, FRAME, FRAME, 4)))
+    return SheetData(np.stack(sheets), {}, {})

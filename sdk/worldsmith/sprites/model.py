@@ -1,0 +1,142 @@
+"""The sprite GAN: one latent draws a character's whole 4 x 4 walk sheet; the critic judges every
+frame and the sheet as a whole.
+
+Frames are cropped to 64 rows x 48 columns (every LPC silhouette lies in columns 10..53 of the
+64 x 64 frame, so the crop loses nothing and saves a quarter of the pixels). A sheet has 16 cells:
+cell = 4 * direction + walk frame. The generator maps ``z`` to a style ``w`` shared by all 16 cells
+(so identity is shared), and each cell adds a learned pose embedding. The discriminator encodes each
+frame with shared convolutions, scores it conditioned on its cell (projection discriminator), and
+scores the concatenation of all 16 frame codes, which is what penalises sheets whose cells show
+different characters.
+
+>>> import torch
+>>> g, d = Generator(GanConfig(width=8)), Discriminator(GanConfig(width=8))
+>>> sheets = g(torch.zeros(2, 128))
+>>> tuple(sheets.shape), [tuple(s.shape) for s in d(sheets)]
+((2, 16, 4, 64, 48), [(2, 16), (2,)])
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+from torch.nn.utils import spectral_norm
+
+CELLS = 16
+FRAME_H, FRAME_W = 64, 48
+CROP_X = 8  # column of the 64 x 64 frame where the 48-column crop starts
+
+
+@dataclass(frozen=True)
+class GanConfig:
+    """Architecture hyper-parameters; stored in the weights folder's config.json."""
+
+    z_dim: int = 128
+    w_dim: int = 128
+    cell_dim: int = 32
+    width: int = 32  # channels at full resolution; x2 per halving, capped at 8 * width
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+def _channels(width: int) -> list[int]:
+    """Channels at 8x6, 16x12, 32x24, 64x48 (coarse to fine)."""
+    return [width * 8, width * 4, width * 2, width]
+
+
+class GBlock(nn.Module):
+    """Nearest 2x upsample, 3x3 conv, per-sample GroupNorm, FiLM from the cell's code, LeakyReLU."""
+
+    def __init__(self, cin: int, cout: int, cond: int, upsample: bool = True):
+        super().__init__()
+        self.upsample = upsample
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)
+        self.norm = nn.GroupNorm(min(8, cout // 4), cout, affine=False)
+        self.film = nn.Linear(cond, 2 * cout)
+
+    def forward(self, x: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+        if self.upsample:
+            x = F.interpolate(x, scale_factor=2.0, mode="nearest")     # (M, cin, 2h, 2w)
+        x = self.norm(self.conv(x))                                      # (M, cout, h', w')
+        gamma, beta = self.film(c)[:, :, None, None].chunk(2, dim=1)     # (M, cout, 1, 1) each
+        return F.leaky_relu(x * (1 + gamma) + beta, 0.2)                 # (M, cout, h', w')
+
+
+class Generator(nn.Module):
+    """``z (B, z_dim) -> sheets (B, 16, 4, 64, 48)`` in [-1, 1] (RGBA, alpha > 0 is opaque)."""
+
+    def __init__(self, cfg: GanConfig = GanConfig()):
+        super().__init__()
+        self.cfg = cfg
+        ch = _channels(cfg.width)
+        cond = cfg.w_dim + cfg.cell_dim
+        self.mapping = nn.Sequential(                                    # (B, z) -> (B, w)
+            nn.Linear(cfg.z_dim, cfg.w_dim), nn.LeakyReLU(0.2),
+            nn.Linear(cfg.w_dim, cfg.w_dim), nn.LeakyReLU(0.2))
+        self.cells = nn.Embedding(CELLS, cfg.cell_dim)                   # (16, cell_dim)
+        self.stem = nn.Linear(cond, ch[0] * 8 * 6)                       # (M, cond) -> (M, c0*8*6)
+        self.blocks = nn.ModuleList([
+            GBlock(ch[0], ch[0], cond, upsample=False),                  # (M, c0, 8, 6)
+            GBlock(ch[0], ch[1], cond),                                  # (M, c1, 16, 12)
+            GBlock(ch[1], ch[2], cond),                                  # (M, c2, 32, 24)
+            GBlock(ch[2], ch[3], cond),                                  # (M, c3, 64, 48)
+        ])
+        self.to_rgba = nn.Conv2d(ch[3], 4, 3, padding=1)                 # (M, 4, 64, 48)
+        self.register_buffer("w_avg", torch.zeros(cfg.w_dim))            # running mean of w
+
+    def style(self, z: torch.Tensor, truncation: float = 1.0) -> torch.Tensor:
+        """``w`` for latents ``z``, pulled towards the mean style by ``truncation`` < 1."""
+        w = self.mapping(z)                                              # (B, w_dim)
+        return self.w_avg + truncation * (w - self.w_avg)
+
+    def synthesis(self, w: torch.Tensor) -> torch.Tensor:
+        """Styles ``w (B, w_dim)`` -> sheets ``(B, 16, 4, 64, 48)``."""
+        b = w.shape[0]
+        cells = self.cells.weight[None].expand(b, -1, -1)                # (B, 16, cell_dim)
+        c = torch.cat([w[:, None].expand(-1, CELLS, -1), cells], 2)      # (B, 16, cond)
+        c = c.reshape(b * CELLS, -1)                                     # (M = 16B, cond)
+        x = F.leaky_relu(self.stem(c), 0.2).view(b * CELLS, -1, 8, 6)    # (M, c0, 8, 6)
+        for block in self.blocks:
+            x = block(x, c)                                              # ... (M, c3, 64, 48)
+        x = torch.tanh(self.to_rgba(x))                                  # (M, 4, 64, 48)
+        return x.view(b, CELLS, 4, FRAME_H, FRAME_W)
+
+    def forward(self, z: torch.Tensor, truncation: float = 1.0) -> torch.Tensor:
+        return self.synthesis(self.style(z, truncation))
+
+
+def _sn_conv(cin: int, cout: int, k: int, stride: int) -> nn.Module:
+    return spectral_norm(nn.Conv2d(cin, cout, k, stride=stride, padding=(k - 1) // 2 if k == 3 else 1))
+
+
+class Discriminator(nn.Module):
+    """``sheets (B, 16, 4, 64, 48) -> (frame scores (B, 16), sheet scores (B,))``."""
+
+    def __init__(self, cfg: GanConfig = GanConfig(), feat: int = 256):
+        super().__init__()
+        w = cfg.width
+        self.encoder = nn.Sequential(
+            _sn_conv(4, w, 3, 1), nn.LeakyReLU(0.2),                     # (M, w, 64, 48)
+            _sn_conv(w, 2 * w, 4, 2), nn.LeakyReLU(0.2),                 # (M, 2w, 32, 24)
+            _sn_conv(2 * w, 4 * w, 4, 2), nn.LeakyReLU(0.2),             # (M, 4w, 16, 12)
+            _sn_conv(4 * w, 8 * w, 4, 2), nn.LeakyReLU(0.2),             # (M, 8w, 8, 6)
+            _sn_conv(8 * w, 8 * w, 4, 2), nn.LeakyReLU(0.2),             # (M, 8w, 4, 3)
+            nn.Flatten(),                                                # (M, 8w*12)
+            spectral_norm(nn.Linear(8 * w * 12, feat)), nn.LeakyReLU(0.2))  # (M, feat)
+        self.frame_head = spectral_norm(nn.Linear(feat, 1))              # (M, 1)
+        self.cell_proj = spectral_norm(nn.Embedding(CELLS, feat))        # (16, feat)
+        self.sheet_head = nn.Sequential(
+            spectral_norm(nn.Linear(CELLS * feat, 2 * feat)), nn.LeakyReLU(0.2),  # (B, 2feat)
+            spectral_norm(nn.Linear(2 * feat, 1)))                      # (B, 1)
+
+    def forward(self, sheets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        b = sheets.shape[0]
+        f = self.encoder(sheets.reshape(b * CELLS, 4, FRAME_H, FRAME_W))  # (M, feat)
+        f = f.view(b, CELLS, -1)                                         # (B, 16, feat)
+        frame = self.frame_head(f).squeeze(-1) + (f * self.cell_proj.weight).sum(-1)  # (B, 16)
+        sheet = self.sheet_head(f.reshape(b, -1)).squeeze(-1)            # (B,)
+        return frame, sheet

@@ -1,0 +1,152 @@
+"""``worldsmith train sprites``: train the sheet GAN (or, with ``--model features``, the metrics'
+feature network) on the LPC npz or on a folder of PNG sheets.
+
+Hinge loss, spectral norm in the critic, DiffAugment on whole sheets, an EMA generator. Writes
+``<out>/ckpt.pt`` (for ``--resume``), ``<out>/samples_<step>.png`` grids, ``<out>/log.jsonl`` and,
+at every checkpoint and at the end, the EMA generator as a model folder ``<out>/model``.
+
+>>> main(["--help"]) == 0  # doctest: +ELLIPSIS
+usage: worldsmith train sprites ...
+True
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import json
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from worldsmith.core.atomic import write_atomic
+from worldsmith.core.data import data_path
+from worldsmith.core.errors import ConfigError
+from worldsmith.sprites.data import SheetData, load_npz, load_sheet_folder
+
+
+def parser() -> argparse.ArgumentParser:
+    """Command-line options of the sprite trainer."""
+    p = argparse.ArgumentParser(prog="worldsmith train sprites", description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", choices=("gan", "features"), default="gan", help="what to train")
+    p.add_argument("--data", default=None, help="LPC walk npz (default $WORLDSMITH_DATA/sprites/lpc_walk64.npz)")
+    p.add_argument("--sheets", default=None, help="train on a folder of PNG sheets instead")
+    p.add_argument("--sheet-grid", default="4x4", help="ROWSxCOLS of 64x64 frames in each sheet")
+    p.add_argument("--out", default="runs/sprites", help="run folder")
+    p.add_argument("--steps", type=int, default=20000)
+    p.add_argument("--minutes", type=float, default=0.0, help="stop after this long (0: no limit)")
+    p.add_argument("--batch", type=int, default=32, help="sheets per step")
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--width", type=int, default=32, help="generator channels at full resolution")
+    p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--val-fraction", type=float, default=0.1, help="characters held out for evaluation")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--sample-every", type=int, default=1000)
+    p.add_argument("--ckpt-every", type=int, default=2000)
+    p.add_argument("--resume", action="store_true", help="continue from <out>/ckpt.pt")
+    p.add_argument("--dry-run", action="store_true", help="2 steps of a tiny model on 8 sheets")
+    return p
+
+
+def load_data(args: argparse.Namespace) -> tuple[SheetData, SheetData]:
+    """(train, validation) sheets for ``args`` (a user folder has no validation labels)."""
+    if args.sheets:
+        data = load_sheet_folder(args.sheets, args.sheet_grid)
+    else:
+        data = load_npz(args.data or data_path("sprites", "lpc_walk64.npz"))
+    if not 0 < args.val_fraction < 0.5:
+        raise ConfigError("val-fraction", "a number in (0, 0.5)", args.val_fraction)
+    if len(data.sheets) < 2:
+        raise ConfigError("sheets", "at least 2 sprite sheets", len(data.sheets))
+    return data.split(args.val_fraction, args.seed)
+
+
+class Progress:
+    """tqdm when installed, else a line every 100 steps."""
+
+    def __init__(self, total: int, start: int):
+        try:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=start, desc="sprites", dynamic_ncols=True)
+        except ImportError:
+            self.bar = None
+        self.step = start
+
+    def update(self, **stats: float) -> None:
+        self.step += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix({k: f"{v:.3f}" for k, v in stats.items()}, refresh=False)
+        elif self.step % 100 == 0:
+            print(f"step {self.step} " + " ".join(f"{k}={v:.3f}" for k, v in stats.items()), flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _save_torch(path: Path, obj: dict) -> None:
+    import torch
+
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    write_atomic(path, buf.getvalue())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train; return 0. Bad options raise worldsmith errors (the CLI prints them, exit 2)."""
+    p = parser()
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    if args.dry_run:
+        args.steps, args.width, args.batch = 2, 4, 2
+        args.sample_every = args.ckpt_every = 2
+    for name in ("steps", "batch", "width", "sample_every", "ckpt_every"):
+        if getattr(args, name) < 1:
+            raise ConfigError(name.replace("_", "-"), "a positive int", getattr(args, name))
+    train, val = load_data(args)
+    if args.dry_run:
+        train = train.take(np.arange(min(8, len(train.sheets))))
+    if args.model == "features":
+        from worldsmith.sprites.features import train_features
+
+        return train_features(train, val, args)
+    from worldsmith.sprites.gan_loop import train_gan
+
+    return train_gan(train, args)
+
+
+def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> None:
+    """Save the EMA generator (float16) as a verified model folder."""
+    from worldsmith.core.weights import save_folder
+    from worldsmith.sprites.credits import credits
+
+    state = {k: v.detach().half() if v.is_floating_point() else v for k, v in g.state_dict().items()}
+    config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
+              "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction}
+    save_folder(folder, config, state, credits())
+
+
+def clone_frozen(module):
+    """A deep copy with gradients off (the EMA generator)."""
+    twin = copy.deepcopy(module)
+    for q in twin.parameters():
+        q.requires_grad_(False)
+    return twin
+
+
+def log_line(path: Path, record: dict) -> None:
+    """Append one JSON line to the run log."""
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+def elapsed_minutes(start: float) -> float:
+    """Minutes since ``start`` (a ``time.monotonic()``)."""
+    return (time.monotonic() - start) / 60
