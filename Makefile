@@ -31,7 +31,7 @@ bench: setup
 	$(PY) benchmarks/latency.py --out benchmarks/results
 
 preview: setup
-	SDL_VIDEODRIVER= $(PY) samples/viewer.py
+	env -u SDL_VIDEODRIVER $(PY) samples/viewer.py
 
 clean:
 	rm -rf build .pytest_cache

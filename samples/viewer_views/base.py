@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import pygame
 
-from _common import ACCENT, DIM, Generation, Slot, Source, slot_message, text
+from _common import ACCENT, DIM, Generation, Slot, Source, scale_to, slot_message, text
 
 
 class View:
@@ -28,6 +28,7 @@ class View:
         self.seed: int | None = None
         self.scroll = [pygame.Vector2() for _ in self.slots]
         self.rects: list[pygame.Rect] = []
+        self._fitted: dict[int, tuple[tuple, pygame.Surface]] = {}
 
     # -- generation ---------------------------------------------------------------------------
     def regenerate(self, seed: int) -> None:
@@ -104,6 +105,14 @@ class View:
 
     def draw_slot(self, surface: pygame.Surface, rect: pygame.Rect, index: int, slot: Slot) -> None:
         """Draw a ready asset (subclasses)."""
+
+    def fitted(self, index: int, img: pygame.Surface, w: int, h: int, upscale_int: bool = True) -> pygame.Surface:
+        """``scale_to(img, w, h)``, cached per slot until the image or the size changes."""
+        key = (id(img), w, h, upscale_int)
+        cached = self._fitted.get(index)
+        if cached is None or cached[0] != key:
+            cached = self._fitted[index] = (key, scale_to(img, w, h, upscale_int))
+        return cached[1]
 
     def blit_scrolled(self, surface: pygame.Surface, rect: pygame.Rect, index: int,
                       img: pygame.Surface, top: int = 24) -> pygame.Vector2:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from _common import ACCENT, DIM, Slot, Source, font, png_surface, scale_to, text
+from _common import ACCENT, DIM, Slot, Source, font, png_surface, text
 
 from viewer_views.base import View
 
@@ -43,8 +43,7 @@ class LevelsView(View):
 
     def draw_slot(self, surface: pygame.Surface, rect: pygame.Rect, index: int, slot: Slot) -> None:
         level = slot.asset
-        raw = self.images[index]
-        img = scale_to(raw, rect.w - 4, rect.h - 26) if index else scale_to(raw, 10**6, rect.h - 26)
+        img = self.fitted(index, self.images[index], rect.w - 4 if index else 10**6, rect.h - 26)
         origin = self.blit_scrolled(surface, rect, index, img)
         rows, cols = level.tiles.shape
         tile = pygame.Vector2(img.get_width() / cols, img.get_height() / rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from _common import Slot, Source, png_surface, scale_to
+from _common import Slot, Source, png_surface
 
 from viewer_views.base import View
 
@@ -31,9 +31,6 @@ class ScenesView(View):
         return [left, right, right.move(0, right.h + 8)]
 
     def draw_slot(self, surface: pygame.Surface, rect: pygame.Rect, index: int, slot: Slot) -> None:
-        img = self.images[index]
-        if index == 0:
-            img = scale_to(img, rect.w - 4, rect.h - 26, upscale_int=False)
-        else:
-            img = scale_to(img, 10**6, rect.h - 26)
+        width = rect.w - 4 if index == 0 else 10**6
+        img = self.fitted(index, self.images[index], width, rect.h - 26, upscale_int=index != 0)
         self.blit_scrolled(surface, rect, index, img)
