@@ -82,29 +82,35 @@ function walkInk(job) {
   return { steps };
 }
 
-// Breadth-first replay over option prefixes (yarn-bound has no save/restore).
+// Breadth-first search over (node, variables): restore a state by setting the variables and
+// jumping to the node (our exported nodes keep no other state), then try each available option.
 function exploreYarn(job) {
   const out = { errors: [], states: 0, endings: [], nodes: [], capped: false };
   const seen = new Set(), nodes = new Set(), endings = new Set();
-  const queue = [[]];
+  let r;
+  try { r = new YarnBound({ dialogue: job.src, startAt: 'Start' }); } catch (e) {
+    out.errors.push({ at: 'Start', err: String(e) });
+    return out;
+  }
+  const queue = [{ title: 'Start', vars: JSON.stringify(r.runner.variables.data) }];
   while (queue.length) {
-    const path = queue.shift();
-    let r;
-    try {
-      r = new YarnBound({ dialogue: job.src, startAt: 'Start' });
-      settle(r, nodes);
-      for (const i of path) { r.advance(i); settle(r, nodes); }
-    } catch (e) { out.errors.push({ path, err: String(e) }); continue; }
-    const res = r.currentResult;
-    if (res.metadata) nodes.add(res.metadata.title);
-    if (res.isDialogueEnd && !res.options) { endings.add(res.metadata && res.metadata.title); continue; }
-    const options = res.options.map((o, i) => [o, i]).filter(([o]) => o.isAvailable !== false);
-    if (!options.length) { out.errors.push({ path, err: 'no available option' }); continue; }
-    const key = JSON.stringify([r.runner.variables.data, res.options.map(o => o.text + (o.isAvailable !== false))]);
+    const state = queue.shift();
+    const key = state.title + '|' + state.vars;
     if (seen.has(key)) continue;
     seen.add(key);
     if (seen.size > MAX_STATES) { out.capped = true; break; }
-    for (const [, i] of options) queue.push([...path, i]);
+    const options = restore(r, state, nodes);
+    if (options === null) { endings.add(state.title); continue; }
+    const open = options.map((o, i) => [o, i]).filter(([o]) => o.isAvailable !== false);
+    if (!open.length) out.errors.push({ at: state.title, err: 'no available option' });
+    for (const [, i] of open) {
+      try {
+        restore(r, state, nodes);
+        r.advance(i);
+        const title = settle(r, nodes);
+        queue.push({ title, vars: JSON.stringify(r.runner.variables.data) });
+      } catch (e) { out.errors.push({ at: state.title, option: i, err: String(e) }); }
+    }
   }
   out.states = seen.size;
   out.endings = [...endings].sort();
@@ -112,10 +118,21 @@ function exploreYarn(job) {
   return out;
 }
 
+// Put the runner at the options of ``state`` (null when that node ends the dialogue).
+function restore(r, state, nodes) {
+  r.runner.variables.data = JSON.parse(state.vars);
+  r.jump(state.title);
+  settle(r, nodes);
+  return r.currentResult.options ? r.currentResult.options : null;
+}
+
 // Advance through text lines to the next options (or the end), noting the nodes passed.
 function settle(r, nodes) {
-  while (r.currentResult && !r.currentResult.options && !r.currentResult.isDialogueEnd) {
-    if (r.currentResult.metadata) nodes.add(r.currentResult.metadata.title);
+  let title = null;
+  for (;;) {
+    const res = r.currentResult;
+    if (res && res.metadata) nodes.add(title = res.metadata.title);
+    if (!res || res.options || res.isDialogueEnd) return title;
     r.advance();
   }
 }
