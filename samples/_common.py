@@ -11,7 +11,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
@@ -35,6 +35,8 @@ class Source:
     config: dict[str, Any] = field(default_factory=dict)
     n: int | None = None
     ext: str = "json"  # preferred export format for S (falls back to the first the asset has)
+    #: run on each new asset in the background (e.g. render it to PNG bytes); kept as ``extra``
+    prepare: Callable[[Any], Any] | None = None
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Result:
     asset: Any
     seed: int
     ms: float
+    extra: Any = None
 
 
 class Generation:
@@ -72,7 +75,8 @@ class Generation:
         start = time.perf_counter()
         future = self._service.request(source.id, seed, n=source.n, block=True, **source.config)
         asset = future.result()
-        return Result(asset, seed, (time.perf_counter() - start) * 1000.0)
+        ms = (time.perf_counter() - start) * 1000.0
+        return Result(asset, seed, ms, source.prepare(asset) if source.prepare else None)
 
     def close(self) -> None:
         """Stop the worker threads (pending jobs are dropped)."""
@@ -220,9 +224,13 @@ def rgba_surface(rgba: np.ndarray) -> pygame.Surface:
     return pygame.image.frombuffer(rgba.tobytes(), (w, h), "RGBA").convert_alpha()
 
 
-def png_surface(asset: Any, fmt: str = "png") -> pygame.Surface:
-    """Render an asset through its own PNG exporter (``asset.export(fmt="png")`` bytes)."""
-    data = asset.export(fmt=fmt)
+def png_bytes(asset: Any) -> bytes:
+    """The asset rendered by its own PNG exporter (run in the background via ``Source.prepare``)."""
+    return asset.export(fmt="png")
+
+
+def png_surface(data: bytes) -> pygame.Surface:
+    """A pygame surface from PNG bytes."""
     return pygame.image.load(io.BytesIO(data), "asset.png").convert_alpha()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from _common import ACCENT, DIM, Slot, Source, font, png_surface, text
+from _common import ACCENT, DIM, Slot, Source, font, png_bytes, png_surface, text
 
 from viewer_views.base import View
 
@@ -15,9 +15,9 @@ class LevelsView(View):
     """The three ``levels/*`` generators; P draws ``level.path`` (the agent's route)."""
 
     name = "Levels"
-    sources = (Source("Super Mario Bros", "levels/smb-v1", ext="tmx"),
-               Source("Lode Runner", "levels/loderunner-v1", ext="tmx"),
-               Source("Zelda room", "levels/zelda-v1", ext="tmx"))
+    sources = (Source("Super Mario Bros", "levels/smb-v1", ext="tmx", prepare=png_bytes),
+               Source("Lode Runner", "levels/loderunner-v1", ext="tmx", prepare=png_bytes),
+               Source("Zelda room", "levels/zelda-v1", ext="tmx", prepare=png_bytes))
     keys = ("P   show / hide the agent's path", "Tab   focus the next level (arrows scroll it)")
 
     def __init__(self, gen):
@@ -32,7 +32,7 @@ class LevelsView(View):
         return super().handle(event)
 
     def prepare(self, index: int, slot: Slot) -> None:
-        self.images[index] = png_surface(slot.asset)
+        self.images[index] = png_surface(slot.result.extra)
 
     def layout(self, area: pygame.Rect) -> list[pygame.Rect]:
         top = pygame.Rect(area.x, area.y, area.w, int(area.h * 0.42))

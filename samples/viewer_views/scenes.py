@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from _common import Slot, Source, png_surface
+from _common import Slot, Source, png_bytes, png_surface
 
 from viewer_views.base import View
 
@@ -13,9 +13,9 @@ class ScenesView(View):
     """``scenes/*`` generators drawn through their own PNG render exporters."""
 
     name = "Scenes"
-    sources = (Source("Terrain (top-down)", "scenes/terrain-v1", {"size": 256}, ext="glb"),
-               Source("Platformer scene", "scenes/platformer-v1", ext="json"),
-               Source("Dungeon scene", "scenes/dungeon-v1", ext="json"))
+    sources = (Source("Terrain (top-down)", "scenes/terrain-v1", {"size": 256}, ext="glb", prepare=png_bytes),
+               Source("Platformer scene", "scenes/platformer-v1", ext="json", prepare=png_bytes),
+               Source("Dungeon scene", "scenes/dungeon-v1", ext="json", prepare=png_bytes))
     keys = ("Tab   focus the next scene (arrows / wheel scroll it)",)
 
     def __init__(self, gen):
@@ -23,7 +23,7 @@ class ScenesView(View):
         self.images: dict[int, pygame.Surface] = {}
 
     def prepare(self, index: int, slot: Slot) -> None:
-        self.images[index] = png_surface(slot.asset)
+        self.images[index] = png_surface(slot.result.extra)
 
     def layout(self, area: pygame.Rect) -> list[pygame.Rect]:
         left = pygame.Rect(area.x, area.y, min(area.h, area.w // 2), area.h)

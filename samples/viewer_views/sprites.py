@@ -2,6 +2,10 @@
 with its palette."""
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pygame
 
@@ -15,9 +19,12 @@ CELL = 64
 
 
 def sheet_fps(batch) -> float:
-    """The walk cycle's frame rate: the batch's ``fps`` (attribute or meta), else 8."""
-    fps = getattr(batch, "fps", None) or batch.meta.extra.get("fps") or batch.meta.config.get("fps")
-    return float(fps or DEFAULT_FPS)
+    """The walk cycle's frame rate, read from the sheet's exported atlas (frame ``duration`` ms)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        files = batch[0].export(Path(tmp) / "sheet.png")
+        atlas = json.loads(next(Path(f) for f in files if str(f).endswith(".json")).read_text())
+    durations = [f.get("duration", 0) for f in atlas["frames"].values()]
+    return 1000.0 / durations[0] if durations and durations[0] else DEFAULT_FPS
 
 
 def palette(rgba: np.ndarray, most: int = 32) -> list[tuple[tuple[int, int, int], int]]:
@@ -35,7 +42,7 @@ class SpritesView(View):
     """A grid of ``sprites/lpc-v1`` characters; the selected one enlarged with its palette."""
 
     name = "Sprites"
-    sources = (Source("Characters", "sprites/lpc-v1", n=12, ext="png"),)
+    sources = (Source("Characters", "sprites/lpc-v1", n=12, ext="png", prepare=sheet_fps),)
     keys = ("click a character   enlarge it with its palette",)
 
     def __init__(self, gen):
@@ -62,7 +69,7 @@ class SpritesView(View):
         return True
 
     def draw_slot(self, surface: pygame.Surface, rect: pygame.Rect, index: int, slot: Slot) -> None:
-        frame = int(self.time * sheet_fps(slot.asset)) % 4
+        frame = int(self.time * slot.result.extra) % 4
         side = pygame.Rect(rect.right - 330, rect.y + 30, 320, rect.h - 40)
         grid = pygame.Rect(rect.x + 10, rect.y + 30, side.x - rect.x - 20, rect.h - 40)
         cols = max(1, grid.w // (4 * CELL + 16))
