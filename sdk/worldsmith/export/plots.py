@@ -119,7 +119,9 @@ def to_dot(graph: PlotGraph) -> str:
             attrs = style.get(b.kind) or f'fillcolor="{_COLORS.get(b.tags.get("role"), "#ffffff")}"'
             inner.append(f"    {_quote(b.id)} [label={_quote(_label(b))}, {attrs}];")
         if isinstance(act, int) and not isinstance(act, bool):
-            lines += [f"  subgraph cluster_act{act} {{", f'    label="Act {act}"; style=dashed; color="#9e9e9e";',
+            name = "Prologue" if act == 0 else "Finale" if any(b.tags.get("role") == "climax" for b in beats) \
+                else f"Act {act}"
+            lines += [f"  subgraph cluster_act{act} {{", f'    label="{name}"; style=dashed; color="#9e9e9e";',
                       *inner, "  }"]
         else:
             lines += [s[2:] for s in inner]
