@@ -29,7 +29,7 @@ from platformer_game.draw import Cast, draw_dialog, draw_hud, draw_world, level_
 from platformer_game.world import Input, World  # noqa: E402
 
 SIZE = (960, 540)
-HUD = 36
+BOT_READS = 1.0  # seconds the autoplay bot leaves a quest box open
 LEVEL = Source("Level", "levels/smb-v1", {})
 CAST = Source("Cast", "sprites/lpc-v1", n=4)
 QUEST = Source("Quest", "plots/quest-v1", {"acts": 1, "endings": 2})
@@ -74,6 +74,7 @@ class Platformer:
         self.running = True
         self.time = 0.0
         self.frac = 0.0
+        self.reading = 0.0
 
     # -- levels ------------------------------------------------------------------------------
     def _start(self, bundle: Bundle) -> None:
@@ -121,8 +122,12 @@ class Platformer:
             self._start(self.loading)
         world = self.world
         if world is not None and self.loading is None:
-            if self.bot is not None and world.dialog is not None:
-                world.choose(self.bot.choose())
+            if world.dialog is None:
+                self.reading = 0.0
+            elif self.bot is not None:
+                self.reading += dt
+                if self.reading >= BOT_READS:  # long enough for a watcher to read the box
+                    world.choose(self.bot.choose())
             bumped = world.tiles.copy()
             self.frac = world.update(dt, self._input())
             for r, c in zip(*(bumped != world.tiles).nonzero()):
@@ -151,7 +156,7 @@ class Platformer:
         state = "ready (N)" if upcoming is not None and upcoming.ready else "generating..."
         draw_hud(screen, parts, f"next level: {state}")
         if world.dialog is not None:
-            draw_dialog(screen, world.dialog, "Checkpoint - choose with 1-9")
+            draw_dialog(screen, world.dialog, f"{world.story.graph.title}  -  choose with 1-9")
         elif world.won:
             ending = world.story.text if world.story is not None and world.story.ended else ""
             box = screen.get_rect().inflate(-200, -300)

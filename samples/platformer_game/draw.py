@@ -25,15 +25,24 @@ def tile_image(ch: str) -> pygame.Surface | None:
     base = COLOURS[ch]
     img.fill(base)
     dark = tuple(max(0, v - 50) for v in base)
-    if ch in "XS":  # bricks: mortar lines
+    light = tuple(min(255, v + 50) for v in base)
+    if ch == "S":  # bricks: mortar lines
         for y in (0, TILE // 2):
             pygame.draw.line(img, dark, (0, y), (TILE, y), 2)
         for x, y in ((TILE // 2, 0), (0, TILE // 2), (TILE - 1, TILE // 2)):
             pygame.draw.line(img, dark, (x, y), (x, y + TILE // 2), 2)
-    elif ch == "?":
-        img.blit(font(30).render("?", True, (120, 60, 20)), (10, 6))
-    elif ch in "<>[]":  # pipe highlight
+    elif ch == "X":  # ground: a bevelled block
+        pygame.draw.line(img, light, (1, 1), (TILE - 2, 1), 2)
+        pygame.draw.line(img, light, (1, 1), (1, TILE - 2), 2)
+        pygame.draw.circle(img, dark, (TILE - 8, TILE - 8), 3)
+    elif ch in "?Q":
+        pygame.draw.rect(img, dark, img.get_rect().inflate(-6, -6), 2, border_radius=3)
+        if ch == "?":
+            img.blit(font(30).render("?", True, (120, 60, 20)), (10, 6))
+    elif ch in "<>[]":  # pipe: highlight stripe, a lip on the top pieces
         pygame.draw.rect(img, (140, 230, 120), (6 if ch in "<[" else 2, 0, 5, TILE))
+        if ch in "<>":
+            pygame.draw.rect(img, dark, (0, 0, TILE, 5))
     pygame.draw.rect(img, dark, img.get_rect(), 1)
     return img
 
@@ -97,6 +106,11 @@ def draw_world(screen: pygame.Surface, world: World, tiles: pygame.Surface, cast
         pygame.draw.rect(screen, colour, (0, y, w, 8))
     hero = glide(world.hero, frac)
     cam = pygame.Vector2(max(0, min(hero.x - w / 3, world.w * TILE - w)), -top)
+    for i in range(world.w // 12 + 2):  # clouds, scrolling at half speed
+        x = (i * 12 * TILE + (i * 97) % 160) / 2 - cam.x / 2
+        y = top + (i * 53) % 120 + 20
+        for dx, dy, rad in ((0, 8, 18), (22, 0, 24), (46, 8, 18)):
+            pygame.draw.circle(screen, (250, 250, 255), (x + dx, y + dy), rad)
     screen.blit(tiles, (-cam.x, top))
     for r, c in world.coins:
         squeeze = abs(math.sin(t * 4 + c)) * 10 + 2
