@@ -29,6 +29,7 @@ from platformer_game.draw import Cast, draw_dialog, draw_hud, draw_world, level_
 from platformer_game.world import Input, World  # noqa: E402
 
 SIZE = (960, 540)
+HUD = 36  # height of the top bar
 BOT_READS = 1.0  # seconds the autoplay bot leaves a quest box open
 LEVEL = Source("Level", "levels/smb-v1", {})
 CAST = Source("Cast", "sprites/lpc-v1", n=4)
