@@ -3,7 +3,7 @@
 Bad input prints one line on stderr and exits 2; it never shows a traceback.
 
 >>> main(["list"]) == 0  # doctest: +ELLIPSIS
-plots/quest-v1 ...
+...plots/quest-v1 ...
 True
 """
 from __future__ import annotations
