@@ -2,9 +2,12 @@
 
 Bad input prints one line on stderr and exits 2; it never shows a traceback.
 
->>> main(["list"]) == 0  # doctest: +ELLIPSIS
-...plots/quest-v1 ...
-True
+>>> import contextlib, io
+>>> out = io.StringIO()
+>>> with contextlib.redirect_stdout(out):
+...     code = main(["list"])
+>>> code, "plots/quest-v1" in out.getvalue()
+(0, True)
 """
 from __future__ import annotations
 
