@@ -13,13 +13,12 @@ level, Esc quits. ``--autoplay`` lets a bot replay the level agent's path to the
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _app import App, add_run_options, drive, headless_if_screenshot  # noqa: E402
 from _common import Generation, Slot, Source, message, text  # noqa: E402
 
 import pygame  # noqa: E402
@@ -56,23 +55,17 @@ class Bundle:
         return self.slots[label].asset
 
 
-class Platformer:
+class Platformer(App):
     """The game: ``step()`` runs one frame (input, simulation, drawing)."""
 
     def __init__(self, seed: int = 0, autoplay: bool = False, size: tuple[int, int] = SIZE):
-        pygame.display.init()
-        pygame.font.init()
-        pygame.display.set_caption("worldsmith platformer")
-        self.screen = pygame.display.set_mode(size)
-        self.clock = pygame.time.Clock()
-        self.gen = Generation()
+        super().__init__("worldsmith platformer", size)
         self.autoplay = autoplay
         self.loading = Bundle(self.gen, seed)
         self.upcoming: Bundle | None = None
         self.world: World | None = None
         self.bot: Bot | None = None
         self.levels_won = 0
-        self.running = True
         self.time = 0.0
         self.frac = 0.0
         self.reading = 0.0
@@ -165,46 +158,20 @@ class Platformer:
         if self.loading is not None and world is not None:
             text(screen, "loading the next level...", (10, HUD + 8), 22, (255, 255, 255))
 
-    def run(self, frames: int | None = None) -> None:
-        count = 0
-        while self.running and (frames is None or count < frames):
-            self.step()
-            count += 1
-
-    def wait_loaded(self, timeout: float = 300.0) -> None:
-        """Run frames until the first level is in play."""
-        end = time.monotonic() + timeout
-        while self.world is None and time.monotonic() < end:
-            self.step(1 / 60)
-            time.sleep(0.01)
-
-    def close(self) -> None:
-        self.gen.close()
+    @property
+    def ready(self) -> bool:
+        """True once a level is in play (not waiting for the one being generated)."""
+        return self.world is not None and self.loading is None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--autoplay", action="store_true", help="a bot follows the level agent's path")
-    parser.add_argument("--frames", type=int, help="run this many frames and exit")
-    parser.add_argument("--screenshot", metavar="PATH", help="save the window after --frames (headless)")
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    if args.screenshot:
-        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    game = Platformer(seed=args.seed, autoplay=args.autoplay)
-    try:
-        if args.screenshot:
-            game.wait_loaded()
-            for _ in range(args.frames or 60):
-                game.step(1 / 60)
-            pygame.image.save(game.screen, args.screenshot)
-            print(args.screenshot)
-        else:
-            game.run(args.frames)
-    finally:
-        game.close()
-    return 0
-
+    headless_if_screenshot(args)
+    return drive(Platformer(seed=args.seed, autoplay=args.autoplay), args, shot_frames=60)
 
 if __name__ == "__main__":
     sys.exit(main())

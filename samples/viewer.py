@@ -11,14 +11,13 @@ freezes; a family whose generator has not landed shows a "not available" panel.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ACCENT, BG, DIM, FG, PANEL, Generation, font, text  # noqa: E402
+from _app import App, add_run_options, drive, headless_if_screenshot  # noqa: E402
+from _common import ACCENT, BG, DIM, FG, PANEL, font, text  # noqa: E402
 
 import pygame  # noqa: E402
 
@@ -31,23 +30,17 @@ HELP = ("1-4 / click a tab   switch view (in Plot: Ctrl+1-4)", "R   regenerate w
         "arrows / wheel   scroll", "F1   this help", "Esc   quit")
 
 
-class Viewer:
+class Viewer(App):
     """The viewer window: a tab bar, the current view, and a HUD. ``step()`` runs one frame."""
 
     def __init__(self, seed: int = 0, view: str = "sprites", save_dir: str | Path = "saved",
                  size: tuple[int, int] = SIZE, threads: int = 1):
-        pygame.display.init()
-        pygame.font.init()
-        pygame.display.set_caption("worldsmith viewer")
-        self.screen = pygame.display.set_mode(size)
-        self.clock = pygame.time.Clock()
-        self.gen = Generation(threads=threads)
+        super().__init__("worldsmith viewer", size, threads)
         self.views = [cls(self.gen) for cls in VIEWS]
         self.start_seed = seed
         self.save_dir = Path(save_dir)
         self.show_help = False
         self.status = ""
-        self.running = True
         self.current = 0
         self.select(self.view_index(view))
 
@@ -174,35 +167,10 @@ class Viewer:
         for i, line in enumerate(lines):
             text(self.screen, line, (box.x + 16, box.y + 38 + 26 * i), 20)
 
-    # -- drivers ---------------------------------------------------------------------------------
-    def wait_settled(self, timeout: float = 300.0) -> None:
-        """Run frames until the current view has no generation in flight."""
-        end = time.monotonic() + timeout
-        while not self.view.settled and time.monotonic() < end:
-            self.step(1 / 60)
-            time.sleep(0.01)
-        self.view.poll()
-
-    def run(self, frames: int | None = None) -> None:
-        """The main loop: until Esc / window close, or for ``frames`` frames."""
-        count = 0
-        while self.running and (frames is None or count < frames):
-            self.step()
-            count += 1
-
-    def screenshot(self, path: str | Path, frames: int = 12) -> Path:
-        """Wait for the view's assets, run a few frames (animations move), save the window."""
-        self.wait_settled()
-        for _ in range(frames):
-            self.step(1 / 60)
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(self.screen, str(path))
-        return path
-
-    def close(self) -> None:
-        """Stop generation threads."""
-        self.gen.close()
+    @property
+    def ready(self) -> bool:
+        """True once the current view has no generation in flight."""
+        return self.view.settled
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,21 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="first seed of every view")
     parser.add_argument("--view", default="sprites", help="view to open: " + ", ".join(v.name for v in VIEWS))
     parser.add_argument("--save-dir", default="saved", help="where S writes assets")
-    parser.add_argument("--screenshot", metavar="PATH", help="render the view headless to PATH and exit")
-    parser.add_argument("--frames", type=int, help="run this many frames and exit")
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    if args.screenshot:
-        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    viewer = Viewer(seed=args.seed, view=args.view, save_dir=args.save_dir)
-    try:
-        if args.screenshot:
-            print(viewer.screenshot(args.screenshot, frames=args.frames or 12))
-        else:
-            viewer.run(args.frames)
-    finally:
-        viewer.close()
-    return 0
-
+    headless_if_screenshot(args)
+    return drive(Viewer(seed=args.seed, view=args.view, save_dir=args.save_dir), args, shot_frames=12)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -77,7 +77,7 @@ def game(monkeypatch):
     def make(**kw):
         g = platformer.Platformer(size=(640, 480), **kw)
         made.append(g)
-        g.wait_loaded()
+        g.wait()
         return g
 
     yield make
@@ -94,7 +94,7 @@ def test_game_loop_autoplay_wins_and_moves_on(game):
         if g.levels_won:
             break
     assert g.levels_won == 1
-    g.wait_loaded()
+    g.wait()
     g.step(1 / 60)
     assert g.current.seed == 6
     assert not np.array_equal(first, pixels(g.screen))
@@ -119,6 +119,6 @@ def test_n_key_switches_to_the_level_generated_meanwhile(game):
         g.step(1 / 60)
     press(pygame.K_n)
     g.step(1 / 60)
-    g.wait_loaded()
+    g.wait()
     g.step(1 / 60)
     assert g.current.seed == 9 and g.world.level.meta.seed == 9

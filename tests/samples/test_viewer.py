@@ -19,7 +19,7 @@ def ready_rects(view) -> list[pygame.Rect]:
 @pytest.mark.parametrize("name", VIEWS)
 def test_view_renders_non_blank_frames_that_differ_between_seeds(viewer_factory, name):
     v = viewer_factory(name.lower(), seed=1)
-    v.wait_settled()
+    v.wait()
     v.step(1 / 60)
     rects = ready_rects(v.view)
     if not rects:
@@ -31,7 +31,7 @@ def test_view_renders_non_blank_frames_that_differ_between_seeds(viewer_factory,
     press(pygame.K_r)
     v.step(1 / 60)
     assert v.view.seed == 2
-    v.wait_settled()
+    v.wait()
     v.step(1 / 60)
     assert {s.result.seed for s in v.view.slots if s.result} == {2}
     assert seeds and set(seeds) == {1}
@@ -45,7 +45,7 @@ def test_unregistered_family_shows_not_available_panel(viewer_factory, monkeypat
 
     monkeypatch.setattr(scenes.ScenesView, "sources", (Source("Nothing", "scenes/nothing-v9"),))
     v = viewer_factory("scenes")
-    v.wait_settled()
+    v.wait()
     v.step(1 / 60)
     slot = v.view.slots[0]
     assert slot.asset is None and "not registered" in slot.error
@@ -54,7 +54,7 @@ def test_unregistered_family_shows_not_available_panel(viewer_factory, monkeypat
 
 def test_save_key_exports_the_views_assets(viewer_factory, tmp_path):
     v = viewer_factory("plot", seed=4)
-    v.wait_settled()
+    v.wait()
     press(pygame.K_s)
     v.step(1 / 60)
     files = sorted((tmp_path / "saved").iterdir())
@@ -65,7 +65,7 @@ def test_save_key_exports_the_views_assets(viewer_factory, tmp_path):
 
 def test_number_keys_choose_in_the_plot_and_ctrl_switches_view(viewer_factory):
     v = viewer_factory("plot", seed=3)
-    v.wait_settled()
+    v.wait()
     play = v.view.play
     options = play.available()
     press(pygame.K_1)
