@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,17 +118,14 @@ def _compile(graph: PlotGraph):
 
 
 def _explore(graph: PlotGraph, report: Report, max_states: int) -> None:
+    """Breadth-first search over states ``(beat, values)``, numbered in discovery order."""
     index, out = _compile(graph)
-    ending = [b.kind == "ending" for b in graph.beats]
     start = (index[graph.start], tuple(graph.variables.values()))
-    depth = {start: 0}
-    edges: dict[tuple, list[tuple]] = {}
+    number = {start: 0}
+    states, succ, depth = [start], [], [0]
     used = [False] * len(graph.choices)
-    queue = deque([start])
-    while queue:
-        state = queue.popleft()
-        beat, values = state
-        nexts = edges[state] = []
+    for i, (beat, values) in enumerate(states):  # ``states`` grows while we walk it
+        nexts = []
         for ci, target, conds, effects in out[beat]:
             if all(op(values[v], want) for v, op, want in conds):
                 used[ci] = True
@@ -137,69 +133,78 @@ def _explore(graph: PlotGraph, report: Report, max_states: int) -> None:
                 for v, add, x in effects:
                     new[v] = new[v] + x if add else x
                 nxt = (target, tuple(new))
-                nexts.append(nxt)
-                if nxt not in depth:
-                    depth[nxt] = depth[state] + 1
-                    queue.append(nxt)
-        if len(depth) > max_states:
+                j = number.get(nxt)
+                if j is None:
+                    j = number[nxt] = len(states)
+                    states.append(nxt)
+                    depth.append(depth[i] + 1)
+                nexts.append(j)
+        succ.append(nexts)
+        if len(states) > max_states:
             report.errors.append(f"state space exceeds {max_states} states (unbounded counter?)")
             return
-    _judge(graph, report, edges, depth, ending, used)
+    _judge(graph, report, [b for b, _ in states], succ, depth, used)
 
 
-def _judge(graph, report, edges, depth, ending, used) -> None:
+def _judge(graph, report, beat_of: list[int], succ: list[list[int]], depth: list[int], used: list[bool]) -> None:
     beats = graph.beats
-    report.states = len(edges)
-    seen = {beat for beat, _ in edges}
+    ending = [b.kind == "ending" for b in beats]
+    report.states = len(succ)
+    seen = set(beat_of)
     report.errors += [f"{'ending' if ending[i] else 'beat'} {b.id!r} is unreachable"
                       for i, b in enumerate(beats) if i not in seen]
-    end_states = [s for s in edges if ending[s[0]]]
+    end_states = [s for s, b in enumerate(beat_of) if ending[b]]
     report.endings_reached = [beats[i].id for i in sorted(seen) if ending[i]]
-    dead = sorted({beats[s[0]].id for s, nxt in edges.items() if not nxt and not ending[s[0]]})
+    dead = sorted({beats[b].id for s, b in enumerate(beat_of) if not succ[s] and not ending[b]})
     report.errors += [f"beat {d!r} is a dead end in some state (no enabled choice)" for d in dead]
     seen_ids = {beats[i].id for i in seen}
     report.errors += [f"choice {i} ({c.source} -> {c.target}, {c.text!r}) can never be taken"
                       for i, c in enumerate(graph.choices) if not used[i] and c.source in seen_ids]
-    alive = _reaching(edges, end_states)
-    stuck = sorted({beats[s[0]].id for s in edges if s not in alive and edges[s]})
+    alive = _reaching(succ, end_states)
+    stuck = sorted({beats[b].id for s, b in enumerate(beat_of) if not alive[s] and succ[s]})
     report.errors += [f"beat {d!r} can loop forever without reaching an ending" for d in stuck]
     if end_states:
         report.min_path = min(depth[s] for s in end_states)
-        report.max_path = _longest(edges, end_states)
-    fan = [len(nxt) for s, nxt in edges.items() if not ending[s[0]]]
+        report.max_path = _longest(succ, end_states)
+    fan = [len(succ[s]) for s, b in enumerate(beat_of) if not ending[b]]
     report.branching_mean = round(sum(fan) / len(fan), 3) if fan else 0.0
     report.branching_max = max(fan, default=0)
 
 
-def _reaching(edges: dict, targets: list) -> set:
-    """States from which some state in ``targets`` is reachable."""
-    back: dict[tuple, list[tuple]] = {}
-    for s, nxt in edges.items():
-        for t in nxt:
-            back.setdefault(t, []).append(s)
-    alive, queue = set(targets), deque(targets)
-    while queue:
-        for p in back.get(queue.popleft(), ()):
-            if p not in alive:
-                alive.add(p)
+def _reaching(succ: list[list[int]], targets: list[int]) -> list[bool]:
+    """For each state, whether some state in ``targets`` is reachable from it."""
+    back: list[list[int]] = [[] for _ in succ]
+    for s, nexts in enumerate(succ):
+        for t in nexts:
+            back[t].append(s)
+    alive = [False] * len(succ)
+    for t in targets:
+        alive[t] = True
+    queue = list(targets)
+    for s in queue:  # ``queue`` grows while we walk it
+        for p in back[s]:
+            if not alive[p]:
+                alive[p] = True
                 queue.append(p)
     return alive
 
 
-def _longest(edges: dict, end_states: list) -> int | None:
+def _longest(succ: list[list[int]], end_states: list[int]) -> int | None:
     """Longest start -> ending path in choices, or None if the state graph has a cycle."""
-    indeg = dict.fromkeys(edges, 0)
-    for nxt in edges.values():
-        for t in nxt:
+    indeg = [0] * len(succ)
+    for nexts in succ:
+        for t in nexts:
             indeg[t] += 1
-    order = [s for s, d in indeg.items() if d == 0]
-    longest = dict.fromkeys(edges, 0)
+    order = [s for s, d in enumerate(indeg) if d == 0]
+    longest = [0] * len(succ)
     for s in order:  # Kahn's algorithm; ``order`` grows while we walk it
-        for t in edges[s]:
-            longest[t] = max(longest[t], longest[s] + 1)
+        here = longest[s] + 1
+        for t in succ[s]:
+            if longest[t] < here:
+                longest[t] = here
             indeg[t] -= 1
-            if indeg[t] == 0:
+            if not indeg[t]:
                 order.append(t)
-    if len(order) != len(edges):
+    if len(order) != len(succ):
         return None
     return max(longest[s] for s in end_states)
