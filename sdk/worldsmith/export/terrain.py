@@ -69,21 +69,21 @@ def _used_variants(t: Terrain) -> list[int]:
 def _instance_nodes(t: Terrain, mesh_index: dict[str, int]) -> list[dict[str, Any]]:
     """Group nodes (one per used variant) followed by their instance nodes; children indices
     are relative to the first returned node and fixed up by the caller."""
+    translation = np.round(t.props.position.astype(np.float64), 4).tolist()
+    half_yaw = t.props.yaw.astype(np.float64) / 2
+    rotation = np.stack([np.zeros_like(half_yaw), np.sin(half_yaw), np.zeros_like(half_yaw),
+                         np.cos(half_yaw)], axis=1).tolist()
+    scale = np.round(t.props.scale.astype(np.float64), 4).tolist()
     groups: list[dict[str, Any]] = []
     instances: list[dict[str, Any]] = []
     for v in _used_variants(t):
         name = CATALOGUE[v]
-        members = np.nonzero(t.props.variant == v)[0]
         group = {"name": f"props/{name}", "children": []}
-        for k, i in enumerate(members):
-            yaw = float(t.props.yaw[i])
-            s = round(float(t.props.scale[i]), 4)
+        for k, i in enumerate(np.nonzero(t.props.variant == v)[0].tolist()):
             group["children"].append(len(instances))
-            instances.append({
-                "name": f"props/{name}/{k:04d}", "mesh": mesh_index[name],
-                "translation": [round(float(c), 4) for c in t.props.position[i]],
-                "rotation": [0.0, math.sin(yaw / 2), 0.0, math.cos(yaw / 2)],
-                "scale": [s, s, s]})
+            instances.append({"name": f"props/{name}/{k:04d}", "mesh": mesh_index[name],
+                              "translation": translation[i], "rotation": rotation[i],
+                              "scale": [scale[i]] * 3})
         groups.append(group)
     return groups + instances
 
@@ -143,16 +143,25 @@ def write_glb(t: Terrain, name: str) -> dict[str, bytes]:
 
 def _baked_props(t: Terrain) -> trimesh.Trimesh | None:
     """All prop instances as one mesh in world space (for formats without instancing)."""
-    parts = []
+    vertices, faces, colors, count = [], [], [], 0
     for v in _used_variants(t):
         mesh = prop_mesh(CATALOGUE[v], t.prop_seed)
-        for i in np.nonzero(t.props.variant == v)[0]:
-            m = mesh.copy()
-            m.apply_transform(trimesh.transformations.compose_matrix(
-                scale=[float(t.props.scale[i])] * 3, angles=[0.0, float(t.props.yaw[i]), 0.0],
-                translate=t.props.position[i].astype(np.float64)))
-            parts.append(m)
-    return trimesh.util.concatenate(parts) if parts else None
+        idx = np.nonzero(t.props.variant == v)[0]
+        yaw = t.props.yaw[idx].astype(np.float64)
+        cos, sin = np.cos(yaw)[:, None], np.sin(yaw)[:, None]                # (k, 1)
+        local = mesh.vertices[None] * t.props.scale[idx, None, None]        # (k, m, 3)
+        x = cos * local[..., 0] + sin * local[..., 2]                       # yaw about +y
+        z = -sin * local[..., 0] + cos * local[..., 2]
+        world = np.stack([x, local[..., 1], z], axis=-1) + t.props.position[idx, None, :]
+        vertices.append(world.reshape(-1, 3))
+        faces.append((mesh.faces[None] + count + len(mesh.vertices) * np.arange(len(idx))[:, None, None])
+                     .reshape(-1, 3))
+        colors.append(np.tile(mesh.visual.vertex_colors, (len(idx), 1)))
+        count += len(idx) * len(mesh.vertices)
+    if not vertices:
+        return None
+    return trimesh.Trimesh(vertices=np.concatenate(vertices), faces=np.concatenate(faces),
+                           vertex_colors=np.concatenate(colors), process=False)
 
 
 def write_obj(t: Terrain, name: str) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ stay sparse; nothing stands in water and steep ground gets rocks instead of tree
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -169,8 +170,10 @@ def _rock(index: int, rng: np.random.Generator) -> list[trimesh.Trimesh]:
     return [_part(rock, color, lift=0.3)]
 
 
+@functools.lru_cache(maxsize=64)
 def prop_mesh(name: str, seed: int) -> trimesh.Trimesh:
     """The flat-shaded, vertex-coloured mesh of catalogue entry ``name``; base at y=0, metres.
+    Cached: treat the result as read-only (``copy()`` it to change it).
 
     >>> m = prop_mesh("tree_03", 1)
     >>> m.bounds[1][1] > 4.0 and m.visual.kind == "vertex"

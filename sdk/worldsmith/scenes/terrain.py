@@ -84,7 +84,7 @@ def island_mask(size: int, strength: float) -> torch.Tensor:
     """(size, size) in [0, 1]: 1 in the middle, falling to ``1 - strength`` at the edges."""
     axis = torch.linspace(-1.0, 1.0, size, dtype=torch.float64)
     d = torch.sqrt(axis[None, :] ** 2 + axis[:, None] ** 2) / 0.95
-    smooth = (d.clamp(0.35, 1.0) - 0.35) / 0.65
+    smooth = (d.clamp(0.45, 1.0) - 0.45) / 0.55
     return (1 - strength * smooth * smooth * (3 - 2 * smooth)).float()
 
 
@@ -93,7 +93,8 @@ def heightmap(config: TerrainConfig, seed: int, device: torch.device) -> torch.T
     n = config.size
     field = fbm_field(n, noise_recipe(config, seed), device)
     mask = island_mask(n, config.island).to(device)
-    h = ((0.5 + 0.9 * field) * mask + 0.08 * (mask - 1)).clamp(-0.2, 1.2)
+    peaks = 0.5 + 1.15 * field + 1.2 * field.clamp_min(0) ** 2
+    h = (peaks * mask + 0.1 * (mask - 1)).clamp(-0.2, 1.2)
     to_cells = config.height_scale / (config.world_scale / (n - 1))   # erosion works in cells
     relief = erosion.hydraulic(h * to_cells, config.erosion_steps, sea=config.sea_level * to_cells)
     relief = erosion.thermal(relief, config.erosion_steps // 3, talus=config.rock_slope * 1.2)

@@ -1,0 +1,91 @@
+"""Parallax backgrounds from noise: a sky gradient, clouds and rolling hills, each tileable.
+
+Noise here is periodic by construction (random Fourier coefficients at integer frequencies with
+a power-law falloff), so every layer repeats seamlessly along x, as Tiled's ``repeatx`` and a
+scrolling camera need.
+
+>>> import numpy as np
+>>> layers = backgrounds(np.random.default_rng(0), 224, "day")
+>>> [(b.name, b.image.shape, b.parallax) for b in layers]
+[('sky', (224, 256, 4), 0.0), ('clouds', (224, 256, 4), 0.2), ('hills', (224, 256, 4), 0.5)]
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from worldsmith.types.scene import Background
+
+WIDTH = 256  # pixels; each layer repeats along x
+SKIES = {  # top colour, horizon colour, cloud colour, far hills, near hills
+    "day": ((92, 148, 252), (190, 224, 255), (255, 255, 255), (120, 170, 200), (70, 150, 80)),
+    "dusk": ((60, 50, 120), (250, 150, 110), (255, 210, 200), (120, 90, 130), (70, 80, 90)),
+    "night": ((10, 12, 40), (40, 50, 100), (120, 130, 170), (40, 50, 90), (25, 45, 60)),
+}
+
+
+def periodic_noise(rng: np.random.Generator, shape: tuple[int, int], falloff: float) -> np.ndarray:
+    """``(h, w)`` noise in [-1, 1] that tiles in both directions; larger ``falloff`` is smoother.
+
+    >>> n = periodic_noise(np.random.default_rng(1), (8, 16), 2.0)
+    >>> n.shape, float(n.max()) <= 1.0
+    ((8, 16), True)
+    """
+    h, w = shape
+    fy, fx = np.fft.fftfreq(h)[:, None] * h, np.fft.rfftfreq(w)[None, :] * w
+    radius = np.sqrt(fx * fx + fy * fy)
+    amp = np.where(radius > 0, 1.0 / np.maximum(radius, 1.0) ** falloff, 0.0)
+    spec = amp * (rng.standard_normal(radius.shape) + 1j * rng.standard_normal(radius.shape))
+    out = np.fft.irfft2(spec, s=shape)
+    return out / (np.abs(out).max() + 1e-9)
+
+
+def _ridge(rng: np.random.Generator, base: float, amp: float, falloff: float) -> np.ndarray:
+    """A tileable 1D height profile (rows from the top), one value per column."""
+    return base + amp * periodic_noise(rng, (1, WIDTH), falloff)[0]
+
+
+def _fill_below(profile: np.ndarray, height: int, colour: tuple[int, int, int]) -> np.ndarray:
+    """RGBA layer: ``colour`` below ``profile`` (shaded darker with depth), transparent above."""
+    rows = np.arange(height)[:, None]
+    inside = rows >= profile[None, :]
+    depth = np.clip((rows - profile[None, :]) / 60.0, 0, 1)[..., None]
+    rgb = np.asarray(colour, float) * (1.0 - 0.35 * depth)
+    img = np.zeros((height, WIDTH, 4), np.uint8)
+    img[..., :3] = np.where(inside[..., None], rgb, 0).astype(np.uint8)
+    img[..., 3] = np.where(inside, 255, 0)
+    return img
+
+
+def sky(height: int, top: tuple, horizon: tuple) -> np.ndarray:
+    """An opaque vertical gradient from ``top`` to ``horizon``."""
+    t = np.linspace(0.0, 1.0, height)[:, None, None] ** 1.5
+    rgb = (1 - t) * np.asarray(top, float) + t * np.asarray(horizon, float)
+    img = np.broadcast_to(rgb, (height, WIDTH, 3))
+    return np.concatenate([img, np.full((height, WIDTH, 1), 255.0)], -1).astype(np.uint8)
+
+
+def clouds(rng: np.random.Generator, height: int, colour: tuple) -> np.ndarray:
+    """Soft white clouds in the upper half: thresholded periodic noise, faded towards the ground."""
+    n = periodic_noise(rng, (height, WIDTH), 2.2)
+    band = np.clip(1.0 - np.linspace(0, 1, height) / 0.45, 0, 1)[:, None]
+    alpha = np.clip((n - 0.25) * 3.0, 0, 1) * band
+    shade = 1.0 - 0.15 * np.clip((n - 0.25) * 2, 0, 1)[..., None]
+    img = np.zeros((height, WIDTH, 4), np.uint8)
+    img[..., :3] = (np.asarray(colour, float) * shade).astype(np.uint8)
+    img[..., 3] = (alpha * 230).astype(np.uint8)
+    return img
+
+
+def hills(rng: np.random.Generator, height: int, far: tuple, near: tuple) -> np.ndarray:
+    """Two ranges of rolling hills, a paler far range behind a darker near one."""
+    back = _fill_below(_ridge(rng, height * 0.45, height * 0.12, 2.5), height, far)
+    front = _fill_below(_ridge(rng, height * 0.62, height * 0.08, 2.0), height, near)
+    return np.where(front[..., 3:] > 0, front, back)
+
+
+def backgrounds(rng: np.random.Generator, height: int, theme: str) -> list[Background]:
+    """Sky (fixed), clouds (0.2) and hills (0.5) for a scene ``height`` pixels tall."""
+    top, horizon, cloud, far, near = SKIES[theme]
+    return [Background("sky", sky(height, top, horizon), 0.0),
+            Background("clouds", clouds(rng, height, cloud), 0.2),
+            Background("hills", hills(rng, height, far, near), 0.5)]

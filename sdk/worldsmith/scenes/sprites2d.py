@@ -1,0 +1,108 @@
+"""Original procedural sprites for the 2D scenes: creatures, items, markers and a fallback hero.
+
+Creatures are a seeded body shape (beetle, slime or bat) in a seeded colour with eyes and a
+two-frame step; items (coin, key, chest, flag, checkpoint post) are fixed drawings. Every sheet
+is ``(frames, h, w, 4)`` uint8 RGBA.
+
+>>> import numpy as np
+>>> creature(np.random.default_rng(0)).shape
+(2, 16, 16, 4)
+>>> hero_sheet(np.random.default_rng(0)).shape
+(4, 4, 64, 64, 4)
+"""
+from __future__ import annotations
+
+import colorsys
+import functools
+
+import numpy as np
+
+from worldsmith.scenes.tiles2d import draw
+
+BODIES = ("beetle", "slime", "bat")
+
+
+def _hue(rng: np.random.Generator, s: float = 0.7, v: float = 0.8) -> tuple[str, str, str]:
+    """A random base colour with a darker and a lighter shade, as hex strings."""
+    h = float(rng.random())
+
+    def hexc(sat: float, val: float) -> str:
+        r, g, b = colorsys.hsv_to_rgb(h, sat, val)
+        return "#%02x%02x%02x" % (int(r * 255), int(g * 255), int(b * 255))
+
+    return hexc(s, v), hexc(s, v * 0.55), hexc(s * 0.5, min(1.0, v * 1.25))
+
+
+def creature(rng: np.random.Generator, body: str | None = None) -> np.ndarray:
+    """A two-frame 16x16 monster: ``(2, 16, 16, 4)``. ``body`` is one of :data:`BODIES`."""
+    body = body or BODIES[int(rng.integers(len(BODIES)))]
+    base, dark, light = _hue(rng)
+    eye = 2 + int(rng.integers(2))
+    frames = []
+    for f in range(2):
+        step = (1 if f else -1)
+        if body == "beetle":
+            ops = [("line", (4, 13, 4 - step, 15), dark, None), ("line", (11, 13, 11 + step, 15), dark, None),
+                   ("ellipse", (1, 3, 14, 14), base, dark), ("line", (7, 3, 7, 13), dark, None),
+                   ("rect", (3, 5, 4, 6), light, None), ("rect", (10, 8, 11, 9), light, None)]
+        elif body == "slime":
+            top = 4 + f
+            ops = [("ellipse", (1, top, 14, 17), base, dark), ("rect", (4, top + 2, 5, top + 3), light, None)]
+        else:
+            wing = 2 if f else 6
+            ops = [("poly", [(0, wing), (6, 6), (6, 10)], dark, None), ("poly", [(15, wing), (9, 6), (9, 10)], dark, None),
+                   ("ellipse", (4, 4, 11, 12), base, dark)]
+        y = 7 if body != "slime" else 8 + f
+        ops += [("rect", (5, y, 5 + eye - 1, y + eye - 1), "#ffffff", None),
+                ("rect", (10 - eye + 1, y, 10, y + eye - 1), "#ffffff", None),
+                ("rect", (5, y + eye - 1, 5, y + eye - 1), "#000000", None),
+                ("rect", (10, y + eye - 1, 10, y + eye - 1), "#000000", None)]
+        frames.append(draw(ops))
+    return np.stack(frames)
+
+
+@functools.lru_cache(maxsize=None)
+def items() -> dict[str, np.ndarray]:
+    """Fixed item sheets: coin (4 spin frames), key, chest, flag (16x64), checkpoint post (16x32)."""
+    gold, dark = "#ffd43a", "#a87800"
+    coin = np.stack([draw([("ellipse", (8 - w, 2, 7 + w, 13), gold, dark), ("line", (8, 4, 8, 11), dark, None)])
+                     for w in (5, 3, 1, 3)])
+    key = draw([("ellipse", (1, 4, 7, 10), gold, dark), ("rect", (3, 6, 5, 8), (0, 0, 0, 0), None),
+                ("rect", (7, 6, 14, 8), gold, dark), ("rect", (11, 8, 12, 11), gold, dark)])[None]
+    chest = draw([("rect", (1, 5, 14, 14), "#9a5a1a", "#4a2a08"), ("rect", (1, 5, 14, 8), "#b8742a", "#4a2a08"),
+                  ("rect", (6, 7, 9, 10), gold, dark)])[None]
+    flag = draw([("rect", (1, 60, 6, 63), "#5a5a5a", None), ("rect", (3, 4, 4, 60), "#e0e0e0", "#808080"),
+                 ("ellipse", (1, 0, 6, 5), gold, dark), ("poly", [(5, 6), (15, 11), (5, 16)], "#e83a3a", "#8a1010")],
+                (16, 64))[None]
+    post = draw([("rect", (7, 10, 8, 31), "#7a5a3a", None), ("rect", (2, 2, 13, 11), "#f0e8d0", "#6a5030"),
+                 ("line", (4, 5, 11, 5), "#6a5030", None), ("line", (4, 8, 9, 8), "#6a5030", None)], (16, 32))[None]
+    return {"coin": coin, "key": key, "chest": chest, "flag": flag, "checkpoint": post}
+
+
+def _hero_frame(direction: int, frame: int, skin: str, shirt: str, pants: str, hair: str) -> np.ndarray:
+    """One 64x64 frame of the fallback hero: direction 0..3 = down, left, right, up."""
+    swing = (0, 3, 0, -3)[frame]
+    side = direction in (1, 2)
+    ops = [("rect", (25 + (swing if side else 0), 44, 30 + (swing if side else 0), 58), pants, "#202020"),
+           ("rect", (34 - (swing if side else 0), 44, 39 - (swing if side else 0), 58 - (0 if side else abs(swing))),
+            pants, "#202020"),
+           ("rect", (23, 28, 40, 46), shirt, "#202020"), ("ellipse", (22, 10, 41, 29), skin, "#202020"),
+           ("ellipse", (22, 8, 41, 19), hair, None)]
+    if direction == 0:
+        ops += [("rect", (27, 19, 28, 21), "#202020", None), ("rect", (35, 19, 36, 21), "#202020", None)]
+    elif side:
+        x = 36 if direction == 2 else 26
+        ops += [("rect", (x, 19, x + 1, 21), "#202020", None)]
+    else:
+        ops += [("ellipse", (22, 8, 41, 26), hair, None)]
+    return draw(ops, (64, 64))
+
+
+def hero_sheet(rng: np.random.Generator) -> np.ndarray:
+    """A procedural walk sheet in the ``sprites/lpc-v1`` layout: ``(4, 4, 64, 64, 4)``
+    (direction down/left/right/up, frame, rows, columns, RGBA)."""
+    skin = ("#f1c7a5", "#d9a066", "#8d5524", "#c68642")[int(rng.integers(4))]
+    shirt, _, _ = _hue(rng)
+    pants, hair = _hue(rng, 0.4, 0.45)[0], _hue(rng, 0.6, 0.35)[0]
+    return np.stack([np.stack([_hero_frame(d, f, skin, shirt, pants, hair) for f in range(4)])
+                     for d in range(4)])

@@ -1,0 +1,149 @@
+"""scenes/terrain-v1: the generated island, its glTF (Khronos validator), runtime helpers."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trimesh
+from PIL import Image
+from scipy.spatial.distance import pdist
+
+import worldsmith as ws
+from worldsmith.cli import main
+from worldsmith.core.errors import ConfigError
+from worldsmith.scenes import biomes as B
+from worldsmith.scenes.mesh import grid_faces, grid_positions, vertex_normals
+from worldsmith.scenes.props import CATALOGUE, spacing
+from tests.conftest import node_available
+
+VALIDATOR = Path(__file__).with_name("validate_gltf.js")
+
+
+@pytest.fixture(scope="module")
+def island():
+    return ws.make("scenes/terrain-v1", size=64)(seed=4)
+
+
+def _validate(paths: list[Path]) -> list[dict]:
+    out = subprocess.run(["node", str(VALIDATOR), *map(str, paths)], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_island_has_sea_beach_land_and_props(island):
+    counts = np.bincount(island.biomes.ravel(), minlength=len(B.BIOMES))
+    assert counts[B.DEEP] and counts[B.BEACH] and counts[B.GRASS] + counts[B.FOREST]
+    edge = np.concatenate([island.biomes[0], island.biomes[-1], island.biomes[:, 0], island.biomes[:, -1]])
+    assert (edge <= B.SHALLOW).all()                       # an island: water all round
+    assert island.heightmap.dtype == np.float32 and len(island.props) > 20
+    assert (island.spawns[:, 1] > island.sea_level).all()
+
+
+def test_props_follow_the_rules(island):
+    p, n = island.props, island.heightmap.shape[0]
+    assert pdist(p.position[:, [0, 2]]).min() >= spacing(island.world_size) - 1e-3   # not on each other
+    rc = np.clip(np.rint((p.position[:, [2, 0]] / island.world_size + 0.5) * (n - 1)).astype(int), 0, n - 1)
+    biome = island.biomes[rc[:, 0], rc[:, 1]]
+    assert (biome > B.SHALLOW).all()                        # nothing in water
+    slope = np.hypot(*np.gradient(island.heightmap.astype(np.float64), island.cell))
+    trees = np.array([CATALOGUE[v].startswith("tree") for v in p.variant])
+    assert trees.any() and (slope[rc[trees, 0], rc[trees, 1]] <= island.meta.config["tree_slope"]).all()
+    assert np.allclose(p.position[:, 1], island.height_at(p.position[:, 0], p.position[:, 2]) - 0.1,
+                       atol=1e-4)
+
+
+def test_glb_passes_the_khronos_validator_and_reloads(island, tmp_path):
+    if not node_available():
+        pytest.skip("node and node_modules (make node) are needed for the glTF validator")
+    path = island.export(tmp_path / "island.glb")[0]
+    report = _validate([path])[0]
+    assert (report["errors"], report["warnings"]) == (0, 0), report["messages"]
+    scene = trimesh.load(path)
+    assert len(scene.geometry["terrain"].vertices) == 64 * 64
+    names = set(scene.graph.nodes)
+    assert {"island", "terrain", "water", "props"} <= names
+    instances = [n for n in names if n.count("/") == 2]
+    assert len(instances) == len(island.props)
+    groups = {n for n in names if n.count("/") == 1}
+    assert groups == {f"props/{CATALOGUE[v]}" for v in set(island.props.variant.tolist())}
+
+
+def test_glb_instances_share_one_mesh_per_variant(island):
+    data = island.export(fmt="glb")
+    length = int.from_bytes(data[12:16], "little")
+    tree = json.loads(data[20:20 + length])
+    used = {CATALOGUE[v] for v in island.props.variant.tolist()}
+    assert [m["name"] for m in tree["meshes"]] == ["terrain", "water", *sorted(used, key=CATALOGUE.index)]
+    meshes = {n["mesh"] for n in tree["nodes"] if n["name"].startswith("props/") and "mesh" in n}
+    assert len(meshes) == len(used)
+
+
+def test_same_seed_same_bytes_and_config_changes_it():
+    gen = ws.make("scenes/terrain-v1", size=64, erosion_steps=3)
+    assert gen(seed=8).export(fmt="glb") == gen(seed=8).export(fmt="glb")
+    flat = ws.make("scenes/terrain-v1", size=64, erosion_steps=0)(seed=8)
+    assert not np.array_equal(flat.heightmap, gen(seed=8).heightmap)
+
+
+def test_height_and_normal_follow_the_mesh(island):
+    h, w = island.heightmap, island.world_size
+    pos = grid_positions(h, w)
+    assert np.allclose(island.height_at(pos[:, 0], pos[:, 2]), pos[:, 1], atol=1e-4)
+    faces = grid_faces(h.shape[0])
+    rng = np.random.default_rng(0)
+    tri = pos[faces[rng.integers(0, len(faces), 200)]].astype(np.float64)    # (200, 3, 3)
+    bary = rng.dirichlet([1, 1, 1], 200)
+    inside = (tri * bary[:, :, None]).sum(1)                                # points on triangles
+    assert np.allclose(island.height_at(inside[:, 0], inside[:, 2]), inside[:, 1], atol=1e-3)
+    normals = vertex_normals(h, island.cell).reshape(-1, 3)
+    assert np.allclose(island.normal_at(pos[:, 0], pos[:, 2]), normals, atol=1e-5)
+    mesh = trimesh.Trimesh(pos, faces, process=False)
+    cos = (mesh.vertex_normals * normals).sum(1)
+    assert np.median(cos) > 0.999 and cos.min() > 0.9                       # agrees with the faces
+
+
+def test_png_exports_height_biomes_and_render(island, tmp_path):
+    files = island.export(tmp_path / "island.png")
+    assert [f.name for f in files] == ["island.png", "island-height.png", "island-biomes.png"]
+    height = np.asarray(Image.open(files[1]))
+    assert height.dtype == np.uint16 and height.max() == 65535 and height.min() == 0
+    assert np.argmax(height) == np.argmax(island.heightmap)
+    assert np.array_equal(np.asarray(Image.open(files[2])), island.biomes)
+    render = Image.open(files[0])
+    assert render.size == (512, 512)
+
+
+def test_json_metadata(island, tmp_path):
+    data = json.loads(island.export(tmp_path / "island.json")[0].read_text())
+    assert data["type"] == "Terrain" and len(data["props"]) == len(island.props)
+    assert len(data["spawns"]) == 4 and data["sea_level"] == island.sea_level
+    assert data["noise"]["base"] == 0 and data["props"][0]["node"].startswith("props/")
+
+
+def test_obj_holds_terrain_water_and_baked_props(island, tmp_path):
+    path = island.export(tmp_path / "island.obj")[0]
+    text = path.read_text()
+    assert text.count("\nv ") >= 64 * 64 + 4
+    loaded = trimesh.load(path, force="mesh", process=False)
+    assert loaded.bounds[1][1] >= island.props.position[:, 1].max() + 1.0   # prop tops
+
+
+@pytest.mark.parametrize("bad", [{"size": 32}, {"size": 4096}, {"octaves": 0},
+                                 {"sea_level": 0.8, "mountain_height": 0.7}])
+def test_bad_config_raises(bad):
+    with pytest.raises(ConfigError, match=next(iter(bad)) if "size" in bad or "octaves" in bad
+                       else "mountain_height"):
+        ws.make("scenes/terrain-v1", **bad)
+
+
+def test_cli_generates_glb_and_rejects_bad_size(tmp_path, capsys):
+    out = tmp_path / "island.glb"
+    assert main(["generate", "scenes/terrain-v1", "--seed", "4", "--set", "size=64", "--out", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"glTF"
+    assert main(["generate", "scenes/terrain-v1", "--seed", "4", "--set", "size=4096",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "size" in err[0]
