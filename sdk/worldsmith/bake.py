@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
 from worldsmith.core.atomic import write_atomic
-from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.core.errors import ConfigError, FormatError, MissingDependencyError
 from worldsmith.core.generator import VERSION
 from worldsmith.core.registry import make
 from worldsmith.core.seeding import check_seed
@@ -46,15 +46,20 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
     gen = make(id, **config)
     asset = gen(seed=seed, n=n)
     files: list[Path] = []
+    skipped: dict[str, str] = {}
     for out in map(Path, outputs):
-        if isinstance(asset, list):
-            for i, item in enumerate(asset):
-                files += item.export(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"))
-        else:
-            files += asset.export(out)
+        try:
+            if isinstance(asset, list):
+                for i, item in enumerate(asset):
+                    files += item.export(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"))
+            else:
+                files += asset.export(out)
+        except MissingDependencyError as e:  # an optional tool (e.g. Graphviz' dot) is absent
+            print(f"skipped {out}: {e}", file=sys.stderr)
+            skipped[str(out)] = str(e)
     return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
             **({"n": n} if n is not None else {}),
-            "files": {str(f): sha256_of(f) for f in files}}
+            "files": {str(f): sha256_of(f) for f in files}, **({"skipped": skipped} if skipped else {})}
 
 
 def read_manifest(path: str | Path) -> list[dict[str, Any]]:
@@ -110,6 +115,8 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
         outputs = [out_dir / o for o in entry["outputs"]]
         rec = generate_files(entry["id"], entry["seed"], entry.get("config", {}), outputs, entry.get("n"))
         rec["files"] = {Path(f).relative_to(out_dir).as_posix(): h for f, h in rec["files"].items()}
+        if "skipped" in rec:
+            rec["skipped"] = {Path(f).relative_to(out_dir).as_posix(): w for f, w in rec["skipped"].items()}
         records.append({"index": k, **rec})
     lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
     if count > 1:
