@@ -2,6 +2,7 @@
 flags, the HUD and the quest boxes."""
 from __future__ import annotations
 
+import functools
 import math
 
 import pygame
@@ -17,8 +18,9 @@ COLOURS = {"X": (160, 82, 45), "S": (200, 96, 40), "?": (240, 190, 40), "Q": (15
            "B": (60, 60, 70), "b": (90, 90, 100)}
 
 
+@functools.cache
 def tile_image(ch: str) -> pygame.Surface | None:
-    """A TILE x TILE picture of tile character ``ch`` (``None`` for empty space)."""
+    """A TILE x TILE picture of tile character ``ch`` (``None`` for empty space), cached."""
     if ch not in COLOURS:
         return None
     img = pygame.Surface((TILE, TILE))
