@@ -22,8 +22,8 @@ _SUN = np.array([-0.5, 0.75, -0.45])
 _WATER_SHALLOW = np.array([70, 160, 200], dtype=np.float32)
 _WATER_DEEP = np.array([18, 50, 110], dtype=np.float32)
 _PROP_STYLE = {"tree": ((28, 78, 36), (16, 48, 22), 0.45),
-               "bush": ((96, 160, 70), (60, 110, 45), 0.25),
-               "rock": ((150, 146, 140), (90, 88, 84), 0.28)}
+               "bush": ((120, 190, 80), (60, 110, 45), 0.32),
+               "rock": ((170, 166, 160), (80, 78, 74), 0.32)}
 
 
 def _shaded_ground(terrain) -> np.ndarray:

@@ -49,7 +49,7 @@ class TerrainConfig(Config):
     warp: float = param(0.35, lo=0.0, hi=2.0, help="domain warp strength, in lattice cells")
     island: float = param(1.0, lo=0.0, hi=1.0, help="strength of the island falloff toward the edges")
     erosion_steps: int = param(30, lo=0, hi=500, help="hydraulic erosion steps (thermal runs a third as many)")
-    beach_height: float = param(0.025, lo=0.0, hi=0.2, help="beach band above sea level (fraction of height_scale)")
+    beach_height: float = param(0.035, lo=0.0, hi=0.2, help="beach band above sea level (fraction of height_scale)")
     mountain_height: float = param(0.72, lo=0.1, hi=1.0, help="rock above this height (fraction)")
     snow_height: float = param(0.86, lo=0.1, hi=1.5, help="snow above this height (fraction)")
     rock_slope: float = param(0.9, lo=0.05, hi=10.0, help="rock where the slope (rise/run) exceeds this")
@@ -84,7 +84,7 @@ def island_mask(size: int, strength: float) -> torch.Tensor:
     """(size, size) in [0, 1]: 1 in the middle, falling to ``1 - strength`` at the edges."""
     axis = torch.linspace(-1.0, 1.0, size, dtype=torch.float64)
     d = torch.sqrt(axis[None, :] ** 2 + axis[:, None] ** 2) / 0.95
-    smooth = (d.clamp(0.45, 1.0) - 0.45) / 0.55
+    smooth = (d.clamp(0.5, 1.0) - 0.5) / 0.5
     return (1 - strength * smooth * smooth * (3 - 2 * smooth)).float()
 
 
