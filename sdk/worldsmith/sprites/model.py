@@ -137,6 +137,7 @@ class Discriminator(nn.Module):
         b = sheets.shape[0]
         f = self.encoder(sheets.reshape(b * CELLS, 4, FRAME_H, FRAME_W))  # (M, feat)
         f = f.view(b, CELLS, -1)                                         # (B, 16, feat)
-        frame = self.frame_head(f).squeeze(-1) + (f * self.cell_proj.weight).sum(-1)  # (B, 16)
+        cells = self.cell_proj(torch.arange(CELLS, device=f.device))     # (16, feat), via the SN hook
+        frame = self.frame_head(f).squeeze(-1) + (f * cells).sum(-1)     # (B, 16)
         sheet = self.sheet_head(f.reshape(b, -1)).squeeze(-1)            # (B,)
         return frame, sheet
