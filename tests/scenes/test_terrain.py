@@ -147,3 +147,17 @@ def test_cli_generates_glb_and_rejects_bad_size(tmp_path, capsys):
                  "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "size" in err[0]
+
+
+def test_obj_props_sit_where_the_glb_nodes_put_them(island):
+    from worldsmith.export.terrain import _baked_props
+    from worldsmith.scenes.props import prop_mesh
+
+    scene = trimesh.load(trimesh.util.wrap_as_stream(island.export(fmt="glb")), file_type="glb")
+    baked = _baked_props(island)
+    first = int(np.argmin(island.props.variant))             # the first instance in baking order
+    name = CATALOGUE[island.props.variant[first]]
+    matrix, _ = scene.graph.get(f"props/{name}/0000")
+    mesh = prop_mesh(name, island.prop_seed)
+    placed = trimesh.transform_points(mesh.vertices, matrix)
+    assert np.allclose(placed, baked.vertices[:len(mesh.vertices)], atol=1e-3)
