@@ -81,8 +81,14 @@ class LevelGenerator(Generator):
     def _n_latents(self) -> int:
         return 1
 
-    def _fix(self, model: LevelVAE, z: torch.Tensor, gen: torch.Generator,
+    def _fix(self, model: LevelVAE, z: torch.Tensor, gen: torch.Generator | None,
              r: np.random.Generator) -> playable.Result:
+        """Decode, repair and re-sample (from ``gen``; once only without it) until playable."""
+        fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
+        return self._playable(lambda x: self._decode(model, x), z, fresh, r)
+
+    def _playable(self, decode: playable.Decode, z: torch.Tensor, fresh: playable.Fresh,
+                  r: np.random.Generator) -> playable.Result:
         raise NotImplementedError
 
     def _search(self, model: LevelVAE, z: torch.Tensor, r: np.random.Generator) -> torch.Tensor:
@@ -148,9 +154,8 @@ class SMBGenerator(LevelGenerator):
             probs = model.decode(z.to(next(model.parameters()).device)).softmax(1).cpu()
         return stitch(probs, self.config.width)
 
-    def _fix(self, model, z, gen, r):
-        fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
-        return playable.smb(lambda x: self._decode(model, x), z, fresh, 16 - OVERLAP, TRIES)
+    def _playable(self, decode, z, fresh, r):
+        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES)
 
 
 def stitch(probs: torch.Tensor, width: int) -> np.ndarray:
@@ -187,9 +192,8 @@ class LodeRunnerGenerator(LevelGenerator):
     Config = LodeRunnerConfig
     game = "loderunner"
 
-    def _fix(self, model, z, gen, r):
-        fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
-        return playable.loderunner(lambda x: self._decode(model, x), z, fresh, r, TRIES)
+    def _playable(self, decode, z, fresh, r):
+        return playable.loderunner(decode, z, fresh, r, TRIES)
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,5 @@ class ZeldaGenerator(LevelGenerator):
     Config = ZeldaConfig
     game = "zelda"
 
-    def _fix(self, model, z, gen, r):
-        fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
-        return playable.zelda(lambda x: self._decode(model, x), z, fresh, r, TRIES,
-                              self.config.doors)
+    def _playable(self, decode, z, fresh, r):
+        return playable.zelda(decode, z, fresh, r, TRIES, self.config.doors)

@@ -29,11 +29,11 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 def _stand(tiles: np.ndarray, cols: slice, top: int, top_ids: list[int], body_ids: list[int]) -> None:
     """Write a structure into ``cols``: ``top_ids`` at row ``top``, ``body_ids`` below it down to
-    the first solid tile (or the bottom row), in place."""
+    the first row solid under every column (or the bottom row), in place."""
     solid = SMB.solid_mask()
     tiles[top, cols] = top_ids
     for r in range(top + 1, tiles.shape[0]):
-        if solid[tiles[r, cols]].any():
+        if solid[tiles[r, cols]].all():
             break
         tiles[r, cols] = body_ids
 
@@ -53,6 +53,8 @@ def smb_structures(tiles: np.ndarray) -> np.ndarray:
             for c in range(start, stop, width):
                 c = min(c, out.shape[1] - width)
                 cols = slice(c, c + width)
+                if width == 1 and np.isin(out[:, cols], _PIPE).any():
+                    continue  # a cannon may not cut through a pipe
                 _stand(out, cols, int(np.flatnonzero(mask[:, cols].any(axis=1))[0]), top_ids, body_ids)
     return out
 

@@ -1,0 +1,90 @@
+"""Playability agents on hand-made levels and on the real corpus."""
+from __future__ import annotations
+
+import pytest
+
+from worldsmith.levels.agents import loderunner_path, smb_path, smb_search, solve, zelda_path
+from worldsmith.levels.data import load_levels
+from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA, parse_text
+from worldsmith.types.level import TileLevel
+
+
+def smb(rows: list[str]):
+    return parse_text("\n".join(rows), SMB)
+
+
+def _gap(width: int) -> list[str]:
+    return ["-" * 20] * 6 + ["X" * 6 + "-" * width + "X" * (14 - width)]
+
+
+@pytest.mark.parametrize("gap, ok", [(3, True), (8, True), (9, False)])
+def test_smb_gap_widths(gap, ok):
+    path = smb_path(smb(_gap(gap)))
+    assert (path is not None) == ok
+    if ok:
+        assert path[0][1] == 0 and path[-1][1] == 19
+        assert all(abs(a[0] - b[0]) <= 1 and abs(a[1] - b[1]) <= 1 for a, b in zip(path, path[1:]))
+
+
+@pytest.mark.parametrize("height, ok", [(4, True), (5, False)])
+def test_smb_wall_heights(height, ok):
+    rows = ["-" * 10] * (8 - height) + ["-----X----"] * height + ["XXXXXXXXXX"]
+    assert (smb_path(smb(rows)) is not None) == ok
+
+
+def test_smb_head_bump_blocks_a_high_wall():
+    rows = ["-" * 10] * 5 + ["-----X----"] * 3 + ["XXXXXXXXXX"]
+    assert smb_path(smb(rows)) is not None
+    rows[4] = "SSSSS-----"  # a ceiling two tiles over the run-up: the rise stops there
+    assert smb_path(smb(rows)) is None
+
+
+def test_smb_start_needs_ground():
+    rows = ["-" * 6] * 3 + ["--XXXX"]
+    path, far = smb_search(smb(rows))
+    assert path is None and far == 0
+
+
+def test_loderunner_ladders_ropes_and_digging():
+    rows = ["." * 8,
+            "..G.....",
+            "bbbbb#bb",
+            ".....#..",
+            "M..--#..",
+            "BBBBBBBB"]
+    assert loderunner_path(parse_text("\n".join(rows), LODERUNNER)) is not None
+    walled = ["..G.....", "BBBBBBBB", "M.......", "BBBBBBBB"]
+    assert loderunner_path(parse_text("\n".join(walled), LODERUNNER)) is None
+    dig = ["M.......", "bbbbbbbb", "....G...", "BBBBBBBB"]
+    path = loderunner_path(parse_text("\n".join(dig), LODERUNNER))
+    assert path is not None and path[-1] == (2, 4)
+
+
+def test_loderunner_needs_one_start_and_gold():
+    assert loderunner_path(parse_text("M.M.G\nBBBBB", LODERUNNER)) is None
+    assert loderunner_path(parse_text("M....\nBBBBB", LODERUNNER)) is None
+
+
+def _room(inner: list[str]) -> str:
+    return "\n".join(["WWWWWWWWWWW", "WWWWDDDWWWW", *("WW" + r + "WW" for r in inner),
+                      "WWWWDDDWWWW", "WWWWWWWWWWW"])
+
+
+def test_zelda_doors_and_floor_connected():
+    open_room = _room(["FFFFFFF"] * 12)
+    path = zelda_path(parse_text(open_room, ZELDA))
+    assert path is not None and path[-1][0] == 14
+    split = _room(["FFFFFFF"] * 5 + ["BBBBBBB"] + ["FFFFFFF"] * 6)
+    assert zelda_path(parse_text(split, ZELDA)) is None
+    pocket = _room(["FFFFFFF"] * 5 + ["FBBBFFF", "FBFBFFF", "FBBBFFF"] + ["FFFFFFF"] * 4)
+    assert zelda_path(parse_text(pocket, ZELDA)) is None
+
+
+def test_solve_dispatches_on_game():
+    lv = TileLevel(tiles=smb(_gap(2)), game="smb")
+    assert solve(lv)[-1][1] == 19
+
+
+def test_real_smb_levels_are_playable(vglc):
+    for name, tiles in load_levels("smb").items():
+        assert smb_path(tiles) is not None, name

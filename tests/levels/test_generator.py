@@ -1,0 +1,86 @@
+"""The shipped level generators: playable output, paths, configs, search."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import worldsmith as ws
+from worldsmith.core.errors import ConfigError
+from worldsmith.levels.agents import solve
+from worldsmith.levels.repair import DOORS
+from worldsmith.levels.search import features
+from worldsmith.levels.tiles import LODERUNNER, ZELDA
+
+
+@pytest.mark.parametrize("gid, config, shape", [
+    ("levels/smb-v1", {"width": 80}, (14, 80)),
+    ("levels/loderunner-v1", {}, (22, 32)),
+    ("levels/zelda-v1", {}, (16, 11)),
+])
+def test_levels_are_playable_with_their_path(gid, config, shape):
+    for lv in ws.make(gid, **config)(seed=4, n=6):
+        assert lv.shape == shape and lv.meta.extra["playable"]
+        assert lv.path and solve(lv) == lv.path
+
+
+def test_smb_path_runs_start_to_finish():
+    lv = ws.make("levels/smb-v1", width=120)(seed=8)
+    assert lv.path[0][1] == 0 and lv.path[-1][1] == 119
+
+
+def test_loderunner_one_start_and_gold():
+    for lv in ws.make("levels/loderunner-v1")(seed=2, n=4):
+        assert (lv.tiles == LODERUNNER.id("M")).sum() == 1 and (lv.tiles == LODERUNNER.id("G")).any()
+
+
+@pytest.mark.parametrize("doors", ["N", "EW", "NESW"])
+def test_zelda_doors_follow_config(doors):
+    lv = ws.make("levels/zelda-v1", doors=doors)(seed=5)
+    for side, cells in DOORS.items():
+        assert all((lv.tiles[rc] == ZELDA.id("D")) == (side in doors) for rc in cells)
+
+
+def test_raw_mode_skips_repair_but_reports_playability():
+    levels = ws.make("levels/smb-v1", width=56, playable=False)(seed=1, n=8)
+    assert all(lv.meta.extra["attempts"] == 1 for lv in levels)
+    assert [bool(lv.path) for lv in levels] == [lv.meta.extra["playable"] for lv in levels]
+
+
+def test_search_moves_toward_a_target():
+    base = ws.make("levels/zelda-v1")(seed=3)
+    searched = ws.make("levels/zelda-v1", search="blocks=30", search_evals=48)(seed=3)
+    count = lambda lv: features(lv.tiles, "zelda", lv.path)["blocks"]
+    assert abs(count(searched) - 30) < abs(count(base) - 30)
+    assert searched.path
+
+
+@pytest.mark.parametrize("config, field", [
+    ({"search": "dragons=3"}, "search"), ({"search": "enemies=x"}, "search"),
+    ({"doors": "NQ"}, "doors"), ({"doors": "NN"}, "doors"), ({"width": 27}, "width"),
+])
+def test_bad_configs_name_the_field(config, field):
+    gid = "levels/zelda-v1" if "doors" in config else "levels/smb-v1"
+    with pytest.raises(ConfigError, match=field):
+        ws.make(gid, **config)
+
+
+def test_weights_of_another_game_are_refused():
+    with pytest.raises(ConfigError, match="weights"):
+        ws.make("levels/zelda-v1", weights="levels-smb-v1")(seed=1)
+
+
+def test_cli_generate_is_byte_deterministic(tmp_path):
+    from worldsmith.cli import main
+
+    for d in ("a", "b"):
+        assert main(["generate", "levels/smb-v1", "--seed", "3", "--out", str(tmp_path / d / "level.tmx")]) == 0
+    assert (tmp_path / "a" / "level.tmx").read_bytes() == (tmp_path / "b" / "level.tmx").read_bytes()
+    assert (tmp_path / "a" / "level-tiles.png").is_file()
+
+
+def test_cli_bad_config_exits_2(capsys):
+    from worldsmith.cli import main
+
+    assert main(["generate", "levels/smb-v1", "--seed", "1", "--set", "width=5", "--out", "x.tmx"]) == 2
+    assert "width" in capsys.readouterr().err
+    assert main(["generate", "levels/smb-v1", "--seed", "1", "--set", "search=foo=1", "--out", "x.tmx"]) == 2

@@ -1,0 +1,69 @@
+"""Grid repairs."""
+from __future__ import annotations
+
+import numpy as np
+
+from worldsmith.levels.repair import (DOORS, SAFE, loderunner_gold, loderunner_start, smb_repair,
+                                      smb_structures, zelda_connect, zelda_sides, zelda_walls)
+from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA, parse_text, to_text
+
+
+def _pipes_ok(tiles: np.ndarray) -> bool:
+    """Every '<' has '>' to its right; tops and bodies stand on a body or another solid tile."""
+    text = to_text(tiles, SMB).splitlines()
+    for r, row in enumerate(text):
+        for c, ch in enumerate(row):
+            if ch == "<" and row[c + 1:c + 2] != ">":
+                return False
+            if ch in "<[" and r + 1 < len(text) and text[r + 1][c] not in "[XS?QBb<>":
+                return False
+    return True
+
+
+def test_smb_structures_fix_broken_pipes_and_cannons():
+    t = parse_text("\n".join(["-----B------",
+                              "--<------>--",
+                              "------------",
+                              "---]--------",
+                              "XXXXXX-XXXXX"]), SMB)
+    out = smb_structures(t)
+    assert _pipes_ok(out)
+    assert to_text(out, SMB).splitlines()[1][5] == "b"  # cannon body under its top
+    assert (out == SMB.id("<")).sum() == (out == SMB.id(">")).sum() == 2
+
+
+def test_smb_repair_safe_ends():
+    rng = np.random.default_rng(0)
+    t = rng.integers(0, SMB.size, (14, 40)).astype(np.uint8)
+    out = smb_repair(t)
+    for cols in (slice(0, SAFE), slice(40 - SAFE, 40)):
+        assert (out[-1, cols] == SMB.id("X")).all()
+        assert (out[:-3, cols] == SMB.id("-")).all()
+    assert _pipes_ok(out)
+
+
+def test_loderunner_start_and_gold():
+    rng = np.random.default_rng(1)
+    t = parse_text("M..M.\nBBBBB", LODERUNNER)
+    out = loderunner_start(t, rng)
+    assert (out == LODERUNNER.id("M")).sum() == 1
+    none = loderunner_start(parse_text(".....\nBBBBB", LODERUNNER), rng)
+    assert (none == LODERUNNER.id("M")).sum() == 1
+    gold = loderunner_gold(out, {(0, 1), (0, 2)}, rng, count=1)
+    assert (gold == LODERUNNER.id("G")).sum() == 1 and tuple(np.argwhere(gold == LODERUNNER.id("G"))[0]) in {(0, 1), (0, 2)}
+
+
+def test_zelda_walls_doors_and_connect():
+    t = np.full((16, 11), ZELDA.id("F"), np.uint8)
+    t[5, 5] = ZELDA.id("W")
+    out = zelda_walls(t, "NE")
+    ring = np.ones(out.shape, bool)
+    ring[2:-2, 2:-2] = False
+    assert set(np.unique(out[ring])) == {ZELDA.id("W"), ZELDA.id("D")}
+    assert zelda_sides(out) == "NE"
+    assert all(out[rc] == ZELDA.id("D") for rc in DOORS["N"] + DOORS["E"])
+    assert out[5, 5] == ZELDA.id("F")
+    walled = out.copy()
+    walled[8, 2:9] = ZELDA.id("B")
+    fixed = zelda_connect(walled, {(r, c) for r in range(2, 8) for c in range(2, 9)})
+    assert (fixed[8, 2:9] == ZELDA.id("F")).sum() == 1
