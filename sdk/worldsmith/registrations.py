@@ -11,3 +11,7 @@ register("levels/zelda-v1", "worldsmith.levels.generator:ZeldaGenerator",
          "Zelda dungeon rooms (16x11) from a conv VAE, walls closed, doors connected")
 register("scenes/terrain-v1", "worldsmith.scenes.terrain:TerrainGenerator",
          "3D islands: eroded Perlin terrain, biomes, water and props, exported as glTF")
+register("scenes/platformer-v1", "worldsmith.scenes.platformer:PlatformerGenerator",
+         "2D platformer scenes: smb-v1 level, hero, enemies, items, flag, parallax, quest checkpoints (Tiled)")
+register("scenes/dungeon-v1", "worldsmith.scenes.dungeon:DungeonGenerator",
+         "Zelda-like dungeons: lock-and-key mission on a room grid of zelda-v1 rooms, solver-proved (Tiled)")

@@ -7,7 +7,7 @@ scrolling camera need.
 >>> import numpy as np
 >>> layers = backgrounds(np.random.default_rng(0), 224, "day")
 >>> [(b.name, b.image.shape, b.parallax) for b in layers]
-[('sky', (224, 256, 4), 0.0), ('clouds', (224, 256, 4), 0.2), ('hills', (224, 256, 4), 0.5)]
+[('sky', (224, 512, 4), 0.0), ('clouds', (224, 512, 4), 0.2), ('hills', (224, 512, 4), 0.5)]
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from worldsmith.types.scene import Background
 
-WIDTH = 256  # pixels; each layer repeats along x
+WIDTH = 512  # pixels; each layer repeats along x
 SKIES = {  # top colour, horizon colour, cloud colour, far hills, near hills
     "day": ((92, 148, 252), (190, 224, 255), (255, 255, 255), (120, 170, 200), (70, 150, 80)),
     "dusk": ((60, 50, 120), (250, 150, 110), (255, 210, 200), (120, 90, 130), (70, 80, 90)),

@@ -9,6 +9,8 @@ is ``(frames, h, w, 4)`` uint8 RGBA.
 (2, 16, 16, 4)
 >>> hero_sheet(np.random.default_rng(0)).shape
 (4, 4, 64, 64, 4)
+>>> pick_hero("procedural", 5)[1]
+'procedural'
 """
 from __future__ import annotations
 
@@ -17,9 +19,15 @@ import functools
 
 import numpy as np
 
+import worldsmith as ws
+from worldsmith.core.errors import ConfigError
+from worldsmith.core.seeding import rng
 from worldsmith.scenes.tiles2d import draw
 
 BODIES = ("beetle", "slime", "bat")
+HERO = "sprites/lpc-v1"
+#: config choices for the hero sprite: sprites/lpc-v1, procedural, or lpc when it is installed
+HERO_CHOICES = ("auto", "lpc", "procedural")
 
 
 def _hue(rng: np.random.Generator, s: float = 0.7, v: float = 0.8) -> tuple[str, str, str]:
@@ -106,3 +114,17 @@ def hero_sheet(rng: np.random.Generator) -> np.ndarray:
     pants, hair = _hue(rng, 0.4, 0.45)[0], _hue(rng, 0.6, 0.35)[0]
     return np.stack([np.stack([_hero_frame(d, f, skin, shirt, pants, hair) for f in range(4)])
                      for d in range(4)])
+
+
+def pick_hero(choice: str, seed: int) -> tuple[np.ndarray, str]:
+    """The hero's ``(4, 4, 64, 64, 4)`` walk sheet for config value ``choice`` (one of
+    :data:`HERO_CHOICES`) and where it came from (``sprites/lpc-v1`` or ``procedural``)."""
+    if choice != "procedural" and HERO in ws.list_generators():
+        return ws.make(HERO)(seed=seed).images[0], HERO
+    return hero_sheet(rng(seed)), "procedural"
+
+
+def check_hero(choice: str) -> None:
+    """Raise :class:`ConfigError` for ``hero="lpc"`` when ``sprites/lpc-v1`` is not installed."""
+    if choice == "lpc" and HERO not in ws.list_generators():
+        raise ConfigError("hero", f"'procedural' or 'auto' ({HERO} is not installed)", choice)

@@ -1,0 +1,238 @@
+"""Exporters for :class:`Scene2D`.
+
+- ``.tmx`` / ``.tmj``: a Tiled map (background image layers, the ``tiles`` layer, one object
+  layer per scene layer; sprites are tile objects of their sheet's tileset) with every image
+  beside it as ``<stem>-<part>.png``, referenced by relative path.
+- ``.png``: the whole scene drawn (backgrounds repeated, tiles, sprites).
+- ``.json``: everything, images as base64 PNG; read back exactly by :func:`read_json`.
+- ``.bundle``: a folder ``<stem>/`` a game loads in one go: ``scene.json`` (the index: map files,
+  spawn, goal, layer counts, story files), ``map.tmx``, ``map.tmj``, ``images/*.png``,
+  ``render.png`` and the story (``quest.ink`` + ``quest.json`` or ``mission.json``).
+
+>>> import numpy as np
+>>> from worldsmith.types.scene import Scene2D
+>>> s = Scene2D(kind="demo", tiles=np.array([[1]], np.uint16), tileset=np.zeros((1, 16, 16, 4), np.uint8),
+...             tile_names=["ground"], tile_solid=[True])
+>>> sorted(write_tmx(s, "a.tmx"))
+['a-tiles.png', 'a.tmx']
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from worldsmith.core.errors import FormatError
+from worldsmith.export import tiled
+from worldsmith.export.plots import from_json_text, to_ink, to_json
+from worldsmith.export.registry import register_reader, register_writer
+from worldsmith.types.base import AssetMeta
+from worldsmith.types.scene import TILE, Background, Scene2D, SceneObject
+
+SCHEMA = "worldsmith.scene2d/1"
+
+
+def png(array: np.ndarray) -> bytes:
+    """PNG bytes of an ``(h, w, 3|4)`` uint8 image (deterministic)."""
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(array)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _unpng(data: str) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))), np.uint8).copy()
+
+
+def sheet(frames: np.ndarray) -> tuple[np.ndarray, int]:
+    """Frames ``(F, h, w, 4)`` laid out in rows (4 columns for 16-frame walk sheets) and the
+    column count."""
+    f, h, w, _ = frames.shape
+    cols = 4 if f == 16 else f
+    rows = -(-f // cols)
+    grid = np.zeros((rows * cols, h, w, 4), np.uint8)
+    grid[:f] = frames
+    return grid.reshape(rows, cols, h, w, 4).transpose(0, 2, 1, 3, 4).reshape(rows * h, cols * w, 4), cols
+
+
+def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, bytes]]:
+    """The scene as a :class:`tiled.TiledMap` and its images (``image_name(part)`` -> file)."""
+    h, w = scene.shape
+    images: dict[str, bytes] = {}
+    tile_sheet, _ = sheet(scene.tileset)
+    images[image_name("tiles")] = png(tile_sheet)
+    props = {i: {"name": n, "solid": s} for i, (n, s) in enumerate(zip(scene.tile_names, scene.tile_solid))}
+    tilesets = [tiled.Tileset("tiles", image_name("tiles"), tile_sheet.shape[1], TILE, TILE, TILE,
+                              len(scene.tileset), props)]
+    firstgid = {"": 0}
+    gid = len(scene.tileset) + 1
+    for name, frames in scene.sprites.items():
+        img, cols = sheet(frames)
+        images[image_name(name)] = png(img)
+        tilesets.append(tiled.Tileset(name, image_name(name), img.shape[1], img.shape[0], frames.shape[2],
+                                      frames.shape[1], cols, firstgid=gid))
+        firstgid[name] = gid
+        gid += len(frames)
+    layers: list[tiled.Layer] = []
+    for bg in scene.backgrounds:
+        images[image_name("bg-" + bg.name)] = png(bg.image)
+        layers.append(tiled.ImageLayer(bg.name, image_name("bg-" + bg.name), bg.image.shape[1],
+                                       bg.image.shape[0], bg.parallax))
+    layers.append(tiled.TileLayer("tiles", scene.tiles))
+    ids = iter(range(1, len(scene.objects) + 1))
+    for layer in scene.layers():
+        objects = [tiled.TiledObject(next(ids), o.name, o.type, o.x, o.y if o.sprite else o.y - o.height,
+                                     o.width, o.height, firstgid[o.sprite] + o.frame if o.sprite else 0,
+                                     o.properties) for o in scene.layer(layer)]
+        layers.append(tiled.ObjectGroup(layer, objects))
+    meta = {"kind": scene.kind, "generator": scene.meta.generator, "seed": str(scene.meta.seed)}
+    return tiled.TiledMap(w, h, TILE, TILE, meta, tilesets, layers), images
+
+
+def _side_name(name: str):
+    stem = Path(name).stem
+    return lambda part: f"{stem}-{part}.png"
+
+
+def write_tmx(scene: Scene2D, name: str) -> dict[str, bytes]:
+    """Tiled XML map plus its images beside it."""
+    m, images = tiled_map(scene, _side_name(name))
+    return {name: tiled.to_tmx(m).encode(), **images}
+
+
+def write_tmj(scene: Scene2D, name: str) -> dict[str, bytes]:
+    """Tiled JSON map plus its images beside it."""
+    m, images = tiled_map(scene, _side_name(name))
+    return {name: tiled.to_tmj(m).encode(), **images}
+
+
+def _paste(canvas: np.ndarray, img: np.ndarray, x: int, y: int) -> None:
+    """Alpha-blend RGBA ``img`` onto RGB float ``canvas`` with its top-left at (x, y), clipped."""
+    h, w = img.shape[:2]
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, canvas.shape[1]), min(y + h, canvas.shape[0])
+    if x0 >= x1 or y0 >= y1:
+        return
+    part = img[y0 - y:y1 - y, x0 - x:x1 - x].astype(np.float32)
+    a = part[..., 3:] / 255.0
+    canvas[y0:y1, x0:x1] = canvas[y0:y1, x0:x1] * (1 - a) + part[..., :3] * a
+
+
+def render(scene: Scene2D) -> np.ndarray:
+    """The whole scene as an ``(H*16, W*16, 3)`` uint8 image: backgrounds, tiles, sprites."""
+    width, height = scene.pixel_size
+    canvas = np.zeros((height, width, 3), np.float32)
+    for bg in scene.backgrounds:
+        reps = -(-width // bg.image.shape[1])
+        _paste(canvas, np.tile(bg.image, (1, reps, 1))[:, :width], 0, 0)
+    h, w = scene.shape
+    table = np.concatenate([np.zeros((1, TILE, TILE, 4), np.uint8), scene.tileset])
+    tiles = table[scene.tiles].transpose(0, 2, 1, 3, 4).reshape(h * TILE, w * TILE, 4)
+    _paste(canvas, tiles, 0, 0)
+    for o in scene.objects:
+        if o.sprite:
+            frame = Image.fromarray(scene.sprites[o.sprite][o.frame]).resize((o.width, o.height), Image.NEAREST)
+            _paste(canvas, np.asarray(frame), o.x, o.y - o.height)
+    return canvas.round().astype(np.uint8)
+
+
+def write_png(scene: Scene2D, name: str) -> dict[str, bytes]:
+    """The rendered scene."""
+    return {name: png(render(scene))}
+
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(png(array)).decode("ascii")
+
+
+def to_dict(scene: Scene2D) -> dict[str, Any]:
+    """Everything in the scene as JSON-ready data (images as base64 PNG)."""
+    return {
+        "type": "Scene2D", "schema": SCHEMA, "kind": scene.kind,
+        "tiles": np.asarray(scene.tiles, int).tolist(),
+        "tileset": {"names": scene.tile_names, "solid": scene.tile_solid, "png": _b64(sheet(scene.tileset)[0])},
+        "sprites": {k: {"frames": [int(n) for n in v.shape[:3]], "png": _b64(sheet(v)[0])}
+                    for k, v in scene.sprites.items()},
+        "backgrounds": [{"name": b.name, "parallax": b.parallax, "png": _b64(b.image)} for b in scene.backgrounds],
+        "objects": [{"layer": o.layer, "name": o.name, "type": o.type, "x": o.x, "y": o.y, "width": o.width,
+                     "height": o.height, "sprite": o.sprite, "frame": o.frame, "properties": o.properties}
+                    for o in scene.objects],
+        "object_layers": scene.object_layers,
+        "plot": json.loads(to_json(scene.plot)) if scene.plot is not None else None,
+        "mission": scene.mission, "solution": scene.solution, "meta": scene.meta.to_dict()}
+
+
+def _frames(png_text: str, count: int, h: int, w: int) -> np.ndarray:
+    img = _unpng(png_text)
+    cols = img.shape[1] // w
+    cells = img.reshape(img.shape[0] // h, h, cols, w, 4).transpose(0, 2, 1, 3, 4).reshape(-1, h, w, 4)
+    return cells[:count].copy()
+
+
+def from_dict(data: dict[str, Any]) -> Scene2D:
+    """Inverse of :func:`to_dict`."""
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"schema {data.get('schema')!r} is not {SCHEMA!r}")
+    ts = data["tileset"]
+    return Scene2D(
+        kind=data["kind"], tiles=np.array(data["tiles"], np.uint16),
+        tileset=_frames(ts["png"], len(ts["names"]), TILE, TILE), tile_names=ts["names"], tile_solid=ts["solid"],
+        objects=[SceneObject(**o) for o in data["objects"]], object_layers=data["object_layers"],
+        sprites={k: _frames(v["png"], *v["frames"]) for k, v in data["sprites"].items()},
+        backgrounds=[Background(b["name"], _unpng(b["png"]), b["parallax"]) for b in data["backgrounds"]],
+        plot=from_json_text(json.dumps(data["plot"])) if data["plot"] is not None else None,
+        mission=data["mission"], solution=data["solution"], meta=AssetMeta.from_dict(data["meta"]))
+
+
+def write_json(scene: Scene2D, name: str) -> dict[str, bytes]:
+    """The whole scene as one JSON file (read back exactly by :func:`read_json`)."""
+    return {name: (json.dumps(to_dict(scene), indent=1, ensure_ascii=False) + "\n").encode()}
+
+
+def read_json(path: Path) -> Scene2D:
+    """Inverse of :func:`write_json`."""
+    try:
+        return from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as e:
+        raise FormatError(f"{path}: not a Scene2D JSON ({type(e).__name__}: {e})") from None
+
+
+def _index(scene: Scene2D, story: dict[str, str], images: list[str]) -> dict[str, Any]:
+    def point(layer: str) -> dict[str, int] | None:
+        objs = scene.layer(layer)
+        return {"x": objs[0].x, "y": objs[0].y} if objs else None
+
+    return {"format": "worldsmith-scene-bundle", "version": 1, "kind": scene.kind,
+            "generator": scene.meta.generator, "seed": scene.meta.seed, "tile_size": TILE,
+            "size_tiles": {"width": scene.shape[1], "height": scene.shape[0]},
+            "map": {"tmx": "map.tmx", "tmj": "map.tmj"}, "render": "render.png", "images": images,
+            "story": story, "spawn": point("spawn"), "goal": point("goal"),
+            "layers": {layer: len(scene.layer(layer)) for layer in scene.layers()}}
+
+
+def write_bundle(scene: Scene2D, name: str) -> dict[str, bytes]:
+    """A folder ``<stem>/`` with ``scene.json`` (index, first), Tiled maps, images, render, story."""
+    folder = Path(name).stem
+    m, images = tiled_map(scene, lambda part: f"images/{part}.png")
+    story: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    if scene.plot is not None:
+        story = {"ink": "quest.ink", "json": "quest.json"}
+        files = {"quest.ink": to_ink(scene.plot).encode(), "quest.json": to_json(scene.plot).encode()}
+    if scene.mission:
+        story["mission"] = "mission.json"
+        files["mission.json"] = (json.dumps({"mission": scene.mission, "solution": scene.solution},
+                                            indent=1) + "\n").encode()
+    index = _index(scene, story, sorted(images))
+    files = {"scene.json": (json.dumps(index, indent=1) + "\n").encode(), "map.tmx": tiled.to_tmx(m).encode(),
+             "map.tmj": tiled.to_tmj(m).encode(), "render.png": png(render(scene)), **images, **files}
+    return {f"{folder}/{k}": v for k, v in files.items()}
+
+
+for _fmt, _writer in (("tmx", write_tmx), ("tmj", write_tmj), ("png", write_png), ("json", write_json),
+                      ("bundle", write_bundle)):
+    register_writer(Scene2D, _fmt, _writer)
+register_reader(Scene2D, "json", read_json)

@@ -1,0 +1,208 @@
+"""``scenes/dungeon-v1``: a Zelda-like dungeon built as Dormans' missions and spaces.
+
+A lock-and-key mission is laid out as a tree of rooms on a grid (:mod:`worldsmith.scenes.mission`);
+each room comes from ``levels/zelda-v1`` with doors exactly where the layout needs them (turned
+to the NES orientation, 16 wide and 11 tall); doorways are opened through the outer walls, locked
+doors drawn shut, and keys, monsters, the entrance and the goal chest are placed on floor the
+room's doors reach. Every dungeon is proved solvable by :func:`worldsmith.scenes.solver.prove`
+before it is returned, and carries the mission graph and the solver's walk.
+
+>>> import worldsmith as ws
+>>> d = ws.make("scenes/dungeon-v1", rooms=4, keys=1, hero="procedural")(seed=2)
+>>> d.layers()
+['rooms', 'spawn', 'goal', 'keys', 'locks', 'doors', 'monsters']
+>>> d.solution[-1]["room"] == d.mission["nodes"][-1]["room"]
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import worldsmith as ws
+from worldsmith.core.config import Config, param
+from worldsmith.core.errors import ConfigError
+from worldsmith.core.generator import Generator
+from worldsmith.core.seeding import child_seed, rng
+from worldsmith.levels.agents import reachable
+from worldsmith.scenes.mission import Plan, layout, min_rooms
+from worldsmith.scenes.solver import prove, solve
+from worldsmith.scenes.sprites2d import BODIES, HERO_CHOICES, check_hero, creature, items, pick_hero
+from worldsmith.scenes.tiles2d import TILE, dungeon_tileset
+from worldsmith.types.level import TileLevel
+from worldsmith.types.scene import SceneObject, Scene2D
+
+ROOM_H, ROOM_W = 11, 16  # a room in the NES orientation (zelda-v1 rooms are 16x11, transposed)
+ROOM_TRIES = 4
+LAYERS = ["rooms", "spawn", "goal", "keys", "locks", "doors", "monsters"]
+#: side of a displayed room -> the zelda-v1 door letter for it (rooms are transposed)
+VGLC_SIDE = {"N": "W", "S": "E", "W": "N", "E": "S"}
+#: zelda-v1 tile character -> our tile name ("" = no tile)
+TILE_OF = {"F": "floor", "B": "block", "M": "floor", "P": "water", "O": "water floor", "I": "water block",
+           "D": "doorway", "S": "stairs", "W": "wall", "-": ""}
+#: (inner line, outer line) of each side: doorways on the inner line are carried through the outer
+EDGE = {"N": (np.s_[1, :], np.s_[0, :]), "S": (np.s_[-2, :], np.s_[-1, :]),
+        "W": (np.s_[:, 1], np.s_[:, 0]), "E": (np.s_[:, -2], np.s_[:, -1])}
+
+
+@dataclass(frozen=True)
+class DungeonConfig(Config):
+    """Config of ``scenes/dungeon-v1``."""
+
+    rooms: int = param(12, lo=2, hi=40, help="rooms in the dungeon")
+    keys: int = param(2, lo=0, hi=12, help="lock-and-key pairs (at most (rooms - 1) // 2)")
+    loops: float = param(0.25, lo=0.0, hi=1.0, help="chance of an extra door between rooms of one segment")
+    monster_kinds: int = param(3, lo=1, hi=3, help="distinct procedural monster species")
+    hero: str = param("auto", choices=HERO_CHOICES, help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
+
+    def check(self) -> None:
+        if self.rooms < min_rooms(self.keys):
+            raise ConfigError("keys", f"at most {(self.rooms - 1) // 2} keys for {self.rooms} rooms "
+                                      "(each key needs a room of its own before its lock)", self.keys)
+        check_hero(self.hero)
+
+
+class DungeonGenerator(Generator):
+    """Lock-and-key dungeons of ``levels/zelda-v1`` rooms, proved solvable."""
+
+    id = "scenes/dungeon-v1"
+    Config = DungeonConfig
+    asset_type = Scene2D
+    test_config = {"rooms": 3, "keys": 1, "hero": "procedural"}
+
+    def _generate(self, seeds):
+        return [self._one(s) for s in seeds]
+
+    def _one(self, seed: int) -> Scene2D:
+        cfg = self.config
+        r = rng(child_seed(seed, 0))
+        plan = layout(cfg.rooms, cfg.keys, cfg.loops, r)
+        proof = prove(plan)
+        if not proof.ok:  # the layout guarantees this; the solver proves it for every dungeon
+            raise AssertionError(f"dungeon seed {seed}: {'; '.join(proof.errors)}")
+        rooms = [self._room(plan, i, child_seed(seed, 100 + i)) for i in range(len(plan.rooms))]
+        tileset = dungeon_tileset()
+        tiles, doors = _compose(plan, rooms, tileset)
+        hero, hero_source = pick_hero(cfg.hero, child_seed(seed, 2))
+        art = items()
+        species = [creature(r, BODIES[(k + 1) % 3]) for k in range(cfg.monster_kinds)]
+        sprites = {"hero": hero.reshape(16, 64, 64, 4), "key": art["key"], "chest": art["chest"],
+                   **{f"monster{k}": s for k, s in enumerate(species)}}
+        objects = _objects(plan, rooms, doors, r, cfg.monster_kinds)
+        return Scene2D(kind="dungeon", tiles=tiles, tileset=tileset.images, tile_names=tileset.names,
+                       tile_solid=tileset.solid, objects=objects, object_layers=LAYERS, sprites=sprites, mission=plan.mission(),
+                       solution=solve(plan) or [],
+                       meta=self.meta(seed, extra={"hero": hero_source, "solver_states": proof.states}))
+
+    def _room(self, plan: Plan, i: int, seed: int) -> TileLevel:
+        """A ``levels/zelda-v1`` room with doors on the sides the plan links (VGLC orientation)."""
+        doors = "".join(sorted(VGLC_SIDE[s] for s in plan.sides(i)))
+        gen = ws.make("levels/zelda-v1", doors=doors)
+        for k in range(ROOM_TRIES):
+            room = gen(seed=child_seed(seed, k))
+            if room.path and room.meta.extra.get("playable"):
+                return room
+        raise ConfigError("rooms", f"rooms the zelda model can make with doors {doors!r}", self.config.rooms)
+
+
+def _origin(plan: Plan, i: int) -> tuple[int, int]:
+    """Top-left tile (row, col) of room ``i`` in the map."""
+    x, y = plan.rooms[i].cell
+    return y * ROOM_H, x * ROOM_W
+
+
+def _compose(plan: Plan, rooms: list[TileLevel], tileset) -> tuple[np.ndarray, list[list[tuple[int, int]]]]:
+    """The map's gids (locked doors drawn shut) and each door's doorway cells (map row, col)."""
+    w, h = plan.grid
+    chars = rooms[0].vocab.chars
+    table = np.array([tileset.gid(TILE_OF[c]) if TILE_OF[c] else 0 for c in chars], np.uint16)
+    doorway = tileset.gid("doorway")
+    tiles = np.zeros((h * ROOM_H, w * ROOM_W), np.uint16)
+    for i, room in enumerate(rooms):
+        grid = table[room.tiles.T]
+        for side in plan.sides(i):
+            inner, outer = EDGE[side]
+            grid[outer][grid[inner] == doorway] = doorway
+        r0, c0 = _origin(plan, i)
+        tiles[r0:r0 + ROOM_H, c0:c0 + ROOM_W] = grid
+    cells = [_door_cells(plan, tiles, d.a, d.b, doorway) + _door_cells(plan, tiles, d.b, d.a, doorway)
+             for d in plan.doors]
+    for d, door in zip(plan.doors, cells):
+        if d.lock >= 0:
+            tiles[tuple(np.array(door).T)] = tileset.gid("locked door")
+    return tiles, cells
+
+
+def _door_cells(plan: Plan, tiles: np.ndarray, room: int, other: int, doorway: int) -> list[tuple[int, int]]:
+    """Doorway cells of ``room`` on its side facing ``other`` (inner and outer lines)."""
+    r0, c0 = _origin(plan, room)
+    view = tiles[r0:r0 + ROOM_H, c0:c0 + ROOM_W]
+    cells = []
+    for line in EDGE[plan.side(room, other)]:
+        mask = np.zeros(view.shape, bool)
+        mask[line] = True
+        rows, cols = np.nonzero(mask & (view == doorway))
+        cells += [(int(a) + r0, int(b) + c0) for a, b in zip(rows, cols)]
+    return cells
+
+
+def _floor(room: TileLevel, r: np.random.Generator, taken: set) -> tuple[int, int]:
+    """A floor cell (displayed row, col) the room's doors reach, near the middle, not in ``taken``."""
+    door = tuple(int(v) for v in np.argwhere(room.tiles == room.vocab.id("D"))[0])
+    floor = room.vocab.id("F")
+    cells = [(c, rr) for rr, c in reachable(room.tiles, "zelda", door)
+             if room.tiles[rr, c] == floor and (c, rr) not in taken]
+    centre = np.array([ROOM_H / 2, ROOM_W / 2])
+    cost = [float(np.abs(np.array(cell) - centre).sum() + 3 * r.random()) for cell in cells]
+    return cells[int(np.argmin(cost))]
+
+
+def _place(plan: Plan, i: int, cell: tuple[int, int], size: int = TILE) -> tuple[int, int]:
+    """Pixel (x, bottom y) of an object ``size`` wide standing on ``cell`` of room ``i``."""
+    r0, c0 = _origin(plan, i)
+    return (c0 + cell[1]) * TILE + (TILE - size) // 2, (r0 + cell[0] + 1) * TILE
+
+
+def _door_object(plan: Plan, index: int, cells: list[tuple[int, int]]) -> SceneObject:
+    """The rectangle over a door's doorway cells, on layer ``locks`` or ``doors``."""
+    d = plan.doors[index]
+    (r0, c0), (r1, c1) = np.min(cells, 0), np.max(cells, 0)
+    props = {"rooms": f"{d.a},{d.b}", "locked": d.lock >= 0}
+    if d.lock >= 0:
+        props["key"] = f"key {d.lock + 1}"
+        return SceneObject("locks", f"lock {d.lock + 1}", "locked_door", int(c0) * TILE, (int(r1) + 1) * TILE,
+                           (int(c1 - c0) + 1) * TILE, (int(r1 - r0) + 1) * TILE, properties=props)
+    return SceneObject("doors", f"door {index + 1}", "door", int(c0) * TILE, (int(r1) + 1) * TILE,
+                       (int(c1 - c0) + 1) * TILE, (int(r1 - r0) + 1) * TILE, properties=props)
+
+
+def _objects(plan: Plan, rooms: list[TileLevel], doors: list[list[tuple[int, int]]], r: np.random.Generator,
+             kinds: int) -> list[SceneObject]:
+    out = [SceneObject("rooms", f"room {room.id}", room.role, _origin(plan, room.id)[1] * TILE,
+                       (_origin(plan, room.id)[0] + ROOM_H) * TILE, ROOM_W * TILE, ROOM_H * TILE,
+                       properties={"room": room.id, "segment": room.segment, "doors": plan.sides(room.id)})
+           for room in plan.rooms]
+    taken: dict[int, set] = {i: set() for i in range(len(rooms))}
+
+    def put(layer: str, name: str, kind: str, i: int, sprite: str, size: int, frame: int = 0, **props):
+        cell = _floor(rooms[i], r, taken[i])
+        taken[i].add(cell)
+        x, y = _place(plan, i, cell, size)
+        out.append(SceneObject(layer, name, kind, x, y, size, size, sprite, frame, props))
+
+    put("spawn", "hero", "spawn", plan.entrance, "hero", 2 * TILE, room=plan.entrance)
+    put("goal", "treasure", "goal", plan.goal, "chest", TILE, room=plan.goal)
+    for room in plan.rooms:
+        if room.key >= 0:
+            put("keys", f"key {room.key + 1}", "key", room.id, "key", TILE, opens=f"lock {room.key + 1}",
+                room=room.id)
+    out += [_door_object(plan, i, cells) for i, cells in enumerate(doors)]
+    for i, room in enumerate(rooms):
+        for rr, c in np.argwhere(room.tiles.T == room.vocab.id("M")).tolist():
+            k = int(r.integers(kinds))
+            x, y = _place(plan, i, (rr, c))
+            out.append(SceneObject("monsters", f"monster {i}.{len(taken[i])}", "monster", x, y, TILE, TILE,
+                                   f"monster{k}", 0, {"species": k, "room": i}))
+            taken[i].add((rr, c))
+    return out
