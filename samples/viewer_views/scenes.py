@@ -31,6 +31,7 @@ class ScenesView(View):
         return [left, right, right.move(0, right.h + 8)]
 
     def draw_slot(self, surface: pygame.Surface, rect: pygame.Rect, index: int, slot: Slot) -> None:
-        width = rect.w - 4 if index == 0 else 10**6
-        img = self.fitted(index, self.images[index], width, rect.h - 26, upscale_int=index != 0)
+        img = self.images[index]  # the 2D scenes at their own scale, scrolled
+        if index == 0:  # the terrain map fitted to its panel
+            img = self.fitted(index, img, rect.w - 4, rect.h - 26, upscale_int=False)
         self.blit_scrolled(surface, rect, index, img)
