@@ -31,8 +31,8 @@ def escape(text: str) -> str:
 
 def condition(c: Condition) -> str:
     """One requirement as an ink expression: ``has_key``, ``not has_key``, ``trust >= 2``."""
-    if isinstance(c.value, bool) and c.op in ("==", "!="):
-        return c.var if (c.op == "==") == c.value else f"not {c.var}"
+    if c.flag_test is not None:
+        return c.var if c.flag_test else f"not {c.var}"
     value = str(c.value).lower() if isinstance(c.value, bool) else c.value
     return f"{c.var} {c.op} {value}"
 

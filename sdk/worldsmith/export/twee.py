@@ -22,7 +22,8 @@ import hashlib
 import json
 import uuid
 
-from worldsmith.types.plot import Condition, Effect, PlotGraph
+from worldsmith.export import dollar
+from worldsmith.types.plot import Condition, PlotGraph
 
 FORMAT, FORMAT_VERSION = "SugarCube", "2.37.3"
 _MARKUP = ("[[", "]]", "<<", ">>", "$", "_", "//", "''", "@@", "{{{", "~~", "^^", "==", "/*", "<!--")
@@ -48,14 +49,7 @@ def _link_text(text: str) -> str:
 
 def condition(c: Condition) -> str:
     """A requirement as a SugarCube expression: ``$has_key``, ``not $has_key``, ``$trust gte 2``."""
-    if isinstance(c.value, bool) and c.op in ("==", "!="):
-        return f"${c.var}" if (c.op == "==") == c.value else f"not ${c.var}"
-    return f"${c.var} {_OPS[c.op]} {json.dumps(c.value)}"
-
-
-def _setter(e: Effect) -> str:
-    value = f"${e.var} + {e.value}" if e.op == "add" else json.dumps(e.value)
-    return f"${e.var} to {value}"
+    return dollar.condition(c, _OPS)
 
 
 def to_twee(graph: PlotGraph) -> str:
@@ -72,7 +66,7 @@ def to_twee(graph: PlotGraph) -> str:
         tags += [f"act{beat.tags['act']}"] if "act" in beat.tags else []
         links = []
         for c in out[beat.id]:
-            setter = f"[{'; '.join(map(_setter, c.effects))}]" if c.effects else ""
+            setter = f"[{'; '.join(map(dollar.assignment, c.effects))}]" if c.effects else ""
             link = f"[[{_link_text(c.text)}|{c.target}]{setter}]"
             if c.requires:
                 link = f"<<if {' and '.join(map(condition, c.requires))}>>{link}<</if>>"

@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import re
 
-from worldsmith.types.plot import Condition, Effect, PlotGraph
+from worldsmith.export import dollar
+from worldsmith.types.plot import Condition, PlotGraph
 
 _SPECIAL = re.compile(r"([\\{}\[\]<>#/:])")
 
@@ -37,14 +38,7 @@ def title(graph: PlotGraph, id: str) -> str:
 
 def condition(c: Condition) -> str:
     """A requirement as a Yarn expression: ``$has_key``, ``not $has_key``, ``$trust >= 2``."""
-    if isinstance(c.value, bool) and c.op in ("==", "!="):
-        return f"${c.var}" if (c.op == "==") == c.value else f"not ${c.var}"
-    return f"${c.var} {c.op} {json.dumps(c.value)}"
-
-
-def _set(e: Effect) -> str:
-    value = f"${e.var} + {e.value}" if e.op == "add" else json.dumps(e.value)
-    return f"<<set ${e.var} to {value}>>"
+    return dollar.condition(c)
 
 
 def to_yarn(graph: PlotGraph) -> str:
@@ -61,7 +55,7 @@ def to_yarn(graph: PlotGraph) -> str:
         for c in out[beat.id]:
             cond = f" <<if {' and '.join(map(condition, c.requires))}>>" if c.requires else ""
             body.append(f"-> {escape(c.text)}{cond}")
-            body += [f"    {_set(e)}" for e in c.effects]
+            body += [f"    <<set {dollar.assignment(e)}>>" for e in c.effects]
             body.append(f"    <<jump {title(graph, c.target)}>>")
         nodes.append(f"title: {title(graph, beat.id)}\ntags: {' '.join(tags)}\n---\n" + "\n".join(body) + "\n===")
     return "\n".join(nodes) + "\n"

@@ -42,6 +42,13 @@ class Condition:
         """True when the condition holds for the variable ``values``."""
         return OPS[self.op](values[self.var], self.value)
 
+    @property
+    def flag_test(self) -> bool | None:
+        """For a bool (in)equality: True if it asks that the flag be set, False if unset; else None."""
+        if isinstance(self.value, bool) and self.op in ("==", "!="):
+            return (self.op == "==") == self.value
+        return None
+
 
 @dataclass
 class Effect:
