@@ -13,6 +13,8 @@ loops join neighbouring rooms of the same segment (a loop never crosses a lock).
 (8, 2, ['entrance', 'goal', 'key', 'room'])
 >>> [d.lock for d in p.doors if d.lock >= 0]
 [0, 1]
+>>> Plan.from_mission(p.mission()).mission() == p.mission()
+True
 """
 from __future__ import annotations
 
@@ -59,6 +61,14 @@ class Plan:
     keys: int
     grid: tuple[int, int] = (0, 0)
     parents: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_mission(cls, mission: dict[str, Any]) -> "Plan":
+        """The plan back from :meth:`mission` output (e.g. a dungeon scene's ``mission``)."""
+        rooms = [Room(r["id"], tuple(r["cell"]), r["segment"], r["role"], r["key"]) for r in mission["rooms"]]
+        doors = [Door(*d["rooms"], d["lock"]) for d in mission["doors"]]
+        keys = sum(n["kind"] == "key" for n in mission["nodes"])
+        return cls(rooms, doors, keys, tuple(mission["grid"]))
 
     @property
     def entrance(self) -> int:
