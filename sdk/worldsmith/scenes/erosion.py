@@ -24,22 +24,16 @@ def _neighbours(h: torch.Tensor) -> torch.Tensor:
 
 
 def _incoming(out: torch.Tensor) -> torch.Tensor:
-    """(H, W): the sum of what the neighbours send to each cell, from (4, H, W) outflows.
-
-    Material a cell sends west arrives at its west neighbour, and so on; outflow across the
-    map edge leaves the map.
+    """(..., H, W): the sum of what the neighbours send to each cell, from (..., 4, H, W)
+    outflows. What a cell sends west arrives at its west neighbour, and so on; what crosses
+    the map edge leaves the map.
     """
-    inc = torch.zeros_like(out[0])
-    inc[:, :-1] += out[0, :, 1:]      # from the east neighbour, sent west
-    inc[:, 1:] += out[1, :, :-1]      # from the west neighbour, sent east
-    inc[:-1, :] += out[2, 1:, :]      # from the south neighbour, sent north
-    inc[1:, :] += out[3, :-1, :]      # from the north neighbour, sent south
+    inc = torch.zeros_like(out[..., 0, :, :])
+    inc[..., :, :-1] += out[..., 0, :, 1:]      # from the east neighbour, sent west
+    inc[..., :, 1:] += out[..., 1, :, :-1]      # from the west neighbour, sent east
+    inc[..., :-1, :] += out[..., 2, 1:, :]      # from the south neighbour, sent north
+    inc[..., 1:, :] += out[..., 3, :-1, :]      # from the north neighbour, sent south
     return inc
-
-
-def _slope(h: torch.Tensor) -> torch.Tensor:
-    """(H, W): the steepest drop to a neighbour (height per cell, >= 0)."""
-    return (h[None] - _neighbours(h)).amax(0).clamp_min(0)
 
 
 def thermal(h: torch.Tensor, steps: int, talus: float, rate: float = 0.4) -> torch.Tensor:
@@ -79,17 +73,17 @@ def hydraulic(h: torch.Tensor, steps: int, *, rain: float = 0.02, capacity: floa
         water = water + rainfall
         surface = h + water
         drop = (surface[None] - _neighbours(surface)).clamp_min(0)       # (4, H, W)
-        moved = torch.minimum(water, 0.5 * drop.amax(0))                 # (H, W) water leaving
+        steepest = drop.amax(0)                                          # (H, W) surface slope
+        moved = torch.minimum(water, 0.5 * steepest)                     # water leaving
         direction = drop / drop.sum(0).clamp_min(1e-12)                  # (4, H, W) shares
-        leaving = moved / water.clamp_min(1e-12)                         # fraction of the water
-        sent_sediment = direction * (sediment * leaving)
-        sediment = sediment - sent_sediment.sum(0) + _incoming(sent_sediment)
-        water = water - moved + _incoming(direction * moved)
-        slope = _slope(h)
-        carry = capacity * moved * slope.clamp(0.01, 2.0)
+        sent = sediment * (moved / water.clamp_min(1e-12))               # sediment leaving
+        arriving = _incoming(direction[None] * torch.stack([moved, sent])[:, None])   # (2, H, W)
+        water = water - moved + arriving[0]
+        sediment = sediment - sent + arriving[1]
+        carry = capacity * moved * steepest.clamp(0.01, 2.0)
         change = torch.where(sediment < carry, dissolve * (carry - sediment),
                              -deposit * (sediment - carry))               # >0: dissolve ground
-        change = torch.minimum(change, 0.5 * slope)
+        change = torch.minimum(change, 0.5 * steepest)
         h = h - change
         sediment = sediment + change
         water = water * (1 - evaporation)

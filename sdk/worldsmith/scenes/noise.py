@@ -71,14 +71,18 @@ def _check_base(base: int) -> int:
     return int(base)
 
 
-def _lattice(c: torch.Tensor, freq: np.float32, repeat: float):
+def _lattice(c: torch.Tensor, freq: np.float32, repeat: float, bound: float):
     """Cell index, next cell index (both wrapped like noise's C) and the fraction, for
-    float32 coordinates ``c`` at one octave."""
+    float32 coordinates ``c`` (all within ``bound`` of 0) at one octave."""
     cf = c * float(freq)                      # float32 product, as in C
     period = float(np.float32(np.float32(repeat) * freq))
+    floor = torch.floor(cf)
+    if bound * float(freq) + 2 < period:      # fmod(x, period) == x: skip the wrapping
+        i = floor.long()
+        return i, i + 1, cf - floor
     i = torch.floor(torch.fmod(cf, period))
     ii = torch.fmod(i + 1, period).trunc()
-    return i.long(), ii.long(), cf - torch.floor(cf)
+    return i.long(), ii.long(), cf - floor
 
 
 def _fade(t: torch.Tensor) -> torch.Tensor:
@@ -104,9 +108,10 @@ def pnoise2(x: torch.Tensor, y: torch.Tensor, *, octaves: int = 1, persistence: 
     perm, gx, gy = _tables(x.device, torch.float32)
     steps, total_amp = _octaves(octaves, persistence, lacunarity)
     total = torch.zeros_like(x)
+    bound_x, bound_y = float(x.abs().max()), float(y.abs().max())
     for freq, amp in steps:
-        i, ii, fx = _lattice(x, freq, repeatx)
-        j, jj, fy = _lattice(y, freq, repeaty)
+        i, ii, fx = _lattice(x, freq, repeatx, bound_x)
+        j, jj, fy = _lattice(y, freq, repeaty, bound_y)
         a, b = perm[(i + base) & 255], perm[(ii + base) & 255]
         j, jj = (j & 255) + base, (jj & 255) + base
 
@@ -131,7 +136,7 @@ def _axis_factors(c: torch.Tensor, freq: np.float32, repeat: float, base: int, p
     multiply the gradient's x part (``w_grad`` = fade weight * distance) and its y part
     (``w_plain`` = fade weight); the y axis is the mirror image.
     """
-    i, ii, f = _lattice(c, freq, repeat)
+    i, ii, f = _lattice(c, freq, repeat, float(c.abs().max()))
     ids, inv = torch.unique(torch.cat([i & 255, ii & 255]), return_inverse=True)  # (L,), (2n,)
     keys = perm[(ids + base) & 255] if x_axis else ids + base
     f64 = f.double()
