@@ -61,3 +61,9 @@ def test_missing_dot_is_a_clear_error(quest, tmp_path, monkeypatch):
     with pytest.raises(MissingDependencyError, match="dot"):
         quest.export(tmp_path / "q.png")
     assert not (tmp_path / "q.png").exists()
+
+
+def test_networkx_view(quest):
+    g = quest.to_networkx()
+    assert g.number_of_nodes() == len(quest.beats) and g.number_of_edges() == len(quest.choices)
+    assert g.nodes[quest.start]["kind"] == "start"
