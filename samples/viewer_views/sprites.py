@@ -16,6 +16,7 @@ from viewer_views.base import View
 DIRECTIONS = ("down", "left", "right", "up")
 DEFAULT_FPS = 8.0
 CELL = 64
+SIZES = (128, 96, 80, 64, 48)  # frame sizes the grid may use, largest first
 
 
 def sheet_fps(batch) -> float:
@@ -48,6 +49,7 @@ class SpritesView(View):
     def __init__(self, gen):
         super().__init__(gen)
         self.frames: list[list[list[pygame.Surface]]] = []  # [character][direction][frame]
+        self.sized: dict[int, list[list[list[pygame.Surface]]]] = {}
         self.palettes: list[list[tuple[tuple[int, int, int], int]]] = []
         self.selected = 0
         self.time = 0.0
@@ -56,8 +58,23 @@ class SpritesView(View):
     def prepare(self, index: int, slot: Slot) -> None:
         images = slot.asset.images  # (n, 4 directions, 4 frames, 64, 64, 4)
         self.frames = [[[rgba_surface(f) for f in d] for d in c] for c in images]
+        self.sized = {CELL: self.frames}
         self.palettes = [palette(c) for c in images]
         self.selected = min(self.selected, len(self.frames) - 1)
+
+    def frames_at(self, px: int) -> list[list[list[pygame.Surface]]]:
+        """Every frame scaled to ``px`` pixels (cached per size)."""
+        if px not in self.sized:
+            self.sized[px] = [[[pygame.transform.scale(f, (px, px)) for f in d] for d in c] for c in self.frames]
+        return self.sized[px]
+
+    def cell_size(self, grid: pygame.Rect) -> int:
+        """The largest frame size at which every character fits in ``grid``."""
+        for px in SIZES:
+            cols = grid.w // (4 * px + 16)
+            if cols and -(-len(self.frames) // cols) * (px + 18) <= grid.h:
+                return px
+        return SIZES[-1]
 
     def update(self, dt: float, keys) -> None:
         self.time += dt
@@ -72,16 +89,17 @@ class SpritesView(View):
         frame = int(self.time * slot.result.extra) % 4
         side = pygame.Rect(rect.right - 330, rect.y + 30, 320, rect.h - 40)
         grid = pygame.Rect(rect.x + 10, rect.y + 30, side.x - rect.x - 20, rect.h - 40)
-        cols = max(1, grid.w // (4 * CELL + 16))
+        px = self.cell_size(grid)
+        cols = max(1, grid.w // (4 * px + 16))
         self.cells = []
-        for i, dirs in enumerate(self.frames):
-            cell = pygame.Rect(grid.x + (i % cols) * (4 * CELL + 16), grid.y + (i // cols) * (CELL + 18),
-                               4 * CELL + 8, CELL + 12)
+        for i, dirs in enumerate(self.frames_at(px)):
+            cell = pygame.Rect(grid.x + (i % cols) * (4 * px + 16), grid.y + (i // cols) * (px + 18),
+                               4 * px + 8, px + 12)
             self.cells.append(cell)
             pygame.draw.rect(surface, ACCENT if i == self.selected else PANEL, cell, 1 if i != self.selected else 2,
                              border_radius=4)
             for d in range(4):
-                surface.blit(dirs[d][frame], (cell.x + 4 + d * CELL, cell.y + 6))
+                surface.blit(dirs[d][frame], (cell.x + 4 + d * px, cell.y + 6))
         if self.frames:
             self._draw_selected(surface, side, frame, slot)
 
@@ -91,7 +109,7 @@ class SpritesView(View):
         seed = seeds[self.selected] if isinstance(seeds, list) else seeds
         text(surface, f"character {self.selected}  (seed {seed})", (side.x + 10, side.y + 8), 20, ACCENT)
         for d in range(4):
-            big = pygame.transform.scale(self.frames[self.selected][d][frame], (2 * CELL, 2 * CELL))
+            big = self.frames_at(2 * CELL)[self.selected][d][frame]
             x, y = side.x + 24 + (d % 2) * (2 * CELL + 16), side.y + 34 + (d // 2) * (2 * CELL + 20)
             surface.blit(big, (x, y))
             text(surface, DIRECTIONS[d], (x + 2, y + 2 * CELL), 16, DIM)

@@ -99,3 +99,27 @@ def test_screenshot_command_line(tmp_path):
     img = pygame.image.load(str(out))
     assert img.get_size() == viewer.SIZE
     assert "plots/quest-v1" in ws.list_generators()
+
+
+def test_sprites_view_animates_and_click_enlarges(viewer_factory):
+    """Runs on a hand-made batch, so it does not wait for sprites/lpc-v1."""
+    from concurrent.futures import Future
+
+    from _common import Result
+
+    images = np.zeros((5, 4, 4, 64, 64, 4), np.uint8)
+    for i in range(5):
+        for f in range(4):
+            images[i, :, f, 10 + 4 * f:40 + 4 * f, 20:44] = (40 * i, 200 - 30 * f, 90, 255)
+    v = viewer_factory("sprites")
+    slot = v.view.slots[0]
+    slot.future = Future()
+    slot.future.set_result(Result(ws.SpriteBatch(images, ws.AssetMeta(seed=list(range(5)))), 1, 5.0, 10.0))
+    v.step(1 / 60)
+    assert len(v.view.frames) == 5 and len(v.view.palettes[2]) == 4
+    before = pixels(v.screen, v.view.cells[0])
+    v.step(0.1)  # 10 fps sheet: one frame later
+    assert not np.array_equal(before, pixels(v.screen, v.view.cells[0]))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=v.view.cells[3].center, button=1))
+    v.step(1 / 60)
+    assert v.view.selected == 3
