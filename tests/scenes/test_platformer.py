@@ -124,5 +124,6 @@ def test_bad_config_is_one_clear_error(capsys):
     if HERO not in ws.list_generators():
         with pytest.raises(ConfigError, match="hero"):
             ws.make("scenes/platformer-v1", hero="lpc")
-    assert main(["generate", "scenes/platformer-v1", "--seed", "1", "--set", "enemy_kinds=9", "--out", "x.tmx"]) == 2
+    argv = ["generate", "scenes/platformer-v1", "--seed", "1", "--set", "enemy_kinds=9", "--out", "x.tmx"]
+    assert main(argv) == 2
     assert "enemy_kinds" in capsys.readouterr().err

@@ -132,7 +132,7 @@ def render(scene: Scene2D) -> np.ndarray:
     table = np.concatenate([np.zeros((1, TILE, TILE, 4), np.uint8), scene.tileset])
     tiles = table[scene.tiles].transpose(0, 2, 1, 3, 4).reshape(h * TILE, w * TILE, 4)
     _paste(canvas, tiles, 0, 0)
-    for o in scene.objects:
+    for o in (o for layer in scene.layers() for o in scene.layer(layer)):
         if o.sprite:
             frame = Image.fromarray(scene.sprites[o.sprite][o.frame]).resize((o.width, o.height), Image.NEAREST)
             _paste(canvas, np.asarray(frame), o.x, o.y - o.height)

@@ -91,8 +91,8 @@ def load_tiled(path: str | os.PathLike) -> dict[str, Any]:
     except ImportError as e:
         raise MissingDependencyError(f"pytiled-parser is needed to check {path} ({e})") from None
     parsed = pytiled_parser.parse_map(path)
-    out: dict[str, Any] = {"pytiled_layers": len(parsed.layers),
-                           "pytiled_objects": sum(len(getattr(layer, "tiled_objects", [])) for layer in parsed.layers)}
+    objects = sum(len(getattr(layer, "tiled_objects", [])) for layer in parsed.layers)
+    out: dict[str, Any] = {"pytiled_layers": len(parsed.layers), "pytiled_objects": objects}
     if path.suffix == ".tmx":
         out.update(_load_pytmx(path))
     return out

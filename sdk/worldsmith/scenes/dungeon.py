@@ -10,7 +10,7 @@ before it is returned, and carries the mission graph and the solver's walk.
 >>> import worldsmith as ws
 >>> d = ws.make("scenes/dungeon-v1", rooms=4, keys=1, hero="procedural")(seed=2)
 >>> d.layers()
-['rooms', 'spawn', 'goal', 'keys', 'locks', 'doors', 'monsters']
+['rooms', 'doors', 'locks', 'keys', 'goal', 'monsters', 'spawn']
 >>> d.solution[-1]["room"] == d.mission["nodes"][-1]["room"]
 True
 """
@@ -35,7 +35,7 @@ from worldsmith.types.scene import SceneObject, Scene2D
 
 ROOM_H, ROOM_W = 11, 16  # a room in the NES orientation (zelda-v1 rooms are 16x11, transposed)
 ROOM_TRIES = 4
-LAYERS = ["rooms", "spawn", "goal", "keys", "locks", "doors", "monsters"]
+LAYERS = ["rooms", "doors", "locks", "keys", "goal", "monsters", "spawn"]  # drawn in this order
 #: side of a displayed room -> the zelda-v1 door letter for it (rooms are transposed)
 VGLC_SIDE = {"N": "W", "S": "E", "W": "N", "E": "S"}
 #: zelda-v1 tile character -> our tile name ("" = no tile)
@@ -54,7 +54,8 @@ class DungeonConfig(Config):
     keys: int = param(2, lo=0, hi=12, help="lock-and-key pairs (at most (rooms - 1) // 2)")
     loops: float = param(0.25, lo=0.0, hi=1.0, help="chance of an extra door between rooms of one segment")
     monster_kinds: int = param(3, lo=1, hi=3, help="distinct procedural monster species")
-    hero: str = param("auto", choices=HERO_CHOICES, help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
+    hero: str = param("auto", choices=HERO_CHOICES,
+                      help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
 
     def check(self) -> None:
         if self.rooms < min_rooms(self.keys):
@@ -91,7 +92,8 @@ class DungeonGenerator(Generator):
                    **{f"monster{k}": s for k, s in enumerate(species)}}
         objects = _objects(plan, rooms, doors, r, cfg.monster_kinds)
         return Scene2D(kind="dungeon", tiles=tiles, tileset=tileset.images, tile_names=tileset.names,
-                       tile_solid=tileset.solid, objects=objects, object_layers=LAYERS, sprites=sprites, mission=plan.mission(),
+                       tile_solid=tileset.solid, objects=objects, object_layers=LAYERS, sprites=sprites,
+                       mission=plan.mission(),
                        solution=solve(plan) or [],
                        meta=self.meta(seed, extra={"hero": hero_source, "solver_states": proof.states}))
 

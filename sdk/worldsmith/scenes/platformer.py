@@ -11,7 +11,7 @@ Sub-assets use child seeds of the scene seed, so a scene is deterministic.
 >>> import worldsmith as ws
 >>> s = ws.make("scenes/platformer-v1", width=40, hero="procedural")(seed=1)
 >>> s.layers()
-['spawn', 'enemies', 'items', 'checkpoints', 'goal']
+['checkpoints', 'items', 'enemies', 'goal', 'spawn']
 >>> s.layer("checkpoints")[0].properties["beat"] == s.plot.start
 True
 """
@@ -35,7 +35,7 @@ from worldsmith.types.plot import PlotGraph
 from worldsmith.types.scene import SceneObject, Scene2D
 
 LEVEL_TRIES = 6
-LAYERS = ["spawn", "enemies", "items", "checkpoints", "goal"]
+LAYERS = ["checkpoints", "items", "enemies", "goal", "spawn"]  # drawn in this order: the hero on top
 RIGHT = 2  # direction index of a right-facing walk in the sprite sheet layout
 #: SMB tile character -> tile name (characters missing here become objects or sky)
 TILE_OF = {"X": "ground", "S": "brick", "?": "question", "Q": "used block", "<": "pipe top left",
@@ -48,7 +48,8 @@ class PlatformerConfig(Config):
 
     width: int = param(160, lo=32, hi=1024, help="level length in tiles")
     theme: str = param("auto", choices=("auto", "day", "dusk", "night"), help="colours of sky and tiles")
-    hero: str = param("auto", choices=HERO_CHOICES, help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
+    hero: str = param("auto", choices=HERO_CHOICES,
+                      help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
     enemy_kinds: int = param(2, lo=1, hi=4, help="distinct procedural enemy species")
     acts: int = param(1, lo=1, hi=3, help="acts of the quest whose beats become checkpoints")
 
@@ -84,7 +85,8 @@ class PlatformerGenerator(Generator):
         height = level.shape[0] * TILE
         return Scene2D(
             kind="platformer", tiles=_tile_layer(level, tileset), tileset=tileset.images,
-            tile_names=tileset.names, tile_solid=tileset.solid, objects=objects, object_layers=LAYERS, sprites=sprites,
+            tile_names=tileset.names, tile_solid=tileset.solid, objects=objects, object_layers=LAYERS,
+            sprites=sprites,
             backgrounds=backgrounds(r, height, theme), plot=plot,
             solution=[{"row": int(a), "col": int(b)} for a, b in level.path],
             meta=self.meta(seed, extra={"theme": theme, "hero": hero_source,
