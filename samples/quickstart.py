@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import worldsmith as ws
-from worldsmith.plots.runner import PlotRunner
+from worldsmith.plots import PlotRunner
 from worldsmith.runtime import AssetService
 
 # (generator id, config, seed, n, file to export to)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from worldsmith.plots.runner import PlotRunner
+from worldsmith.plots import PlotRunner
 
 from _common import ending_distances
 

@@ -6,7 +6,7 @@ from collections import deque
 
 import pygame
 
-from worldsmith.plots.runner import PlotRunner
+from worldsmith.plots import PlotRunner
 
 from _common import ACCENT, BG, DIM, FG, PANEL, Slot, Source, font, text, wrap
 
