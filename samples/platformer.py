@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _app import App, add_run_options, drive, headless_if_screenshot  # noqa: E402
-from _common import Generation, Slot, Source, message, text  # noqa: E402
+from _common import BAD, Generation, Slot, Source, message, text  # noqa: E402
 
 import pygame  # noqa: E402
 
@@ -137,8 +137,13 @@ class Platformer(App):
         screen, world = self.screen, self.world
         screen.fill((0, 0, 0))
         if world is None:
-            message(screen, screen.get_rect().inflate(-80, -120), "generating a level...",
-                    "levels/smb-v1 + sprites/lpc-v1 + plots/quest-v1 (seed %d)" % self.loading.seed)
+            box = screen.get_rect().inflate(-80, -120)
+            error = self.loading.slots["Level"].error
+            if error is not None:
+                message(screen, box, "levels/smb-v1 is not available", error, BAD)
+            else:
+                message(screen, box, "generating a level...",
+                        f"levels/smb-v1 + sprites/lpc-v1 + plots/quest-v1 (seed {self.loading.seed})")
             return
         draw_world(screen, world, self.tiles, self.cast, self.frac, screen.get_height() - self.tiles.get_height(),
                    self.time)

@@ -122,3 +122,18 @@ def test_n_key_switches_to_the_level_generated_meanwhile(game):
     g.wait()
     g.step(1 / 60)
     assert g.current.seed == 9 and g.world.level.meta.seed == 9
+
+
+def test_missing_level_generator_shows_a_panel(monkeypatch):
+    import platformer
+    from _common import Source
+
+    monkeypatch.setattr(platformer, "LEVEL", Source("Level", "levels/nothing-v9"))
+    g = platformer.Platformer(size=(640, 480))
+    try:
+        for _ in range(5):
+            g.step(1 / 60)
+        assert g.world is None and "not registered" in g.loading.slots["Level"].error
+        assert pixels(g.screen).std() > 5
+    finally:
+        g.close()
