@@ -46,9 +46,15 @@ class App:
             self.step()
             count += 1
 
-    def screenshot(self, path: str | Path, frames: int) -> Path:
-        """Wait until ready, run ``frames`` frames of 1/60 s, save the window to ``path``."""
+    def screenshot(self, path: str | Path, frames: int, keys: list[str] = ()) -> Path:
+        """Wait until ready, type ``keys`` (pygame key names), run ``frames`` frames of 1/60 s,
+        save the window to ``path``."""
         self.wait()
+        for name in keys:
+            key = pygame.key.key_code(name)
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+            self.step(1 / 60)
+            self.wait()
         for _ in range(frames):
             self.step(1 / 60)
         path = Path(path)
@@ -65,6 +71,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     """``--frames`` and ``--screenshot``, common to the samples."""
     parser.add_argument("--frames", type=int, help="run this many frames and exit")
     parser.add_argument("--screenshot", metavar="PATH", help="render headless to PATH (after --frames) and exit")
+    parser.add_argument("--keys", default="", help="keys to type before the screenshot, e.g. '1 2 p'")
 
 
 def headless_if_screenshot(args: argparse.Namespace) -> None:
@@ -77,7 +84,7 @@ def drive(app: App, args: argparse.Namespace, shot_frames: int) -> int:
     """Run ``app`` as the command line asked (a window, N frames, or a screenshot)."""
     try:
         if args.screenshot:
-            print(app.screenshot(args.screenshot, args.frames or shot_frames))
+            print(app.screenshot(args.screenshot, args.frames or shot_frames, args.keys.split()))
         else:
             app.run(args.frames)
     finally:

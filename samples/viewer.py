@@ -183,5 +183,6 @@ def main(argv: list[str] | None = None) -> int:
     headless_if_screenshot(args)
     return drive(Viewer(seed=args.seed, view=args.view, save_dir=args.save_dir), args, shot_frames=12)
 
+
 if __name__ == "__main__":
     sys.exit(main())
