@@ -1,7 +1,8 @@
 """Sprite training data as whole-character sheets: the LPC npz, or a folder of PNG sheets.
 
-A sheet array is ``(n, 16, 64, 48, 4)`` uint8: character, cell (4 * direction + walk frame),
-rows, columns (the 48-column crop of the 64 x 64 frame), RGBA. Transparent pixels are zeroed.
+A sheet array is ``(n, 16, S, 3S/4, 4)`` uint8: character, cell (4 * direction + walk frame),
+rows, columns (the middle 3/4 of the S x S frame; S = 64, or 32 for ``lpc_walk32``), RGBA.
+Transparent pixels are zeroed.
 
 >>> import numpy as np
 >>> parse_grid("4x4")
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
-from worldsmith.sprites.model import CELLS, CROP_X, FRAME_W
+from worldsmith.sprites.model import CELLS
 
 DIRECTIONS = ("down", "left", "right", "up")
 FRAME = 64  # side of a full frame
@@ -44,16 +45,18 @@ class SheetData:
 
 
 def crop(frames: np.ndarray) -> np.ndarray:
-    """``(..., 64, 64, 4)`` frames -> ``(..., 64, 48, 4)``, transparent pixels zeroed."""
-    out = frames[..., CROP_X:CROP_X + FRAME_W, :].copy()
+    """``(..., S, S, 4)`` frames -> ``(..., S, 3S/4, 4)``, transparent pixels zeroed."""
+    side = frames.shape[-2]
+    out = frames[..., side // 8:side // 8 + side * 3 // 4, :].copy()
     out[out[..., 3] < 128] = 0
     out[..., 3] = np.where(out[..., 3] > 0, 255, 0)
     return out
 
 
 def uncrop(frames: np.ndarray) -> np.ndarray:
-    """``(..., 64, 48, 4)`` -> ``(..., 64, 64, 4)`` frames, padded with transparency."""
-    pad = [(0, 0)] * (frames.ndim - 2) + [(CROP_X, FRAME - FRAME_W - CROP_X), (0, 0)]
+    """``(..., S, 3S/4, 4)`` -> ``(..., S, S, 4)`` frames, padded with transparency."""
+    side = frames.shape[-3]
+    pad = [(0, 0)] * (frames.ndim - 2) + [(side // 8, side // 8), (0, 0)]
     return np.pad(frames, pad)
 
 
@@ -72,12 +75,13 @@ def load_npz(path: str | Path) -> SheetData:
         layers, names, slots = d["layers"], d["layer_names"], [str(s) for s in d["slots"]]
     except (OSError, ValueError, KeyError) as e:
         raise FormatError(f"{path}: not an LPC walk npz ({e})") from None
-    if images.shape[1:] != (FRAME, FRAME, 4):
-        raise FormatError(f"{path}: expected 64x64 RGBA frames, got {images.shape[1:]}")
+    side = images.shape[1]
+    if side not in (32, 64) or images.shape[1:] != (side, side, 4):
+        raise FormatError(f"{path}: expected 64x64 or 32x32 RGBA frames, got {images.shape[1:]}")
     frame_rank = np.unique(frame, return_inverse=True)[1]
     order = np.lexsort((frame_rank, direction, char))                  # char-major, then cell
     n = len(order) // CELLS
-    sheets = crop(images[order]).reshape(n, CELLS, FRAME, FRAME_W, 4)
+    sheets = crop(images[order]).reshape(n, CELLS, side, side * 3 // 4, 4)
     first = order.reshape(n, CELLS)[:, 0]
     labels, classes = {}, {}
     for name, slot, part in (("body", "body", slice(None)), ("hair", "hair", slice(2, 3)),

@@ -8,17 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.sprites.data import SheetData
-
-
-def to_uint8(sheets) -> np.ndarray:
-    """Generator output ``(B, 16, 4, 64, 48)`` in [-1, 1] -> ``(B, 16, 64, 48, 4)`` uint8 with
-    binary alpha and transparent pixels zeroed."""
-    x = ((sheets.detach().float().clamp(-1, 1) + 1) * 127.5).round().byte()
-    x = x.permute(0, 1, 3, 4, 2).cpu().numpy()
-    opaque = x[..., 3] >= 128
-    x[~opaque] = 0
-    x[..., 3] = np.where(opaque, 255, 0)
-    return x
+from worldsmith.sprites.model import to_uint8
 
 
 def to_float(batch):
@@ -27,7 +17,7 @@ def to_float(batch):
 
 
 def save_preview(sheets: np.ndarray, path: Path, per_row: int = 4) -> None:
-    """A PNG of cropped sheets ``(n, 16, 64, 48, 4)`` over grey, ``per_row`` characters a row."""
+    """A PNG of cropped sheets ``(n, 16, H, W, 4)`` over grey, ``per_row`` characters a row."""
     from PIL import Image
 
     from worldsmith.core.atomic import write_atomic
@@ -35,8 +25,9 @@ def save_preview(sheets: np.ndarray, path: Path, per_row: int = 4) -> None:
     n = len(sheets)
     rows = -(-n // per_row)
     pad = np.zeros((rows * per_row - n, *sheets.shape[1:]), np.uint8)
-    x = np.concatenate([sheets, pad]).reshape(rows, per_row, 4, 4, 64, 48, 4)
-    x = x.transpose(0, 2, 4, 1, 3, 5, 6).reshape(rows * 4 * 64, per_row * 4 * 48, 4)
+    h, w = sheets.shape[2:4]
+    x = np.concatenate([sheets, pad]).reshape(rows, per_row, 4, 4, h, w, 4)
+    x = x.transpose(0, 2, 4, 1, 3, 5, 6).reshape(rows * 4 * h, per_row * 4 * w, 4)
     grey = np.full((*x.shape[:2], 3), 160, np.uint8)
     rgb = np.where(x[..., 3:] > 0, x[..., :3], grey)
     import io
@@ -69,7 +60,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         torch.backends.cudnn.benchmark = True
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    cfg = GanConfig(width=args.width)
+    cfg = GanConfig(width=args.width, size=train.sheets.shape[2])
     g, d = Generator(cfg).to(device), Discriminator(cfg).to(device)
     g_ema = clone_frozen(g)
     opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.0, 0.99))

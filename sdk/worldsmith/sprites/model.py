@@ -1,8 +1,9 @@
 """The sprite GAN: one latent draws a character's whole 4 x 4 walk sheet; the critic judges every
 frame and the sheet as a whole.
 
-Frames are cropped to 64 rows x 48 columns (every LPC silhouette lies in columns 10..53 of the
-64 x 64 frame, so the crop loses nothing and saves a quarter of the pixels). A sheet has 16 cells:
+Frames are cropped to ``size`` rows x 3/4 ``size`` columns (every LPC silhouette lies in columns
+10..53 of the 64 x 64 frame, so the crop loses nothing and saves a quarter of the pixels); ``size``
+is 64, or 32 for a model trained on the half-size data (upscaled 2x nearest when drawn). A sheet has 16 cells:
 cell = 4 * direction + walk frame. The generator maps ``z`` to a style ``w`` shared by all 16 cells
 (so identity is shared), and each cell adds a learned pose embedding. The discriminator encodes each
 frame with shared convolutions, scores it conditioned on its cell (projection discriminator), and
@@ -14,10 +15,14 @@ different characters.
 >>> sheets = g(torch.zeros(2, 128))
 >>> tuple(sheets.shape), [tuple(s.shape) for s in d(sheets)]
 ((2, 16, 4, 64, 48), [(2, 16), (2,)])
+>>> tuple(Generator(GanConfig(width=8, size=32))(torch.zeros(1, 128)).shape)
+(1, 16, 4, 32, 24)
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+
+import numpy as np
 
 import torch
 from torch import nn
@@ -27,6 +32,7 @@ from torch.nn.utils import spectral_norm
 CELLS = 16
 FRAME_H, FRAME_W = 64, 48
 CROP_X = 8  # column of the 64 x 64 frame where the 48-column crop starts
+SIZES = (32, 64)
 
 
 @dataclass(frozen=True)
@@ -36,16 +42,27 @@ class GanConfig:
     z_dim: int = 128
     w_dim: int = 128
     cell_dim: int = 32
-    width: int = 32  # channels at full resolution; x2 per halving, capped at 8 * width
+    width: int = 32  # channels at full resolution; x2 per halving
+    size: int = 64   # frame height drawn: 64, or 32 (frames are size x 3/4 size)
+
+    @property
+    def levels(self) -> int:
+        """2x upsampling steps from the 8 x 6 stem to the frame: 3 at 64, 2 at 32."""
+        return SIZES.index(self.size) + 2
+
+    @property
+    def frame(self) -> tuple[int, int]:
+        """(rows, columns) of a cropped frame."""
+        return self.size, self.size * 3 // 4
 
     def to_dict(self) -> dict:
         """JSON-ready dict."""
         return asdict(self)
 
 
-def _channels(width: int) -> list[int]:
-    """Channels at 8x6, 16x12, 32x24, 64x48 (coarse to fine)."""
-    return [width * 8, width * 4, width * 2, width]
+def _channels(cfg: GanConfig) -> list[int]:
+    """Generator channels at 8x6, 16x12, ... up to the frame size (coarse to fine)."""
+    return [cfg.width * 2 ** (cfg.levels - i) for i in range(cfg.levels + 1)]
 
 
 class GBlock(nn.Module):
@@ -67,25 +84,22 @@ class GBlock(nn.Module):
 
 
 class Generator(nn.Module):
-    """``z (B, z_dim) -> sheets (B, 16, 4, 64, 48)`` in [-1, 1] (RGBA, alpha > 0 is opaque)."""
+    """``z (B, z_dim) -> sheets (B, 16, 4, H, W)`` in [-1, 1] (RGBA, alpha > 0 is opaque)."""
 
     def __init__(self, cfg: GanConfig = GanConfig()):
         super().__init__()
         self.cfg = cfg
-        ch = _channels(cfg.width)
+        ch = _channels(cfg)
         cond = cfg.w_dim + cfg.cell_dim
         self.mapping = nn.Sequential(                                    # (B, z) -> (B, w)
             nn.Linear(cfg.z_dim, cfg.w_dim), nn.LeakyReLU(0.2),
             nn.Linear(cfg.w_dim, cfg.w_dim), nn.LeakyReLU(0.2))
         self.cells = nn.Embedding(CELLS, cfg.cell_dim)                   # (16, cell_dim)
         self.stem = nn.Linear(cond, ch[0] * 8 * 6)                       # (M, cond) -> (M, c0*8*6)
-        self.blocks = nn.ModuleList([
-            GBlock(ch[0], ch[0], cond, upsample=False),                  # (M, c0, 8, 6)
-            GBlock(ch[0], ch[1], cond),                                  # (M, c1, 16, 12)
-            GBlock(ch[1], ch[2], cond),                                  # (M, c2, 32, 24)
-            GBlock(ch[2], ch[3], cond),                                  # (M, c3, 64, 48)
-        ])
-        self.to_rgba = nn.Conv2d(ch[3], 4, 3, padding=1)                 # (M, 4, 64, 48)
+        self.blocks = nn.ModuleList(
+            [GBlock(ch[0], ch[0], cond, upsample=False)]                 # (M, c0, 8, 6)
+            + [GBlock(a, b, cond) for a, b in zip(ch, ch[1:])])          # (M, c_i, 8*2^i, 6*2^i)
+        self.to_rgba = nn.Conv2d(ch[-1], 4, 3, padding=1)                # (M, 4, H, W)
         self.register_buffer("w_avg", torch.zeros(cfg.w_dim))            # running mean of w
 
     def style(self, z: torch.Tensor, truncation: float = 1.0) -> torch.Tensor:
@@ -94,16 +108,16 @@ class Generator(nn.Module):
         return self.w_avg + truncation * (w - self.w_avg)
 
     def synthesis(self, w: torch.Tensor) -> torch.Tensor:
-        """Styles ``w (B, w_dim)`` -> sheets ``(B, 16, 4, 64, 48)``."""
+        """Styles ``w (B, w_dim)`` -> sheets ``(B, 16, 4, H, W)``."""
         b = w.shape[0]
         cells = self.cells.weight[None].expand(b, -1, -1)                # (B, 16, cell_dim)
         c = torch.cat([w[:, None].expand(-1, CELLS, -1), cells], 2)      # (B, 16, cond)
         c = c.reshape(b * CELLS, -1)                                     # (M = 16B, cond)
         x = F.leaky_relu(self.stem(c), 0.2).view(b * CELLS, -1, 8, 6)    # (M, c0, 8, 6)
         for block in self.blocks:
-            x = block(x, c)                                              # ... (M, c3, 64, 48)
-        x = torch.tanh(self.to_rgba(x))                                  # (M, 4, 64, 48)
-        return x.view(b, CELLS, 4, FRAME_H, FRAME_W)
+            x = block(x, c)                                              # ... (M, c_last, H, W)
+        x = torch.tanh(self.to_rgba(x))                                  # (M, 4, H, W)
+        return x.view(b, CELLS, 4, *self.cfg.frame)
 
     def forward(self, z: torch.Tensor, truncation: float = 1.0) -> torch.Tensor:
         return self.synthesis(self.style(z, truncation))
@@ -114,19 +128,18 @@ def _sn_conv(cin: int, cout: int, k: int, stride: int) -> nn.Module:
 
 
 class Discriminator(nn.Module):
-    """``sheets (B, 16, 4, 64, 48) -> (frame scores (B, 16), sheet scores (B,))``."""
+    """``sheets (B, 16, 4, H, W) -> (frame scores (B, 16), sheet scores (B,))``."""
 
     def __init__(self, cfg: GanConfig = GanConfig(), feat: int = 256):
         super().__init__()
-        w = cfg.width
+        self.cfg = cfg
+        ch = [cfg.width] + [cfg.width * 2 ** min(i + 1, cfg.levels) for i in range(cfg.levels + 1)]
+        layers = [_sn_conv(4, ch[0], 3, 1), nn.LeakyReLU(0.2)]           # (M, w, H, W)
+        for a, b in zip(ch, ch[1:]):                                     # halve down to 4 x 3
+            layers += [_sn_conv(a, b, 4, 2), nn.LeakyReLU(0.2)]          # (M, c_i, H/2^i, W/2^i)
         self.encoder = nn.Sequential(
-            _sn_conv(4, w, 3, 1), nn.LeakyReLU(0.2),                     # (M, w, 64, 48)
-            _sn_conv(w, 2 * w, 4, 2), nn.LeakyReLU(0.2),                 # (M, 2w, 32, 24)
-            _sn_conv(2 * w, 4 * w, 4, 2), nn.LeakyReLU(0.2),             # (M, 4w, 16, 12)
-            _sn_conv(4 * w, 8 * w, 4, 2), nn.LeakyReLU(0.2),             # (M, 8w, 8, 6)
-            _sn_conv(8 * w, 8 * w, 4, 2), nn.LeakyReLU(0.2),             # (M, 8w, 4, 3)
-            nn.Flatten(),                                                # (M, 8w*12)
-            spectral_norm(nn.Linear(8 * w * 12, feat)), nn.LeakyReLU(0.2))  # (M, feat)
+            *layers, nn.Flatten(),                                       # (M, c_last*12)
+            spectral_norm(nn.Linear(ch[-1] * 12, feat)), nn.LeakyReLU(0.2))  # (M, feat)
         self.frame_head = spectral_norm(nn.Linear(feat, 1))              # (M, 1)
         self.cell_proj = spectral_norm(nn.Embedding(CELLS, feat))        # (16, feat)
         self.sheet_head = nn.Sequential(
@@ -135,9 +148,20 @@ class Discriminator(nn.Module):
 
     def forward(self, sheets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         b = sheets.shape[0]
-        f = self.encoder(sheets.reshape(b * CELLS, 4, FRAME_H, FRAME_W))  # (M, feat)
+        f = self.encoder(sheets.reshape(b * CELLS, 4, *self.cfg.frame))  # (M, feat)
         f = f.view(b, CELLS, -1)                                         # (B, 16, feat)
         cells = self.cell_proj(torch.arange(CELLS, device=f.device))     # (16, feat), via the SN hook
         frame = self.frame_head(f).squeeze(-1) + (f * cells).sum(-1)     # (B, 16)
         sheet = self.sheet_head(f.reshape(b, -1)).squeeze(-1)            # (B,)
         return frame, sheet
+
+
+def to_uint8(sheets) -> np.ndarray:
+    """Generator output ``(B, 16, 4, 64, 48)`` in [-1, 1] -> ``(B, 16, 64, 48, 4)`` uint8 with
+    binary alpha and transparent pixels zeroed."""
+    x = ((sheets.detach().float().clamp(-1, 1) + 1) * 127.5).round().byte()
+    x = x.permute(0, 1, 3, 4, 2).cpu().numpy()
+    opaque = x[..., 3] >= 128
+    x[~opaque] = 0
+    x[..., 3] = np.where(opaque, 255, 0)
+    return x

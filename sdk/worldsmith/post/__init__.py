@@ -1,0 +1,1 @@
+"""Pure post-processing of generated assets (images, grids...)."""

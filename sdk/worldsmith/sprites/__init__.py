@@ -1,0 +1,1 @@
+"""Character sprites: the sheet GAN, its training, generator and metrics."""
