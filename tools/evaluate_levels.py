@@ -4,8 +4,9 @@ For each game: raw VAE playability (plain argmax decode, before repair and re-sa
 playability (what the generator returns, re-checked by the agent), novelty (mean min Hamming
 fraction to the training units; exact copies), diversity (mean pairwise Hamming fraction) and
 symmetric tile-pattern KL (k = 2, 3, 4) vs the validation levels, each with the same figure for
-the real validation levels vs the training levels as reference. Units: SMB 14x16 windows
-(generated and validation every 16 columns, training every column), Lode Runner levels, Zelda rooms.
+the real validation levels vs the training levels as reference. Units: SMB 14x28 windows (the
+MarioGAN window; generated and validation every 28 columns, training every column; the JSON
+also has the exact-copy rate of the model's own 14x16 windows), Lode Runner levels, Zelda rooms.
 
     python tools/evaluate_levels.py --seeds 500 --out benchmarks/results/levels_eval.json
 """
@@ -29,10 +30,10 @@ from worldsmith.levels.tiles import zelda_rooms
 GAMES = ("smb", "loderunner", "zelda")
 
 
-def units(game: str, levels: list[np.ndarray], stride: int = 16) -> np.ndarray:
-    """Flattened comparison units: SMB 14x16 windows, whole levels, Zelda rooms."""
+def units(game: str, levels: list[np.ndarray], stride: int | None = None, width: int = 28) -> np.ndarray:
+    """Flattened comparison units: SMB windows ``width`` wide, whole levels, Zelda rooms."""
     if game == "smb":
-        return windows(levels, 16, stride)
+        return windows(levels, width, stride or width)
     return np.stack([lv.ravel() for lv in levels])
 
 
@@ -60,6 +61,10 @@ def evaluate(game: str, seeds: int, width: int, data: str | None) -> dict:
     gu, vu = units(game, gen), units(game, val)
     nov, copies = novelty(gu, tu)
     ref_nov, ref_copies = novelty(vu, tu)
+    extra = {}
+    if game == "smb":
+        extra = {"copies_14x16": novelty(units(game, gen, width=16), units(game, train, 1, width=16))[1],
+                 "real_copies_14x16": novelty(units(game, val, width=16), units(game, train, 1, width=16))[1]}
     return {
         "game": game, "seeds": seeds, "width": width if game == "smb" else None,
         "raw_playable": float(np.mean([lv.meta.extra["playable"] for lv in raw])),
@@ -68,7 +73,7 @@ def evaluate(game: str, seeds: int, width: int, data: str | None) -> dict:
         "diversity": diversity(gu), "real_diversity": diversity(vu),
         "tpkl": tpkl_mean(val, gen), "real_tpkl": tpkl_mean(val, train),
         "mean_attempts": float(np.mean([lv.meta.extra["attempts"] for lv in final])),
-        "generate_seconds": round(seconds, 2),
+        "generate_seconds": round(seconds, 2), **extra,
     }
 
 

@@ -11,6 +11,7 @@ Zelda dungeons are cut into 16x11 rooms. Validation levels (whole files) never r
 """
 from __future__ import annotations
 
+import hashlib
 import os
 
 import numpy as np
@@ -69,3 +70,16 @@ def augment(game: str, x: np.ndarray) -> np.ndarray:
     if game == "zelda":
         return np.concatenate([x, x[:, :, ::-1], x[:, ::-1], x[:, ::-1, ::-1]])
     return x
+
+
+def unit_hash(tiles: np.ndarray) -> str:
+    """A short content hash of a tile array (its shape and tiles)."""
+    return hashlib.sha1(repr(tiles.shape).encode() + tiles.astype(np.uint8).tobytes()).hexdigest()[:16]
+
+
+def copy_hashes(game: str, levels: list[np.ndarray]) -> list[str]:
+    """Sorted hashes of every training unit and its mirrors (whole levels and rooms only): the
+    generator re-samples a level that hashes to one of these, so it never hands out a copy."""
+    if game == "smb":
+        return []
+    return sorted({unit_hash(u) for u in augment(game, samples(game, levels))})

@@ -26,6 +26,7 @@ from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import load_folder
 from worldsmith.levels import playable
 from worldsmith.levels.agents import solve_tiles
+from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import LevelVAE, build
 from worldsmith.levels.search import cma_search, parse_targets, score
 from worldsmith.types.level import TileLevel
@@ -35,10 +36,10 @@ OVERLAP = 4  # columns shared by neighbouring SMB windows
 
 
 @functools.lru_cache(maxsize=8)
-def load_model(weights: str, device: str) -> tuple[LevelVAE, str]:
-    """The VAE in ``weights`` (a name or folder) on ``device``, and its game."""
+def load_model(weights: str, device: str) -> tuple[LevelVAE, dict]:
+    """The VAE in ``weights`` (a name or folder) on ``device``, and its config."""
     config, state = load_folder(weights)
-    return build(config, state).to(resolve_device(device)), config["game"]
+    return build(config, state).to(resolve_device(device)), config
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,12 @@ class LevelGenerator(Generator):
     game: ClassVar[str]
     asset_type = TileLevel
 
-    def _model(self) -> LevelVAE:
-        model, game = load_model(self.config.weights or f"levels-{self.game}-v1", self.config.device)
-        if game != self.game:
-            raise ConfigError("weights", f"a {self.game} model", f"{self.config.weights} ({game})")
-        return model
+    def _model(self) -> tuple[LevelVAE, frozenset[str]]:
+        """The VAE and the hashes of its training units (levels equal to one are re-sampled)."""
+        model, config = load_model(self.config.weights or f"levels-{self.game}-v1", self.config.device)
+        if config["game"] != self.game:
+            raise ConfigError("weights", f"a {self.game} model", f"{self.config.weights} ({config['game']})")
+        return model, frozenset(config.get("copy_hashes", ()))
 
     def _latents(self, gen: torch.Generator, k: int, z_dim: int) -> torch.Tensor:
         """``(k, z)`` prior samples scaled by the temperature."""
@@ -101,13 +103,18 @@ class LevelGenerator(Generator):
         best = cma_search(z.numpy(), objective, self.config.search_evals, r)
         return torch.tensor(best, dtype=torch.float32)
 
-    def _one(self, model: LevelVAE, seed: int) -> TileLevel:
+    def _one(self, model: LevelVAE, copies: frozenset[str], seed: int) -> TileLevel:
         gen, r = torch_generator(seed), rng(seed)
         z = self._latents(gen, self._n_latents(), model.z_dim)
         if self.config.search:
             z = self._search(model, z, r)
         if self.config.playable:
             tiles, path, attempts = self._fix(model, z, gen, r)
+            for _ in range(TRIES):
+                if unit_hash(tiles) not in copies:
+                    break
+                tiles, path, more = self._fix(model, self._latents(gen, len(z), model.z_dim), gen, r)
+                attempts += more
         else:
             tiles = self._decode(model, z)
             path, attempts = solve_tiles(tiles, self.game), 1
@@ -115,8 +122,8 @@ class LevelGenerator(Generator):
         return TileLevel(tiles=tiles, game=self.game, path=list(path or []), meta=meta)
 
     def _generate(self, seeds):
-        model = self._model()
-        return [self._one(model, s) for s in seeds]
+        model, copies = self._model()
+        return [self._one(model, copies, s) for s in seeds]
 
 
 @dataclass(frozen=True)

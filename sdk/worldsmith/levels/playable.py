@@ -43,7 +43,7 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int) 
     return tiles, path, tries
 
 
-def _lr_fixed(tiles: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list]:
+def _lr_gold(tiles: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list | None]:
     """Gold only in reach of the start; if the tour still fails, one gold in reach."""
     start = tuple(int(v) for v in np.argwhere(tiles == LODERUNNER.id("M"))[0])
     reach = reachable(tiles, "loderunner", start)
@@ -56,18 +56,28 @@ def _lr_fixed(tiles: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, 
     return tiles, path
 
 
+def _lr_last_resort(tiles: np.ndarray) -> tuple[np.ndarray, list]:
+    """A start and a gold side by side on solid ground in the bottom rows."""
+    out = np.where(np.isin(tiles, LODERUNNER.ids("MG")), LODERUNNER.id("."), tiles).astype(np.uint8)
+    h, w = out.shape
+    out[h - 1, w // 2:w // 2 + 2] = LODERUNNER.id("B")
+    out[h - 2, w // 2:w // 2 + 2] = LODERUNNER.ids("MG")
+    return out, loderunner_path(out)
+
+
 def loderunner(decode: Decode, z: torch.Tensor, fresh: Fresh, rng: np.random.Generator,
                tries: int) -> Result:
-    """Lode Runner: one start; re-sample until every gold is reachable; then drop unreachable gold
-    (placing some in reach if none is left)."""
+    """Lode Runner: one start, gold only where the player reaches it (placed if none is left);
+    re-sample when nothing is in reach; a start and a gold on the floor as the last resort."""
     for attempt in range(1, tries + 1):
         tiles = loderunner_start(decode(z), rng)
         path = loderunner_path(tiles)
+        if path is None and fresh is not None:
+            tiles, path = _lr_gold(tiles, rng)
         if path is not None or fresh is None:
             return tiles, path, attempt
         z = fresh(1)
-    tiles, path = _lr_fixed(tiles, rng)
-    return tiles, path, tries
+    return (*_lr_last_resort(tiles), tries)
 
 
 def _sides(raw: np.ndarray, doors: str, rng: np.random.Generator) -> str:

@@ -18,7 +18,8 @@ from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import torch_generator
 from worldsmith.core.weights import save_folder
-from worldsmith.levels.data import HOLDOUT, SHAPES, augment, load_levels, samples, split_names
+from worldsmith.levels.data import (HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples,
+                                   split_names)
 from worldsmith.levels.model import LevelVAE, one_hot, vae_loss
 from worldsmith.levels.tiles import VOCABS, vocab
 
@@ -130,7 +131,8 @@ def train(args: argparse.Namespace) -> Path:
             _save_checkpoint(ckpt, model, opt, step + 1, gen)
     config = {**model.config, "game": args.game, "chars": v.chars, "train_files": names,
               "val_files": val_names, "steps": args.steps, "seed": args.seed,
-              "val_loss": round(_validation_loss(model, val, v.size), 3)}
+              "val_loss": round(_validation_loss(model, val, v.size), 3),
+              "copy_hashes": copy_hashes(args.game, [levels[n] for n in names])}
     credits = CREDITS.format(name=out.name, game=args.game, owner=OWNERS[args.game],
                              train=", ".join(names), val=", ".join(val_names))
     return save_folder(out, config, model.state_dict(), credits)

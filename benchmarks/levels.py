@@ -1,0 +1,66 @@
+"""Benchmark the level generators on the CPU: one playable item, and a batch of 64.
+
+    python benchmarks/levels.py [--runs 15] [--threads 1 2] [--out benchmarks/results/levels.json]
+
+Items: a 200-column SMB level, a 22x32 Lode Runner level, a 16x11 Zelda room, each decoded,
+repaired, re-sampled until the agent solves it, with its path (the default config). Each run
+uses a new seed, so the re-sampling cost is averaged in. Prints median and p99 milliseconds
+per call (batch 1) and per batch of 64 (with items per second), from ``benchmarks/timing.py``.
+The target is a median under 50 ms for the 200-column SMB level.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import summary, timed  # noqa: E402
+
+import worldsmith as ws  # noqa: E402
+from worldsmith.core.atomic import write_atomic  # noqa: E402
+
+CASES = {"smb-200": ("levels/smb-v1", {"width": 200}), "loderunner": ("levels/loderunner-v1", {}),
+         "zelda-room": ("levels/zelda-v1", {})}
+
+
+def bench(runs: int, batch_runs: int) -> dict:
+    """``{case: {"batch1": summary, "batch64": summary}}``."""
+    out = {}
+    for name, (gid, config) in CASES.items():
+        gen = ws.make(gid, **config)
+        one = timed(lambda i: gen(seed=i), runs)
+        many = timed(lambda i: gen(seed=i, n=64), batch_runs, warmup=1)
+        out[name] = {"batch1": summary(one), "batch64": summary(many, items=64)}
+        print(f"{name:12s} batch 1: p50 {out[name]['batch1']['p50_ms']:8.2f} ms   "
+              f"batch 64: p50 {out[name]['batch64']['p50_ms']:9.1f} ms "
+              f"({out[name]['batch64']['items_per_s']:.0f} items/s)")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark per thread count; write JSON with ``--out``."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=15)
+    p.add_argument("--batch-runs", type=int, default=3)
+    p.add_argument("--threads", type=int, nargs="+", default=[2])
+    p.add_argument("--out", default=None)
+    p.add_argument("--dry-run", action="store_true", help="2 runs, 1 batch run")
+    args = p.parse_args(argv)
+    if args.dry_run:
+        args.runs, args.batch_runs = 2, 1
+    results = {}
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        print(f"-- torch threads: {threads}")
+        results[f"threads={threads}"] = bench(args.runs, args.batch_runs)
+    if args.out:
+        write_atomic(Path(args.out), (json.dumps(results, indent=1) + "\n").encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
