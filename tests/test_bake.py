@@ -1,0 +1,105 @@
+"""bake: lock files, byte-identical re-runs, sharding and merging, CLI errors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from worldsmith.bake import bake, merge_locks
+from worldsmith.cli import main
+
+MANIFEST = """
+[[asset]]
+id = "plots/quest-v1"
+seed = 1
+outputs = ["a/q1.json", "a/q1.ink"]
+
+[[asset]]
+id = "plots/quest-v1"
+seed = 2
+config = { acts = 2 }
+outputs = ["q2.yarn"]
+
+[[asset]]
+id = "plots/quest-v1"
+seed = 3
+config = { theme = "noir" }
+outputs = ["q3.twee"]
+"""
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text(MANIFEST)
+    return path
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_bake_twice_is_byte_identical(manifest, tmp_path):
+    bake(manifest, tmp_path / "one")
+    bake(manifest, tmp_path / "two")
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    lock = json.loads((tmp_path / "one" / "assets.lock.json").read_text())
+    assert [a["seed"] for a in lock["assets"]] == [1, 2, 3]
+    assert lock["assets"][1]["config"]["acts"] == 2 and lock["assets"][0]["version"]
+    assert set(lock["assets"][0]["files"]) == {"a/q1.json", "a/q1.ink"}
+
+
+def test_shards_merge_into_the_single_bake(manifest, tmp_path):
+    bake(manifest, tmp_path / "single")
+    for i in range(2):
+        bake(manifest, tmp_path / "sharded", shard=(i, 2))
+    shard0 = json.loads((tmp_path / "sharded" / "assets.lock.0-of-2.json").read_text())
+    assert [a["index"] for a in shard0["assets"]] == [0, 2]
+    merge_locks(tmp_path / "sharded")
+    for p in (tmp_path / "sharded").glob("assets.lock.*-of-*.json"):
+        p.unlink()
+    assert _tree(tmp_path / "single") == _tree(tmp_path / "sharded")
+
+
+def test_merge_refuses_incomplete_shards(manifest, tmp_path):
+    bake(manifest, tmp_path / "s", shard=(0, 3))
+    with pytest.raises(Exception, match="incomplete"):
+        merge_locks(tmp_path / "s")
+
+
+def test_cli_bake_shards_in_processes(manifest, tmp_path):
+    out = tmp_path / "par"
+    procs = [subprocess.run([sys.executable, "-m", "worldsmith.cli", "bake", str(manifest), "--out", str(out),
+                             "--shard", f"{i}/3"], capture_output=True, text=True) for i in range(3)]
+    assert all(p.returncode == 0 for p in procs), [p.stderr for p in procs]
+    assert main(["bake", "merge", "--out", str(out)]) == 0
+    bake(manifest, tmp_path / "single")
+    assert (out / "assets.lock.json").read_bytes() == (tmp_path / "single" / "assets.lock.json").read_bytes()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["generate", "plots/quest-v9", "--seed", "1", "--out", "x.ink"], "did you mean 'plots/quest-v1'"),
+    (["generate", "plots/quest-v1", "--seed", "1", "--set", "acts=99", "--out", "x.ink"], "acts"),
+    (["generate", "plots/quest-v1", "--seed", "1", "--set", "nope", "--out", "x.ink"], "KEY=VALUE"),
+    (["generate", "plots/quest-v1", "--seed", "1", "--out", "x.unknown"], "format"),
+    (["generate", "plots/quest-v1", "--out", "x.ink"], "--seed"),
+    (["bake", "missing.toml", "--out", "o"], "missing.toml"),
+    (["bake", "m.toml", "--out", "o", "--shard", "3/2"], "--shard"),
+    (["info", "levels/smb-v9"], "did you mean"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_cli_errors_are_one_line_exit_2(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.toml").write_text(MANIFEST)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_cli_generate_prints_json_with_hashes(tmp_path, capsys):
+    assert main(["generate", "plots/quest-v1", "--seed", "4", "--out", str(tmp_path / "q.json")]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["id"] == "plots/quest-v1" and line["seed"] == 4
+    assert len(line["files"]) == 1 and len(line["files"][0]["sha256"]) == 64
