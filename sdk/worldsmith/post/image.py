@@ -110,15 +110,17 @@ def _neighbours(frames: np.ndarray) -> np.ndarray:
 
 @_on_assets
 def remove_orphans(images: np.ndarray) -> np.ndarray:
-    """Repaint opaque pixels whose colour none of their 4 neighbours shares with the colour most
-    of those neighbours share (pixel-art "orphan" cleanup)."""
+    """Majority filter: each opaque pixel takes the colour most common among the opaque pixels of
+    its 3 x 3 window (itself winning ties), so orphan pixels, which share their colour with no
+    neighbour, are repainted and 1-px noise flattens into areas. Alpha is unchanged."""
     frames = _frames(images)
-    nb = _neighbours(frames)                                              # (4, F, H, W, 4)
-    same = (nb == frames[None]).all(-1)                                   # (4, F, H, W)
-    agree = (nb[:, None] == nb[None]).all(-1).sum(1)                      # (4, F, H, W) votes
-    pick = np.take_along_axis(nb, agree.argmax(0)[None, ..., None], 0)[0]  # (F, H, W, 4)
-    orphan = ~same.any(0) & (frames[..., 3] > 0) & (pick[..., 3] > 0)
-    return np.where(orphan[..., None], pick, frames).reshape(images.shape)
+    f, h, w = frames.shape[:3]
+    p = np.pad(frames, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    win = np.stack([p[:, y:y + h, x:x + w] for y in range(3) for x in range(3)])  # (9, F, H, W, 4)
+    votes = (win[:, None] == win[None]).all(-1).sum(1) * (win[..., 3] > 0)      # (9, F, H, W)
+    votes[4] += 1                                                                # the centre
+    best = np.take_along_axis(win, votes.argmax(0)[None, ..., None], 0)[0]       # (F, H, W, 4)
+    return np.where(frames[..., 3:] > 0, best, frames).reshape(images.shape)
 
 
 @_on_assets

@@ -1,8 +1,8 @@
 """``sprites/lpc-v1``: character walk sheets from the trained sheet GAN plus pixel-art cleanup.
 
 One seed -> one latent -> one character's 4 directions x 4 walk frames. Default post-processing:
-binary alpha, speck and orphan-pixel removal, and a per-character palette of ``colors`` colours
-(median cut), so all 16 frames share their colours.
+binary alpha, speck removal, a per-character palette of ``colors`` colours (median cut, so all 16
+frames share their colours) and a majority filter that repaints orphan pixels.
 
 >>> import worldsmith as ws
 >>> heroes = ws.make("sprites/lpc-v1")(seed=5, n=2)
@@ -134,11 +134,13 @@ class SpriteGenerator(Generator):
         """The configured cleanup, palette and outline steps, each recorded in ``meta.post``."""
         cfg = self.config
         if cfg.cleanup:
-            batch = post.remove_orphans(post.remove_specks(batch, min_size=3))
+            batch = post.remove_specks(batch, min_size=3)
         if cfg.palette == "auto":
             batch = post.quantize(batch, None, colors=cfg.colors)
         elif cfg.palette != "none":
             batch = post.quantize(batch, cfg.palette)
+        if cfg.cleanup:
+            batch = post.remove_orphans(batch)
         if cfg.outline != "off":
             batch = post.outline(batch, cfg.outline)
         return batch
