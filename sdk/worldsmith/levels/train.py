@@ -130,7 +130,8 @@ def train(args: argparse.Namespace) -> Path:
         if (step + 1) % args.ckpt_every == 0 or step + 1 == args.steps:
             _save_checkpoint(ckpt, model, opt, step + 1, gen)
     config = {**model.config, "game": args.game, "chars": v.chars, "train_files": names,
-              "val_files": val_names, "steps": args.steps, "seed": args.seed,
+              "val_files": val_names, "steps": args.steps, "seed": args.seed, "beta": args.beta,
+              "lr": args.lr, "batch": args.batch,
               "val_loss": round(_validation_loss(model, val, v.size), 3),
               "copy_hashes": copy_hashes(args.game, [levels[n] for n in names])}
     credits = CREDITS.format(name=out.name, game=args.game, owner=OWNERS[args.game],
