@@ -1,0 +1,74 @@
+"""Training data loaders and the trainer's dry run (tiny model, a folder of PNG sheets)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import worldsmith as ws
+from worldsmith.cli import main as cli
+from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.sprites.data import load_npz, load_sheet_folder, parse_grid
+
+from .conftest import sheet_image
+
+
+def test_sheet_folder_loads_cropped_cells(sheet_folder):
+    data = load_sheet_folder(sheet_folder, "4x4")
+    assert data.sheets.shape == (6, 16, 64, 48, 4)
+    assert (data.sheets[0, 5, 17 + 1, 12] == [*sheet_image(0)[64 + 20, 64 + 20, :3], 255]).all()
+
+
+def test_wider_grid_samples_four_frames(tmp_path):
+    Image.fromarray(sheet_image(0, cols=8)).save(tmp_path / "a.png")
+    assert load_sheet_folder(tmp_path, "4x8").sheets.shape == (1, 16, 64, 48, 4)
+
+
+def test_wrong_grid_corrupt_image_and_bad_grid_text(sheet_folder, tmp_path):
+    with pytest.raises(FormatError, match="4x8 grid"):
+        load_sheet_folder(sheet_folder, "4x8")
+    with pytest.raises(ConfigError, match="sheet-grid"):
+        parse_grid("3x4")
+    (sheet_folder / "broken.png").write_bytes(b"\x89PNG not really")
+    with pytest.raises(FormatError, match="broken.png"):
+        load_sheet_folder(sheet_folder)
+    with pytest.raises(FormatError, match="no .png"):
+        load_sheet_folder(tmp_path / "empty" if (tmp_path / "empty").mkdir() is None else tmp_path)
+    with pytest.raises(FormatError, match="not an LPC"):
+        load_npz(sheet_folder / "broken.png")
+
+
+def test_dry_run_trains_resumes_and_exports_a_usable_model(sheet_folder, tmp_path):
+    out = tmp_path / "run"
+    args = ["train", "sprites", "--sheets", str(sheet_folder), "--out", str(out), "--dry-run", "--seed", "3"]
+    assert cli(args) == 0
+    assert (out / "ckpt.pt").is_file() and (out / "samples_000002.png").is_file()
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert config["steps"] == 2 and config["data"] == "sheets folder"
+    assert cli(args + ["--resume"]) == 0                 # already at 2 steps: resumes, adds none
+    sheets = ws.make("sprites/lpc-v1", weights=str(out / "model"))(seed=1, n=2)
+    assert sheets.images.shape == (2, 4, 4, 64, 64, 4)
+
+
+def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
+    assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--sheet-grid", "4x3", "--dry-run",
+                "--out", str(tmp_path)]) == 2
+    assert cli(["train", "sprites", "--model", "features", "--sheets", str(sheet_folder), "--dry-run",
+                "--out", str(tmp_path)]) == 2
+    assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--batch", "0", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("worldsmith: error:") for line in err)
+
+
+def test_real_npz_groups_cells_per_character():
+    from worldsmith.core.data import data_dir
+
+    path = data_dir() / "sprites" / "lpc_walk32.npz"
+    if not path.is_file():
+        pytest.skip("LPC data not present")
+    data = load_npz(path)
+    assert data.sheets.shape == (3600, 16, 32, 24, 4)
+    assert set(data.classes) == {"body", "hair", "clothing"} and len(data.classes["body"]) == 18
+    assert np.isin(data.sheets[..., 3], [0, 255]).all()
