@@ -35,6 +35,7 @@ from worldsmith.types.scene import SceneObject, Scene2D
 
 ROOM_H, ROOM_W = 11, 16  # a room in the NES orientation (zelda-v1 rooms are 16x11, transposed)
 ROOM_TRIES = 4
+MIN_FLOOR = 8  # open floor cells a room needs for the hero, a key and the goal chest
 LAYERS = ["rooms", "doors", "locks", "keys", "goal", "monsters", "spawn"]  # drawn in this order
 #: side of a displayed room -> the zelda-v1 door letter for it (rooms are transposed)
 VGLC_SIDE = {"N": "W", "S": "E", "W": "N", "E": "S"}
@@ -103,7 +104,7 @@ class DungeonGenerator(Generator):
         gen = ws.make("levels/zelda-v1", doors=doors)
         for k in range(ROOM_TRIES):
             room = gen(seed=child_seed(seed, k))
-            if room.path and room.meta.extra.get("playable"):
+            if room.path and room.meta.extra.get("playable") and len(_open_floor(room)) >= MIN_FLOOR:
                 return room
         raise ConfigError("rooms", f"rooms the zelda model can make with doors {doors!r}", self.config.rooms)
 
@@ -149,12 +150,16 @@ def _door_cells(plan: Plan, tiles: np.ndarray, room: int, other: int, doorway: i
     return cells
 
 
-def _floor(room: TileLevel, r: np.random.Generator, taken: set) -> tuple[int, int]:
-    """A floor cell (displayed row, col) the room's doors reach, near the middle, not in ``taken``."""
+def _open_floor(room: TileLevel) -> list[tuple[int, int]]:
+    """Floor cells (displayed row, col) the room's doors reach, in row order."""
     door = tuple(int(v) for v in np.argwhere(room.tiles == room.vocab.id("D"))[0])
     floor = room.vocab.id("F")
-    cells = [(c, rr) for rr, c in reachable(room.tiles, "zelda", door)
-             if room.tiles[rr, c] == floor and (c, rr) not in taken]
+    return sorted((c, rr) for rr, c in reachable(room.tiles, "zelda", door) if room.tiles[rr, c] == floor)
+
+
+def _floor(room: TileLevel, r: np.random.Generator, taken: set) -> tuple[int, int]:
+    """A free floor cell the room's doors reach, near the middle of the room."""
+    cells = [cell for cell in _open_floor(room) if cell not in taken]
     centre = np.array([ROOM_H / 2, ROOM_W / 2])
     cost = [float(np.abs(np.array(cell) - centre).sum() + 3 * r.random()) for cell in cells]
     return cells[int(np.argmin(cost))]

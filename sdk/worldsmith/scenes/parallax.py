@@ -7,7 +7,7 @@ scrolling camera need.
 >>> import numpy as np
 >>> layers = backgrounds(np.random.default_rng(0), 224, "day")
 >>> [(b.name, b.image.shape, b.parallax) for b in layers]
-[('sky', (224, 512, 4), 0.0), ('clouds', (224, 512, 4), 0.2), ('hills', (224, 512, 4), 0.5)]
+[('sky', (224, 1024, 4), 0.0), ('clouds', (224, 1024, 4), 0.2), ('hills', (224, 1024, 4), 0.5)]
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from worldsmith.types.scene import Background
 
-WIDTH = 512  # pixels; each layer repeats along x
+WIDTH = 1024  # pixels; each layer repeats along x
 SKIES = {  # top colour, horizon colour, cloud colour, far hills, near hills
     "day": ((92, 148, 252), (190, 224, 255), (255, 255, 255), (120, 170, 200), (70, 150, 80)),
     "dusk": ((60, 50, 120), (250, 150, 110), (255, 210, 200), (120, 90, 130), (70, 80, 90)),
@@ -24,7 +24,8 @@ SKIES = {  # top colour, horizon colour, cloud colour, far hills, near hills
 
 
 def periodic_noise(rng: np.random.Generator, shape: tuple[int, int], falloff: float) -> np.ndarray:
-    """``(h, w)`` noise in [-1, 1] that tiles in both directions; larger ``falloff`` is smoother.
+    """``(h, w)`` noise that tiles in both directions, scaled to unit spread over three standard
+    deviations and clipped to [-1, 1]; larger ``falloff`` is smoother.
 
     >>> n = periodic_noise(np.random.default_rng(1), (8, 16), 2.0)
     >>> n.shape, float(n.max()) <= 1.0
@@ -36,7 +37,7 @@ def periodic_noise(rng: np.random.Generator, shape: tuple[int, int], falloff: fl
     amp = np.where(radius > 0, 1.0 / np.maximum(radius, 1.0) ** falloff, 0.0)
     spec = amp * (rng.standard_normal(radius.shape) + 1j * rng.standard_normal(radius.shape))
     out = np.fft.irfft2(spec, s=shape)
-    return out / (np.abs(out).max() + 1e-9)
+    return np.clip(out / (3 * out.std() + 1e-12), -1.0, 1.0)
 
 
 def _ridge(rng: np.random.Generator, base: float, amp: float, falloff: float) -> np.ndarray:
@@ -65,14 +66,16 @@ def sky(height: int, top: tuple, horizon: tuple) -> np.ndarray:
 
 
 def clouds(rng: np.random.Generator, height: int, colour: tuple) -> np.ndarray:
-    """Soft white clouds in the upper half: thresholded periodic noise, faded towards the ground."""
-    n = periodic_noise(rng, (height, WIDTH), 2.2)
-    band = np.clip(1.0 - np.linspace(0, 1, height) / 0.45, 0, 1)[:, None]
-    alpha = np.clip((n - 0.25) * 3.0, 0, 1) * band
-    shade = 1.0 - 0.15 * np.clip((n - 0.25) * 2, 0, 1)[..., None]
+    """Puffy clouds in the upper half: thresholded periodic noise in a band below the top edge,
+    lit from above (a darker underside)."""
+    n = periodic_noise(rng, (height, WIDTH), 1.7)
+    y = np.linspace(0, 1, height)[:, None]
+    band = np.clip(1.0 - np.abs(y - 0.22) / 0.2, 0, 1) ** 0.5
+    alpha = np.clip((n * band - 0.12) * 6.0, 0, 1)
+    shade = 1.0 - 0.25 * np.clip((y - 0.15) / 0.3, 0, 1)[..., None] * (1 - alpha[..., None] * 0.5)
     img = np.zeros((height, WIDTH, 4), np.uint8)
     img[..., :3] = (np.asarray(colour, float) * shade).astype(np.uint8)
-    img[..., 3] = (alpha * 230).astype(np.uint8)
+    img[..., 3] = (alpha * 235).astype(np.uint8)
     return img
 
 
