@@ -12,20 +12,17 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import numpy as np
 from PIL import Image
 
 from worldsmith.core.errors import FormatError
+from worldsmith.export import tiled
 from worldsmith.export.registry import register_reader, register_writer
 from worldsmith.levels.render import TILE, render, tileset
 from worldsmith.levels.tiles import parse_text, vocab
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.level import TileLevel
-
-TILED_VERSION = "1.10.2"
-
 
 def _png(img: Image.Image) -> bytes:
     buf = io.BytesIO()
@@ -72,61 +69,27 @@ def _path_points(level: TileLevel) -> list[tuple[int, int]]:
     return [(c * TILE + TILE // 2, r * TILE + TILE // 2) for r, c in level.path]
 
 
-def write_tmx(level: TileLevel, name: str) -> dict[str, bytes]:
-    """A Tiled XML map (CSV tile layer, ``path`` object layer) plus the tileset PNG."""
+def _tiled_map(level: TileLevel, image: str) -> tiled.TiledMap:
+    """The level as a Tiled map: one tileset, the ``tiles`` layer and the ``path`` polyline."""
     h, w = level.shape
     v = vocab(level.game)
+    ts = tiled.Tileset(level.game, image, TILE * v.size, TILE, TILE, TILE, v.size, types=dict(enumerate(v.names)))
+    path = [tiled.TiledObject(1, "agent path", "", 0, 0, 0, 0, points=_path_points(level))] if level.path else []
+    props = {"game": level.game, "generator": level.meta.generator, "seed": int(level.meta.seed or 0)}
+    layers = [tiled.TileLayer("tiles", np.asarray(level.tiles, int) + 1), tiled.ObjectGroup("path", path)]
+    return tiled.TiledMap(w, h, TILE, TILE, props, [ts], layers)
+
+
+def write_tmx(level: TileLevel, name: str) -> dict[str, bytes]:
+    """A Tiled XML map (CSV tile layer, ``path`` object layer) plus the tileset PNG."""
     image = _tileset_name(name)
-    csv = ",\n".join(",".join(str(int(t) + 1) for t in row) for row in level.tiles)
-    points = " ".join(f"{x},{y}" for x, y in _path_points(level))
-    path_xml = (f'  <object id="1" name="agent path" x="0" y="0">\n   <polyline points="{points}"/>\n'
-                f"  </object>\n" if points else "")
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-           f'<map version="1.10" tiledversion="{TILED_VERSION}" orientation="orthogonal" '
-           f'renderorder="right-down" width="{w}" height="{h}" tilewidth="{TILE}" tileheight="{TILE}" '
-           f'infinite="0" nextlayerid="3" nextobjectid="2">\n'
-           f' <properties>\n  <property name="game" value={quoteattr(level.game)}/>\n'
-           f'  <property name="generator" value={quoteattr(level.meta.generator)}/>\n'
-           f'  <property name="seed" value="{level.meta.seed}"/>\n </properties>\n'
-           f' <tileset firstgid="1" name="{level.game}" tilewidth="{TILE}" tileheight="{TILE}" '
-           f'tilecount="{v.size}" columns="{v.size}">\n'
-           f'  <image source={quoteattr(image)} width="{TILE * v.size}" height="{TILE}"/>\n'
-           + "".join(f'  <tile id="{i}" type={quoteattr(n)}/>\n' for i, n in enumerate(v.names))
-           + f' </tileset>\n <layer id="1" name="tiles" width="{w}" height="{h}">\n'
-           f'  <data encoding="csv">\n{csv}\n</data>\n </layer>\n'
-           f' <objectgroup id="2" name="path">\n{path_xml} </objectgroup>\n</map>\n')
-    return {name: xml.encode(), image: _png(tileset(level.game))}
+    return {name: tiled.to_tmx(_tiled_map(level, image)).encode(), image: _png(tileset(level.game))}
 
 
 def write_tmj(level: TileLevel, name: str) -> dict[str, bytes]:
     """A Tiled JSON map (same content as the ``.tmx``) plus the tileset PNG."""
-    h, w = level.shape
-    v = vocab(level.game)
     image = _tileset_name(name)
-    objects = []
-    if level.path:
-        objects.append({"id": 1, "name": "agent path", "type": "", "x": 0, "y": 0, "width": 0,
-                        "height": 0, "rotation": 0, "visible": True,
-                        "polyline": [{"x": x, "y": y} for x, y in _path_points(level)]})
-    data = {
-        "type": "map", "version": "1.10", "tiledversion": TILED_VERSION, "orientation": "orthogonal",
-        "renderorder": "right-down", "width": w, "height": h, "tilewidth": TILE, "tileheight": TILE,
-        "infinite": False, "nextlayerid": 3, "nextobjectid": 2, "compressionlevel": -1,
-        "properties": [{"name": "game", "type": "string", "value": level.game},
-                       {"name": "generator", "type": "string", "value": level.meta.generator},
-                       {"name": "seed", "type": "int", "value": int(level.meta.seed or 0)}],
-        "tilesets": [{"firstgid": 1, "name": level.game, "tilewidth": TILE, "tileheight": TILE,
-                      "tilecount": v.size, "columns": v.size, "margin": 0, "spacing": 0,
-                      "image": image, "imagewidth": TILE * v.size, "imageheight": TILE,
-                      "tiles": [{"id": i, "type": n} for i, n in enumerate(v.names)]}],
-        "layers": [
-            {"id": 1, "name": "tiles", "type": "tilelayer", "width": w, "height": h, "x": 0, "y": 0,
-             "opacity": 1, "visible": True, "data": (np.asarray(level.tiles, int) + 1).ravel().tolist()},
-            {"id": 2, "name": "path", "type": "objectgroup", "draworder": "topdown", "x": 0, "y": 0,
-             "opacity": 1, "visible": True, "objects": objects},
-        ],
-    }
-    return {name: (json.dumps(data, indent=1) + "\n").encode(), image: _png(tileset(level.game))}
+    return {name: tiled.to_tmj(_tiled_map(level, image)).encode(), image: _png(tileset(level.game))}
 
 
 for _fmt, _writer in (("txt", write_txt), ("png", write_png), ("json", write_json),

@@ -1,8 +1,9 @@
 """A small model of a Tiled map and its two writers: TMX (XML) and TMJ (JSON).
 
-Orthogonal, finite maps with external-image tilesets, CSV tile layers, object groups (plain
-rectangles or tile objects showing a tileset frame, with typed properties) and image layers
-(with parallax factors and horizontal repeat). Output is byte-deterministic.
+Orthogonal, finite maps with external-image tilesets (per-tile types and properties), CSV tile
+layers, object groups (rectangles, polylines, or tile objects showing a tileset frame, with typed
+properties) and image layers (with parallax factors and horizontal repeat). Output is
+byte-deterministic. Used by the level and the scene exporters.
 
 >>> import numpy as np
 >>> m = TiledMap(2, 1, 16, 16, tilesets=[Tileset("t", "t.png", 32, 16, 16, 16, 2)],
@@ -29,7 +30,7 @@ Props = dict[str, Any]
 @dataclass
 class Tileset:
     """One tileset image cut into ``tile_w`` x ``tile_h`` frames; ``tiles`` holds per-frame
-    properties (frame index -> properties)."""
+    properties and ``types`` per-frame type names (frame index -> value)."""
 
     name: str
     image: str
@@ -40,6 +41,7 @@ class Tileset:
     columns: int
     tiles: dict[int, Props] = field(default_factory=dict)
     firstgid: int = 1
+    types: dict[int, str] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -50,7 +52,8 @@ class Tileset:
 @dataclass
 class TiledObject:
     """An object in pixels. With ``gid`` it shows that tile and ``y`` is its bottom edge (Tiled's
-    rule for tile objects); without, it is a rectangle and ``y`` is its top edge."""
+    rule for tile objects); with ``points`` it is a polyline through them (relative to x, y);
+    otherwise a rectangle whose ``y`` is its top edge."""
 
     id: int
     name: str
@@ -61,6 +64,7 @@ class TiledObject:
     height: float
     gid: int = 0
     properties: Props = field(default_factory=dict)
+    points: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -138,8 +142,14 @@ def _props_xml(props: Props, indent: str) -> str:
     return f"{indent}<properties>\n{''.join(rows)}{indent}</properties>\n"
 
 
+def _tile_xml(ts: Tileset, i: int) -> str:
+    kind = f" type={quoteattr(ts.types[i])}" if i in ts.types else ""
+    props = _props_xml(ts.tiles.get(i, {}), "   ")
+    return f'  <tile id="{i}"{kind}>\n{props}  </tile>\n' if props else f'  <tile id="{i}"{kind}/>\n'
+
+
 def _tileset_xml(ts: Tileset) -> str:
-    tiles = "".join(f'  <tile id="{i}">\n{_props_xml(p, "   ")}  </tile>\n' for i, p in sorted(ts.tiles.items()))
+    tiles = "".join(_tile_xml(ts, i) for i in sorted({*ts.tiles, *ts.types}))
     return (f' <tileset firstgid="{ts.firstgid}" name={quoteattr(ts.name)} tilewidth="{ts.tile_w}" '
             f'tileheight="{ts.tile_h}" tilecount="{ts.count}" columns="{ts.columns}">\n'
             f'  <image source={quoteattr(ts.image)} width="{ts.image_w}" height="{ts.image_h}"/>\n'
@@ -150,9 +160,10 @@ def _object_xml(o: TiledObject) -> str:
     gid = f' gid="{o.gid}"' if o.gid else ""
     head = (f'  <object id="{o.id}" name={quoteattr(o.name)} type={quoteattr(o.type)} x="{_num(o.x)}" '
             f'y="{_num(o.y)}" width="{_num(o.width)}" height="{_num(o.height)}"{gid}')
-    if not o.properties:
+    line = f'   <polyline points="{" ".join(f"{_num(x)},{_num(y)}" for x, y in o.points)}"/>\n' if o.points else ""
+    if not o.properties and not line:
         return head + "/>\n"
-    return head + ">\n" + _props_xml(o.properties, "   ") + "  </object>\n"
+    return head + ">\n" + _props_xml(o.properties, "   ") + line + "  </object>\n"
 
 
 def _layer_xml(layer: Layer, lid: int) -> str:
@@ -200,6 +211,8 @@ def _layer_json(layer: Layer, lid: int) -> dict[str, Any]:
                 obj["gid"] = o.gid
             if o.properties:
                 obj["properties"] = _props_json(o.properties)
+            if o.points:
+                obj["polyline"] = [{"x": x, "y": y} for x, y in o.points]
             objects.append(obj)
         return {**base, "type": "objectgroup", "draworder": "topdown", "objects": objects}
     return {**base, "type": "imagelayer", "image": layer.image, "imagewidth": layer.image_w,
@@ -210,8 +223,16 @@ def _tileset_json(ts: Tileset) -> dict[str, Any]:
     out = {"firstgid": ts.firstgid, "name": ts.name, "tilewidth": ts.tile_w, "tileheight": ts.tile_h,
            "tilecount": ts.count, "columns": ts.columns, "margin": 0, "spacing": 0, "image": ts.image,
            "imagewidth": ts.image_w, "imageheight": ts.image_h}
-    if ts.tiles:
-        out["tiles"] = [{"id": i, "properties": _props_json(p)} for i, p in sorted(ts.tiles.items())]
+    tiles = []
+    for i in sorted({*ts.tiles, *ts.types}):
+        tile: dict[str, Any] = {"id": i}
+        if i in ts.types:
+            tile["type"] = ts.types[i]
+        if ts.tiles.get(i):
+            tile["properties"] = _props_json(ts.tiles[i])
+        tiles.append(tile)
+    if tiles:
+        out["tiles"] = tiles
     return out
 
 
