@@ -102,3 +102,39 @@ def test_bad_id_and_config_fail_in_the_callers_thread():
             svc.request("plots/nope-v1", seed=1)
         with pytest.raises(ws.errors.ConfigError):
             svc.request("plots/quest-v1", seed=1, acts=999)
+
+
+MIX = [("plots/quest-v1", {}), ("levels/zelda-v1", {}), ("plots/quest-v1", {"acts": 2}),
+       ("sprites/lpc-v1", {})]
+
+
+def test_thousand_mixed_requests_from_four_threads_match_direct_calls():
+    import resource
+
+    direct = {i: ws.make(gid, **cfg) for i, (gid, cfg) in enumerate(MIX)}
+    results: dict[tuple[int, int], object] = {}
+    with AssetService(device="cpu", queue_size=64, cache_size=16) as svc:
+        for gid, cfg in MIX:
+            svc.load(gid, **cfg)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        def client(t: int) -> None:
+            futures = []
+            for k in range(250):
+                kind = 3 if k % 25 == 0 else (t + k) % 3  # mixed, with a few sprite sheets
+                gid, cfg = MIX[kind]
+                futures.append(((kind, 1000 * t + k % 60), svc.request(gid, seed=1000 * t + k % 60, block=True, **cfg)))
+            for key, fut in futures:
+                results[key] = fut.result(timeout=300)
+
+        threads = [threading.Thread(target=client, args=(t,)) for t in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert svc._queue.qsize() == 0 and len(svc._cache) <= 16
+        growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    assert len(results) > 200
+    for (kind, seed), asset in results.items():
+        assert asset == direct[kind](seed=seed), (MIX[kind], seed)
+    assert growth_mb < 500, f"peak memory grew by {growth_mb:.0f} MB"
