@@ -160,7 +160,9 @@ class _Grower:
         options = self.free(self.rooms[parent].cell)
         if not options:
             return None
-        return self.add(options[int(self.r.integers(len(options)))], segment, parent)
+        weights = np.array([len(self.free(c)) + 0.5 for c in options])  # keep room to grow on
+        pick = int(self.r.choice(len(options), p=weights / weights.sum()))
+        return self.add(options[pick], segment, parent)
 
     def grow_from(self, candidates: list[int], segment: int) -> int | None:
         """A new room beside any of ``candidates`` (tried in random order)."""
@@ -190,20 +192,25 @@ def _try_layout(n: int, keys: int, w: int, h: int, r: np.random.Generator) -> Pl
         segments.append(members)
     g.rooms[segments[0][0]].role, g.rooms[here].role = "entrance", "goal"
     for k, length in enumerate(branch):
-        s = k if r.random() < 0.7 else int(r.integers(k + 1))  # key k lies before lock k
-        tip = g.grow_from([m for m in segments[s] if g.rooms[m].role != "goal"], s)
-        for _ in range(length - 1):
-            tip = g.grow(tip, s) if tip is not None else None
+        first = k if r.random() < 0.7 else int(r.integers(k + 1))  # key k lies before lock k
+        for s in [first, *r.permutation(k + 1).tolist()]:
+            tip = g.grow_from([m for m in segments[s] if g.rooms[m].role != "goal"], s)
+            for _ in range(length - 1):
+                tip = g.grow(tip, s) if tip is not None else None
+            if tip is not None:
+                break
         if tip is None:
             return None
         g.rooms[tip].role, g.rooms[tip].key = "key", k
         segments[s].append(tip)
     for _ in range(filler):
-        s = int(r.integers(len(segments)))
-        new = g.grow_from([m for m in segments[s] if g.rooms[m].role not in ("goal", "key")], s)
-        if new is None:
+        for s in r.permutation(len(segments)).tolist():
+            new = g.grow_from([m for m in segments[s] if g.rooms[m].role not in ("goal", "key")], s)
+            if new is not None:
+                segments[s].append(new)
+                break
+        else:
             return None
-        segments[s].append(new)
     doors = [Door(p, c, locks.index((p, c)) if (p, c) in locks else -1) for c, p in sorted(g.parents.items())]
     return Plan(g.rooms, doors, keys, _crop(g.rooms), dict(g.parents))
 
@@ -229,11 +236,12 @@ def _add_loops(plan: Plan, chance: float, r: np.random.Generator) -> None:
 
 
 def layout(rooms: int, keys: int, loops: float, r: np.random.Generator) -> Plan:
-    """A plan of ``rooms`` rooms with ``keys`` lock-and-key pairs on a grid about twice their area."""
+    """A plan of ``rooms`` rooms with ``keys`` lock-and-key pairs, grown on a grid about three
+    times their area and cropped to the rooms."""
     if rooms < min_rooms(keys):
         raise ConfigError("keys", f"at most {(rooms - 1) // 2} keys for {rooms} rooms "
                                   "(each key needs its own room before its lock)", keys)
-    side = max(2, math.ceil(math.sqrt(2 * rooms)))
+    side = max(2, math.ceil(math.sqrt(3 * rooms)))
     for _ in range(TRIES):
         plan = _try_layout(rooms, keys, side + 1, side, r)
         if plan is not None:
