@@ -17,6 +17,7 @@ import time
 from typing import Sequence
 
 import numpy as np
+import torch
 
 import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
@@ -65,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--features", default=WEIGHTS, help="feature network folder")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="generator config")
     p.add_argument("--out", default=None, help="write the rows as JSON here")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is fastest on a busy machine)")
     p.add_argument("--dry-run", action="store_true", help="8 characters, for tests")
     args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
     n = 8 if args.dry_run else args.n
     config = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.set)}
     model_cfg, _ = load_folder(config.get("weights", "sprites-lpc-v1"))

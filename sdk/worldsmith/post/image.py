@@ -113,14 +113,21 @@ def remove_orphans(images: np.ndarray) -> np.ndarray:
     """Majority filter: each opaque pixel takes the colour most common among the opaque pixels of
     its 3 x 3 window (itself winning ties), so orphan pixels, which share their colour with no
     neighbour, are repainted and 1-px noise flattens into areas. Alpha is unchanged."""
-    frames = _frames(images)
+    frames = np.ascontiguousarray(_frames(images))
     f, h, w = frames.shape[:3]
-    p = np.pad(frames, ((0, 0), (1, 1), (1, 1), (0, 0)))
-    win = np.stack([p[:, y:y + h, x:x + w] for y in range(3) for x in range(3)])  # (9, F, H, W, 4)
-    votes = (win[:, None] == win[None]).all(-1).sum(1) * (win[..., 3] > 0)      # (9, F, H, W)
-    votes[4] += 1                                                                # the centre
-    best = np.take_along_axis(win, votes.argmax(0)[None, ..., None], 0)[0]       # (F, H, W, 4)
-    return np.where(frames[..., 3:] > 0, best, frames).reshape(images.shape)
+    packed = np.pad(frames.view(np.uint32)[..., 0], ((0, 0), (1, 1), (1, 1)))  # (F, H+2, W+2) RGBA
+    win = np.stack([packed[:, y:y + h, x:x + w] for y in range(3) for x in range(3)])  # (9, F, H, W)
+    votes = np.zeros(win.shape, np.int8)
+    for i in range(9):
+        for j in range(i + 1, 9):
+            same = win[i] == win[j]
+            votes[i] += same
+            votes[j] += same
+    votes[win == 0] = -1                                                          # transparent
+    votes[4] += 1                                                                 # the centre
+    best = np.take_along_axis(win, votes.argmax(0)[None], 0)[0]                   # (F, H, W)
+    out = np.where(frames[..., 3] > 0, best, packed[:, 1:-1, 1:-1])
+    return out[..., None].view(np.uint8).reshape(images.shape)
 
 
 @_on_assets
