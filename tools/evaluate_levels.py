@@ -4,7 +4,9 @@ For each game: raw VAE playability (plain argmax decode, before repair and re-sa
 playability (what the generator returns, re-checked by the agent), novelty (mean min Hamming
 fraction to the training units; exact copies), diversity (mean pairwise Hamming fraction) and
 symmetric tile-pattern KL (k = 2, 3, 4) vs the validation levels, each with the same figure for
-the real validation levels vs the training levels as reference. Units: SMB 14x28 windows (the
+the real validation levels vs the training levels as reference; the JSON adds the KL against
+only the real levels the agent solves (``tpkl_playable``), since the generators hand out only
+playable levels. Units: SMB 14x28 windows (the
 MarioGAN window; generated and validation every 28 columns, training every column; the JSON
 also has the exact-copy rate of the model's own 14x16 windows), Lode Runner levels, Zelda rooms.
 
@@ -23,6 +25,7 @@ import numpy as np
 
 import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
+from worldsmith.levels.agents import solve_tiles
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
 from worldsmith.levels.metrics import diversity, novelty, playability, tpkl_mean, windows
 from worldsmith.levels.tiles import zelda_rooms
@@ -60,6 +63,7 @@ def evaluate(game: str, seeds: int, width: int, data: str | None) -> dict:
     tu = units(game, train, stride=1)
     gu, vu = units(game, gen), units(game, val)
     nov, copies = novelty(gu, tu)
+    val_ok, train_ok = ([lv for lv in part if solve_tiles(lv, game) is not None] for part in (val, train))
     ref_nov, ref_copies = novelty(vu, tu)
     extra = {}
     if game == "smb":
@@ -72,6 +76,7 @@ def evaluate(game: str, seeds: int, width: int, data: str | None) -> dict:
         "novelty": nov, "copies": copies, "real_novelty": ref_nov, "real_copies": ref_copies,
         "diversity": diversity(gu), "real_diversity": diversity(vu),
         "tpkl": tpkl_mean(val, gen), "real_tpkl": tpkl_mean(val, train),
+        "tpkl_playable": tpkl_mean(val_ok, gen), "real_tpkl_playable": tpkl_mean(val_ok, train_ok),
         "mean_attempts": float(np.mean([lv.meta.extra["attempts"] for lv in final])),
         "generate_seconds": round(seconds, 2), **extra,
     }

@@ -81,6 +81,7 @@ class LevelGenerator(Generator):
         return logits[0].argmax(0).numpy().astype(np.uint8)
 
     def _n_latents(self) -> int:
+        """Latents per item (SMB: one per window)."""
         return 1
 
     def _fix(self, model: LevelVAE, z: torch.Tensor, gen: torch.Generator | None,
@@ -91,9 +92,11 @@ class LevelGenerator(Generator):
 
     def _playable(self, decode: playable.Decode, z: torch.Tensor, fresh: playable.Fresh,
                   r: np.random.Generator) -> playable.Result:
+        """The game's loop in :mod:`worldsmith.levels.playable`."""
         raise NotImplementedError
 
     def _search(self, model: LevelVAE, z: torch.Tensor, r: np.random.Generator) -> torch.Tensor:
+        """CMA-ES from ``z`` toward the ``search`` targets, scoring one repaired decode each."""
         targets = parse_targets(self.config.search, self.game)
 
         def objective(x: np.ndarray) -> float:
@@ -104,6 +107,7 @@ class LevelGenerator(Generator):
         return torch.tensor(best, dtype=torch.float32)
 
     def _one(self, model: LevelVAE, copies: frozenset[str], seed: int) -> TileLevel:
+        """One level from ``seed``: latents, optional search, the playability loop, no copies."""
         gen, r = torch_generator(seed), rng(seed)
         z = self._latents(gen, self._n_latents(), model.z_dim)
         if self.config.search:
