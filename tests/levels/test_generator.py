@@ -1,7 +1,6 @@
 """The shipped level generators: playable output, paths, configs, search."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import worldsmith as ws
