@@ -2,8 +2,9 @@
 
 - SMB: breadth-first search over Mario states ``(row, col, rise left)``: walk, fall, and jump
   up to 4 tiles with one column of drift per row and one at the apex (so gaps up to 8 wide at
-  equal height), head bumps end a rise; from the lowest standing cell of column 0 to any cell of the last column.
-  Pipes, bricks, blocks, ground and cannons are solid; enemies and coins are not.
+  equal height); a jump may be cut short, head bumps end a rise. From the lowest standing cell
+  of column 0 to any cell of the last column. Pipes, bricks, blocks, ground and cannons are
+  solid; enemies and coins are not.
 - Lode Runner: from the single player start ``M``, every gold ``G`` in turn (nearest first) by
   walking, ladders, ropes, falls and digging a brick ``b`` below-beside to drop through it
   (holes refill, so digging only leads down).

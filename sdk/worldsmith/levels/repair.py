@@ -157,13 +157,14 @@ def zelda_connect(tiles: np.ndarray, reached: set[tuple[int, int]]) -> np.ndarra
     call again until every walkable cell is reached)."""
     out = tiles.copy()
     walk = np.isin(out, ZELDA.ids("FMDSO"))
+    h, w = out.shape
     parent = {cell: None for cell in reached}
     frontier = list(reached)
     while frontier:
         nxt = []
         for r, c in frontier:
             for cell in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
-                if cell in parent or not (2 <= cell[0] < out.shape[0] - 2 and 2 <= cell[1] < out.shape[1] - 2):
+                if cell in parent or not (2 <= cell[0] < h - 2 and 2 <= cell[1] < w - 2):
                     continue
                 parent[cell] = (r, c)
                 if walk[cell]:
