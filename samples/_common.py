@@ -8,7 +8,9 @@ from __future__ import annotations
 import io
 import os
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+import queue
+import threading
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -52,37 +54,60 @@ class Result:
 class Generation:
     """Runs ``make(id, **config)(seed=, n=)`` off the UI thread through an AssetService.
 
-    The first request for a generator also loads it (weights, warm-up) in the background, so
-    no frame ever waits on worldsmith.
+    One daemon worker takes jobs in order; the first request for a generator also loads it
+    (weights, warm-up) there, so no frame ever waits on worldsmith. ``close`` never blocks.
     """
 
     def __init__(self, device: str = "auto", threads: int = 1):
         self._threads = threads
         self._device = device
         self._service: Any = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-gen")
+        self._jobs: queue.Queue = queue.Queue()
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sample-gen", daemon=True)
+        self._thread.start()
 
     def submit(self, source: Source, seed: int) -> Future:
         """A Future of :class:`Result`; it raises ImportError/WorldsmithError if unavailable."""
-        return self._pool.submit(self._work, source, seed)
+        future: Future = Future()
+        self._jobs.put((source, seed, future))
+        return future
+
+    def _run(self) -> None:
+        while not self._closed.is_set():
+            source, seed, future = self._jobs.get()
+            if self._closed.is_set() or not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._work(source, seed))
+            except BaseException as e:  # noqa: BLE001 - delivered through the Future
+                future.set_exception(e)
+        if self._service is not None:
+            self._service.close()
 
     def _work(self, source: Source, seed: int) -> Result:
         if self._service is None:
             from worldsmith.runtime import AssetService
 
             self._service = AssetService(device=self._device, threads=self._threads)
-        self._service.load(source.id, **source.config)
+        gen = self._service.load(source.id, **source.config)  # loads and warms up once
         start = time.perf_counter()
-        future = self._service.request(source.id, seed, n=source.n, block=True, **source.config)
-        asset = future.result()
+        if source.n is None:
+            future = self._service.request(source.id, seed, block=True, **source.config)
+            while not future.done():
+                if self._closed.wait(0.02):
+                    raise CancelledError
+            asset = future.result()
+        else:  # a batch is one call of the loaded generator: its own batch type, one forward pass
+            asset = gen(seed=seed, n=source.n)
         ms = (time.perf_counter() - start) * 1000.0
         return Result(asset, seed, ms, source.prepare(asset) if source.prepare else None)
 
-    def close(self) -> None:
-        """Stop the worker threads (pending jobs are dropped)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._service is not None:
-            self._service.close()
+    def close(self, timeout: float = 60.0) -> None:
+        """Stop the worker: pending jobs are dropped, the current one may finish (``timeout``)."""
+        self._closed.set()
+        self._jobs.put((None, 0, Future()))  # wake the worker
+        self._thread.join(timeout)
 
 
 def available(id: str) -> bool:

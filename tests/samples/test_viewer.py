@@ -1,6 +1,8 @@
 """The pygame viewer driven headless with synthetic input (SDL dummy drivers)."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pygame
 import pytest
@@ -17,7 +19,11 @@ def ready_rects(view) -> list[pygame.Rect]:
 
 
 @pytest.mark.parametrize("name", VIEWS)
-def test_view_renders_non_blank_frames_that_differ_between_seeds(viewer_factory, name):
+def test_view_renders_non_blank_frames_that_differ_between_seeds(viewer_factory, monkeypatch, name):
+    import viewer_views.sprites as sprites
+
+    monkeypatch.setattr(sprites.SpritesView, "sources",
+                        (dataclasses.replace(sprites.SpritesView.sources[0], n=3),))  # small and fast
     v = viewer_factory(name.lower(), seed=1)
     v.wait()
     v.step(1 / 60)
@@ -101,12 +107,14 @@ def test_screenshot_command_line(tmp_path):
     assert "plots/quest-v1" in ws.list_generators()
 
 
-def test_sprites_view_animates_and_click_enlarges(viewer_factory):
+def test_sprites_view_animates_and_click_enlarges(viewer_factory, monkeypatch):
     """Runs on a hand-made batch, so it does not wait for sprites/lpc-v1."""
     from concurrent.futures import Future
 
-    from _common import Result
+    import viewer_views.sprites as sprites
+    from _common import Result, Source
 
+    monkeypatch.setattr(sprites.SpritesView, "sources", (Source("Hand-made", "sprites/none-v1", n=5),))
     images = np.zeros((5, 4, 4, 64, 64, 4), np.uint8)
     for i in range(5):
         for f in range(4):
