@@ -11,7 +11,7 @@ from _common import ACCENT, BG, DIM, FG, PANEL, font, rgba_surface, text, wrap
 from platformer_game.world import Body, Dialog, World
 
 TILE = 32
-SPRITE = 48
+SPRITE = 56
 SKY_TOP, SKY_LOW = (92, 148, 252), (170, 210, 255)
 COLOURS = {"X": (160, 82, 45), "S": (200, 96, 40), "?": (240, 190, 40), "Q": (150, 110, 70),
            "<": (60, 170, 60), ">": (40, 140, 40), "[": (60, 170, 60), "]": (40, 140, 40),
@@ -67,18 +67,28 @@ def redraw_tile(surf: pygame.Surface, world: World, r: int, c: int) -> None:
 
 
 class Cast:
-    """Walk-cycle frames of the hero (character 0) and enemies (the others) at SPRITE pixels."""
+    """Walk-cycle frames at SPRITE pixels: the hero (character 0) and the enemies (the others,
+    tinted red so they read as foes)."""
 
     def __init__(self, batch):
-        self.frames = [[[pygame.transform.smoothscale(rgba_surface(f), (SPRITE, SPRITE)) for f in d]
-                        for d in character] for character in batch.images] if batch is not None else []
+        chars = [[[pygame.transform.smoothscale(rgba_surface(f), (SPRITE, SPRITE)) for f in d] for d in c]
+                 for c in batch.images] if batch is not None else []
+        self.hero = chars[:1]
+        self.enemies = [[[_tint(f) for f in d] for d in c] for c in chars[1:] or chars]
 
     def frame(self, who: int, face: int, step: int, moving: bool) -> pygame.Surface | None:
-        """The frame of character ``who`` facing ``face`` (-1 left, 1 right) at walk ``step``."""
-        if not self.frames:
+        """The frame of the hero (``who`` 0) or enemy ``who - 1`` facing ``face`` (-1 left,
+        1 right) at walk ``step``; ``None`` when no sprites have landed."""
+        if not self.hero:
             return None
-        character = self.frames[who % len(self.frames)]
+        character = self.hero[0] if who == 0 else self.enemies[(who - 1) % len(self.enemies)]
         return character[2 if face > 0 else 1][step % 4 if moving else 0]
+
+
+def _tint(img: pygame.Surface) -> pygame.Surface:
+    out = img.copy()
+    out.fill((255, 120, 120, 255), special_flags=pygame.BLEND_RGBA_MULT)
+    return out
 
 
 def glide(body: Body, frac: float) -> pygame.Vector2:
