@@ -148,7 +148,7 @@ def draw_dialog(screen: pygame.Surface, dialog: Dialog, title: str) -> None:
     lines = wrap(dialog.text, box.w - 32, 22)[:8]
     options = [wrap(f"{i + 1}. {o}", box.w - 48, 22)[:2] for i, o in enumerate(dialog.options[:9])]
     box.h = 70 + 22 * len(lines) + sum(22 * len(o) + 4 for o in options)
-    box.center = screen.get_rect().center
+    box.midtop = (screen.get_width() // 2, 48)  # high up: the hero stays in view
     pygame.draw.rect(screen, PANEL, box, border_radius=10)
     pygame.draw.rect(screen, ACCENT, box, 3, border_radius=10)
     text(screen, title, (box.x + 16, box.y + 12), 24, ACCENT)
