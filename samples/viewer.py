@@ -65,7 +65,7 @@ class Viewer(App):
     def regenerate(self) -> None:
         """R: the current view with the next seed."""
         self.view.regenerate((self.view.seed or 0) + 1)
-        self.status = f"generating seed {self.view.seed}..."
+        self.status = ""
 
     def save(self) -> list[Path]:
         """S: export the current view's assets into the save folder."""

@@ -18,7 +18,7 @@ class LevelsView(View):
     sources = (Source("Super Mario Bros", "levels/smb-v1", ext="tmx", prepare=png_bytes),
                Source("Lode Runner", "levels/loderunner-v1", ext="tmx", prepare=png_bytes),
                Source("Zelda room", "levels/zelda-v1", ext="tmx", prepare=png_bytes))
-    keys = ("P   show / hide the agent's path", "Tab   focus the next level (arrows scroll it)")
+    keys = ("P   show / hide the agent's path",)
 
     def __init__(self, gen):
         super().__init__(gen)

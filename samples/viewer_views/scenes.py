@@ -16,7 +16,6 @@ class ScenesView(View):
     sources = (Source("Terrain (top-down)", "scenes/terrain-v1", {"size": 256}, ext="glb", prepare=png_bytes),
                Source("Platformer scene", "scenes/platformer-v1", ext="json", prepare=png_bytes),
                Source("Dungeon scene", "scenes/dungeon-v1", ext="json", prepare=png_bytes))
-    keys = ("Tab   focus the next scene (arrows / wheel scroll it)",)
 
     def __init__(self, gen):
         super().__init__(gen)
