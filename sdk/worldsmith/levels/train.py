@@ -2,7 +2,9 @@
 
 Deterministic for a given ``--seed`` (its own torch generator, one thread); checkpoints every
 ``--ckpt-every`` steps to ``<out>/checkpoint.pt``; ``--resume`` continues from it; ``--dry-run``
-trains a tiny model for a few steps (used by the tests).
+trains a tiny model for a few steps (used by the tests). The same command runs data-parallel under
+``torchrun --nproc_per_node=N -m worldsmith.cli train levels ...`` (DDP, gloo on CPU, nccl on
+CUDA): each rank draws its own batches, gradients are averaged, rank 0 writes the files.
 """
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from typing import Sequence
 
 import torch
 
+from worldsmith.core import distributed
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError
-from worldsmith.core.seeding import torch_generator
+from worldsmith.core.seeding import child_seed, torch_generator
 from worldsmith.core.weights import save_folder
 from worldsmith.levels.data import (HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples,
                                    split_names)
@@ -56,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--z-dim", type=int, default=32)
     p.add_argument("--hidden", type=int, default=32)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:LOCAL_RANK under torchrun)")
     p.add_argument("--ckpt-every", type=int, default=500)
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     p.add_argument("--dry-run", action="store_true", help="tiny model, 3 steps")
@@ -90,8 +94,8 @@ def _validation_loss(model: LevelVAE, val: torch.Tensor, channels: int) -> float
     return loss
 
 
-def train(args: argparse.Namespace) -> Path:
-    """Train per ``args`` (see ``--help``); return the model folder written."""
+def train(args: argparse.Namespace) -> Path | None:
+    """Train per ``args`` (see ``--help``); return the model folder written (None off rank 0)."""
     from tqdm import tqdm
 
     _check(args)
@@ -104,11 +108,14 @@ def train(args: argparse.Namespace) -> Path:
         args.steps, args.hidden, args.z_dim, args.batch = 3, 4, 4, 8
     out = Path(args.out or f"runs/levels-{args.game}")
     torch.set_num_threads(1)
+    ctx = distributed.setup(args.device)
     with torch.random.fork_rng():
         torch.manual_seed(args.seed)
         model = LevelVAE(v.size, *SHAPES[args.game], z_dim=args.z_dim, hidden=args.hidden).train()
+    model = model.to(ctx.device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    gen, start = torch_generator(args.seed), 0
+    start = 0
+    gen = torch_generator(args.seed if ctx.world == 1 else child_seed(args.seed, ctx.rank))
     ckpt = Path(args.ckpt_dir or out) / "checkpoint.pt"
     if args.resume and ckpt.is_file():
         state = torch.load(ckpt, weights_only=True)
@@ -116,22 +123,28 @@ def train(args: argparse.Namespace) -> Path:
         opt.load_state_dict(state["opt"])
         gen.set_state(state["rng"])
         start = state["step"]
-    bar = tqdm(range(start, args.steps), desc=f"train {args.game}", initial=start, total=args.steps)
+    net = distributed.wrap(model, ctx)
+    bar = tqdm(range(start, args.steps), desc=f"train {args.game}", initial=start, total=args.steps,
+               disable=not ctx.is_main)
     for step in bar:
         batch = x[torch.randint(len(x), (args.batch,), generator=gen)]
         noise = torch.randn(args.batch, model.z_dim, generator=gen)
-        logits, mu, logvar = model(one_hot(batch, v.size), noise)
+        logits, mu, logvar = net(one_hot(batch, v.size).to(ctx.device), noise.to(ctx.device))
         beta = args.beta * min(1.0, 3 * (step + 1) / args.steps)
-        loss, recon, kl = vae_loss(logits, batch.long(), mu, logvar, beta)
+        loss, recon, kl = vae_loss(logits, batch.long().to(ctx.device), mu, logvar, beta)
         opt.zero_grad()
         loss.backward()
         opt.step()
         bar.set_postfix(recon=f"{recon.item():.1f}", kl=f"{kl.item():.1f}")
-        if (step + 1) % args.ckpt_every == 0 or step + 1 == args.steps:
+        if ctx.is_main and ((step + 1) % args.ckpt_every == 0 or step + 1 == args.steps):
             _save_checkpoint(ckpt, model, opt, step + 1, gen)
+    distributed.teardown()
+    if not ctx.is_main:
+        return None
+    model = model.cpu()
     config = {**model.config, "game": args.game, "chars": v.chars, "train_files": names,
               "val_files": val_names, "steps": args.steps, "seed": args.seed, "beta": args.beta,
-              "lr": args.lr, "batch": args.batch,
+              "lr": args.lr, "batch": args.batch, "world_size": ctx.world,
               "val_loss": round(_validation_loss(model, val, v.size), 3),
               "copy_hashes": copy_hashes(args.game, [levels[n] for n in names])}
     credits = CREDITS.format(name=out.name, game=args.game, owner=OWNERS[args.game],
@@ -143,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``worldsmith train levels``; returns the exit code."""
     args = _parser().parse_args(list(argv or []))
     folder = train(args)
+    if folder is None:
+        return 0
     print(json.dumps({"model": str(folder), "game": args.game,
                       "val_loss": json.loads((folder / "config.json").read_text())["val_loss"]}))
     return 0

@@ -1,0 +1,24 @@
+"""Level training runs data-parallel under torchrun (DDP over gloo on the CPU)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from worldsmith.core import weights
+from worldsmith.core.data import data_dir
+
+
+@pytest.mark.skipif(not (data_dir() / "vglc" / "zelda").is_dir(), reason="VGLC data not present")
+def test_torchrun_two_processes_train_and_rank0_writes(tmp_path):
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29517",
+           "-m", "worldsmith.cli", "train", "levels", "--game", "zelda", "--dry-run",
+           "--out", str(tmp_path / "m")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    assert len(lines) == 1  # only rank 0 reports
+    config, state = weights.load_folder(json.loads(lines[0])["model"])
+    assert config["world_size"] == 2 and config["steps"] == 3 and state
