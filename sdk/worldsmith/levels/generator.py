@@ -27,7 +27,7 @@ from worldsmith.core.weights import load_folder
 from worldsmith.levels import playable
 from worldsmith.levels.agents import solve_tiles
 from worldsmith.levels.data import unit_hash
-from worldsmith.levels.model import LevelVAE, build
+from worldsmith.levels.model import Decoder, LevelVAE, build
 from worldsmith.levels.search import cma_search, parse_targets, score
 from worldsmith.types.level import TileLevel
 
@@ -69,6 +69,21 @@ class LevelGenerator(Generator):
         if config["game"] != self.game:
             raise ConfigError("weights", f"a {self.game} model", f"{self.config.weights} ({config['game']})")
         return model, frozenset(config.get("copy_hashes", ()))
+
+    @property
+    def network(self) -> Decoder:
+        """The decoder, latents ``(B, z)`` -> tile logits ``(B, C, H, W)`` (ONNX, benchmarks)."""
+        return Decoder(self._model()[0])
+
+    def latents(self, seeds) -> torch.Tensor:
+        """``(len(seeds), z)`` window latents, row ``i`` drawn from ``seeds[i]`` alone."""
+        z_dim = self._model()[0].z_dim
+        return torch.cat([LevelGenerator._latents(self, torch_generator(s), 1, z_dim) for s in seeds])
+
+    @staticmethod
+    def quantise(logits: torch.Tensor) -> torch.Tensor:
+        """Raw logits -> tile ids (what bf16 must not change)."""
+        return logits.argmax(1)
 
     def _latents(self, gen: torch.Generator, k: int, z_dim: int) -> torch.Tensor:
         """``(k, z)`` prior samples scaled by the temperature."""

@@ -81,6 +81,22 @@ class LevelVAE(nn.Module):
         return self.decode(z), mu, logvar
 
 
+class Decoder(nn.Module):
+    """The VAE's decoding half as a module, for ONNX export and benchmarks.
+
+    >>> Decoder(LevelVAE(13, 14, 16, z_dim=8, hidden=8))(torch.zeros(3, 8)).shape
+    torch.Size([3, 13, 14, 16])
+    """
+
+    def __init__(self, vae: LevelVAE):
+        super().__init__()
+        self.vae = vae
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """Latents ``(B, z)`` -> tile logits ``(B, C, H, W)``."""
+        return self.vae.decode(z)
+
+
 def vae_loss(logits: torch.Tensor, target: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
              beta: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Total, reconstruction (cross-entropy per tile, summed per grid) and KL (per grid) losses."""

@@ -5,7 +5,11 @@ from ``generator.latents(seeds)`` and apply the same decoding as the SDK.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +45,11 @@ def export_onnx(id: str, out: str | os.PathLike, check_seeds: int = 32, **config
     network, latents = network_of(id, **config)
     z = latents(list(range(2)))
     batch = torch.export.Dim("batch", min=1, max=65536)
-    program = torch.onnx.export(network, (z,), dynamic_shapes=({0: batch},), opset_version=OPSET,
-                                dynamo=True, external_data=False, verbose=False)
+    logging.getLogger("torch.onnx").setLevel(logging.ERROR)  # "torchvision is not installed" noise
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(network, (z,), dynamic_shapes=({0: batch},), opset_version=OPSET,
+                                    dynamo=True, external_data=False, verbose=False)
     data = program.model_proto.SerializeToString()
     path = write_atomic(out, data)
     diff = max_difference(network, latents, path, check_seeds)
