@@ -97,6 +97,7 @@ def test_bundle_is_a_folder_with_an_index_game_code_can_follow(scenes, tmp_path)
     for rel in [*index["map"].values(), index["render"], *index["images"], *index["story"].values()]:
         assert (root / rel).is_file(), rel
     assert index["spawn"] == {"x": s.layer("spawn")[0].x, "y": s.layer("spawn")[0].y}
+    assert index["draw_order"] == ["sky", "clouds", "hills", "tiles", *s.layers()]
     assert load_tiled(root / "map.tmx")["pytmx_objects"] == len(s.objects)
 
 

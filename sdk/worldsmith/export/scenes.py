@@ -6,7 +6,7 @@
 - ``.png``: the whole scene drawn (backgrounds repeated, tiles, sprites).
 - ``.json``: everything, images as base64 PNG; read back exactly by :func:`read_json`.
 - ``.bundle``: a folder ``<stem>/`` a game loads in one go: ``scene.json`` (the index: map files,
-  spawn, goal, layer counts, story files), ``map.tmx``, ``map.tmj``, ``images/*.png``,
+  spawn, goal, layer draw order and counts, story files), ``map.tmx``, ``map.tmj``, ``images/*.png``,
   ``render.png`` and the story (``quest.ink`` + ``quest.json`` or ``mission.json``).
 
 >>> import numpy as np
@@ -210,6 +210,7 @@ def _index(scene: Scene2D, story: dict[str, str], images: list[str]) -> dict[str
             "size_tiles": {"width": scene.shape[1], "height": scene.shape[0]},
             "map": {"tmx": "map.tmx", "tmj": "map.tmj"}, "render": "render.png", "images": images,
             "story": story, "spawn": point("spawn"), "goal": point("goal"),
+            "draw_order": [b.name for b in scene.backgrounds] + ["tiles"] + scene.layers(),
             "layers": {layer: len(scene.layer(layer)) for layer in scene.layers()}}
 
 

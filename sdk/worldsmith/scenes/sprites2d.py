@@ -58,8 +58,8 @@ def creature(rng: np.random.Generator, body: str | None = None) -> np.ndarray:
             ops = [("ellipse", (1, top, 14, 17), base, dark), ("rect", (4, top + 2, 5, top + 3), light, None)]
         else:
             wing = 2 if f else 6
-            ops = [("poly", [(0, wing), (6, 6), (6, 10)], dark, None), ("poly", [(15, wing), (9, 6), (9, 10)], dark, None),
-                   ("ellipse", (4, 4, 11, 12), base, dark)]
+            ops = [("poly", [(0, wing), (6, 6), (6, 10)], dark, None),
+                   ("poly", [(15, wing), (9, 6), (9, 10)], dark, None), ("ellipse", (4, 4, 11, 12), base, dark)]
         y = 7 if body != "slime" else 8 + f
         ops += [("rect", (5, y, 5 + eye - 1, y + eye - 1), "#ffffff", None),
                 ("rect", (10 - eye + 1, y, 10, y + eye - 1), "#ffffff", None),
@@ -79,21 +79,22 @@ def items() -> dict[str, np.ndarray]:
                 ("rect", (7, 6, 14, 8), gold, dark), ("rect", (11, 8, 12, 11), gold, dark)])[None]
     chest = draw([("rect", (1, 5, 14, 14), "#9a5a1a", "#4a2a08"), ("rect", (1, 5, 14, 8), "#b8742a", "#4a2a08"),
                   ("rect", (6, 7, 9, 10), gold, dark)])[None]
+    pennant = ("poly", [(5, 6), (15, 11), (5, 16)], "#e83a3a", "#8a1010")
     flag = draw([("rect", (1, 60, 6, 63), "#5a5a5a", None), ("rect", (3, 4, 4, 60), "#e0e0e0", "#808080"),
-                 ("ellipse", (1, 0, 6, 5), gold, dark), ("poly", [(5, 6), (15, 11), (5, 16)], "#e83a3a", "#8a1010")],
-                (16, 64))[None]
-    post = draw([("rect", (7, 10, 8, 31), "#7a5a3a", None), ("rect", (2, 2, 13, 11), "#f0e8d0", "#6a5030"),
-                 ("line", (4, 5, 11, 5), "#6a5030", None), ("line", (4, 8, 9, 8), "#6a5030", None)], (16, 32))[None]
+                 ("ellipse", (1, 0, 6, 5), gold, dark), pennant], (16, 64))[None]
+    ink = "#6a5030"
+    post = draw([("rect", (7, 10, 8, 31), "#7a5a3a", None), ("rect", (2, 2, 13, 11), "#f0e8d0", ink),
+                 ("line", (4, 5, 11, 5), ink, None), ("line", (4, 8, 9, 8), ink, None)], (16, 32))[None]
     return {"coin": coin, "key": key, "chest": chest, "flag": flag, "checkpoint": post}
 
 
 def _hero_frame(direction: int, frame: int, skin: str, shirt: str, pants: str, hair: str) -> np.ndarray:
     """One 64x64 frame of the fallback hero: direction 0..3 = down, left, right, up."""
-    swing = (0, 3, 0, -3)[frame]
     side = direction in (1, 2)
-    ops = [("rect", (25 + (swing if side else 0), 44, 30 + (swing if side else 0), 58), pants, "#202020"),
-           ("rect", (34 - (swing if side else 0), 44, 39 - (swing if side else 0), 58 - (0 if side else abs(swing))),
-            pants, "#202020"),
+    swing = (0, 3, 0, -3)[frame] if side else 0
+    lift = 0 if side else abs((0, 3, 0, -3)[frame])  # front and back views step in place
+    ops = [("rect", (25 + swing, 44, 30 + swing, 58), pants, "#202020"),
+           ("rect", (34 - swing, 44, 39 - swing, 58 - lift), pants, "#202020"),
            ("rect", (23, 28, 40, 46), shirt, "#202020"), ("ellipse", (22, 10, 41, 29), skin, "#202020"),
            ("ellipse", (22, 8, 41, 19), hair, None)]
     if direction == 0:

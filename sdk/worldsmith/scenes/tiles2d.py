@@ -67,34 +67,46 @@ def _build(tiles: dict[str, tuple[str, bool, Sequence[Op]]]) -> Tileset:
     return Tileset(images, names, [solid for _, solid, _ in tiles.values()])
 
 
+def rect(box: tuple, fill, outline=None) -> Op:
+    """A filled (and/or outlined) rectangle op; ``box`` is inclusive (x0, y0, x1, y1)."""
+    return ("rect", box, fill, outline)
+
+
+def line(box: tuple, colour) -> Op:
+    """A one-pixel line op from (x0, y0) to (x1, y1)."""
+    return ("line", box, colour, None)
+
+
+def ellipse(box: tuple, fill, outline=None) -> Op:
+    """An ellipse op inside ``box``."""
+    return ("ellipse", box, fill, outline)
+
+
 @functools.lru_cache(maxsize=None)
 def platformer_tileset(theme: str) -> Tileset:
     """Side-view tiles: ground (with a grass top), brick, ? block, used block, pipes, cannon."""
     ground, grass, brick, mortar, pipe = THEMES[theme]
-    dark, light = "#00000060", "#ffffff50"
-    hi_pipe, lo_pipe = "#9af0b0", "#145a32"
+    dark, light, ink = "#00000060", "#ffffff50", "#8a4000"
+    hi, lo = "#9af0b0", "#145a32"
+    speckles = [rect((3, 9, 5, 10), dark), rect((10, 12, 12, 13), dark)]
     return _build({
-        "ground top": (ground, True, [("rect", (0, 0, 15, 4), grass, None), ("line", (0, 5, 15, 5), dark, None),
-                                      ("rect", (3, 9, 5, 10), dark, None), ("rect", (10, 12, 12, 13), dark, None)]),
-        "ground": (ground, True, [("rect", (2, 3, 4, 4), dark, None), ("rect", (9, 7, 11, 8), dark, None),
-                                  ("rect", (5, 12, 7, 13), dark, None), ("rect", (13, 1, 14, 2), light, None)]),
-        "brick": (brick, True, [("line", (0, 7, 15, 7), mortar, None), ("line", (0, 15, 15, 15), mortar, None),
-                                ("line", (7, 0, 7, 7), mortar, None), ("line", (3, 8, 3, 15), mortar, None),
-                                ("line", (11, 8, 11, 15), mortar, None), ("line", (0, 0, 15, 0), light, None)]),
-        "question": ("#f2c029", True, [("rect", (0, 0, 15, 15), None, "#8a5a00"),
-                                       ("rect", (5, 3, 10, 4), "#8a4000", None), ("rect", (9, 5, 10, 7), "#8a4000", None),
-                                       ("rect", (7, 7, 8, 9), "#8a4000", None), ("rect", (7, 11, 8, 12), "#8a4000", None)]),
-        "used block": ("#8b6a3b", True, [("rect", (0, 0, 15, 15), None, "#4a3010"), ("rect", (2, 2, 3, 3), dark, None),
-                                         ("rect", (12, 12, 13, 13), dark, None)]),
-        "pipe top left": (pipe, True, [("rect", (0, 0, 15, 15), None, lo_pipe), ("rect", (3, 2, 5, 13), hi_pipe, None)]),
-        "pipe top right": (pipe, True, [("rect", (0, 0, 15, 15), None, lo_pipe), ("rect", (10, 2, 12, 13), lo_pipe, None)]),
-        "pipe left": (None, True, [("rect", (2, 0, 15, 15), pipe, None), ("rect", (4, 0, 6, 15), hi_pipe, None),
-                                   ("line", (2, 0, 2, 15), lo_pipe, None)]),
-        "pipe right": (None, True, [("rect", (0, 0, 13, 15), pipe, None), ("rect", (9, 0, 11, 15), lo_pipe, None),
-                                    ("line", (13, 0, 13, 15), lo_pipe, None)]),
-        "cannon top": ("#2a2a2a", True, [("ellipse", (3, 2, 12, 11), "#555555", None), ("ellipse", (6, 5, 9, 8), "#111111", None),
-                                         ("rect", (0, 13, 15, 15), "#444444", None)]),
-        "cannon": (None, True, [("rect", (3, 0, 12, 15), "#3a3a3a", None), ("rect", (5, 0, 6, 15), "#5a5a5a", None)]),
+        "ground top": (ground, True, [rect((0, 0, 15, 4), grass), line((0, 5, 15, 5), dark), *speckles]),
+        "ground": (ground, True, [rect((2, 3, 4, 4), dark), rect((9, 7, 11, 8), dark), rect((5, 12, 7, 13), dark),
+                                  rect((13, 1, 14, 2), light)]),
+        "brick": (brick, True, [line((0, 7, 15, 7), mortar), line((0, 15, 15, 15), mortar),
+                                line((7, 0, 7, 7), mortar), line((3, 8, 3, 15), mortar),
+                                line((11, 8, 11, 15), mortar), line((0, 0, 15, 0), light)]),
+        "question": ("#f2c029", True, [rect((0, 0, 15, 15), None, "#8a5a00"), rect((5, 3, 10, 4), ink),
+                                       rect((9, 5, 10, 7), ink), rect((7, 7, 8, 9), ink), rect((7, 11, 8, 12), ink)]),
+        "used block": ("#8b6a3b", True, [rect((0, 0, 15, 15), None, "#4a3010"), rect((2, 2, 3, 3), dark),
+                                         rect((12, 12, 13, 13), dark)]),
+        "pipe top left": (pipe, True, [rect((0, 0, 15, 15), None, lo), rect((3, 2, 5, 13), hi)]),
+        "pipe top right": (pipe, True, [rect((0, 0, 15, 15), None, lo), rect((10, 2, 12, 13), lo)]),
+        "pipe left": (None, True, [rect((2, 0, 15, 15), pipe), rect((4, 0, 6, 15), hi), line((2, 0, 2, 15), lo)]),
+        "pipe right": (None, True, [rect((0, 0, 13, 15), pipe), rect((9, 0, 11, 15), lo), line((13, 0, 13, 15), lo)]),
+        "cannon top": ("#2a2a2a", True, [ellipse((3, 2, 12, 11), "#555555"), ellipse((6, 5, 9, 8), "#111111"),
+                                         rect((0, 13, 15, 15), "#444444")]),
+        "cannon": (None, True, [rect((3, 0, 12, 15), "#3a3a3a"), rect((5, 0, 6, 15), "#5a5a5a")]),
     })
 
 
@@ -104,19 +116,19 @@ FLOOR, WATER, WALL = "#d9c08c", "#2f6fd6", "#3b3f6b"
 @functools.lru_cache(maxsize=None)
 def dungeon_tileset() -> Tileset:
     """Top-down dungeon tiles: floor, block, water, wall, open doorway, locked door, stairs."""
-    shade = "#cdb37c"
+    shade, teal, deep, mortar, wood, step = "#cdb37c", "#3fb0a9", "#1a4f4a", "#252844", "#2a1a08", "#4a3a2a"
     return _build({
-        "floor": (FLOOR, False, [("rect", (0, 0, 15, 15), None, shade), ("rect", (7, 7, 8, 8), shade, None)]),
-        "block": ("#2a7f7a", True, [("rect", (2, 2, 13, 13), "#3fb0a9", "#1a4f4a"), ("line", (2, 2, 13, 2), "#7fe0d9", None)]),
-        "water": (WATER, True, [("line", (2, 5, 7, 5), "#8fb8ff", None), ("line", (8, 11, 13, 11), "#8fb8ff", None)]),
-        "water floor": (WATER, False, [("rect", (3, 3, 12, 12), FLOOR, shade)]),
-        "water block": (WATER, True, [("rect", (3, 3, 12, 12), "#3fb0a9", "#1a4f4a")]),
-        "wall": (WALL, True, [("rect", (0, 0, 15, 15), None, "#252844"), ("line", (0, 8, 15, 8), "#252844", None),
-                              ("line", (5, 0, 5, 8), "#252844", None), ("line", (11, 8, 11, 15), "#252844", None)]),
-        "doorway": ("#1a1208", False, [("rect", (1, 1, 14, 14), "#3a2a14", None)]),
-        "locked door": ("#6b4a1f", True, [("rect", (0, 0, 15, 15), None, "#2a1a08"), ("line", (0, 5, 15, 5), "#2a1a08", None),
-                                          ("line", (0, 10, 15, 10), "#2a1a08", None),
-                                          ("rect", (6, 5, 9, 10), "#e0c040", "#5a4010"), ("rect", (7, 7, 8, 8), "#2a1a08", None)]),
-        "stairs": (FLOOR, False, [("rect", (1, 1, 14, 14), "#8a7a5a", None), ("line", (2, 4, 13, 4), "#4a3a2a", None),
-                                  ("line", (2, 8, 13, 8), "#4a3a2a", None), ("line", (2, 12, 13, 12), "#4a3a2a", None)]),
+        "floor": (FLOOR, False, [rect((0, 0, 15, 15), None, shade), rect((7, 7, 8, 8), shade)]),
+        "block": ("#2a7f7a", True, [rect((2, 2, 13, 13), teal, deep), line((2, 2, 13, 2), "#7fe0d9")]),
+        "water": (WATER, True, [line((2, 5, 7, 5), "#8fb8ff"), line((8, 11, 13, 11), "#8fb8ff")]),
+        "water floor": (WATER, False, [rect((3, 3, 12, 12), FLOOR, shade)]),
+        "water block": (WATER, True, [rect((3, 3, 12, 12), teal, deep)]),
+        "wall": (WALL, True, [rect((0, 0, 15, 15), None, mortar), line((0, 8, 15, 8), mortar),
+                              line((5, 0, 5, 8), mortar), line((11, 8, 11, 15), mortar)]),
+        "doorway": ("#1a1208", False, [rect((1, 1, 14, 14), "#3a2a14")]),
+        "locked door": ("#6b4a1f", True, [rect((0, 0, 15, 15), None, wood), line((0, 5, 15, 5), wood),
+                                          line((0, 10, 15, 10), wood), rect((6, 5, 9, 10), "#e0c040", "#5a4010"),
+                                          rect((7, 7, 8, 8), wood)]),
+        "stairs": (FLOOR, False, [rect((1, 1, 14, 14), "#8a7a5a"), line((2, 4, 13, 4), step),
+                                  line((2, 8, 13, 8), step), line((2, 12, 13, 12), step)]),
     })
