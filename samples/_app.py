@@ -70,7 +70,8 @@ class App:
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """``--frames`` and ``--screenshot``, common to the samples."""
     parser.add_argument("--frames", type=int, help="run this many frames and exit")
-    parser.add_argument("--screenshot", metavar="PATH", help="render headless to PATH (after --frames) and exit")
+    parser.add_argument("--screenshot", metavar="PATH",
+                        help="render headless to PATH (after --frames) and exit")
     parser.add_argument("--keys", default="", help="keys to type before the screenshot, e.g. '1 2 p'")
 
 

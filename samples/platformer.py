@@ -24,7 +24,8 @@ from _common import BAD, Generation, Slot, Source, message, text  # noqa: E402
 import pygame  # noqa: E402
 
 from platformer_game.bot import Bot  # noqa: E402
-from platformer_game.draw import Cast, draw_dialog, draw_hud, draw_world, level_surface, redraw_tile  # noqa: E402
+from platformer_game.draw import (Cast, draw_dialog, draw_hud, draw_world,  # noqa: E402
+                                  level_surface, redraw_tile)
 from platformer_game.world import Input, World  # noqa: E402
 
 SIZE = (960, 540)
@@ -103,8 +104,8 @@ class Platformer(App):
         if self.bot is not None:
             return self.bot.input()
         keys = pygame.key.get_pressed()
-        return Input(keys[pygame.K_RIGHT] - keys[pygame.K_LEFT], bool(keys[pygame.K_SPACE] or keys[pygame.K_UP]),
-                     bool(keys[pygame.K_DOWN]))
+        jump = bool(keys[pygame.K_SPACE] or keys[pygame.K_UP])
+        return Input(keys[pygame.K_RIGHT] - keys[pygame.K_LEFT], jump, bool(keys[pygame.K_DOWN]))
 
     def step(self, dt: float | None = None) -> None:
         """One frame: events, background generation, simulation, drawing."""
@@ -145,8 +146,8 @@ class Platformer(App):
                 message(screen, box, "generating a level...",
                         f"levels/smb-v1 + sprites/lpc-v1 + plots/quest-v1 (seed {self.loading.seed})")
             return
-        draw_world(screen, world, self.tiles, self.cast, self.frac, screen.get_height() - self.tiles.get_height(),
-                   self.time)
+        top = screen.get_height() - self.tiles.get_height()
+        draw_world(screen, world, self.tiles, self.cast, self.frac, top, self.time)
         s = world.stats
         parts = [f"seed {self.current.seed}", f"coins {s.coins}", f"stomps {s.stomps}", f"falls {s.falls}"]
         if self.clock.get_fps():

@@ -205,8 +205,7 @@ class World:
             enemy.r += 1
             return
         nc = enemy.c + enemy.face
-        ok = 0 <= nc < self.w and self.clear[enemy.r][nc] and not (enemy.r + 1 < self.h and self.clear[enemy.r + 1][nc])
-        if ok:
+        if 0 <= nc < self.w and self.clear[enemy.r][nc] and not self.clear[enemy.r + 1][nc]:
             enemy.c = nc
         else:
             enemy.face = -enemy.face

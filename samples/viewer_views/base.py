@@ -106,7 +106,8 @@ class View:
     def draw_slot(self, surface: pygame.Surface, rect: pygame.Rect, index: int, slot: Slot) -> None:
         """Draw a ready asset (subclasses)."""
 
-    def fitted(self, index: int, img: pygame.Surface, w: int, h: int, upscale_int: bool = True) -> pygame.Surface:
+    def fitted(self, index: int, img: pygame.Surface, w: int, h: int,
+               upscale_int: bool = True) -> pygame.Surface:
         """``scale_to(img, w, h)``, cached per slot until the image or the size changes."""
         key = (id(img), w, h, upscale_int)
         cached = self._fitted.get(index)

@@ -65,7 +65,8 @@ class SpritesView(View):
     def frames_at(self, px: int) -> list[list[list[pygame.Surface]]]:
         """Every frame scaled to ``px`` pixels (cached per size)."""
         if px not in self.sized:
-            self.sized[px] = [[[pygame.transform.scale(f, (px, px)) for f in d] for d in c] for c in self.frames]
+            scale = pygame.transform.scale
+            self.sized[px] = [[[scale(f, (px, px)) for f in d] for d in c] for c in self.frames]
         return self.sized[px]
 
     def cell_size(self, grid: pygame.Rect) -> int:
@@ -96,8 +97,8 @@ class SpritesView(View):
             cell = pygame.Rect(grid.x + (i % cols) * (4 * px + 16), grid.y + (i // cols) * (px + 18),
                                4 * px + 8, px + 12)
             self.cells.append(cell)
-            pygame.draw.rect(surface, ACCENT if i == self.selected else PANEL, cell, 1 if i != self.selected else 2,
-                             border_radius=4)
+            on = i == self.selected
+            pygame.draw.rect(surface, ACCENT if on else PANEL, cell, 2 if on else 1, border_radius=4)
             for d in range(4):
                 surface.blit(dirs[d][frame], (cell.x + 4 + d * px, cell.y + 6))
         if self.frames:
