@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import io
 import os
-import time
 import queue
 import threading
+import time
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +55,8 @@ class Generation:
     """Runs ``make(id, **config)(seed=, n=)`` off the UI thread through an AssetService.
 
     One daemon worker takes jobs in order; the first request for a generator also loads it
-    (weights, warm-up) there, so no frame ever waits on worldsmith. ``close`` never blocks.
+    (weights, warm-up) there, so no frame ever waits on worldsmith. Single assets go through
+    ``AssetService.request``; a batch (``n``) is one call of the service's loaded generator.
     """
 
     def __init__(self, device: str = "auto", threads: int = 1):
