@@ -94,8 +94,7 @@ class DungeonGenerator(Generator):
         objects = _objects(plan, rooms, doors, r, cfg.monster_kinds)
         return Scene2D(kind="dungeon", tiles=tiles, tileset=tileset.images, tile_names=tileset.names,
                        tile_solid=tileset.solid, objects=objects, object_layers=LAYERS, sprites=sprites,
-                       mission=plan.mission(),
-                       solution=solve(plan) or [],
+                       mission=plan.mission(), solution=solve(plan) or [],
                        meta=self.meta(seed, extra={"hero": hero_source, "solver_states": proof.states}))
 
     def _room(self, plan: Plan, i: int, seed: int) -> TileLevel:
@@ -176,12 +175,12 @@ def _door_object(plan: Plan, index: int, cells: list[tuple[int, int]]) -> SceneO
     d = plan.doors[index]
     (r0, c0), (r1, c1) = np.min(cells, 0), np.max(cells, 0)
     props = {"rooms": f"{d.a},{d.b}", "locked": d.lock >= 0}
+    layer, name, kind = "doors", f"door {index + 1}", "door"
     if d.lock >= 0:
         props["key"] = f"key {d.lock + 1}"
-        return SceneObject("locks", f"lock {d.lock + 1}", "locked_door", int(c0) * TILE, (int(r1) + 1) * TILE,
-                           (int(c1 - c0) + 1) * TILE, (int(r1 - r0) + 1) * TILE, properties=props)
-    return SceneObject("doors", f"door {index + 1}", "door", int(c0) * TILE, (int(r1) + 1) * TILE,
-                       (int(c1 - c0) + 1) * TILE, (int(r1 - r0) + 1) * TILE, properties=props)
+        layer, name, kind = "locks", f"lock {d.lock + 1}", "locked_door"
+    return SceneObject(layer, name, kind, int(c0) * TILE, (int(r1) + 1) * TILE, (int(c1 - c0) + 1) * TILE,
+                       (int(r1 - r0) + 1) * TILE, properties=props)
 
 
 def _objects(plan: Plan, rooms: list[TileLevel], doors: list[list[tuple[int, int]]], r: np.random.Generator,
@@ -192,11 +191,11 @@ def _objects(plan: Plan, rooms: list[TileLevel], doors: list[list[tuple[int, int
            for room in plan.rooms]
     taken: dict[int, set] = {i: set() for i in range(len(rooms))}
 
-    def put(layer: str, name: str, kind: str, i: int, sprite: str, size: int, frame: int = 0, **props):
+    def put(layer: str, name: str, kind: str, i: int, sprite: str, size: int, **props) -> None:
         cell = _floor(rooms[i], r, taken[i])
         taken[i].add(cell)
         x, y = _place(plan, i, cell, size)
-        out.append(SceneObject(layer, name, kind, x, y, size, size, sprite, frame, props))
+        out.append(SceneObject(layer, name, kind, x, y, size, size, sprite, properties=props))
 
     put("spawn", "hero", "spawn", plan.entrance, "hero", 2 * TILE, room=plan.entrance)
     put("goal", "treasure", "goal", plan.goal, "chest", TILE, room=plan.goal)
@@ -205,11 +204,11 @@ def _objects(plan: Plan, rooms: list[TileLevel], doors: list[list[tuple[int, int
             put("keys", f"key {room.key + 1}", "key", room.id, "key", TILE, opens=f"lock {room.key + 1}",
                 room=room.id)
     out += [_door_object(plan, i, cells) for i, cells in enumerate(doors)]
-    for i, room in enumerate(rooms):
-        for rr, c in np.argwhere(room.tiles.T == room.vocab.id("M")).tolist():
-            k = int(r.integers(kinds))
-            x, y = _place(plan, i, (rr, c))
-            out.append(SceneObject("monsters", f"monster {i}.{len(taken[i])}", "monster", x, y, TILE, TILE,
-                                   f"monster{k}", 0, {"species": k, "room": i}))
-            taken[i].add((rr, c))
+    monsters = [(i, cell) for i, room in enumerate(rooms)
+                for cell in map(tuple, np.argwhere(room.tiles.T == room.vocab.id("M")).tolist())]
+    for n, (i, cell) in enumerate(monsters):
+        k = int(r.integers(kinds))
+        x, y = _place(plan, i, cell)
+        out.append(SceneObject("monsters", f"monster {n + 1}", "monster", x, y, TILE, TILE, f"monster{k}",
+                               properties={"species": k, "room": i}))
     return out

@@ -28,8 +28,8 @@ from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import child_seed, rng
 from worldsmith.plots.runner import PlotRunner
 from worldsmith.scenes.parallax import backgrounds
-from worldsmith.scenes.sprites2d import HERO_CHOICES, check_hero, creature, items, pick_hero
-from worldsmith.scenes.tiles2d import TILE, platformer_tileset
+from worldsmith.scenes.sprites2d import BODIES, HERO_CHOICES, check_hero, creature, items, pick_hero
+from worldsmith.scenes.tiles2d import THEMES, TILE, platformer_tileset
 from worldsmith.types.level import TileLevel
 from worldsmith.types.plot import PlotGraph
 from worldsmith.types.scene import SceneObject, Scene2D
@@ -47,7 +47,7 @@ class PlatformerConfig(Config):
     """Config of ``scenes/platformer-v1``."""
 
     width: int = param(160, lo=32, hi=1024, help="level length in tiles")
-    theme: str = param("auto", choices=("auto", "day", "dusk", "night"), help="colours of sky and tiles")
+    theme: str = param("auto", choices=("auto", *THEMES), help="colours of sky and tiles")
     hero: str = param("auto", choices=HERO_CHOICES,
                       help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
     enemy_kinds: int = param(2, lo=1, hi=4, help="distinct procedural enemy species")
@@ -71,12 +71,12 @@ class PlatformerGenerator(Generator):
     def _one(self, seed: int) -> Scene2D:
         cfg = self.config
         r = rng(child_seed(seed, 0))
-        theme = cfg.theme if cfg.theme != "auto" else ("day", "dusk", "night")[int(r.integers(3))]
+        theme = cfg.theme if cfg.theme != "auto" else list(THEMES)[int(r.integers(len(THEMES)))]
         level = self._level(seed)
         hero, hero_source = pick_hero(cfg.hero, child_seed(seed, 2))
         plot = ws.make("plots/quest-v1", acts=cfg.acts, endings=1, locks=0)(seed=child_seed(seed, 3))
         tileset = platformer_tileset(theme)
-        species = [creature(r, ("beetle", "slime", "bat")[k % 3]) for k in range(cfg.enemy_kinds)]
+        species = [creature(r, BODIES[k % len(BODIES)]) for k in range(cfg.enemy_kinds)]
         art = items()
         sprites = {"hero": hero.reshape(16, 64, 64, 4), **{k: art[k] for k in ("coin", "checkpoint", "flag")},
                    **{f"enemy{k}": s for k, s in enumerate(species)}}
@@ -86,8 +86,7 @@ class PlatformerGenerator(Generator):
         return Scene2D(
             kind="platformer", tiles=_tile_layer(level, tileset), tileset=tileset.images,
             tile_names=tileset.names, tile_solid=tileset.solid, objects=objects, object_layers=LAYERS,
-            sprites=sprites,
-            backgrounds=backgrounds(r, height, theme), plot=plot,
+            sprites=sprites, backgrounds=backgrounds(r, height, theme), plot=plot,
             solution=[{"row": int(a), "col": int(b)} for a, b in level.path],
             meta=self.meta(seed, extra={"theme": theme, "hero": hero_source,
                                         "level_seed": level.meta.seed}))
@@ -101,7 +100,6 @@ class PlatformerGenerator(Generator):
                 return level
         raise ConfigError("width", f"a width the level model can fill playably in {LEVEL_TRIES} tries",
                           self.config.width)
-
 
 
 def _tile_layer(level: TileLevel, tileset) -> np.ndarray:
