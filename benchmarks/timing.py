@@ -34,3 +34,34 @@ def summary(seconds: np.ndarray, items: int = 1) -> dict[str, float]:
     p50 = float(np.median(seconds))
     return {"p50_ms": round(p50 * 1e3, 4), "p99_ms": round(float(np.percentile(seconds, 99)) * 1e3, 4),
             "min_ms": round(float(seconds.min()) * 1e3, 4), "items_per_s": round(items / p50, 1)}
+
+
+def thread_cli(doc: str, bench: Callable[[int, int], dict], argv: list[str] | None = None) -> int:
+    """The command line the CPU benchmark scripts share: ``--runs``, ``--batch-runs``,
+    ``--threads`` (one ``bench(runs, batch_runs)`` per torch thread count), ``--out`` JSON and
+    ``--dry-run`` (2 runs, 1 batch run); returns the exit code."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    import torch
+
+    from worldsmith.core.atomic import write_atomic
+
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--runs", type=int, default=15)
+    p.add_argument("--batch-runs", type=int, default=3)
+    p.add_argument("--threads", type=int, nargs="+", default=[2])
+    p.add_argument("--out", default=None)
+    p.add_argument("--dry-run", action="store_true", help="2 runs, 1 batch run")
+    args = p.parse_args(argv)
+    if args.dry_run:
+        args.runs, args.batch_runs = 2, 1
+    results = {}
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        print(f"-- torch threads: {threads}")
+        results[f"threads={threads}"] = bench(args.runs, args.batch_runs)
+    if args.out:
+        write_atomic(Path(args.out), (json.dumps(results, indent=1) + "\n").encode())
+    return 0
