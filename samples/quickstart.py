@@ -17,10 +17,10 @@ from worldsmith.runtime import AssetService
 # (generator id, config, seed, n, file to export to)
 TOUR = [
     ("plots/quest-v1", {"acts": 2, "endings": 2}, 7, None, "quest.ink"),
-    ("levels/smb-v1", {"width": 120}, 7, None, "level.tmx"),
+    ("levels/smb-v1", {"width": 80}, 7, None, "level.tmx"),
     ("levels/zelda-v1", {}, 7, None, "room.png"),
-    ("sprites/lpc-v1", {}, 7, 8, "heroes.png"),
-    ("scenes/terrain-v1", {"size": 128}, 7, None, "island.glb"),
+    ("sprites/lpc-v1", {}, 7, 4, "heroes.png"),
+    ("scenes/terrain-v1", {"size": 64}, 7, None, "island.glb"),
 ]
 
 
@@ -36,7 +36,8 @@ def tour(out: Path) -> None:
         ms = (time.perf_counter() - start) * 1000
         files = asset.export(out / name)
         assert asset == ws.make(id, **config)(seed=seed, n=n)  # same seed, same asset
-        print(f"- {id} seed={seed}: {type(asset).__name__} in {ms:.0f} ms -> {', '.join(map(str, files))}")
+        print(f"- {id} seed={seed}: {type(asset).__name__} in {ms:.0f} ms (first call, loads the model)"
+              f" -> {', '.join(map(str, files))}")
 
 
 def play_quest() -> None:

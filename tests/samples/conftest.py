@@ -1,6 +1,7 @@
 """Headless pygame drivers for the samples: put samples/ on the path, post synthetic keys."""
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -25,9 +26,13 @@ def pixels(surface: pygame.Surface, rect: pygame.Rect | None = None) -> np.ndarr
 
 
 @pytest.fixture
-def viewer_factory(tmp_path):
-    """Make viewers with a temporary save folder; closes them afterwards."""
+def viewer_factory(tmp_path, monkeypatch):
+    """Make viewers with a temporary save folder and small sprite batches; closes them after."""
     import viewer
+    import viewer_views.sprites as sprites
+
+    small = dataclasses.replace(sprites.SpritesView.sources[0], n=3)
+    monkeypatch.setattr(sprites.SpritesView, "sources", (small,))
 
     made = []
 
