@@ -132,8 +132,8 @@ def remove_orphans(images: np.ndarray) -> np.ndarray:
 
 @_on_assets
 def quantize(images: np.ndarray, palette: str | Sequence[str] | None = None, colors: int = 24) -> np.ndarray:
-    """Map opaque pixels to a palette: named (``pico8``, ``db32``), a list of ``#rrggbb``, or
-    (``palette=None``) the ``colors`` colours median cut finds in these images."""
+    """Map opaque pixels to the nearest colour of a palette: named (``pico8``, ``db32``), a list
+    of ``#rrggbb``, or (``palette=None``) the ``colors`` colours an octree finds in these images."""
     opaque = images[..., 3] > 0
     rgb = images[..., :3][opaque]                                         # (P, 3)
     if not len(rgb):
@@ -141,23 +141,37 @@ def quantize(images: np.ndarray, palette: str | Sequence[str] | None = None, col
     if palette is None:
         if not 1 <= int(colors) <= 256:
             raise ConfigError("colors", "an int in [1, 256]", colors)
-        table = _median_cut(rgb, int(colors))
+        table = _octree(rgb, int(colors))
     else:
         table = palette_colors(palette)
-    d = ((rgb[:, None, :].astype(np.int32) - table[None].astype(np.int32)) ** 2).sum(-1)  # (P, k)
     out = images.copy()
-    out[..., :3][opaque] = table[d.argmin(1)]
+    out[..., :3][opaque] = table[_nearest(rgb, table)]
     return out
 
 
-def _median_cut(rgb: np.ndarray, colors: int) -> np.ndarray:
-    """``(P, 3)`` pixels -> ``(<= colors, 3)`` palette by PIL's median cut (deterministic)."""
+def _strip(rgb: np.ndarray):
     from PIL import Image
 
-    strip = Image.fromarray(rgb.reshape(1, -1, 3))
-    quant = strip.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    return Image.fromarray(np.ascontiguousarray(rgb.reshape(1, -1, 3)))
+
+
+def _octree(rgb: np.ndarray, colors: int) -> np.ndarray:
+    """``(P, 3)`` pixels -> ``(<= colors, 3)`` palette (PIL's fast octree: deterministic, ~0.2 ms)."""
+    from PIL import Image
+
+    quant = _strip(rgb).quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     used = np.unique(np.asarray(quant))
     return np.asarray(quant.getpalette()[:3 * 256], np.uint8).reshape(-1, 3)[used]
+
+
+def _nearest(rgb: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Index into ``table (k, 3)`` of the nearest colour of each pixel ``(P, 3)`` (PIL's mapper)."""
+    from PIL import Image
+
+    pal = Image.new("P", (1, 1))
+    pal.putpalette(np.resize(table, (256, 3)).ravel().tolist())         # pad by repeating colours
+    index = np.asarray(_strip(rgb).quantize(palette=pal, dither=Image.Dither.NONE))[0]
+    return index % len(table)
 
 
 @_on_assets
