@@ -21,7 +21,6 @@ import numpy as np
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.sprites.model import CELLS
 
-DIRECTIONS = ("down", "left", "right", "up")
 FRAME = 64  # side of a full frame
 
 

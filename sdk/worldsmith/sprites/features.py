@@ -19,7 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from worldsmith.sprites.data import DIRECTIONS, SheetData
+from worldsmith.sprites.data import SheetData
+from worldsmith.types.sprite import DIRECTIONS
 
 WEIGHTS = "sprites-features-v1"
 EMBED = 128

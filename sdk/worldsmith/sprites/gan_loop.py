@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import time
 from pathlib import Path
 
@@ -30,8 +31,6 @@ def save_preview(sheets: np.ndarray, path: Path, per_row: int = 4) -> None:
     x = x.transpose(0, 2, 4, 1, 3, 5, 6).reshape(rows * 4 * h, per_row * 4 * w, 4)
     grey = np.full((*x.shape[:2], 3), 160, np.uint8)
     rgb = np.where(x[..., 3:] > 0, x[..., :3], grey)
-    import io
-
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="PNG")
     write_atomic(path, buf.getvalue())
