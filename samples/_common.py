@@ -70,17 +70,21 @@ class Generation:
 
     def submit(self, source: Source, seed: int) -> Future:
         """A Future of :class:`Result`; it raises ImportError/WorldsmithError if unavailable."""
+        return self.run(lambda: self._work(source, seed))
+
+    def run(self, job: Callable[[], Any]) -> Future:
+        """Run ``job()`` on the worker after the jobs already queued; a Future of its result."""
         future: Future = Future()
-        self._jobs.put((source, seed, future))
+        self._jobs.put((job, future))
         return future
 
     def _run(self) -> None:
         while not self._closed.is_set():
-            source, seed, future = self._jobs.get()
+            job, future = self._jobs.get()
             if self._closed.is_set() or not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(self._work(source, seed))
+                future.set_result(job())
             except BaseException as e:  # noqa: BLE001 - delivered through the Future
                 future.set_exception(e)
         if self._service is not None:
@@ -107,7 +111,7 @@ class Generation:
     def close(self, timeout: float = 60.0) -> None:
         """Stop the worker: pending jobs are dropped, the current one may finish (``timeout``)."""
         self._closed.set()
-        self._jobs.put((None, 0, Future()))  # wake the worker
+        self._jobs.put((None, Future()))  # wake the worker
         self._thread.join(timeout)
 
 
@@ -158,16 +162,21 @@ class Slot:
             self.result, self.error = None, f"{type(e).__name__}: {e}"
         return True
 
-    def save(self, folder: Path) -> list[Path]:
-        """Export the asset into ``folder`` with its own exporter; the files written."""
-        asset = self.asset
-        if asset is None:
-            return []
-        formats = asset.formats()
-        ext = self.source.ext if self.source.ext in formats else formats[0]
-        name = f"{self.source.id.replace('/', '_')}_seed{self.result.seed}.{ext}"
-        folder.mkdir(parents=True, exist_ok=True)
-        return [Path(p) for p in asset.export(folder / name)]
+    def saver(self, folder: Path) -> Callable[[], list[Path]] | None:
+        """A job exporting the current asset into ``folder`` with its own exporter (``None`` when
+        there is no asset); it returns the files written."""
+        source, result = self.source, self.result
+        if result is None or self.error is not None:
+            return None
+
+        def save() -> list[Path]:
+            formats = result.asset.formats()
+            ext = source.ext if source.ext in formats else formats[0]
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{source.id.replace('/', '_')}_seed{result.seed}.{ext}"
+            return [Path(p) for p in result.asset.export(folder / name)]
+
+        return save
 
 
 def ending_distances(graph) -> dict[str, int]:

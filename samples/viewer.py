@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,6 +42,7 @@ class Viewer(App):
         self.save_dir = Path(save_dir)
         self.show_help = False
         self.status = ""
+        self.saving: Future | None = None
         self.current = 0
         self.select(self.view_index(view))
 
@@ -67,11 +69,23 @@ class Viewer(App):
         self.view.regenerate((self.view.seed or 0) + 1)
         self.status = ""
 
-    def save(self) -> list[Path]:
-        """S: export the current view's assets into the save folder."""
-        files = self.view.save(self.save_dir)
-        self.status = f"saved {len(files)} file(s) to {self.save_dir}" if files else "nothing to save yet"
-        return files
+    def save(self) -> None:
+        """S: export the current view's assets into the save folder, in the background."""
+        jobs = self.view.savers(self.save_dir)
+        if not jobs:
+            self.status = "nothing to save yet"
+            return
+        self.saving = self.gen.run(lambda: [path for job in jobs for path in job()])
+        self.status = "saving..."
+
+    def _saved(self) -> None:
+        if self.saving is None or not self.saving.done():
+            return
+        future, self.saving = self.saving, None
+        try:
+            self.status = f"saved {len(future.result())} file(s) to {self.save_dir}"
+        except Exception as e:  # noqa: BLE001 - shown in the HUD
+            self.status = f"save failed: {e}"
 
     def handle(self, event: pygame.event.Event) -> None:
         """Dispatch one event: global keys first, then the view."""
@@ -110,6 +124,7 @@ class Viewer(App):
         for event in pygame.event.get():
             self.handle(event)
         self.view.poll()
+        self._saved()
         self.view.update(dt, pygame.key.get_pressed())
         self.draw()
         pygame.display.flip()
@@ -169,8 +184,8 @@ class Viewer(App):
 
     @property
     def ready(self) -> bool:
-        """True once the current view has no generation in flight."""
-        return self.view.settled
+        """True once the current view has no generation (or save) in flight."""
+        return self.view.settled and self.saving is None
 
 
 def main(argv: list[str] | None = None) -> int:

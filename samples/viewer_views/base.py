@@ -13,7 +13,7 @@ class View:
     """One tab of the viewer. Subclasses list their ``sources`` and draw the ready assets.
 
     Slots regenerate together with one seed; ``focus`` is the slot the HUD describes, arrow
-    keys scroll, and ``save`` exports.
+    keys scroll, and ``savers`` export.
     """
 
     name: ClassVar[str] = ""
@@ -55,9 +55,9 @@ class View:
     def prepare(self, index: int, slot: Slot) -> None:
         """Build cached surfaces for a new asset (subclasses)."""
 
-    def save(self, folder: Path) -> list[Path]:
-        """Export every ready asset of the view; the files written."""
-        return [p for slot in self.slots for p in slot.save(folder)]
+    def savers(self, folder: Path) -> list:
+        """Jobs exporting every ready asset of the view (see :meth:`Slot.saver`)."""
+        return [job for job in (slot.saver(folder) for slot in self.slots) if job is not None]
 
     # -- input and drawing ------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> bool:

@@ -57,6 +57,7 @@ def test_save_key_exports_the_views_assets(viewer_factory, tmp_path):
     v.wait()
     press(pygame.K_s)
     v.step(1 / 60)
+    v.wait()  # the export runs on the generation worker
     files = sorted((tmp_path / "saved").iterdir())
     assert [f.name for f in files] == ["plots_quest-v1_seed4.ink"]
     assert files[0].read_bytes() == v.view.slots[0].asset.export(fmt="ink")
