@@ -1,27 +1,22 @@
 """Benchmark the composed 2D scenes on the CPU: median milliseconds per scene.
 
-    python benchmarks/scenes2d.py [--seeds 15] [--threads 2] [--out benchmarks/results/scenes2d.json]
+    python benchmarks/scenes2d.py [--runs 15] [--batch-runs 3] [--threads 1 2] [--out results/scenes2d.json]
 
 Cases: ``scenes/platformer-v1`` at its default width (160 tiles) and a 12-room, 2-key
 ``scenes/dungeon-v1``, each generated alone (with the ``sprites/lpc-v1`` hero and with the
 procedural one) and generated + written to ``.tmx`` (with its images); plus the sub-asset
-generators they call, so a slow scene shows where its time goes. Each seed is
-a different scene (the first one is a warm-up). Targets: platformer < 200 ms, dungeon < 300 ms.
+generators they call, so a slow scene shows where its time goes; and a batch of 8 platformers
+(``--batch-runs``). Each run is a different seed, after one warm-up. Targets: platformer < 200 ms, dungeon < 300 ms.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
-import torch
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import summary, timed  # noqa: E402
+from timing import summary, thread_cli, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
-from worldsmith.core.atomic import write_atomic  # noqa: E402
 
 TARGET_MS = {"platformer": 200, "dungeon": 300}
 
@@ -50,24 +45,24 @@ def cases() -> dict[str, tuple]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", type=int, default=15)
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--out", type=Path)
-    args = p.parse_args(argv)
-    torch.set_num_threads(args.threads)
+def bench(runs: int, batch_runs: int) -> dict:
+    """``{case: summary}`` for every case of :func:`cases`, plus a batch of 8 platformers."""
     results = {}
     for name, (fn, target) in cases().items():
-        row = summary(timed(fn, args.seeds, warmup=1))
-        row["target_ms"] = target
+        row = {**summary(timed(fn, runs, warmup=1)), "target_ms": target}
         results[name] = row
         flag = "" if target is None else f"  (target {target} ms: {'met' if row['p50_ms'] < target else 'missed'})"
         print(f"{name:30s} p50 {row['p50_ms']:7.1f} ms  min {row['min_ms']:7.1f} ms{flag}")
-    if args.out:
-        text = json.dumps({"threads": args.threads, "results": results}, indent=1) + "\n"
-        write_atomic(args.out, text.encode())
-    return 0
+    plat = ws.make("scenes/platformer-v1")
+    row = summary(timed(lambda s: plat(seed=s, n=8), batch_runs, warmup=1), items=8)
+    results["platformer batch of 8"] = row
+    print(f"{'platformer batch of 8':30s} p50 {row['p50_ms']:7.1f} ms  ({row['items_per_s']:.1f} scenes/s)")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark per thread count (see ``timing.thread_cli``); returns the exit code."""
+    return thread_cli(__doc__, bench, argv)
 
 
 if __name__ == "__main__":
