@@ -8,7 +8,8 @@ cell = 4 * direction + walk frame. The generator maps ``z`` to a style ``w`` sha
 (so identity is shared), and each cell adds a learned pose embedding. The discriminator encodes each
 frame with shared convolutions, scores it conditioned on its cell (projection discriminator), and
 scores the concatenation of all 16 frame codes, which is what penalises sheets whose cells show
-different characters.
+different characters; that head also sees the minibatch standard deviation of the sheet codes
+(StyleGAN's anti-collapse feature), since without it both trial runs collapsed to one character.
 
 >>> import torch
 >>> g, d = Generator(GanConfig(width=8)), Discriminator(GanConfig(width=8))
@@ -142,8 +143,8 @@ class Discriminator(nn.Module):
             spectral_norm(nn.Linear(ch[-1] * 12, feat)), nn.LeakyReLU(0.2))  # (M, feat)
         self.frame_head = spectral_norm(nn.Linear(feat, 1))              # (M, 1)
         self.cell_proj = spectral_norm(nn.Embedding(CELLS, feat))        # (16, feat)
-        self.sheet_head = nn.Sequential(
-            spectral_norm(nn.Linear(CELLS * feat, 2 * feat)), nn.LeakyReLU(0.2),  # (B, 2feat)
+        self.sheet_head = nn.Sequential(                                 # input: codes + batch std
+            spectral_norm(nn.Linear(CELLS * feat + 1, 2 * feat)), nn.LeakyReLU(0.2),  # (B, 2feat)
             spectral_norm(nn.Linear(2 * feat, 1)))                      # (B, 1)
 
     def forward(self, sheets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -152,7 +153,9 @@ class Discriminator(nn.Module):
         f = f.view(b, CELLS, -1)                                         # (B, 16, feat)
         cells = self.cell_proj(torch.arange(CELLS, device=f.device))     # (16, feat), via the SN hook
         frame = self.frame_head(f).squeeze(-1) + (f * cells).sum(-1)     # (B, 16)
-        sheet = self.sheet_head(f.reshape(b, -1)).squeeze(-1)            # (B,)
+        flat = f.reshape(b, -1)                                          # (B, 16*feat)
+        spread = flat.std(0, unbiased=False).mean().expand(b, 1)         # (B, 1) minibatch std
+        sheet = self.sheet_head(torch.cat([flat, spread], 1)).squeeze(-1)  # (B,)
         return frame, sheet
 
 
