@@ -6,7 +6,9 @@ fraction to the training units; exact copies), diversity (mean pairwise Hamming 
 symmetric tile-pattern KL (k = 2, 3, 4) vs the validation levels, each with the same figure for
 the real validation levels vs the training levels as reference; the JSON adds the KL against
 only the real levels the agent solves (``tpkl_playable``), since the generators hand out only
-playable levels. Units: SMB 14x28 windows (the
+playable levels, and ``playable_train_tpkl``, the KL of the agent-solvable training units vs
+validation: what a generator that handed out exactly the solvable real units would score (a
+yardstick for generators that return only playable units). Units: SMB 14x28 windows (the
 MarioGAN window; generated and validation every 28 columns, training every column; the JSON
 also has the exact-copy rate of the model's own 14x16 windows), Lode Runner levels, Zelda rooms.
 
@@ -77,6 +79,7 @@ def evaluate(game: str, seeds: int, width: int, data: str | None) -> dict:
         "diversity": diversity(gu), "real_diversity": diversity(vu),
         "tpkl": tpkl_mean(val, gen), "real_tpkl": tpkl_mean(val, train),
         "tpkl_playable": tpkl_mean(val_ok, gen), "real_tpkl_playable": tpkl_mean(val_ok, train_ok),
+        "playable_train_tpkl": tpkl_mean(val, train_ok), "real_train_playable": playability(train, game),
         "mean_attempts": float(np.mean([lv.meta.extra["attempts"] for lv in final])),
         "generate_seconds": round(seconds, 2), **extra,
     }

@@ -5,7 +5,8 @@
   equal height); a jump may be cut short, head bumps end a rise. From the lowest standing cell
   of column 0 to any cell of the last column. Pipes, bricks, blocks, ground and cannons are
   solid; enemies and coins are not.
-- Lode Runner: from the single player start ``M``, every gold ``G`` in turn (nearest first) by
+- Lode Runner: from the single player start ``M``, every gold ``G`` in turn (the nearest from
+  which the rest stay in reach) by
   walking, ladders, ropes, falls and digging a brick ``b`` below-beside to drop through it
   (holes refill, so digging only leads down).
 - Zelda: every door, and every walkable tile (floor, monster, stair, water floor) reachable
@@ -131,10 +132,13 @@ def _trace(parent: dict, cell: tuple[int, int]) -> Path:
 
 def _tour(start: tuple[int, int], targets: set[tuple[int, int]],
           moves: Callable[[int, int], Iterable[tuple[int, int]]]) -> Path | None:
-    """Visit every target, nearest first; ``None`` if one is out of reach."""
+    """Visit every target: next the nearest one from which every target left stays in reach
+    (moves can be one-way: falls, digs); ``None`` if no such order is found greedily."""
     path, here, left = [start], start, set(targets) - {start}
     while left:
-        parent, goal = _bfs(here, moves, left)
+        parent, _ = _bfs(here, moves)
+        goal = next((cell for cell in parent if cell in left and
+                     left - {cell} <= set(_bfs(cell, moves)[0])), None)  # BFS order: nearest first
         if goal is None:
             return None
         path += _trace(parent, goal)[1:]

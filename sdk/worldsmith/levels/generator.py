@@ -86,8 +86,9 @@ class LevelGenerator(Generator):
         return logits.argmax(1)
 
     def _latents(self, gen: torch.Generator, k: int, z_dim: int) -> torch.Tensor:
-        """``(k, z)`` prior samples scaled by the temperature."""
-        return torch.randn(k, z_dim, generator=gen) * self.config.temperature
+        """``(k, z)`` samples of the model's prior (its fitted mixture, if it has one) at the
+        temperature."""
+        return self._model()[0].sample_prior(k, gen, self.config.temperature)
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
         """Latents -> raw tile array (argmax of the decoded logits)."""

@@ -26,10 +26,15 @@ def _up4(n: int) -> int:
 class LevelVAE(nn.Module):
     """Conv VAE: one-hot ``(B, C, H, W)`` -> latent ``(B, z_dim)`` -> logits ``(B, C, H, W)``."""
 
-    def __init__(self, channels: int, height: int, width: int, z_dim: int = 32, hidden: int = 64):
+    def __init__(self, channels: int, height: int, width: int, z_dim: int = 32, hidden: int = 64,
+                 prior: int = 0):
         super().__init__()
         self.config = {"channels": channels, "height": height, "width": width, "z_dim": z_dim,
-                       "hidden": hidden}
+                       "hidden": hidden, "prior": prior}
+        if prior:  # a diagonal Gaussian mixture fitted to the training latents after training
+            self.register_buffer("prior_weight", torch.full((prior,), 1 / prior))  # (K,)
+            self.register_buffer("prior_mean", torch.zeros(prior, z_dim))         # (K, z)
+            self.register_buffer("prior_std", torch.ones(prior, z_dim))           # (K, z)
         self.hp, self.wp = _up4(height), _up4(width)
         h4, w4 = self.hp // 4, self.wp // 4
         flat = 2 * hidden * h4 * w4
@@ -62,6 +67,15 @@ class LevelVAE(nn.Module):
     def z_dim(self) -> int:
         """Latent size."""
         return self.config["z_dim"]
+
+    def sample_prior(self, k: int, gen: torch.Generator, temperature: float = 1.0) -> torch.Tensor:
+        """``(k, z)`` latents from ``gen``: the fitted mixture (a component, then its Gaussian
+        with its spread scaled by ``temperature``) or, without one, ``N(0, temperature^2)``."""
+        eps = torch.randn(k, self.z_dim, generator=gen)
+        if not self.config["prior"]:
+            return eps * temperature
+        i = torch.multinomial(self.prior_weight.cpu(), k, replacement=True, generator=gen)
+        return self.prior_mean.cpu()[i] + temperature * self.prior_std.cpu()[i] * eps
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One-hot ``(B, C, H, W)`` -> mean and log-variance, each ``(B, z)``."""
@@ -97,6 +111,29 @@ class Decoder(nn.Module):
         return self.vae.decode(z)
 
 
+def fit_mixture(z: torch.Tensor, k: int, gen: torch.Generator, steps: int = 60) -> tuple[torch.Tensor, ...]:
+    """Expectation-maximisation of a ``k``-component diagonal Gaussian mixture on latents
+    ``(N, z)`` (ex-post density estimation, Ghosh et al. 2020): (weights, means, stds).
+
+    >>> z = torch.cat([torch.zeros(50, 2) - 5, torch.zeros(50, 2) + 5]) + torch.randn(100, 2) * 0.1
+    >>> w, m, s = fit_mixture(z, 2, torch.Generator().manual_seed(0))
+    >>> sorted(round(v) for v in m[:, 0].tolist()), [round(v, 1) for v in w.tolist()]
+    ([-5, 5], [0.5, 0.5])
+    """
+    z = z.double()
+    mean = z[torch.randperm(len(z), generator=gen)[:k]].clone()       # (K, z)
+    var = z.var(0).expand(k, -1).clone()                               # (K, z)
+    weight = torch.full((k,), 1 / k, dtype=torch.float64)              # (K,)
+    for _ in range(steps):
+        log_p = -0.5 * (((z[:, None] - mean) ** 2) / var + var.log()).sum(-1) + weight.log()  # (N, K)
+        resp = log_p.softmax(1)                                        # (N, K)
+        mass = resp.sum(0) + 1e-9                                      # (K,)
+        weight = mass / len(z)
+        mean = resp.T @ z / mass[:, None]
+        var = (resp.T @ z.pow(2) / mass[:, None] - mean.pow(2)).clamp(min=0) + 1e-3
+    return weight.float(), mean.float(), var.sqrt().float()
+
+
 def vae_loss(logits: torch.Tensor, target: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
              beta: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Total, reconstruction (cross-entropy per tile, summed per grid) and KL (per grid) losses."""
@@ -113,7 +150,7 @@ def one_hot(tiles: torch.Tensor, channels: int) -> torch.Tensor:
 def build(config: dict[str, Any], state: dict[str, torch.Tensor] | None = None) -> LevelVAE:
     """A model from its config (and weights), in eval mode."""
     keys = ("channels", "height", "width", "z_dim", "hidden")
-    model = LevelVAE(**{k: config[k] for k in keys})
+    model = LevelVAE(**{k: config[k] for k in keys}, prior=config.get("prior", 0))
     if state is not None:
         model.load_state_dict(state)
     return model.eval()

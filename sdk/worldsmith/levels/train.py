@@ -23,7 +23,7 @@ from worldsmith.core.seeding import child_seed, torch_generator
 from worldsmith.core.weights import save_folder
 from worldsmith.levels.data import (HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples,
                                    split_names)
-from worldsmith.levels.model import LevelVAE, one_hot, vae_loss
+from worldsmith.levels.model import LevelVAE, fit_mixture, one_hot, vae_loss
 from worldsmith.levels.tiles import VOCABS, vocab
 
 CREDITS = """# {name}
@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--beta", type=float, default=1.0, help="KL weight (warmed up over the first third)")
     p.add_argument("--z-dim", type=int, default=32)
     p.add_argument("--hidden", type=int, default=32)
+    p.add_argument("--prior", type=int, default=0,
+                   help="fit a Gaussian mixture of this many components to the training latents "
+                        "after training and sample from it (0: the N(0, I) prior)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:LOCAL_RANK under torchrun)")
     p.add_argument("--ckpt-every", type=int, default=500)
@@ -68,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _check(args: argparse.Namespace) -> None:
     vocab(args.game)
+    if args.prior < 0:
+        raise ConfigError("prior", "0 or a positive number of components", args.prior)
     for name in ("steps", "batch", "z_dim", "hidden", "ckpt_every"):
         if getattr(args, name) < 1:
             raise ConfigError(name.replace("_", "-"), "a positive int", getattr(args, name))
@@ -92,6 +97,21 @@ def _validation_loss(model: LevelVAE, val: torch.Tensor, channels: int) -> float
         loss = vae_loss(logits, val.long(), mu, logvar, 1.0)[0].item()
     model.train()
     return loss
+
+
+def _with_prior(model: LevelVAE, x: torch.Tensor, channels: int, k: int,
+                gen: torch.Generator) -> LevelVAE:
+    """``model`` (eval mode) with a ``k``-component mixture prior fitted to the posterior means of
+    the training samples ``x``; unchanged (no prior) for ``k == 0``."""
+    model.eval()
+    if not k:
+        return model
+    with torch.no_grad():
+        mu = torch.cat([model.encode(one_hot(part, channels))[0] for part in x.split(512)])
+    out = LevelVAE(**{**model.config, "prior": min(k, len(mu))})
+    out.load_state_dict(model.state_dict(), strict=False)
+    out.prior_weight, out.prior_mean, out.prior_std = fit_mixture(mu, out.config["prior"], gen)
+    return out.eval()
 
 
 def train(args: argparse.Namespace) -> Path | None:
@@ -141,7 +161,7 @@ def train(args: argparse.Namespace) -> Path | None:
     distributed.teardown()
     if not ctx.is_main:
         return None
-    model = model.cpu()
+    model = _with_prior(model.cpu(), x, v.size, args.prior, gen)
     config = {**model.config, "game": args.game, "chars": v.chars, "train_files": names,
               "val_files": val_names, "steps": args.steps, "seed": args.seed, "beta": args.beta,
               "lr": args.lr, "batch": args.batch, "world_size": ctx.world,
