@@ -70,6 +70,15 @@ def _room(inner: list[str]) -> str:
                       "WWWWDDDWWWW", "WWWWWWWWWWW"])
 
 
+def test_loderunner_tour_leaves_the_one_way_drop_for_last():
+    rows = ["G...M.....",
+            "BBBBB.BBBB",
+            ".....G....",
+            "BBBBBBBBBB"]
+    path = loderunner_path(parse_text("\n".join(rows), LODERUNNER))
+    assert path is not None and path.index((0, 0)) < path.index((2, 5))
+
+
 def test_zelda_doors_and_floor_connected():
     open_room = _room(["FFFFFFF"] * 12)
     path = zelda_path(parse_text(open_room, ZELDA))

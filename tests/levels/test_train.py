@@ -32,6 +32,21 @@ def test_same_seed_same_weights(smb_folder, tmp_path):
     assert blob("c") != blob("a")
 
 
+def test_prior_fits_a_mixture_the_generator_samples(smb_folder, tmp_path):
+    import torch
+
+    from worldsmith.levels.generator import load_model
+
+    assert _train(smb_folder, tmp_path / "m", "--prior", "3") == 0
+    config, state = load_folder(tmp_path / "m")
+    assert config["prior"] == 3 and state["prior_std"].shape == (3, config["z_dim"])
+    assert abs(float(state["prior_weight"].sum()) - 1) < 1e-5 and bool((state["prior_std"] > 0).all())
+    model, _ = load_model(str(tmp_path / "m"), "cpu")
+    z = model.sample_prior(500, torch.Generator().manual_seed(0), temperature=0.0)
+    assert {tuple(row) for row in z.tolist()} <= {tuple(row) for row in state["prior_mean"].tolist()}
+    assert torch.equal(z, model.sample_prior(500, torch.Generator().manual_seed(0), temperature=0.0))
+
+
 def test_resume_continues_from_the_checkpoint(lr_folder, tmp_path, capsys):
     args = ["--game", "loderunner", "--data", str(lr_folder), "--out", str(tmp_path / "m"), "--dry-run"]
     assert main(args) == 0
@@ -56,6 +71,7 @@ def test_augment_mirrors_lr_and_zelda_only():
 @pytest.mark.parametrize("args, needle", [
     (["--game", "tetris", "--dry-run"], "game"),
     (["--game", "smb", "--steps", "0"], "steps"),
+    (["--game", "smb", "--prior", "-1"], "prior"),
 ])
 def test_bad_arguments_exit_2(args, needle, smb_folder, capsys):
     assert cli(["train", "levels", "--data", str(smb_folder), *args]) == 2
