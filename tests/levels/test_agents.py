@@ -70,6 +70,18 @@ def _room(inner: list[str]) -> str:
                       "WWWWDDDWWWW", "WWWWWWWWWWW"])
 
 
+def test_loderunner_digs_two_layers_through_a_two_wide_hole():
+    rows = ["M.....",
+            "BbbBBB",
+            "BBbBBB",
+            "..G...",
+            "BBBBBB"]
+    path = loderunner_path(parse_text("\n".join(rows), LODERUNNER))
+    assert path is not None and (2, 2) in path and path[-1] == (3, 2)
+    rows[0] = "M.B..."  # the second brick cannot be dug: nothing above it is open
+    assert loderunner_path(parse_text("\n".join(rows), LODERUNNER)) is None
+
+
 def test_loderunner_tour_leaves_the_one_way_drop_for_last():
     rows = ["G...M.....",
             "BBBBB.BBBB",

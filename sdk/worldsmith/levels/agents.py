@@ -8,7 +8,10 @@
 - Lode Runner: from the single player start ``M``, every gold ``G`` in turn (the nearest from
   which the rest stay in reach) by
   walking, ladders, ropes, falls and digging a brick ``b`` below-beside to drop through it
-  (holes refill, so digging only leads down).
+  (holes refill, so digging only leads down). In a hole, a brick beside it with open space above
+  counts as dug too (dug from the row above before dropping in), so the player can dig the brick
+  below that one: the two-wide hole by which players go down two layers. Hole timing and enemies
+  are not modelled.
 - Zelda: every door, and every walkable tile (floor, monster, stair, water floor) reachable
   from the doors with 4-connected steps.
 
@@ -159,11 +162,18 @@ def _lr_moves(tiles: np.ndarray) -> Callable[[int, int], Iterable[tuple[int, int
         if not (held or below or r == h - 1):
             yield r + 1, c  # falling
             return
+        in_hole = t[r][c] == brick
         for dc in (-1, 1):
-            if 0 <= c + dc < w and not solid[r][c + dc]:
+            if not 0 <= c + dc < w:
+                continue
+            side = t[r][c + dc]
+            if not solid[r][c + dc]:
                 yield r, c + dc
-                if r + 1 < h and t[r + 1][c + dc] == brick and t[r][c + dc] not in (ladder, rope):
-                    yield r + 1, c + dc  # dig the brick below-beside and drop into the hole
+            dug = in_hole and r > 0 and side == brick and not solid[r - 1][c + dc] \
+                and t[r - 1][c + dc] not in (ladder, rope)  # the brick beside was dug from above
+            if (not solid[r][c + dc] or dug) and side not in (ladder, rope) and r + 1 < h and \
+                    t[r + 1][c + dc] == brick:
+                yield r + 1, c + dc  # dig the brick below-beside and drop into the hole
         if t[r][c] == ladder and r > 0 and not solid[r - 1][c]:
             yield r - 1, c
         if r + 1 < h and not solid[r + 1][c]:
