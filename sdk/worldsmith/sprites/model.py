@@ -45,6 +45,7 @@ class GanConfig:
     cell_dim: int = 32
     width: int = 32  # channels at full resolution; x2 per halving
     size: int = 64   # frame height drawn: 64, or 32 (frames are size x 3/4 size)
+    pixel_norm: bool = True  # unit-scale z and w, so the style is not drowned by the cell code
 
     @property
     def levels(self) -> int:
@@ -105,7 +106,11 @@ class Generator(nn.Module):
 
     def style(self, z: torch.Tensor, truncation: float = 1.0) -> torch.Tensor:
         """``w`` for latents ``z``, pulled towards the mean style by ``truncation`` < 1."""
+        if self.cfg.pixel_norm:
+            z = z * torch.rsqrt(z.pow(2).mean(1, keepdim=True) + 1e-8)  # (B, z_dim)
         w = self.mapping(z)                                              # (B, w_dim)
+        if self.cfg.pixel_norm:
+            w = w * torch.rsqrt(w.pow(2).mean(1, keepdim=True) + 1e-8)  # (B, w_dim)
         return self.w_avg + truncation * (w - self.w_avg)
 
     def synthesis(self, w: torch.Tensor) -> torch.Tensor:
