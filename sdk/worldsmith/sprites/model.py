@@ -9,7 +9,7 @@ cell = 4 * direction + walk frame. The generator maps ``z`` to a style ``w`` sha
 frame with shared convolutions, scores it conditioned on its cell (projection discriminator), and
 scores the concatenation of all 16 frame codes, which is what penalises sheets whose cells show
 different characters; that head also sees the minibatch standard deviation of the sheet codes
-(StyleGAN's anti-collapse feature), since without it both trial runs collapsed to one character.
+(StyleGAN's anti-collapse feature).
 
 >>> import torch
 >>> g, d = Generator(GanConfig(width=8)), Discriminator(GanConfig(width=8))
