@@ -36,10 +36,10 @@ def save_preview(sheets: np.ndarray, path: Path, per_row: int = 4) -> None:
     write_atomic(path, buf.getvalue())
 
 
-def _hinge_d(real: tuple, fake: tuple):
+def _hinge_d(real: tuple, fake: tuple, weights: tuple):
     import torch.nn.functional as F
 
-    return sum(F.relu(1 - r).mean() + F.relu(1 + f).mean() for r, f in zip(real, fake))
+    return sum(k * (F.relu(1 - r).mean() + F.relu(1 + f).mean()) for r, f, k in zip(real, fake, weights))
 
 
 def train_gan(train: SheetData, args: argparse.Namespace) -> int:
@@ -73,6 +73,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     data = torch.from_numpy(train.sheets).to(device)                      # (N, 16, 64, 48, 4) uint8
     gen = torch.Generator().manual_seed(args.seed * 1000 + step)
     fixed_z = torch.randn(8, cfg.z_dim, generator=torch.Generator().manual_seed(args.seed)).to(device)
+    weights = (1.0, args.sheet_weight)                                    # frame, sheet terms
     bar, start = Progress(args.steps, step), time.monotonic()
     while step < args.steps and not (args.minutes and elapsed_minutes(start) > args.minutes):
         idx = torch.randint(len(data), (args.batch,), generator=gen).to(device)
@@ -80,12 +81,12 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         z = torch.randn(2, args.batch, cfg.z_dim, generator=gen).to(device)
         with torch.no_grad():
             fake = g(z[0])
-        loss_d = _hinge_d(d(augment(real, gen)), d(augment(fake, gen)))
+        loss_d = _hinge_d(d(augment(real, gen)), d(augment(fake, gen)), weights)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
         w = g.style(z[1])
-        loss_g = -sum(s.mean() for s in d(augment(g.synthesis(w), gen)))
+        loss_g = -sum(k * s.mean() for s, k in zip(d(augment(g.synthesis(w), gen)), weights))
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()

@@ -41,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--width", type=int, default=32, help="generator channels at full resolution")
     p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--sheet-weight", type=float, default=1.0, help="weight of the whole-sheet critic term")
     p.add_argument("--val-fraction", type=float, default=0.1, help="characters held out for evaluation")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
