@@ -78,6 +78,13 @@ def load_model(weights: str | Path):
     return _MODELS[key]
 
 
+def torch_tensor(array: np.ndarray):
+    """``torch.from_numpy`` with a lazy torch import."""
+    import torch
+
+    return torch.from_numpy(array)
+
+
 def _latent(seed: int, dim: int) -> np.ndarray:
     import torch
 
@@ -100,7 +107,28 @@ class SpriteGenerator(Generator):
     asset_type = SpriteBatch
     test_config = {"colors": 8}
 
-    def latents(self, seeds: Sequence[int], dim: int) -> np.ndarray:
+    @property
+    def network(self):
+        """The sheet network with this config's truncation: latents ``(B, z)`` -> sheets
+        ``(B, 16, 4, h, w)`` in [-1, 1] (for ONNX export and benchmarks)."""
+        from worldsmith.sprites.model import Truncated
+
+        return Truncated(load_model(self.config.weights), self.config.truncation)
+
+    def latents(self, seeds: Sequence[int]):
+        """``(n, z)`` float32 tensor of latents, row ``i`` from ``seeds[i]`` (and the config)."""
+        import torch
+
+        return torch.from_numpy(self._latents(seeds, load_model(self.config.weights).cfg.z_dim))
+
+    @staticmethod
+    def quantise(raw) -> np.ndarray:
+        """Raw sheets -> the uint8 RGBA pixels an asset holds (what bf16 must not change)."""
+        from worldsmith.sprites.model import to_uint8
+
+        return torch_tensor(to_uint8(raw))
+
+    def _latents(self, seeds: Sequence[int], dim: int) -> np.ndarray:
         """``(n, dim)`` latents: one per seed, or variations / interpolations per the config."""
         cfg = self.config
         z = np.stack([_latent(s, dim) for s in seeds])
@@ -120,7 +148,7 @@ class SpriteGenerator(Generator):
         from worldsmith.sprites.model import to_uint8
 
         net = load_model(self.config.weights)
-        z = torch.from_numpy(self.latents(seeds, net.cfg.z_dim))
+        z = torch.from_numpy(self._latents(seeds, net.cfg.z_dim))
         with torch.inference_mode():
             sheets = np.concatenate([to_uint8(net(z[i:i + 1], self.config.truncation))
                                      for i in range(len(seeds))])         # (n, 16, h, w, 4)

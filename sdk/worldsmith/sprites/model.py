@@ -164,6 +164,22 @@ class Discriminator(nn.Module):
         return frame, sheet
 
 
+class Truncated(nn.Module):
+    """A generator with a fixed truncation, as a one-input module (ONNX export, serving).
+
+    >>> Truncated(Generator(GanConfig(width=8)), 0.8)(torch.zeros(2, 128)).shape
+    torch.Size([2, 16, 4, 64, 48])
+    """
+
+    def __init__(self, net: "Generator", truncation: float):
+        super().__init__()
+        self.net, self.truncation = net, truncation
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """Latents ``(B, z)`` -> sheets ``(B, 16, 4, h, w)`` in [-1, 1]."""
+        return self.net(z, self.truncation)
+
+
 def to_uint8(sheets) -> np.ndarray:
     """Generator output ``(B, 16, 4, 64, 48)`` in [-1, 1] -> ``(B, 16, 64, 48, 4)`` uint8 with
     binary alpha and transparent pixels zeroed."""
