@@ -138,3 +138,12 @@ def test_thousand_mixed_requests_from_four_threads_match_direct_calls():
     for (kind, seed), asset in results.items():
         assert asset == direct[kind](seed=seed), (MIX[kind], seed)
     assert growth_mb < 500, f"peak memory grew by {growth_mb:.0f} MB"
+
+
+def test_batched_request_equals_the_direct_batch():
+    with AssetService(device="cpu") as svc:
+        got = svc.request("sprites/lpc-v1", seed=9, n=3, colors=8).result(timeout=120)
+    assert got == ws.make("sprites/lpc-v1", colors=8)(seed=9, n=3)
+    with AssetService(device="cpu") as svc:
+        quests = svc.request("plots/quest-v1", seed=9, n=3).result(timeout=120)
+    assert quests == ws.make("plots/quest-v1")(seed=9, n=3)

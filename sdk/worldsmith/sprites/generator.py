@@ -122,6 +122,11 @@ class SpriteGenerator(Generator):
         return torch.from_numpy(self._latents(seeds, load_model(self.config.weights).cfg.z_dim))
 
     @staticmethod
+    def combine(items: list[SpriteBatch]) -> SpriteBatch:
+        """Single-character batches -> the one batch ``n=`` returns."""
+        return SpriteBatch.concat(items)
+
+    @staticmethod
     def quantise(raw) -> np.ndarray:
         """Raw sheets -> the uint8 RGBA pixels an asset holds (what bf16 must not change)."""
         from worldsmith.sprites.model import to_uint8

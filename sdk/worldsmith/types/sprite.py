@@ -41,6 +41,13 @@ class SpriteBatch(Asset):
     def __len__(self) -> int:
         return len(self.images)
 
+    @classmethod
+    def concat(cls, batches: "list[SpriteBatch]") -> "SpriteBatch":
+        """One batch holding ``batches`` in order (seeds joined; meta of the first otherwise)."""
+        seeds = [s for b in batches for s in (b.meta.seed if isinstance(b.meta.seed, list) else [b.meta.seed])]
+        images = np.concatenate([b.images for b in batches])
+        return cls(images, dataclasses.replace(batches[0].meta, seed=seeds))
+
     def __getitem__(self, i: int) -> "SpriteBatch":
         """Character ``i`` as a batch of one (its own seed in ``meta.seed``)."""
         if not -len(self) <= i < len(self):
