@@ -47,14 +47,27 @@ def setup(device: Any) -> DistContext:
     return DistContext(rank, world, torch.device(device))
 
 
-def wrap(model: Any, ctx: DistContext) -> Any:
-    """``DistributedDataParallel(model)`` when world > 1, else ``model``."""
+def wrap(model: Any, ctx: DistContext, static_graph: bool = False) -> Any:
+    """``DistributedDataParallel(model)`` when world > 1, else ``model``. ``static_graph`` lets
+    a module run several forward passes before one backward (a GAN critic on real and fake)."""
     if ctx.world == 1:
         return model
     from torch.nn.parallel import DistributedDataParallel
 
     ids = [ctx.device.index] if ctx.device.type == "cuda" else None
-    return DistributedDataParallel(model, device_ids=ids)
+    return DistributedDataParallel(model, device_ids=ids, static_graph=static_graph)
+
+
+def all_agree(flag: bool, ctx: DistContext) -> bool:
+    """True only if ``flag`` is true on every rank (so all ranks stop at the same step)."""
+    if ctx.world == 1:
+        return flag
+    import torch
+    import torch.distributed as dist
+
+    t = torch.tensor([1 if flag else 0], device=ctx.device)
+    dist.all_reduce(t, op=dist.ReduceOp.MIN)
+    return bool(t.item())
 
 
 def shard_indices(n: int, ctx: DistContext) -> range:

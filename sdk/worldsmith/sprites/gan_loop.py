@@ -1,4 +1,10 @@
-"""The GAN training loop behind ``worldsmith train sprites`` (hinge loss, DiffAugment, EMA G)."""
+"""The GAN training loop behind ``worldsmith train sprites`` (hinge loss, DiffAugment, EMA G).
+
+Under ``torchrun --nproc_per_node=N`` the same command trains data-parallel: G and D are wrapped
+in DistributedDataParallel (gloo on CPU, nccl on CUDA; D with ``static_graph`` because it scores
+real and fake sheets in two passes before one backward), each rank draws its own batches, and
+rank 0 writes samples, checkpoints and the model.
+"""
 from __future__ import annotations
 
 import argparse
@@ -52,7 +58,11 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     from worldsmith.sprites.train import (Progress, _save_torch, clone_frozen, elapsed_minutes,
                                           export_generator, log_line)
 
-    device = resolve_device(args.device)
+    from worldsmith.core import distributed
+    from worldsmith.core.seeding import child_seed
+
+    ctx = distributed.setup(resolve_device(args.device))
+    device = ctx.device
     torch.manual_seed(args.seed)
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
@@ -71,31 +81,34 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
             obj.load_state_dict(ck[name])
         step = int(ck["step"])
     data = torch.from_numpy(train.sheets).to(device)                      # (N, 16, 64, 48, 4) uint8
-    gen = torch.Generator().manual_seed(args.seed * 1000 + step)
+    gen = torch.Generator().manual_seed(args.seed * 1000 + step if ctx.world == 1
+                                        else child_seed(args.seed * 1000 + step, ctx.rank))
+    g_par, d_par = distributed.wrap(g, ctx), distributed.wrap(d, ctx, static_graph=True)
     fixed_z = torch.randn(8, cfg.z_dim, generator=torch.Generator().manual_seed(args.seed)).to(device)
     weights = (1.0, args.sheet_weight)                                    # frame, sheet terms
-    bar, start = Progress(args.steps, step), time.monotonic()
-    while step < args.steps and not (args.minutes and elapsed_minutes(start) > args.minutes):
+    bar, start = Progress(args.steps, step, enabled=ctx.is_main), time.monotonic()
+    while distributed.all_agree(step < args.steps and not (args.minutes and elapsed_minutes(start) > args.minutes), ctx):
         idx = torch.randint(len(data), (args.batch,), generator=gen).to(device)
         real = to_float(data[idx])                                       # (B, 16, 4, 64, 48)
         z = torch.randn(2, args.batch, cfg.z_dim, generator=gen).to(device)
         with torch.no_grad():
             fake = g(z[0])
-        loss_d = _hinge_d(d(augment(real, gen)), d(augment(fake, gen)), weights)
+        loss_d = _hinge_d(d_par(augment(real, gen)), d_par(augment(fake, gen)), weights)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
-        w = g.style(z[1])
-        loss_g = -sum(k * s.mean() for s, k in zip(d(augment(g.synthesis(w), gen)), weights))
+        loss_g = -sum(k * s.mean() for s, k in zip(d_par(augment(g_par(z[1]), gen)), weights))
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
         with torch.no_grad():
-            g.w_avg.lerp_(w.mean(0), 0.005)
+            g.w_avg.lerp_(g.style(z[1]).mean(0), 0.005)
             for pe, pg in zip(g_ema.parameters(), g.parameters()):
                 pe.lerp_(pg, 1 - args.ema)
             g_ema.w_avg.copy_(g.w_avg)
         step += 1
+        if not ctx.is_main:
+            continue
         if step % 10 == 0:
             bar.update(d=loss_d.item(), g=loss_g.item())
         else:
@@ -108,6 +121,9 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         if step % args.ckpt_every == 0:
             _checkpoint(out, step, g, d, g_ema, opt_g, opt_d, args, _save_torch, export_generator)
     bar.close()
+    distributed.teardown()
+    if not ctx.is_main:
+        return 0
     with torch.no_grad():
         save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
     _checkpoint(out, step, g, d, g_ema, opt_g, opt_d, args, _save_torch, export_generator)

@@ -68,11 +68,12 @@ def load_data(args: argparse.Namespace) -> tuple[SheetData, SheetData]:
 class Progress:
     """tqdm when installed, else a line every 100 steps."""
 
-    def __init__(self, total: int, start: int):
+    def __init__(self, total: int, start: int, enabled: bool = True):
         try:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, initial=start, desc="sprites", dynamic_ncols=True)
+            self.bar = tqdm(total=total, initial=start, desc="sprites", dynamic_ncols=True,
+                            disable=not enabled)
         except ImportError:
             self.bar = None
         self.step = start
