@@ -9,18 +9,15 @@ and p99 milliseconds from ``benchmarks/timing.py``. Target: median under 10 ms f
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import summary, timed  # noqa: E402
+from timing import summary, thread_cli, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
-from worldsmith.core.atomic import write_atomic  # noqa: E402
 from worldsmith.sprites.generator import load_model  # noqa: E402
 
 
@@ -44,24 +41,8 @@ def bench(runs: int, batch_runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark per thread count; write JSON with ``--out``."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=15)
-    p.add_argument("--batch-runs", type=int, default=3)
-    p.add_argument("--threads", type=int, nargs="+", default=[2])
-    p.add_argument("--out", default=None)
-    p.add_argument("--dry-run", action="store_true", help="2 runs, 1 batch run")
-    args = p.parse_args(argv)
-    if args.dry_run:
-        args.runs, args.batch_runs = 2, 1
-    results = {}
-    for threads in args.threads:
-        torch.set_num_threads(threads)
-        print(f"-- torch threads: {threads}")
-        results[f"threads={threads}"] = bench(args.runs, args.batch_runs)
-    if args.out:
-        write_atomic(Path(args.out), (json.dumps(results, indent=1) + "\n").encode())
-    return 0
+    """Run the benchmark per thread count (see ``timing.thread_cli``); returns the exit code."""
+    return thread_cli(__doc__, bench, argv)
 
 
 if __name__ == "__main__":
