@@ -83,6 +83,32 @@ def test_bounded_queue_raises_busy_instead_of_blocking(flaky):
     svc.close()
 
 
+def test_jobs_held_by_the_worker_count_against_the_bound(flaky):
+    gate = threading.Event()
+    real = FlakyGPU._generate
+    FlakyGPU._generate = lambda self, seeds: (gate.wait(30), real(self, seeds))[1]
+    try:
+        svc = AssetService(device="cpu", queue_size=3, max_batch=1)
+        gate.set()
+        svc.load(flaky)
+        gate.clear()
+        first = svc.request(flaky, seed=1)  # taken by the worker, which now waits on the gate
+        for _ in range(200):
+            if svc._queue.qsize() == 0:
+                break
+            threading.Event().wait(0.01)
+        others = [svc.request(flaky, seed=s) for s in (2, 3)]
+        with pytest.raises(ServiceBusy):
+            svc.request(flaky, seed=4)
+        gate.set()
+        assert [f.result(timeout=30).value for f in [first, *others]] == [1, 2, 3]
+        assert svc.request(flaky, seed=5).result(timeout=30).value == 5  # slots come back
+        svc.close()
+    finally:
+        FlakyGPU._generate = real
+        gate.set()
+
+
 def test_prefetch_fills_a_bounded_cache(flaky):
     with AssetService(device="cpu", cache_size=8) as svc:
         svc.prefetch(flaky, range(20))

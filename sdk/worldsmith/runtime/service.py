@@ -1,7 +1,8 @@
 """AssetService: generate assets off the game's frame, batched, prefetched, with CPU fallback.
 
 Models load once per (id, config). ``request`` returns a ``Future`` at once and never waits on
-generation; a background worker drains a bounded priority queue, groups queued jobs of the same
+generation; at most ``queue_size`` jobs are outstanding (queued or held by the worker for
+batching) at a time; a background worker drains a priority queue, groups queued jobs of the same
 generator into one batched call, and serves prefetched seeds from a bounded LRU cache. A CUDA
 out-of-memory error moves that generator to the CPU and retries instead of crashing the game.
 
@@ -55,7 +56,8 @@ class AssetService:
         self.device = str(resolve_device(device))
         self.max_batch, self.cache_size = max_batch, cache_size
         self.fallbacks: list[str] = []  # generator ids moved to the CPU after an OOM
-        self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue(maxsize=queue_size)
+        self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue()
+        self._slots = threading.BoundedSemaphore(queue_size)  # outstanding jobs, wherever they are
         self._held: list[_Job] = []
         self._gens: dict[tuple[str, str], Any] = {}
         self._cache: OrderedDict[tuple[tuple[str, str], int], Any] = OrderedDict()
@@ -86,16 +88,17 @@ class AssetService:
         key = self._key(id, config)
         self._generator(key)
         for seed in seeds:
-            try:
-                self._queue.put_nowait(_Job(PREFETCH, next(self._order), key, check_seed(seed)))
-            except queue.Full:
+            seed = check_seed(seed)
+            if not self._slots.acquire(blocking=False):
                 return
+            self._queue.put(_Job(PREFETCH, next(self._order), key, seed))
 
     def close(self) -> None:
         """Stop the worker (pending requests are cancelled)."""
         self._stop.set()
         self._worker.join(timeout=10)
         for job in self._drain_all():
+            self._slots.release()
             if job.future is not None:
                 job.future.cancel()
 
@@ -126,10 +129,9 @@ class AssetService:
         if cached is not None:
             future.set_result(cached)
             return future
-        try:
-            self._queue.put(_Job(priority, next(self._order), key, seed, future), block=block)
-        except queue.Full:
-            raise ServiceBusy("request queue is full; retry next frame or pass block=True") from None
+        if not self._slots.acquire(blocking=block):
+            raise ServiceBusy("request queue is full; retry next frame or pass block=True")
+        self._queue.put(_Job(priority, next(self._order), key, seed, future))
         return future
 
     def _drain_all(self) -> list[_Job]:
@@ -160,6 +162,13 @@ class AssetService:
                 self._serve(batch)
 
     def _serve(self, batch: list[_Job]) -> None:
+        try:
+            self._deliver(batch)
+        finally:
+            for _ in batch:
+                self._slots.release()
+
+    def _deliver(self, batch: list[_Job]) -> None:
         gen = self._gens[batch[0].key]
         try:
             items = self._generate(gen, [j.seed for j in batch], batch[0].key[0])
