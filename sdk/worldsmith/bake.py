@@ -12,13 +12,12 @@ is reproducible and re-running it gives byte-identical files::
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
-from worldsmith.core.atomic import write_atomic
+from worldsmith.core.atomic import sha256_file, write_atomic
 from worldsmith.core.errors import ConfigError, FormatError, MissingDependencyError
 from worldsmith.core.generator import VERSION
 from worldsmith.core.registry import make
@@ -30,11 +29,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 LOCK_NAME = "assets.lock.json"
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence[str | Path],
@@ -59,7 +53,7 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
             skipped[str(out)] = str(e)
     return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
             **({"n": n} if n is not None else {}),
-            "files": {str(f): sha256_of(f) for f in files}, **({"skipped": skipped} if skipped else {})}
+            "files": {str(f): sha256_file(f) for f in files}, **({"skipped": skipped} if skipped else {})}
 
 
 def read_manifest(path: str | Path) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Atomic file writes: a temp file in the target folder, then ``os.replace``.
+"""Atomic file writes (a temp file in the target folder, then ``os.replace``) and file hashes.
 
 An interrupted run leaves either the old file or the new one, never half a file.
 
@@ -9,6 +9,7 @@ b'hi'
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -46,3 +47,8 @@ def write_files_atomic(folder: str | os.PathLike, files: Mapping[str, bytes]) ->
     """Write each ``relative name -> bytes`` of ``files`` under ``folder`` atomically."""
     folder = Path(folder)
     return [write_atomic(folder / name, data) for name, data in files.items()]
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

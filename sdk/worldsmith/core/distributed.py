@@ -70,16 +70,6 @@ def all_agree(flag: bool, ctx: DistContext) -> bool:
     return bool(t.item())
 
 
-def shard_indices(n: int, ctx: DistContext) -> range:
-    """The slice of ``range(n)`` this rank trains on (disjoint, covering; equal-ish sizes)."""
-    return range(ctx.rank, n, ctx.world)
-
-
-def unwrap(model: Any) -> Any:
-    """The plain module inside a DDP wrapper."""
-    return getattr(model, "module", model)
-
-
 def teardown() -> None:
     """Destroy the process group if one was created."""
     import torch.distributed as dist

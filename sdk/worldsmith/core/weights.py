@@ -12,13 +12,12 @@ Lookup of a name: an explicit path, then ``$WORLDSMITH_WEIGHTS/<name>``, then th
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from worldsmith.core.atomic import write_atomic
+from worldsmith.core.atomic import sha256_file, write_atomic
 from worldsmith.core.errors import WeightsError
 
 PACKAGE_WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
@@ -38,11 +37,6 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
     raise WeightsError(f"weights {str(name_or_path)!r}: no model folder (config.json) found in {where}")
 
 
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def save_folder(folder: str | os.PathLike, config: Mapping[str, Any], tensors: Mapping[str, Any],
                 credits: str) -> Path:
     """Write a model folder atomically, file by file, MANIFEST last."""
@@ -53,7 +47,7 @@ def save_folder(folder: str | os.PathLike, config: Mapping[str, Any], tensors: M
     write_atomic(folder / "config.json", (json.dumps(dict(config), indent=2, sort_keys=True) + "\n").encode())
     write_atomic(folder / "model.safetensors", blob)
     write_atomic(folder / "CREDITS.md", credits.encode())
-    manifest = "".join(f"{sha256(folder / f)}  {f}\n" for f in FILES)
+    manifest = "".join(f"{sha256_file(folder / f)}  {f}\n" for f in FILES)
     write_atomic(folder / "MANIFEST", manifest.encode())
     return folder
 
@@ -68,7 +62,7 @@ def verify(folder: Path) -> None:
         file = folder / name
         if not file.is_file():
             raise WeightsError(f"{file}: listed in MANIFEST but missing")
-        if sha256(file) != digest:
+        if sha256_file(file) != digest:
             raise WeightsError(f"{file}: sha256 does not match MANIFEST (corrupt or tampered)")
 
 

@@ -78,13 +78,6 @@ def load_model(weights: str | Path):
     return _MODELS[key]
 
 
-def torch_tensor(array: np.ndarray):
-    """``torch.from_numpy`` with a lazy torch import."""
-    import torch
-
-    return torch.from_numpy(array)
-
-
 def _latent(seed: int, dim: int) -> np.ndarray:
     import torch
 
@@ -127,11 +120,13 @@ class SpriteGenerator(Generator):
         return SpriteBatch.concat(items)
 
     @staticmethod
-    def quantise(raw) -> np.ndarray:
-        """Raw sheets -> the uint8 RGBA pixels an asset holds (what bf16 must not change)."""
+    def quantise(raw):
+        """Raw sheets -> the uint8 RGBA pixels an asset holds, as a tensor (what bf16 must not change)."""
+        import torch
+
         from worldsmith.sprites.model import to_uint8
 
-        return torch_tensor(to_uint8(raw))
+        return torch.from_numpy(to_uint8(raw))
 
     def _latents(self, seeds: Sequence[int], dim: int) -> np.ndarray:
         """``(n, dim)`` latents: one per seed, or variations / interpolations per the config."""
