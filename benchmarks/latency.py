@@ -67,13 +67,14 @@ def peak_tflops(device: str, dtype: str) -> float | None:
     return torch.get_num_threads() * mhz * 1e6 * per_cycle / 1e12
 
 
-def end_to_end(gid: str, config: dict[str, Any], device: str, repeats: int) -> dict[str, Any]:
-    """Batch-1 latency of the full generator call (new seed each call)."""
-    if device != "cpu" and "device" in _fields(gid):
+def end_to_end(gid: str, config: dict[str, Any], device: str, repeats: int) -> dict[str, Any] | None:
+    """Batch-1 latency of the full generator call (new seed each call); None on a GPU for a
+    generator whose config has no ``device`` field (its call would run on the CPU)."""
+    if device != "cpu":
+        if "device" not in _fields(gid):
+            return None
         config = {**config, "device": device}
     gen = ws.make(gid, **config)
-    if device != "cpu" and hasattr(gen, "network"):
-        gen.to(device)
     return {"id": gid, "config": config, **summary(timed(lambda i: gen(seed=1000 + i), repeats, device))}
 
 
@@ -179,7 +180,9 @@ def run(device: str, repeats: int, quick: bool) -> dict[str, Any]:
                            "peak_tflops_fp32": peak_tflops(device, "fp32"), "end_to_end": [], "networks": {}}
     for gid, config in END_TO_END.items():
         if gid in registered:
-            out["end_to_end"].append(end_to_end(gid, config, device, repeats))
+            row = end_to_end(gid, config, device, repeats)
+            if row is not None:
+                out["end_to_end"].append(row)
             net = network_modes(gid, device, repeats, quick)
             if net:
                 out["networks"][gid] = net
