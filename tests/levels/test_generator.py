@@ -102,3 +102,16 @@ def test_shipped_models_match_validation_patterns(vglc, repo, game, config, n, b
     train, val = tool.real_split(game, None)
     levels = [lv.tiles for lv in ws.make(f"levels/{game}-v1", **config)(seed=0, n=n)]
     assert tpkl_mean(val, levels) < bound * tpkl_mean(val, train)
+
+
+def test_to_moves_where_the_model_loads(monkeypatch):
+    """The runtime's CUDA OOM fallback calls ``to("cpu")``; the model must then load there."""
+    import worldsmith.levels.generator as lg
+
+    real, seen = lg.load_model, []
+    monkeypatch.setattr(lg, "load_model", lambda weights, device: (seen.append(device), real(weights, "cpu"))[1])
+    gen = ws.make("levels/zelda-v1", device="auto")
+    gen._model()
+    gen.to("cpu")
+    gen._model()
+    assert seen == ["auto", "cpu"]

@@ -21,14 +21,11 @@ Reader = Callable[[Path], Any]
 
 _WRITERS: dict[tuple[str, str], Writer] = {}
 _READERS: dict[tuple[str, str], Reader] = {}
-_JSON_TYPES: dict[str, str] = {}  # type name -> exporter module, for load() of .json
 
 
 def register_writer(asset_type: type, fmt: str, writer: Writer) -> None:
     """Register ``writer`` for ``asset_type`` files ending in ``.fmt``."""
     _WRITERS[(asset_type.__name__, fmt)] = writer
-    if asset_type.exporters:
-        _JSON_TYPES[asset_type.__name__] = asset_type.exporters
 
 
 def register_reader(asset_type: type, fmt: str, reader: Reader) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -63,9 +63,13 @@ class LevelGenerator(Generator):
     game: ClassVar[str]
     asset_type = TileLevel
 
+    def __init__(self, **config: Any):
+        super().__init__(**config)
+        self.device = self.config.device  # `to()` (e.g. the runtime's OOM fallback) changes it
+
     def _model(self) -> tuple[LevelVAE, frozenset[str]]:
         """The VAE and the hashes of its training units (levels equal to one are re-sampled)."""
-        model, config = load_model(self.config.weights or f"levels-{self.game}-v1", self.config.device)
+        model, config = load_model(self.config.weights or f"levels-{self.game}-v1", self.device)
         if config["game"] != self.game:
             raise ConfigError("weights", f"a {self.game} model", f"{self.config.weights} ({config['game']})")
         return model, frozenset(config.get("copy_hashes", ()))
