@@ -30,10 +30,13 @@ class Generator:
     def __init__(self, **config: Any):
         self.config = self.Config.from_dict(config)
         self.device = "cpu"
+        #: neural generators: what maps latents to raw network output; None means their torch
+        #: ``network`` on ``device`` (the runtime plugs in CUDA graphs or onnxruntime here)
+        self.runner = None
 
     def to(self, device: str) -> "Generator":
-        """Move the generator's networks to ``device`` (neural generators override)."""
-        self.device = str(device)
+        """Run the generator's networks on ``device`` from now on (drops a plugged-in runner)."""
+        self.device, self.runner = str(device), None
         return self
 
     def __call__(self, *, seed: int, n: int | None = None):

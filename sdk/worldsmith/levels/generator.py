@@ -94,11 +94,15 @@ class LevelGenerator(Generator):
         temperature."""
         return self._model()[0].sample_prior(k, gen, self.config.temperature)
 
+    def _logits(self, model: LevelVAE, z: torch.Tensor) -> torch.Tensor:
+        """Latents ``(B, z)`` -> tile logits ``(B, C, H, W)`` on the CPU, through the plugged-in
+        runner if there is one."""
+        with torch.inference_mode():
+            return (self.runner or model.decode)(z.to(next(model.parameters()).device)).cpu()
+
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
         """Latents -> raw tile array (argmax of the decoded logits)."""
-        with torch.no_grad():
-            logits = model.decode(z.to(next(model.parameters()).device)).cpu()
-        return logits[0].argmax(0).numpy().astype(np.uint8)
+        return self._logits(model, z)[0].argmax(0).numpy().astype(np.uint8)
 
     def _n_latents(self) -> int:
         """Latents per item (SMB: one per window)."""
@@ -181,9 +185,7 @@ class SMBGenerator(LevelGenerator):
         return z
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
-        with torch.no_grad():
-            probs = model.decode(z.to(next(model.parameters()).device)).softmax(1).cpu()
-        return stitch(probs, self.config.width)
+        return stitch(self._logits(model, z).softmax(1), self.config.width)
 
     def _playable(self, decode, z, fresh, r):
         return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES)

@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from worldsmith.core.mixture import sample_mixture
+
 
 def _up4(n: int) -> int:
     return (n + 3) // 4 * 4
@@ -71,11 +73,10 @@ class LevelVAE(nn.Module):
     def sample_prior(self, k: int, gen: torch.Generator, temperature: float = 1.0) -> torch.Tensor:
         """``(k, z)`` latents from ``gen``: the fitted mixture (a component, then its Gaussian
         with its spread scaled by ``temperature``) or, without one, ``N(0, temperature^2)``."""
-        eps = torch.randn(k, self.z_dim, generator=gen)
         if not self.config["prior"]:
-            return eps * temperature
-        i = torch.multinomial(self.prior_weight.cpu(), k, replacement=True, generator=gen)
-        return self.prior_mean.cpu()[i] + temperature * self.prior_std.cpu()[i] * eps
+            return torch.randn(k, self.z_dim, generator=gen) * temperature
+        return sample_mixture(self.prior_weight.cpu(), self.prior_mean.cpu(), self.prior_std.cpu(), k,
+                              gen, temperature)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One-hot ``(B, C, H, W)`` -> mean and log-variance, each ``(B, z)``."""
@@ -109,29 +110,6 @@ class Decoder(nn.Module):
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """Latents ``(B, z)`` -> tile logits ``(B, C, H, W)``."""
         return self.vae.decode(z)
-
-
-def fit_mixture(z: torch.Tensor, k: int, gen: torch.Generator, steps: int = 60) -> tuple[torch.Tensor, ...]:
-    """Expectation-maximisation of a ``k``-component diagonal Gaussian mixture on latents
-    ``(N, z)`` (ex-post density estimation, Ghosh et al. 2020): (weights, means, stds).
-
-    >>> z = torch.cat([torch.zeros(50, 2) - 5, torch.zeros(50, 2) + 5]) + torch.randn(100, 2) * 0.1
-    >>> w, m, s = fit_mixture(z, 2, torch.Generator().manual_seed(0))
-    >>> sorted(round(v) for v in m[:, 0].tolist()), [round(v, 1) for v in w.tolist()]
-    ([-5, 5], [0.5, 0.5])
-    """
-    z = z.double()
-    mean = z[torch.randperm(len(z), generator=gen)[:k]].clone()       # (K, z)
-    var = z.var(0).expand(k, -1).clone()                               # (K, z)
-    weight = torch.full((k,), 1 / k, dtype=torch.float64)              # (K,)
-    for _ in range(steps):
-        log_p = -0.5 * (((z[:, None] - mean) ** 2) / var + var.log()).sum(-1) + weight.log()  # (N, K)
-        resp = log_p.softmax(1)                                        # (N, K)
-        mass = resp.sum(0) + 1e-9                                      # (K,)
-        weight = mass / len(z)
-        mean = resp.T @ z / mass[:, None]
-        var = (resp.T @ z.pow(2) / mass[:, None] - mean.pow(2)).clamp(min=0) + 1e-3
-    return weight.float(), mean.float(), var.sqrt().float()
 
 
 def vae_loss(logits: torch.Tensor, target: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,

@@ -19,11 +19,12 @@ import torch
 from worldsmith.core import distributed
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError
+from worldsmith.core.mixture import fit_mixture
 from worldsmith.core.seeding import child_seed, torch_generator
 from worldsmith.core.weights import save_folder
 from worldsmith.levels.data import (HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples,
                                    split_names)
-from worldsmith.levels.model import LevelVAE, fit_mixture, one_hot, vae_loss
+from worldsmith.levels.model import LevelVAE, one_hot, vae_loss
 from worldsmith.levels.tiles import VOCABS, vocab
 
 CREDITS = """# {name}

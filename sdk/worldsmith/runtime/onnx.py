@@ -30,44 +30,77 @@ def network_of(id: str, **config: Any):
     return gen.network.eval(), gen.latents
 
 
-def export_onnx(id: str, out: str | os.PathLike, check_seeds: int = 32, **config: Any) -> str:
-    """Export ``id``'s network to ``out`` and check it against torch on ``check_seeds`` seeds.
-
-    Returns a one-line summary with the largest absolute difference seen.
-    """
+def _require_onnx() -> None:
     try:
         import onnxruntime  # noqa: F401
         import onnxscript  # noqa: F401
     except ImportError as e:
-        raise MissingDependencyError(f"ONNX export needs the onnx extra: pip install 'worldsmith[onnx]' ({e})") from None
+        raise MissingDependencyError(f"ONNX needs the onnx extra: pip install 'worldsmith[onnx]' ({e})") from None
+
+
+def to_onnx(network: Any, z: Any) -> bytes:
+    """The ONNX model (opset ``OPSET``, dynamic batch) of ``network`` traced on latents ``z``."""
+    _require_onnx()
     import torch
 
-    network, latents = network_of(id, **config)
-    z = latents(list(range(2)))
     batch = torch.export.Dim("batch", min=1, max=65536)
     logging.getLogger("torch.onnx").setLevel(logging.ERROR)  # "torchvision is not installed" noise
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         program = torch.onnx.export(network, (z,), dynamic_shapes=({0: batch},), opset_version=OPSET,
                                     dynamo=True, external_data=False, verbose=False)
-    data = program.model_proto.SerializeToString()
-    path = write_atomic(out, data)
+    return program.model_proto.SerializeToString()
+
+
+def export_onnx(id: str, out: str | os.PathLike, check_seeds: int = 32, **config: Any) -> str:
+    """Export ``id``'s network to ``out`` and check it against torch on ``check_seeds`` seeds.
+
+    Returns a one-line summary with the largest absolute difference seen.
+    """
+    network, latents = network_of(id, **config)
+    path = write_atomic(out, to_onnx(network, latents(list(range(2)))))
     diff = max_difference(network, latents, path, check_seeds)
     return f"{path}: opset {OPSET}, dynamic batch, max |torch - onnxruntime| = {diff:.2e} on {check_seeds} seeds"
 
 
-def max_difference(network: Any, latents: Any, path: Path, seeds: int) -> float:
-    """Largest |torch - onnxruntime| over ``seeds`` seeds, checked at batch 1 and batch ``seeds``."""
+def session(model: bytes | str | os.PathLike, threads: int = 2):
+    """An onnxruntime CPU session of ``model`` (bytes or a path) using ``threads`` threads."""
     import onnxruntime as ort
-    import torch
 
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 2
-    session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
+    opts.intra_op_num_threads = threads
+    source = model if isinstance(model, bytes) else str(model)
+    return ort.InferenceSession(source, opts, providers=["CPUExecutionProvider"])
+
+
+class OrtRunner:
+    """A generator's network run by onnxruntime: latents tensor ``(B, ...)`` -> raw output tensor.
+
+    >>> import torch
+    >>> run = OrtRunner(torch.nn.Linear(3, 2), torch.zeros(2, 3))
+    >>> tuple(run(torch.ones(5, 3)).shape)
+    (5, 2)
+    """
+
+    def __init__(self, network: Any, z: Any, threads: int = 2):
+        self.session = session(to_onnx(network.eval(), z), threads)
+        self.input = self.session.get_inputs()[0].name
+
+    def __call__(self, z: Any) -> Any:
+        import torch
+
+        return torch.from_numpy(self.session.run(None, {self.input: z.cpu().numpy()})[0])
+
+
+def max_difference(network: Any, latents: Any, path: Path, seeds: int) -> float:
+    """Largest |torch - onnxruntime| over ``seeds`` seeds, checked at batch 1 and batch ``seeds``."""
+    import torch
+
+    sess = session(path)
+    name = sess.get_inputs()[0].name
     z = latents(list(range(seeds)))
     with torch.inference_mode():
         want = network(z).numpy()
-    got = session.run(None, {name: z.numpy()})[0]
-    one = session.run(None, {name: z[:1].numpy()})[0]
+    got = sess.run(None, {name: z.numpy()})[0]
+    one = sess.run(None, {name: z[:1].numpy()})[0]
     return float(max(np.abs(want - got).max(), np.abs(want[:1] - one).max()))

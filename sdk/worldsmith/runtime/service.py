@@ -6,6 +6,11 @@ batching) at a time; a background worker drains a priority queue, groups queued 
 generator into one batched call, and serves prefetched seeds from a bounded LRU cache. A CUDA
 out-of-memory error moves that generator to the CPU and retries instead of crashing the game.
 
+``backend`` picks what runs a neural generator's network: ``"torch"`` (eager), ``"optimised"``
+(CUDA graphs per batch bucket, channels_last, and bf16 where it leaves the quantised output
+unchanged; plain inference mode on the CPU) or ``"onnxruntime"`` (the network exported to ONNX
+once and run by onnxruntime on the CPU with ``threads`` threads). Procedural generators ignore it.
+
 >>> with AssetService(device="cpu") as svc:
 ...     fut = svc.request("plots/quest-v1", seed=7, acts=2)
 ...     fut.result(timeout=60) == __import__("worldsmith").make("plots/quest-v1", acts=2)(seed=7)
@@ -22,11 +27,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from worldsmith.core.errors import WorldsmithError
+from worldsmith.core.errors import ConfigError, WorldsmithError
 from worldsmith.core.registry import make
 from worldsmith.core.seeding import check_seed, child_seeds
 
 REQUEST, PREFETCH = 0, 1
+BACKENDS = ("torch", "optimised", "onnxruntime")
 
 
 class ServiceBusy(WorldsmithError):
@@ -46,14 +52,19 @@ class AssetService:
     """Serve ``request(id, seed, n=None, **config) -> Future`` from a background worker."""
 
     def __init__(self, device: str = "auto", max_batch: int = 64, queue_size: int = 1024,
-                 cache_size: int = 256, threads: int | None = None):
+                 cache_size: int = 256, threads: int | None = None, backend: str = "torch"):
         from worldsmith.core.device import resolve_device
 
+        if backend not in BACKENDS:
+            raise ConfigError("backend", f"one of {', '.join(BACKENDS)}", backend)
         if threads:
             import torch
 
             torch.set_num_threads(threads)
         self.device = str(resolve_device(device))
+        if backend == "onnxruntime" and self.device != "cpu":
+            raise ConfigError("backend", "'onnxruntime' with device='cpu' (it runs on the CPU)", backend)
+        self.backend, self.threads = backend, threads or 2
         self.max_batch, self.cache_size = max_batch, cache_size
         self.fallbacks: list[str] = []  # generator ids moved to the CPU after an OOM
         self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue()
@@ -118,9 +129,25 @@ class AssetService:
             gen = self._gens.get(key)
             if gen is None:
                 gen = make(key[0], **json.loads(key[1])).to(self.device)
-                gen(seed=0)  # warm up: load weights, allocate buffers
+                gen.runner = self._runner(gen)
+                gen(seed=0)  # warm up: load weights, allocate buffers, capture graphs
                 self._gens[key] = gen
             return gen
+
+    def _runner(self, gen: Any) -> Any:
+        """The network runner for ``gen`` under this service's backend (None: eager torch)."""
+        if self.backend == "torch" or not hasattr(gen, "network"):
+            return None
+        z = gen.latents([0, 1])
+        if self.backend == "onnxruntime":
+            from worldsmith.runtime.onnx import OrtRunner
+
+            return OrtRunner(gen.network, z, self.threads)
+        from worldsmith.runtime.accel import FastNetwork, bf16_is_exact
+
+        exact = self.device != "cpu" and bf16_is_exact(gen.network, gen.latents(list(range(16))),
+                                                       gen.quantise, self.device)
+        return FastNetwork(gen.network, self.device, bf16=exact)
 
     def _submit(self, key: tuple[str, str], seed: int, priority: int, block: bool) -> Future:
         future: Future = Future()
