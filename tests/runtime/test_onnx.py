@@ -30,3 +30,27 @@ def test_cli_export_onnx(tmp_path, capsys):
     assert main(["export-onnx", "levels/zelda-v1", "--out", str(tmp_path / "z.onnx")]) == 0
     assert "dynamic batch" in capsys.readouterr().out
     assert main(["export-onnx", "plots/quest-v1", "--out", str(tmp_path / "p.onnx")]) == 2
+
+
+@pytest.mark.parametrize("backend", ["onnxruntime", "optimised"])
+@pytest.mark.parametrize("gid, cfg", [("sprites/lpc-v1", {"colors": 8}), ("levels/zelda-v1", {}),
+                                      ("levels/smb-v1", {"width": 56})])
+def test_service_backends_give_the_torch_assets(backend, gid, cfg):
+    import worldsmith as ws
+    from worldsmith.runtime import AssetService
+
+    with AssetService(device="cpu", backend=backend) as svc:
+        runner = svc.load(gid, **cfg).runner
+        assert type(runner).__name__ == {"onnxruntime": "OrtRunner", "optimised": "FastNetwork"}[backend]
+        futures = [svc.request(gid, seed=s, **cfg) for s in range(6)]
+        got = [f.result(timeout=300) for f in futures]
+    direct = ws.make(gid, **cfg)
+    assert got == [direct(seed=s) for s in range(6)]
+
+
+def test_service_rejects_an_unknown_backend():
+    from worldsmith.core.errors import ConfigError
+    from worldsmith.runtime import AssetService
+
+    with pytest.raises(ConfigError, match="backend"):
+        AssetService(device="cpu", backend="tensorrt")

@@ -46,10 +46,15 @@ def test_dry_run_trains_resumes_and_exports_a_usable_model(sheet_folder, tmp_pat
     assert cli(args) == 0
     assert (out / "ckpt.pt").is_file() and (out / "samples_000002.png").is_file()
     config = json.loads((out / "model" / "config.json").read_text())
-    assert config["steps"] == 2 and config["data"] == "sheets folder"
+    assert config["steps"] == 2 and config["data"] == "sheets folder" and config["gan"]["prior"] == 2
     assert cli(args + ["--resume"]) == 0                 # already at 2 steps: resumes, adds none
-    sheets = ws.make("sprites/lpc-v1", weights=str(out / "model"))(seed=1, n=2)
+    gen = ws.make("sprites/lpc-v1", weights=str(out / "model"))
+    sheets = gen(seed=1, n=2)
     assert sheets.images.shape == (2, 4, 4, 64, 64, 4)
+    net = gen.network                                    # latents come from the fitted mixture
+    assert abs(float(net.prior_weight.sum()) - 1) < 1e-5 and bool((net.prior_std > 0).all())
+    nearest = (gen.latents([1, 2])[:, None] - net.prior_mean[None]).abs().amax(-1).min(1).values
+    assert bool((nearest <= 0.8 * 6 * net.prior_std.amax()).all())  # within 6 (truncated) spreads
 
 
 def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
@@ -58,8 +63,10 @@ def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
     assert cli(["train", "sprites", "--model", "features", "--sheets", str(sheet_folder), "--dry-run",
                 "--out", str(tmp_path)]) == 2
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--batch", "0", "--out", str(tmp_path)]) == 2
+    assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--prior", "-1", "--out", str(tmp_path)]) == 2
+    assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--cells", "17", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 3 and all(line.startswith("worldsmith: error:") for line in err)
+    assert len(err) == 5 and all(line.startswith("worldsmith: error:") for line in err)
 
 
 def test_real_npz_groups_cells_per_character():

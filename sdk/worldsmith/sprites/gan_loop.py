@@ -1,9 +1,16 @@
-"""The GAN training loop behind ``worldsmith train sprites`` (hinge loss, DiffAugment, EMA G).
+"""The VAE-GAN training loop behind ``worldsmith train sprites``.
 
-Under ``torchrun --nproc_per_node=N`` the same command trains data-parallel: G and D are wrapped
-in DistributedDataParallel (gloo on CPU, nccl on CUDA; D with ``static_graph`` because it scores
-real and fake sheets in two passes before one backward), each rank draws its own batches, and
-rank 0 writes samples, checkpoints and the model.
+Each step draws ``batch`` real sheets. The encoder maps them to ``q(z | sheet)``; the generator
+redraws ``cells`` random cells of each from a posterior sample (reconstruction: L1 on alpha, and
+on colour where the real pixel is opaque) and the same cells from a prior sample ``z ~ N(0, I)``.
+The critic (hinge loss, spectral norm, DiffAugment) judges both against the real cells, and its
+term is weighted adaptively against the reconstruction's gradient at the generator's last layer
+(VQGAN), switched on after ``--adv-start`` steps. The KL term keeps the posterior near the
+prior the generator samples from at run time. An EMA copy of the generator is exported.
+
+Under ``torchrun --nproc_per_node=N`` the same command trains data-parallel: the networks are
+wrapped in DistributedDataParallel (gloo on CPU, nccl on CUDA), each rank draws its own batches,
+and rank 0 writes samples, checkpoints and the model.
 """
 from __future__ import annotations
 
@@ -42,24 +49,44 @@ def save_preview(sheets: np.ndarray, path: Path, per_row: int = 4) -> None:
     write_atomic(path, buf.getvalue())
 
 
-def _hinge_d(real: tuple, fake: tuple, weights: tuple):
-    import torch.nn.functional as F
+def reconstruction_loss(out, target):
+    """Mean L1 of alpha everywhere plus L1 of colour where ``target`` is opaque; ``(..., 4, H, W)``."""
+    opaque = (target[..., 3:, :, :] > 0).float()
+    alpha = (out[..., 3, :, :] - target[..., 3, :, :]).abs().mean()
+    colour = ((out[..., :3, :, :] - target[..., :3, :, :]).abs() * opaque).mean()
+    return alpha + colour
 
-    return sum(k * (F.relu(1 - r).mean() + F.relu(1 + f).mean()) for r, f, k in zip(real, fake, weights))
+
+def kl_divergence(mu, logvar):
+    """KL(q || N(0, I)) per latent dimension, averaged over the batch."""
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).mean()
+
+
+def adaptive_weight(rec, adv, layer) -> float:
+    """||d rec / d layer|| / ||d adv / d layer|| (VQGAN), clamped to [0, 1e3]."""
+    import torch
+
+    g_rec = torch.autograd.grad(rec, layer, retain_graph=True)[0].norm()
+    g_adv = torch.autograd.grad(adv, layer, retain_graph=True)[0].norm()
+    return float((g_rec / (g_adv + 1e-6)).clamp(0, 1e3))
+
+
+def _pick(x, cells):
+    """Frames ``cells (B, k)`` of sheets ``x (B, 16, ...)`` -> ``(B, k, ...)``."""
+    return x[__import__("torch").arange(len(x))[:, None], cells]
 
 
 def train_gan(train: SheetData, args: argparse.Namespace) -> int:
-    """Train (or resume) the GAN on ``train`` per ``args``; export the EMA generator."""
+    """Train (or resume) the VAE-GAN on ``train`` per ``args``; export the EMA generator."""
     import torch
-
-    from worldsmith.core.device import resolve_device
-    from worldsmith.sprites.augment import augment
-    from worldsmith.sprites.model import Discriminator, GanConfig, Generator
-    from worldsmith.sprites.train import (Progress, _save_torch, clone_frozen, elapsed_minutes,
-                                          export_generator, log_line)
+    import torch.nn.functional as F
 
     from worldsmith.core import distributed
+    from worldsmith.core.device import resolve_device
     from worldsmith.core.seeding import child_seed
+    from worldsmith.sprites.augment import augment
+    from worldsmith.sprites.model import Discriminator, Encoder, GanConfig, Generator
+    from worldsmith.sprites.train import Progress, clone_frozen, elapsed_minutes, log_line
 
     ctx = distributed.setup(resolve_device(args.device))
     device = ctx.device
@@ -70,69 +97,103 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     cfg = GanConfig(width=args.width, size=train.sheets.shape[2])
-    g, d = Generator(cfg).to(device), Discriminator(cfg).to(device)
+    g, e = Generator(cfg).to(device), Encoder(cfg, args.d_width).to(device)
+    d = Discriminator(cfg, args.d_width).to(device)
     g_ema = clone_frozen(g)
-    opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.0, 0.99))
-    opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.0, 0.99))
+    opt_g = torch.optim.Adam([*g.parameters(), *e.parameters()], lr=args.lr, betas=(0.5, 0.99))
+    opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.5, 0.99))
+    parts = {"g": g, "e": e, "d": d, "g_ema": g_ema, "opt_g": opt_g, "opt_d": opt_d}
     step = 0
     if args.resume and (out / "ckpt.pt").is_file():
         ck = torch.load(out / "ckpt.pt", map_location=device, weights_only=True)
-        for name, obj in (("g", g), ("d", d), ("g_ema", g_ema), ("opt_g", opt_g), ("opt_d", opt_d)):
+        for name, obj in parts.items():
             obj.load_state_dict(ck[name])
         step = int(ck["step"])
-    data = torch.from_numpy(train.sheets).to(device)                      # (N, 16, 64, 48, 4) uint8
+    data = torch.from_numpy(train.sheets).to(device)                      # (N, 16, H, W, 4) uint8
     gen = torch.Generator().manual_seed(args.seed * 1000 + step if ctx.world == 1
                                         else child_seed(args.seed * 1000 + step, ctx.rank))
-    g_par, d_par = distributed.wrap(g, ctx), distributed.wrap(d, ctx, static_graph=True)
+    g_par, e_par = distributed.wrap(g, ctx), distributed.wrap(e, ctx)
+    d_par = distributed.wrap(d, ctx, static_graph=True)
     fixed_z = torch.randn(8, cfg.z_dim, generator=torch.Generator().manual_seed(args.seed)).to(device)
-    weights = (1.0, args.sheet_weight)                                    # frame, sheet terms
     bar, start = Progress(args.steps, step, enabled=ctx.is_main), time.monotonic()
+    b, k = args.batch, args.cells
     while distributed.all_agree(step < args.steps and not (args.minutes and elapsed_minutes(start) > args.minutes), ctx):
-        idx = torch.randint(len(data), (args.batch,), generator=gen).to(device)
-        real = to_float(data[idx])                                       # (B, 16, 4, 64, 48)
-        z = torch.randn(2, args.batch, cfg.z_dim, generator=gen).to(device)
-        with torch.no_grad():
-            fake = g(z[0])
-        loss_d = _hinge_d(d_par(augment(real, gen)), d_par(augment(fake, gen)), weights)
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
-        loss_g = -sum(k * s.mean() for s, k in zip(d_par(augment(g_par(z[1]), gen)), weights))
+        real = to_float(data[torch.randint(len(data), (b,), generator=gen).to(device)])  # (B, 16, 4, H, W)
+        cells = torch.rand(b, 16, generator=gen).argsort(1)[:, :k].to(device)            # (B, k)
+        mu, logvar = e_par(real)                                                          # (B, z) each
+        z_post = mu + torch.randn(mu.shape, generator=gen).to(device) * (0.5 * logvar).exp()
+        z_prior = torch.randn(mu.shape, generator=gen).to(device)
+        fake = g_par(torch.cat([z_post, z_prior]), cells=cells.repeat(2, 1))              # (2B, k, 4, H, W)
+        target = _pick(real, cells)                                                       # (B, k, 4, H, W)
+        rec, kl = reconstruction_loss(fake[:b], target), kl_divergence(mu, logvar)
+        adv_on = step >= args.adv_start
+        loss_d = torch.zeros((), device=device)
+        if adv_on:
+            both = torch.cat([target, target])
+            loss_d = (F.relu(1 - d_par(augment(both, gen), cells.repeat(2, 1))).mean()
+                      + F.relu(1 + d_par(augment(fake.detach(), gen), cells.repeat(2, 1))).mean())
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+        loss_g = rec + args.kl_weight * kl
+        if adv_on:
+            adv = -d_par(augment(fake, gen), cells.repeat(2, 1)).mean()
+            lam = adaptive_weight(rec, adv, g.to_rgba.weight) if ctx.world == 1 else 1.0
+            loss_g = loss_g + args.adv_weight * lam * adv
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
         with torch.no_grad():
-            g.w_avg.lerp_(g.style(z[1]).mean(0), 0.005)
             for pe, pg in zip(g_ema.parameters(), g.parameters()):
                 pe.lerp_(pg, 1 - args.ema)
-            g_ema.w_avg.copy_(g.w_avg)
         step += 1
         if not ctx.is_main:
             continue
-        if step % 10 == 0:
-            bar.update(d=loss_d.item(), g=loss_g.item())
-        else:
-            bar.update()
+        stats = {"rec": rec.item(), "kl": kl.item(), "d": loss_d.item()} if step % 10 == 0 else {}
+        bar.update(**stats)
         if step % args.sample_every == 0:
             with torch.no_grad():
                 save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
-            log_line(out / "log.jsonl", {"step": step, "loss_d": loss_d.item(), "loss_g": loss_g.item(),
-                                         "minutes": round(elapsed_minutes(start), 2)})
+            log_line(out / "log.jsonl", {"step": step, "rec": rec.item(), "kl": kl.item(),
+                                         "loss_d": loss_d.item(), "minutes": round(elapsed_minutes(start), 2)})
         if step % args.ckpt_every == 0:
-            _checkpoint(out, step, g, d, g_ema, opt_g, opt_d, args, _save_torch, export_generator)
+            _checkpoint(out, step, parts, data, args)
     bar.close()
     distributed.teardown()
     if not ctx.is_main:
         return 0
     with torch.no_grad():
         save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
-    _checkpoint(out, step, g, d, g_ema, opt_g, opt_d, args, _save_torch, export_generator)
+    _checkpoint(out, step, parts, data, args)
     print(f"trained {step} steps in {elapsed_minutes(start):.1f} min on {device}; model: {out / 'model'}")
     return 0
 
 
-def _checkpoint(out, step, g, d, g_ema, opt_g, opt_d, args, save, export) -> None:
-    save(out / "ckpt.pt", {"step": step, "g": g.state_dict(), "d": d.state_dict(),
-                           "g_ema": g_ema.state_dict(), "opt_g": opt_g.state_dict(),
-                           "opt_d": opt_d.state_dict()})
-    export(g_ema, step, args, out / "model")
+def with_prior(g, e, data, k: int, seed: int):
+    """A copy of generator ``g`` carrying a ``k``-component mixture prior fitted to encoder ``e``'s
+    posterior means of the uint8 sheets ``data`` (unchanged for ``k == 0``)."""
+    import dataclasses
+
+    import torch
+
+    from worldsmith.core.mixture import fit_mixture
+    from worldsmith.sprites.model import Generator
+
+    if not k:
+        return g
+    with torch.no_grad():
+        mu = torch.cat([e(to_float(data[i:i + 256]))[0].cpu() for i in range(0, len(data), 256)])
+    out = Generator(dataclasses.replace(g.cfg, prior=min(k, len(mu))))
+    out.load_state_dict(g.state_dict(), strict=False)
+    out.prior_weight, out.prior_mean, out.prior_std = fit_mixture(mu, out.cfg.prior,
+                                                                  torch.Generator().manual_seed(seed))
+    return out
+
+
+def _checkpoint(out: Path, step: int, parts: dict, data, args: argparse.Namespace) -> None:
+    from worldsmith.sprites.train import _save_torch, export_generator
+
+    _save_torch(out / "ckpt.pt", {"step": step, **{name: obj.state_dict() for name, obj in parts.items()}})
+    e = parts["e"].eval()
+    export_generator(with_prior(parts["g_ema"], e, data, args.prior, args.seed).cpu(), step, args, out / "model")
+    e.train()

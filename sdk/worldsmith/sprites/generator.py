@@ -1,4 +1,4 @@
-"""``sprites/lpc-v1``: character walk sheets from the trained sheet GAN plus pixel-art cleanup.
+"""``sprites/lpc-v1``: character walk sheets from the trained sheet generator plus pixel-art cleanup.
 
 One seed -> one latent -> one character's 4 directions x 4 walk frames. Default post-processing:
 binary alpha, speck removal, a per-character palette of ``colors`` colours (median cut, so all 16
@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -33,7 +33,8 @@ class SpriteConfig(Config):
     """Options of ``sprites/lpc-v1``."""
 
     weights: str = param("sprites-lpc-v1", help="model folder: a shipped name or a path")
-    truncation: float = param(0.8, lo=0.0, hi=1.0, help="pull styles towards the mean (safer, less varied)")
+    truncation: float = param(1.0, lo=0.0, hi=1.0, help="scale the spread of the latent prior "
+                                                       "(lower: safer, less varied)")
     palette: str | list = param("auto", help="'auto' (median cut to `colors`), 'none', 'pico8', 'db32' "
                                              "or a list of '#rrggbb'")
     colors: int = param(24, lo=2, hi=256, help="colours per character for palette='auto'")
@@ -44,6 +45,7 @@ class SpriteConfig(Config):
     interpolate: list = param([], help="two seeds [a, b]: characters on the latent path from a to b")
     mix: float | None = param(None, lo=0.0, hi=1.0, help="position on the interpolate path (default: "
                                                           "drawn from each seed)")
+    device: str = param("cpu", choices=("cpu", "auto", "cuda"), help="torch device")
 
     def check(self) -> None:
         if isinstance(self.palette, str) and self.palette not in ("auto", "none"):
@@ -61,27 +63,25 @@ class SpriteConfig(Config):
             raise ConfigError("variations_of", "not together with interpolate", self.variations_of)
 
 
-def load_model(weights: str | Path):
-    """The generator network of a model folder (verified, cached per folder), in eval mode."""
+def load_model(weights: str | Path, device: str = "cpu"):
+    """The generator network of a model folder (verified, cached per folder and device), in eval
+    mode on ``device``."""
     import torch
 
+    from worldsmith.core.device import resolve_device
     from worldsmith.core.weights import load_folder, resolve
     from worldsmith.sprites.model import GanConfig, Generator as Net
 
     folder = resolve(weights)
-    key = (str(folder.resolve()), (folder / "MANIFEST").stat().st_mtime if (folder / "MANIFEST").exists() else 0.0)
+    stamp = (folder / "MANIFEST").stat().st_mtime if (folder / "MANIFEST").exists() else 0.0
+    key = (str(folder.resolve()), stamp, str(resolve_device(device)))
     if key not in _MODELS:
         config, state = load_folder(folder)
         net = Net(GanConfig(**config["gan"]))
         net.load_state_dict({k: v.float() for k, v in state.items()})
-        _MODELS[key] = net.eval().requires_grad_(False)
+        # channels_last: oneDNN's fast convolution layout (about 20% less time per CPU sheet)
+        _MODELS[key] = net.eval().requires_grad_(False).to(key[2], memory_format=torch.channels_last)
     return _MODELS[key]
-
-
-def _latent(seed: int, dim: int) -> np.ndarray:
-    import torch
-
-    return torch.randn(dim, generator=torch_generator(seed)).numpy()
 
 
 def _slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
@@ -100,19 +100,38 @@ class SpriteGenerator(Generator):
     asset_type = SpriteBatch
     test_config = {"colors": 8}
 
+    def __init__(self, **config: Any):
+        super().__init__(**config)
+        self.device = self.config.device
+
+    def _net(self):
+        return load_model(self.config.weights, self.device)
+
     @property
     def network(self):
-        """The sheet network with this config's truncation: latents ``(B, z)`` -> sheets
-        ``(B, 16, 4, h, w)`` in [-1, 1] (for ONNX export and benchmarks)."""
-        from worldsmith.sprites.model import Truncated
-
-        return Truncated(load_model(self.config.weights), self.config.truncation)
+        """The sheet network: latents ``(B, z)`` from :meth:`latents` -> sheets ``(B, 16, 4, h, w)``
+        in [-1, 1] (for ONNX export, runners and benchmarks)."""
+        return self._net()
 
     def latents(self, seeds: Sequence[int]):
-        """``(n, z)`` float32 tensor of latents, row ``i`` from ``seeds[i]`` (and the config)."""
+        """``(n, z)`` float32 tensor of latents, row ``i`` from ``seeds[i]`` and the config
+        (truncation, variations, interpolation): exactly what the network is fed."""
         import torch
 
-        return torch.from_numpy(self._latents(seeds, load_model(self.config.weights).cfg.z_dim))
+        cfg, net = self.config, self._net()
+
+        def draw(seed: int) -> torch.Tensor:
+            return net.latent(torch_generator(seed), cfg.truncation)
+
+        if cfg.variations_of is not None:
+            base, step = draw(cfg.variations_of), cfg.variation * net.latent_scale()
+            return torch.stack([base + step * torch.randn(base.shape, generator=torch_generator(s))
+                                for s in seeds])
+        if cfg.interpolate:
+            a, b = (draw(s).numpy() for s in cfg.interpolate)
+            ts = [cfg.mix if cfg.mix is not None else float(rng(s).random()) for s in seeds]
+            return torch.from_numpy(np.stack([_slerp(a, b, t) for t in ts]).astype(np.float32))
+        return torch.stack([draw(s) for s in seeds])
 
     @staticmethod
     def combine(items: list[SpriteBatch]) -> SpriteBatch:
@@ -128,47 +147,46 @@ class SpriteGenerator(Generator):
 
         return torch.from_numpy(to_uint8(raw))
 
-    def _latents(self, seeds: Sequence[int], dim: int) -> np.ndarray:
-        """``(n, dim)`` latents: one per seed, or variations / interpolations per the config."""
-        cfg = self.config
-        z = np.stack([_latent(s, dim) for s in seeds])
-        if cfg.variations_of is not None:
-            v = cfg.variation
-            z = (_latent(cfg.variations_of, dim) + v * z) / math.sqrt(1 + v * v)
-        elif cfg.interpolate:
-            a, b = (_latent(s, dim) for s in cfg.interpolate)
-            ts = [cfg.mix if cfg.mix is not None else float(rng(s).random()) for s in seeds]
-            z = np.stack([_slerp(a, b, t) for t in ts])
-        return z.astype(np.float32)
-
     def _generate(self, seeds: Sequence[int]) -> SpriteBatch:
         import torch
 
         from worldsmith.sprites.data import uncrop
         from worldsmith.sprites.model import to_uint8
 
-        net = load_model(self.config.weights)
-        z = torch.from_numpy(self._latents(seeds, net.cfg.z_dim))
-        with torch.inference_mode():
-            sheets = np.concatenate([to_uint8(net(z[i:i + 1], self.config.truncation))
-                                     for i in range(len(seeds))])         # (n, 16, h, w, 4)
-        if net.cfg.size != 64:
-            sheets = post.upscale(sheets, 64 // net.cfg.size)
-        images = uncrop(sheets).reshape(len(seeds), 4, 4, 64, 64, 4)
-        batch = SpriteBatch(images, self.meta(list(seeds)).with_post("binary_alpha", threshold=128))
-        return self.post(batch)
+        size = self._net().cfg.size
+        run = self.runner or self.network
+        z = self.latents(seeds).to(self.device)
+        with torch.inference_mode():  # one item a call: the bytes must not depend on the batch
+            sheets = np.concatenate([to_uint8(run(z[i:i + 1])) for i in range(len(z))])  # (n, 16, h, w, 4)
+        if size != 64:
+            sheets = post.upscale(sheets, 64 // size)
+        meta = self.meta(list(seeds)).with_post("binary_alpha", threshold=128)
+        steps = self.post_steps()
+        for step, params in steps:
+            meta = meta.with_post(step.__name__, **params)
+        sheets = np.stack([_apply(steps, sheet) for sheet in sheets])      # per character, cropped
+        return SpriteBatch(uncrop(sheets).reshape(len(seeds), 4, 4, 64, 64, 4), meta)
 
-    def post(self, batch: SpriteBatch) -> SpriteBatch:
-        """The configured cleanup, palette and outline steps, each recorded in ``meta.post``."""
+    def post_steps(self) -> list[tuple[Callable, dict[str, Any]]]:
+        """The configured cleanup, palette and outline steps of :mod:`worldsmith.post.image`, in
+        order, with their parameters (each is recorded in the asset's ``meta.post``)."""
         cfg = self.config
+        steps: list[tuple[Callable, dict[str, Any]]] = []
         if cfg.cleanup:
-            batch = post.remove_specks(batch, min_size=3)
+            steps.append((post.remove_specks, {"min_size": 3}))
         if cfg.palette == "auto":
-            batch = post.quantize(batch, None, colors=cfg.colors)
+            steps.append((post.quantize, {"palette": None, "colors": cfg.colors}))
         elif cfg.palette != "none":
-            batch = post.quantize(batch, cfg.palette)
+            steps.append((post.quantize, {"palette": cfg.palette}))
         if cfg.cleanup:
-            batch = post.remove_orphans(batch)
+            steps.append((post.remove_orphans, {}))
         if cfg.outline != "off":
-            batch = post.outline(batch, cfg.outline)
-        return batch
+            steps.append((post.outline, {"color": cfg.outline}))
+        return steps
+
+
+def _apply(steps: list[tuple[Callable, dict[str, Any]]], sheet: np.ndarray) -> np.ndarray:
+    """``steps`` applied in order to one character's frames ``(16, H, W, 4)``."""
+    for step, params in steps:
+        sheet = step(sheet, **params)
+    return sheet

@@ -1,7 +1,8 @@
-"""``worldsmith train sprites``: train the sheet GAN (or, with ``--model features``, the metrics'
-feature network) on the LPC npz or on a folder of PNG sheets.
+"""``worldsmith train sprites``: train the sheet generator (or, with ``--model features``, the
+metrics' feature network) on the LPC npz or on a folder of PNG sheets.
 
-Hinge loss, spectral norm in the critic, DiffAugment on whole sheets, an EMA generator. Writes
+A VAE-GAN (see :mod:`worldsmith.sprites.gan_loop`): reconstruction + KL through an encoder, and a
+hinge-loss spectral-norm critic with DiffAugment, weighted adaptively; an EMA generator. Writes
 ``<out>/ckpt.pt`` (for ``--resume``), ``<out>/samples_<step>.png`` grids, ``<out>/log.jsonl`` and,
 at every checkpoint and at the end, the EMA generator as a model folder ``<out>/model``.
 
@@ -41,7 +42,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--width", type=int, default=32, help="generator channels at full resolution")
     p.add_argument("--ema", type=float, default=0.999)
-    p.add_argument("--sheet-weight", type=float, default=1.0, help="weight of the whole-sheet critic term")
+    p.add_argument("--d-width", type=int, default=16, help="critic and encoder channels at full resolution")
+    p.add_argument("--cells", type=int, default=4, help="cells per sheet drawn in a training step (1..16)")
+    p.add_argument("--kl-weight", type=float, default=0.01, help="weight of the KL term (per latent dim)")
+    p.add_argument("--adv-weight", type=float, default=0.5, help="weight of the adaptive critic term")
+    p.add_argument("--adv-start", type=int, default=1000, help="steps of plain VAE before the critic joins")
+    p.add_argument("--prior", type=int, default=256,
+                   help="Gaussian-mixture components fitted to the training characters' latents at export "
+                        "(0: sample N(0, I))")
     p.add_argument("--val-fraction", type=float, default=0.1, help="characters held out for evaluation")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
@@ -107,11 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     if args.dry_run:
-        args.steps, args.width, args.batch = 2, 4, 2
+        args.steps, args.width, args.d_width, args.batch, args.adv_start, args.prior = 2, 4, 4, 2, 1, 2
         args.sample_every = args.ckpt_every = 2
-    for name in ("steps", "batch", "width", "sample_every", "ckpt_every"):
+    for name in ("steps", "batch", "width", "d_width", "cells", "sample_every", "ckpt_every"):
         if getattr(args, name) < 1:
             raise ConfigError(name.replace("_", "-"), "a positive int", getattr(args, name))
+    if args.prior < 0:
+        raise ConfigError("prior", "0 or a positive number of mixture components", args.prior)
+    if args.cells > 16:
+        raise ConfigError("cells", "at most 16 (the cells of a sheet)", args.cells)
     train, val = load_data(args)
     if args.dry_run:
         train = train.take(np.arange(min(8, len(train.sheets))))
@@ -125,13 +137,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> None:
-    """Save the EMA generator (float16) as a verified model folder."""
+    """Save the EMA generator (float32) as a verified model folder."""
     from worldsmith.core.weights import save_folder
     from worldsmith.sprites.credits import credits
 
-    state = {k: v.detach().half() if v.is_floating_point() else v for k, v in g.state_dict().items()}
+    state = {k: v.detach() for k, v in g.state_dict().items()}
     config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
-              "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction}
+              "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
+              "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight",
+                                                      "adv_weight", "adv_start", "ema")}}
     save_folder(folder, config, state, credits())
 
 
