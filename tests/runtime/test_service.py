@@ -173,3 +173,9 @@ def test_batched_request_equals_the_direct_batch():
     with AssetService(device="cpu") as svc:
         quests = svc.request("plots/quest-v1", seed=9, n=3).result(timeout=120)
     assert quests == ws.make("plots/quest-v1")(seed=9, n=3)
+
+
+def test_moving_a_generator_drops_its_plugged_in_runner():
+    gen = ws.make("levels/zelda-v1")
+    gen.runner = lambda z: None  # e.g. CUDA graphs captured on a GPU that just ran out of memory
+    assert gen.to("cpu").runner is None and gen.device == "cpu"
