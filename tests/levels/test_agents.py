@@ -101,6 +101,16 @@ def test_zelda_doors_and_floor_connected():
     assert zelda_path(parse_text(pocket, ZELDA)) is None
 
 
+def test_zelda_stepladder_crosses_one_tile_of_water_only():
+    moat = parse_text(_room(["FFFFFFF"] * 5 + ["PPPPPPP"] + ["FFFFFFF"] * 6), ZELDA)
+    path = zelda_path(moat)
+    assert path is not None and zelda_path(moat, ladder=False) is None
+    assert all(abs(a - c) + abs(b - d) == 1 for (a, b), (c, d) in zip(path, path[1:]))  # 4-connected
+    assert any(moat[cell] == ZELDA.id("P") for cell in path)  # it walks over the water tile
+    wide = parse_text(_room(["FFFFFFF"] * 5 + ["PPPPPPP"] * 2 + ["FFFFFFF"] * 5), ZELDA)
+    assert zelda_path(wide) is None
+
+
 def test_solve_dispatches_on_game():
     lv = TileLevel(tiles=smb(_gap(2)), game="smb")
     assert solve(lv)[-1][1] == 19

@@ -39,6 +39,16 @@ def test_zelda_doors_follow_config(doors):
         assert all((lv.tiles[rc] == ZELDA.id("D")) == (side in doors) for rc in cells)
 
 
+def test_zelda_ladder_off_gives_rooms_walkable_without_items():
+    from worldsmith.levels.agents import zelda_path
+
+    rooms = ws.make("levels/zelda-v1", ladder=False)(seed=11, n=12)
+    assert all(zelda_path(lv.tiles, ladder=False) == lv.path for lv in rooms)
+    default = ws.make("levels/zelda-v1")(seed=11, n=12)
+    assert all(zelda_path(lv.tiles) == lv.path for lv in default)
+    assert any(zelda_path(lv.tiles, ladder=False) is None for lv in default)  # some need the ladder
+
+
 def test_raw_mode_skips_repair_but_reports_playability():
     levels = ws.make("levels/smb-v1", width=56, playable=False)(seed=1, n=8)
     assert all(lv.meta.extra["attempts"] == 1 for lv in levels)

@@ -13,7 +13,8 @@
   below that one: the two-wide hole by which players go down two layers. Hole timing and enemies
   are not modelled.
 - Zelda: every door, and every walkable tile (floor, monster, stair, water floor) reachable
-  from the doors with 4-connected steps.
+  from the doors with 4-connected steps; with ``ladder`` (the default, NES Zelda's stepladder)
+  the hero also crosses one tile of water ``P`` in a straight line between walkable tiles.
 
 Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's game.
 
@@ -193,39 +194,69 @@ def loderunner_path(tiles: np.ndarray) -> Path | None:
 
 
 WALKABLE = "FMDSO"
+STEPS = ((-1, 0), (1, 0), (0, -1), (0, 1))
 
 
-def _zelda_moves(tiles: np.ndarray) -> Callable[[int, int], Iterable[tuple[int, int]]]:
+def _zelda_moves(tiles: np.ndarray, ladder: bool = True) -> Callable[[int, int], Iterable[tuple[int, int]]]:
     h, w = tiles.shape
     walk = np.isin(tiles, ZELDA.ids(WALKABLE)).tolist()
+    water = (tiles == ZELDA.id("P")).tolist()
+
+    def inside(r: int, c: int) -> bool:
+        return 0 <= r < h and 0 <= c < w
 
     def moves(r: int, c: int) -> Iterable[tuple[int, int]]:
-        for r2, c2 in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
-            if 0 <= r2 < h and 0 <= c2 < w and walk[r2][c2]:
+        for dr, dc in STEPS:
+            r2, c2 = r + dr, c + dc
+            if not inside(r2, c2):
+                continue
+            if walk[r2][c2]:
                 yield r2, c2
+            elif ladder and water[r2][c2] and inside(r2 + dr, c2 + dc) and walk[r2 + dr][c2 + dc]:
+                yield r2 + dr, c2 + dc  # the stepladder spans the water tile
 
     return moves
 
 
-def zelda_path(tiles: np.ndarray) -> Path | None:
+def _through_ladders(path: Path) -> Path:
+    """The path with the water tile of every stepladder crossing put back in (4-connected)."""
+    out = path[:1]
+    for r, c in path[1:]:
+        pr, pc = out[-1]
+        if abs(r - pr) + abs(c - pc) == 2:
+            out.append(((r + pr) // 2, (c + pc) // 2))
+        out.append((r, c))
+    return out
+
+
+def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
     """A route from the first door through the others (and stairs), or ``None`` if any door or
-    walkable tile cannot be reached from the doors."""
+    walkable tile cannot be reached from the doors (walking, and with ``ladder`` crossing one
+    tile of water).
+
+    >>> from worldsmith.levels.tiles import parse_text
+    >>> moat = parse_text("DFPFD\\nWWWWW", ZELDA)
+    >>> zelda_path(moat), zelda_path(moat, ladder=False)
+    ([(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)], None)
+    """
     doors = [(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("D")))]
     if not doors:
         return None
-    moves = _zelda_moves(tiles)
+    moves = _zelda_moves(tiles, ladder)
     reached, _ = _bfs(doors[0], moves)
     walkable = int(np.isin(tiles, ZELDA.ids(WALKABLE)).sum())
     if len(reached) != walkable:
         return None
     stairs = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("S")))}
     targets = {d for d in doors if d[1] != doors[0][1] or abs(d[0] - doors[0][0]) > 2} | stairs
-    return _tour(doors[0], targets, moves)
+    path = _tour(doors[0], targets, moves)
+    return None if path is None else _through_ladders(path)
 
 
-def reachable(tiles: np.ndarray, game: str, start: tuple[int, int]) -> set[tuple[int, int]]:
-    """Every cell a Lode Runner player or a Zelda hero reaches from ``start``."""
-    moves = {"loderunner": _lr_moves, "zelda": _zelda_moves}[game](tiles)
+def reachable(tiles: np.ndarray, game: str, start: tuple[int, int], ladder: bool = True) -> set[tuple[int, int]]:
+    """Every cell a Lode Runner player or a Zelda hero (``ladder``: with the stepladder) reaches
+    from ``start``."""
+    moves = _lr_moves(tiles) if game == "loderunner" else _zelda_moves(tiles, ladder)
     return set(_bfs(start, moves)[0])
 
 

@@ -25,7 +25,7 @@ from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import load_folder
 from worldsmith.levels import playable
-from worldsmith.levels.agents import solve_tiles
+from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build
 from worldsmith.levels.search import cma_search, parse_targets, score
@@ -145,9 +145,13 @@ class LevelGenerator(Generator):
                 attempts += more
         else:
             tiles = self._decode(model, z)
-            path, attempts = solve_tiles(tiles, self.game), 1
+            path, attempts = self._solve(tiles), 1
         meta = self.meta(seed, extra={"attempts": attempts, "playable": path is not None})
         return TileLevel(tiles=tiles, game=self.game, path=list(path or []), meta=meta)
+
+    def _solve(self, tiles: np.ndarray) -> list | None:
+        """The game's agent with this generator's rules."""
+        return solve_tiles(tiles, self.game)
 
     def _generate(self, seeds):
         model, copies = self._model()
@@ -235,6 +239,8 @@ class ZeldaConfig(LevelConfig):
 
     game: ClassVar[str] = "zelda"
     doors: str = param("auto", help="door sides, letters of 'NESW', or 'auto' (as the model draws)")
+    ladder: bool = param(True, help="the hero may cross one tile of water (NES Zelda's stepladder); "
+                                    "false: every door and floor tile connects by walking alone")
 
     def check(self) -> None:
         super().check()
@@ -250,5 +256,8 @@ class ZeldaGenerator(LevelGenerator):
     Config = ZeldaConfig
     game = "zelda"
 
+    def _solve(self, tiles: np.ndarray) -> list | None:
+        return zelda_path(tiles, self.config.ladder)
+
     def _playable(self, decode, z, fresh, r):
-        return playable.zelda(decode, z, fresh, r, TRIES, self.config.doors)
+        return playable.zelda(decode, z, fresh, r, TRIES, self.config.doors, self.config.ladder)

@@ -87,18 +87,19 @@ def _sides(raw: np.ndarray, doors: str, rng: np.random.Generator) -> str:
 
 
 def zelda(decode: Decode, z: torch.Tensor, fresh: Fresh, rng: np.random.Generator, tries: int,
-          doors: str) -> Result:
+          doors: str, ladder: bool) -> Result:
     """Zelda: closed walls with doors on ``doors`` (or where the model drew them, ``"auto"``);
-    re-sample until every door and floor tile connects; then carve corridors."""
+    re-sample until every door and floor tile connects (``ladder``: the hero may cross one tile
+    of water); then carve corridors."""
     for attempt in range(1, tries + 1):
         raw = decode(z)
         tiles = zelda_walls(raw, _sides(raw, doors, rng))
-        path = zelda_path(tiles)
+        path = zelda_path(tiles, ladder)
         if path is not None or fresh is None:
             return tiles, path, attempt
         z = fresh(1)
     while path is None:
         first = tuple(int(v) for v in np.argwhere(tiles == ZELDA.id("D"))[0])
-        tiles = zelda_connect(tiles, reachable(tiles, "zelda", first))
-        path = zelda_path(tiles)
+        tiles = zelda_connect(tiles, reachable(tiles, "zelda", first, ladder))
+        path = zelda_path(tiles, ladder)
     return tiles, path, tries

@@ -127,13 +127,18 @@ ROOM = (16, 11)
 
 
 def zelda_rooms(dungeon: np.ndarray) -> list[np.ndarray]:
-    """The non-void 16x11 rooms of a Zelda dungeon map, row by row."""
+    """The transcribed 16x11 rooms of a Zelda dungeon map, row by row.
+
+    Skipped: grid slots that are all void (no room) and rooms whose whole interior (inside the
+    two-tile wall ring) VGLC left void: walls and doors without content are missing data, not a
+    layout. Rooms that are partly void stay.
+    """
     h, w = ROOM
     void = ZELDA.id("-")
     rooms = []
     for r in range(0, dungeon.shape[0] - h + 1, h):
         for c in range(0, dungeon.shape[1] - w + 1, w):
             room = dungeon[r:r + h, c:c + w]
-            if not (room == void).all():
+            if not (room[2:-2, 2:-2] == void).all():
                 rooms.append(room.copy())
     return rooms

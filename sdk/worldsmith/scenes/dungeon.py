@@ -100,7 +100,7 @@ class DungeonGenerator(Generator):
     def _room(self, plan: Plan, i: int, seed: int) -> TileLevel:
         """A ``levels/zelda-v1`` room with doors on the sides the plan links (VGLC orientation)."""
         doors = "".join(sorted(VGLC_SIDE[s] for s in plan.sides(i)))
-        gen = ws.make("levels/zelda-v1", doors=doors)
+        gen = ws.make("levels/zelda-v1", doors=doors, ladder=False)  # a dungeon is walked, no items
         for k in range(ROOM_TRIES):
             room = gen(seed=child_seed(seed, k))
             if room.path and room.meta.extra.get("playable") and len(_open_floor(room)) >= MIN_FLOOR:
@@ -153,7 +153,7 @@ def _open_floor(room: TileLevel) -> list[tuple[int, int]]:
     """Floor cells (displayed row, col) the room's doors reach, in row order."""
     door = tuple(int(v) for v in np.argwhere(room.tiles == room.vocab.id("D"))[0])
     floor = room.vocab.id("F")
-    return sorted((c, rr) for rr, c in reachable(room.tiles, "zelda", door) if room.tiles[rr, c] == floor)
+    return sorted((c, rr) for rr, c in reachable(room.tiles, "zelda", door, ladder=False) if room.tiles[rr, c] == floor)
 
 
 def _floor(room: TileLevel, r: np.random.Generator, taken: set) -> tuple[int, int]:
