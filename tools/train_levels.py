@@ -21,7 +21,7 @@ from worldsmith.levels.train import main as train
 RECIPES = {
     "smb": ["--steps", "6000", "--hidden", "32", "--z-dim", "32", "--seed", "0"],
     "loderunner": ["--steps", "3000", "--hidden", "32", "--z-dim", "32", "--seed", "0"],
-    "zelda": ["--steps", "6000", "--beta", "0.1", "--hidden", "32", "--z-dim", "32", "--prior", "32",
+    "zelda": ["--steps", "8000", "--beta", "0.1", "--hidden", "48", "--z-dim", "32", "--prior", "64",
               "--seed", "0"],
 }
 

@@ -69,3 +69,10 @@ def test_every_game_exports_png(tmp_path):
     for game, shape in (("loderunner", (22, 32)), ("zelda", (16, 11))):
         lv = TileLevel(tiles=np.zeros(shape, np.uint8), game=game)
         assert Image.open(lv.export(tmp_path / f"{game}.png")[0]).size == (shape[1] * TILE, shape[0] * TILE)
+
+
+def test_zelda_map_says_whether_its_path_needs_the_stepladder(tmp_path):
+    pytmx = pytest.importorskip("pytmx")
+    for ladder in (True, False):
+        ws.make("levels/zelda-v1", ladder=ladder)(seed=3).export(tmp_path / f"{ladder}.tmx")
+        assert pytmx.TiledMap(str(tmp_path / f"{ladder}.tmx")).properties["ladder"] is ladder

@@ -76,6 +76,8 @@ def _tiled_map(level: TileLevel, image: str) -> tiled.TiledMap:
     ts = tiled.Tileset(level.game, image, TILE * v.size, TILE, TILE, TILE, v.size, types=dict(enumerate(v.names)))
     path = [tiled.TiledObject(1, "agent path", "", 0, 0, 0, 0, points=_path_points(level))] if level.path else []
     props = {"game": level.game, "generator": level.meta.generator, "seed": int(level.meta.seed or 0)}
+    if "ladder" in level.meta.config:  # Zelda: whether the path needs the stepladder over water
+        props["ladder"] = bool(level.meta.config["ladder"])
     layers = [tiled.TileLayer("tiles", np.asarray(level.tiles, int) + 1), tiled.ObjectGroup("path", path)]
     return tiled.TiledMap(w, h, TILE, TILE, props, [ts], layers)
 

@@ -32,6 +32,7 @@ from worldsmith.levels.search import cma_search, parse_targets, score
 from worldsmith.types.level import TileLevel
 
 TRIES = 8
+COPY_TRIES = 32  # re-samples of a level that equals a training unit before it is handed out
 OVERLAP = 4  # columns shared by neighbouring SMB windows
 
 
@@ -119,13 +120,15 @@ class LevelGenerator(Generator):
         """The game's loop in :mod:`worldsmith.levels.playable`."""
         raise NotImplementedError
 
-    def _search(self, model: LevelVAE, z: torch.Tensor, r: np.random.Generator) -> torch.Tensor:
-        """CMA-ES from ``z`` toward the ``search`` targets, scoring one repaired decode each."""
+    def _search(self, model: LevelVAE, copies: frozenset[str], z: torch.Tensor,
+                r: np.random.Generator) -> torch.Tensor:
+        """CMA-ES from ``z`` toward the ``search`` targets, scoring one repaired decode each; a
+        copy of a training unit scores as unplayable (it would be re-sampled, losing the search)."""
         targets = parse_targets(self.config.search, self.game)
 
         def objective(x: np.ndarray) -> float:
             tiles, path, _ = self._fix(model, torch.tensor(x, dtype=torch.float32).view_as(z), None, r)
-            return score(tiles, self.game, path, targets)
+            return score(tiles, self.game, None if unit_hash(tiles) in copies else path, targets)
 
         best = cma_search(z.numpy(), objective, self.config.search_evals, r)
         return torch.tensor(best, dtype=torch.float32)
@@ -135,10 +138,10 @@ class LevelGenerator(Generator):
         gen, r = torch_generator(seed), rng(seed)
         z = self._latents(gen, self._n_latents(), model.z_dim)
         if self.config.search:
-            z = self._search(model, z, r)
+            z = self._search(model, copies, z, r)
         if self.config.playable:
             tiles, path, attempts = self._fix(model, z, gen, r)
-            for _ in range(TRIES):
+            for _ in range(COPY_TRIES):
                 if unit_hash(tiles) not in copies:
                     break
                 tiles, path, more = self._fix(model, self._latents(gen, len(z), model.z_dim), gen, r)
