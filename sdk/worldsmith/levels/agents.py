@@ -253,7 +253,8 @@ def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
     return None if path is None else _through_ladders(path)
 
 
-def reachable(tiles: np.ndarray, game: str, start: tuple[int, int], ladder: bool = True) -> set[tuple[int, int]]:
+def reachable(tiles: np.ndarray, game: str, start: tuple[int, int],
+              ladder: bool = True) -> set[tuple[int, int]]:
     """Every cell a Lode Runner player or a Zelda hero (``ladder``: with the stepladder) reaches
     from ``start``."""
     moves = _lr_moves(tiles) if game == "loderunner" else _zelda_moves(tiles, ladder)

@@ -153,7 +153,8 @@ def _open_floor(room: TileLevel) -> list[tuple[int, int]]:
     """Floor cells (displayed row, col) the room's doors reach, in row order."""
     door = tuple(int(v) for v in np.argwhere(room.tiles == room.vocab.id("D"))[0])
     floor = room.vocab.id("F")
-    return sorted((c, rr) for rr, c in reachable(room.tiles, "zelda", door, ladder=False) if room.tiles[rr, c] == floor)
+    reached = reachable(room.tiles, "zelda", door, ladder=False)
+    return sorted((c, rr) for rr, c in reached if room.tiles[rr, c] == floor)
 
 
 def _floor(room: TileLevel, r: np.random.Generator, taken: set) -> tuple[int, int]:
