@@ -270,5 +270,8 @@ def solve_tiles(tiles: np.ndarray, game: str) -> Path | None:
 
 
 def solve(level) -> Path | None:
-    """The agent path through a :class:`~worldsmith.types.level.TileLevel`, or ``None``."""
+    """The agent path through a :class:`~worldsmith.types.level.TileLevel`, or ``None``, under
+    the rules it was made with (Zelda: ``ladder`` from its config, default on)."""
+    if level.game == "zelda":
+        return zelda_path(level.tiles, bool(level.meta.config.get("ladder", True)))
     return solve_tiles(level.tiles, level.game)
