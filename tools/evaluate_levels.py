@@ -29,7 +29,9 @@ from typing import Sequence
 import numpy as np
 
 import worldsmith as ws
+from worldsmith.cli import _config_from_sets
 from worldsmith.core.atomic import write_atomic
+from worldsmith.core.errors import WorldsmithError
 from worldsmith.levels.agents import solve_tiles
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
 from worldsmith.levels.metrics import diversity, novelty, playability, tpkl_mean, windows
@@ -55,10 +57,11 @@ def real_split(game: str, data: str | None) -> tuple[list[np.ndarray], list[np.n
     return pick
 
 
-def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int = 1) -> dict:
-    """Every metric for one game (see the module docstring)."""
-    config = {"width": width} if game == "smb" else {}
+def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int = 1,
+             overrides: dict | None = None) -> dict:
+    """Every metric for one game (see the module docstring); ``overrides``: more generator config."""
     gid = f"levels/{game}-v1"
+    config = {**({"width": width} if game == "smb" else {}), **(overrides or {})}
     t0 = time.perf_counter()
     raw = ws.make(gid, playable=False, **config)(seed=0, n=seeds)
     final = ws.make(gid, **config)(seed=0, n=seeds)
@@ -118,13 +121,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--width", type=int, default=200, help="SMB level width")
     p.add_argument("--data", default=None, help="VGLC game folder (one game only)")
     p.add_argument("--repeats", type=int, default=1, help="seed sets whose KL is scored (range)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="generator config for one game, e.g. ladder=false or weights=DIR")
     p.add_argument("--out", default=None, help="write the results as JSON here")
     p.add_argument("--dry-run", action="store_true", help="4 seeds, 56-column SMB levels")
     args = p.parse_args(argv)
     if args.dry_run:
         args.seeds, args.width = 4, 56
     games = GAMES if args.game == "all" else (args.game,)
-    rows = [evaluate(g, args.seeds, args.width, args.data, args.repeats) for g in games]
+    if args.set and len(games) > 1:
+        p.error("--set needs --game")
+    try:
+        extra = _config_from_sets(f"levels/{games[0]}-v1", args.set)
+    except WorldsmithError as e:
+        p.error(str(e))
+    rows = [evaluate(g, args.seeds, args.width, args.data, args.repeats, extra) for g in games]
     print(table(rows), end="")
     if args.out:
         write_atomic(Path(args.out), (json.dumps(rows, indent=1) + "\n").encode())

@@ -28,6 +28,16 @@ def test_evaluate_levels_dry_run(repo, vglc, tmp_path):
     assert row["final_playable"] == 1.0 and row["copies"] == 0.0 and row["real_tpkl"] > 0
 
 
+def test_evaluate_levels_takes_generator_config(repo, vglc, tmp_path):
+    tool, out = _tool(repo, "evaluate_levels"), tmp_path / "eval.json"
+    assert tool.main(["--dry-run", "--game", "zelda", "--set", "ladder=false", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())[0]["final_playable"] == 1.0
+    for bad in (["--game", "zelda", "--set", "ladder=maybe"], ["--set", "ladder=false"]):
+        with pytest.raises(SystemExit) as e:
+            tool.main(["--dry-run", *bad])
+        assert e.value.code == 2
+
+
 def test_metrics_on_real_levels(vglc):
     from worldsmith.levels.data import load_levels
 
