@@ -133,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.error("--set needs --game")
     try:
         extra = _config_from_sets(f"levels/{games[0]}-v1", args.set)
+        ws.make(f"levels/{games[0]}-v1", **extra)  # checks the values before any work
     except WorldsmithError as e:
         p.error(str(e))
     rows = [evaluate(g, args.seeds, args.width, args.data, args.repeats, extra) for g in games]
