@@ -57,6 +57,25 @@ def test_dry_run_trains_resumes_and_exports_a_usable_model(sheet_folder, tmp_pat
     assert bool((nearest <= 0.8 * 6 * net.prior_std.amax()).all())  # within 6 (truncated) spreads
 
 
+def test_init_starts_from_a_model_folder_and_warmup_holds_the_generator(sheet_folder, tmp_path):
+    from worldsmith.core.weights import load_folder
+
+    first = tmp_path / "first"
+    base = ["train", "sprites", "--sheets", str(sheet_folder), "--dry-run", "--seed", "3"]
+    assert cli(base + ["--out", str(first)]) == 0
+    start = load_folder(first / "model")[1]
+    held = tmp_path / "held"                             # 2 warm-up steps: the generator must not move
+    assert cli(base + ["--out", str(held), "--init", str(first / "model"), "--encoder-warmup", "2",
+                       "--width", "8"]) == 0
+    config, state = load_folder(held / "model")
+    assert config["init"] == str(first / "model") and config["gan"]["width"] == 4   # the folder's width
+    assert all(bool((state[k] == v).all()) for k, v in start.items() if not k.startswith("prior_"))
+    moved = tmp_path / "moved"
+    assert cli(base + ["--out", str(moved), "--init", str(first / "model"), "--ema", "0"]) == 0
+    after = load_folder(moved / "model")[1]
+    assert any(not bool((after[k] == v).all()) for k, v in start.items() if not k.startswith("prior_"))
+
+
 def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--sheet-grid", "4x3", "--dry-run",
                 "--out", str(tmp_path)]) == 2
@@ -65,17 +84,29 @@ def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--batch", "0", "--out", str(tmp_path)]) == 2
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--prior", "-1", "--out", str(tmp_path)]) == 2
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--cells", "17", "--out", str(tmp_path)]) == 2
+    assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--encoder-warmup", "-1",
+                "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 5 and all(line.startswith("worldsmith: error:") for line in err)
+    assert len(err) == 6 and all(line.startswith("worldsmith: error:") for line in err)
 
 
-def test_real_npz_groups_cells_per_character():
+def _lpc32():
     from worldsmith.core.data import data_dir
 
     path = data_dir() / "sprites" / "lpc_walk32.npz"
     if not path.is_file():
         pytest.skip("LPC data not present")
-    data = load_npz(path)
+    return path
+
+
+def test_init_needs_a_model_of_the_data_frame_size(tmp_path, capsys):
+    assert cli(["train", "sprites", "--data", str(_lpc32()), "--init", "sprites-lpc-v1", "--dry-run",
+                "--out", str(tmp_path)]) == 2                        # 64-px model, 32-px data
+    assert "init" in capsys.readouterr().err and not (tmp_path / "ckpt.pt").exists()
+
+
+def test_real_npz_groups_cells_per_character():
+    data = load_npz(_lpc32())
     assert data.sheets.shape == (3600, 16, 32, 24, 4)
     assert set(data.classes) == {"body", "hair", "clothing"} and len(data.classes["body"]) == 18
     assert np.isin(data.sheets[..., 3], [0, 255]).all()

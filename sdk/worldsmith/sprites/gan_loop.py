@@ -96,8 +96,10 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         torch.backends.cudnn.benchmark = True
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    cfg = GanConfig(width=args.width, size=train.sheets.shape[2])
+    cfg, init = _start_config(args, train.sheets.shape[2])
     g, e = Generator(cfg).to(device), Encoder(cfg, args.d_width).to(device)
+    if init is not None:
+        g.load_state_dict(init, strict=False)                           # its prior is refitted at export
     d = Discriminator(cfg, args.d_width).to(device)
     g_ema = clone_frozen(g)
     opt_g = torch.optim.Adam([*g.parameters(), *e.parameters()], lr=args.lr, betas=(0.5, 0.99))
@@ -142,6 +144,9 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
             loss_g = loss_g + args.adv_weight * lam * adv
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
+        if step < args.encoder_warmup:                                  # a started generator waits
+            for q in g.parameters():                                    # for the new encoder
+                q.grad = None
         opt_g.step()
         with torch.no_grad():
             for pe, pg in zip(g_ema.parameters(), g.parameters()):
@@ -167,6 +172,24 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     _checkpoint(out, step, parts, data, args)
     print(f"trained {step} steps in {elapsed_minutes(start):.1f} min on {device}; model: {out / 'model'}")
     return 0
+
+
+def _start_config(args: argparse.Namespace, size: int):
+    """``(GanConfig, generator state or None)``: a fresh ``--width`` model, or the architecture and
+    weights of the ``--init`` model folder (its mixture prior dropped)."""
+    import dataclasses
+
+    from worldsmith.core.errors import ConfigError
+    from worldsmith.core.weights import load_folder
+    from worldsmith.sprites.model import GanConfig
+
+    if not args.init:
+        return GanConfig(width=args.width, size=size), None
+    config, state = load_folder(args.init)
+    cfg = dataclasses.replace(GanConfig(**config["gan"]), prior=0)
+    if cfg.size != size:
+        raise ConfigError("init", f"a model of the data's {size}-pixel frames", f"{args.init} ({cfg.size} px)")
+    return cfg, {k: v for k, v in state.items() if not k.startswith("prior_")}
 
 
 def with_prior(g, e, data, k: int, seed: int):

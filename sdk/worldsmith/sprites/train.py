@@ -56,6 +56,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-every", type=int, default=1000)
     p.add_argument("--ckpt-every", type=int, default=2000)
     p.add_argument("--resume", action="store_true", help="continue from <out>/ckpt.pt")
+    p.add_argument("--init", default=None,
+                   help="start the generator from this model folder or shipped name (its architecture "
+                        "overrides --width); the encoder and critic start fresh")
+    p.add_argument("--encoder-warmup", type=int, default=0,
+                   help="first steps train the encoder only (with --init: let it learn the started "
+                        "generator's latents before both move)")
     p.add_argument("--dry-run", action="store_true", help="2 steps of a tiny model on 8 sheets")
     return p
 
@@ -120,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("steps", "batch", "width", "d_width", "cells", "sample_every", "ckpt_every"):
         if getattr(args, name) < 1:
             raise ConfigError(name.replace("_", "-"), "a positive int", getattr(args, name))
+    if args.encoder_warmup < 0:
+        raise ConfigError("encoder-warmup", "0 or a positive number of steps", args.encoder_warmup)
     if args.prior < 0:
         raise ConfigError("prior", "0 or a positive number of mixture components", args.prior)
     if args.cells > 16:
@@ -145,7 +153,8 @@ def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> No
     config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
               "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
               "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight",
-                                                      "adv_weight", "adv_start", "ema")}}
+                                                      "adv_weight", "adv_start", "ema")},
+              "init": args.init, "encoder_warmup": args.encoder_warmup}
     save_folder(folder, config, state, credits())
 
 
