@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 import worldsmith as ws
@@ -76,6 +77,18 @@ def test_init_starts_from_a_model_folder_and_warmup_holds_the_generator(sheet_fo
     assert any(not bool((after[k] == v).all()) for k, v in start.items() if not k.startswith("prior_"))
 
 
+def test_critic_warmup_keeps_the_critic_out_of_the_generator_loss(sheet_folder, tmp_path):
+    from worldsmith.core.weights import load_folder
+
+    base = ["train", "sprites", "--sheets", str(sheet_folder), "--dry-run", "--seed", "3", "--d-lr", "1e-3"]
+    assert cli(base + ["--out", str(tmp_path / "a"), "--critic-warmup", "5"]) == 0
+    assert cli(base + ["--out", str(tmp_path / "b"), "--adv-weight", "0"]) == 0
+    assert cli(base + ["--out", str(tmp_path / "c")]) == 0
+    a, b, c = (load_folder(tmp_path / x / "model")[1] for x in "abc")
+    assert all(bool(torch.equal(a[k], b[k])) for k in a)                # critic trained, not answered
+    assert any(not bool(torch.equal(a[k], c[k])) for k in a if not k.startswith("prior_"))
+
+
 def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--sheet-grid", "4x3", "--dry-run",
                 "--out", str(tmp_path)]) == 2
@@ -86,8 +99,10 @@ def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--cells", "17", "--out", str(tmp_path)]) == 2
     assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--encoder-warmup", "-1",
                 "--out", str(tmp_path)]) == 2
+    assert cli(["train", "sprites", "--sheets", str(sheet_folder), "--critic-warmup", "-2",
+                "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 6 and all(line.startswith("worldsmith: error:") for line in err)
+    assert len(err) == 7 and all(line.startswith("worldsmith: error:") for line in err)
 
 
 def _lpc32():

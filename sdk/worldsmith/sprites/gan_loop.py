@@ -103,7 +103,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     d = Discriminator(cfg, args.d_width).to(device)
     g_ema = clone_frozen(g)
     opt_g = torch.optim.Adam([*g.parameters(), *e.parameters()], lr=args.lr, betas=(0.5, 0.99))
-    opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.5, 0.99))
+    opt_d = torch.optim.Adam(d.parameters(), lr=args.d_lr or args.lr, betas=(0.5, 0.99))
     parts = {"g": g, "e": e, "d": d, "g_ema": g_ema, "opt_g": opt_g, "opt_d": opt_d}
     step = 0
     if args.resume and (out / "ckpt.pt").is_file():
@@ -138,7 +138,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
             loss_d.backward()
             opt_d.step()
         loss_g = rec + args.kl_weight * kl
-        if adv_on:
+        if step >= args.adv_start + args.critic_warmup:                 # a fresh critic leads first
             adv = -d_par(augment(fake, gen), cells.repeat(2, 1)).mean()
             lam = adaptive_weight(rec, adv, g.to_rgba.weight) if ctx.world == 1 else 1.0
             loss_g = loss_g + args.adv_weight * lam * adv

@@ -41,12 +41,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=32, help="sheets per step")
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--width", type=int, default=32, help="generator channels at full resolution")
+    p.add_argument("--d-lr", type=float, default=0.0, help="critic learning rate (0: --lr)")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--d-width", type=int, default=16, help="critic and encoder channels at full resolution")
     p.add_argument("--cells", type=int, default=4, help="cells per sheet drawn in a training step (1..16)")
     p.add_argument("--kl-weight", type=float, default=0.01, help="weight of the KL term (per latent dim)")
     p.add_argument("--adv-weight", type=float, default=0.5, help="weight of the adaptive critic term")
     p.add_argument("--adv-start", type=int, default=1000, help="steps of plain VAE before the critic joins")
+    p.add_argument("--critic-warmup", type=int, default=0,
+                   help="steps the critic trains alone before the generator answers it (a fresh critic "
+                        "against a trained generator is otherwise chased flat: its loss stays at 2)")
     p.add_argument("--prior", type=int, default=256,
                    help="Gaussian-mixture components fitted to the training characters' latents at export "
                         "(0: sample N(0, I))")
@@ -126,8 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("steps", "batch", "width", "d_width", "cells", "sample_every", "ckpt_every"):
         if getattr(args, name) < 1:
             raise ConfigError(name.replace("_", "-"), "a positive int", getattr(args, name))
-    if args.encoder_warmup < 0:
-        raise ConfigError("encoder-warmup", "0 or a positive number of steps", args.encoder_warmup)
+    for name in ("encoder_warmup", "critic_warmup"):
+        if getattr(args, name) < 0:
+            raise ConfigError(name.replace("_", "-"), "0 or a positive number of steps", getattr(args, name))
     if args.prior < 0:
         raise ConfigError("prior", "0 or a positive number of mixture components", args.prior)
     if args.cells > 16:
@@ -152,9 +157,10 @@ def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> No
     state = {k: v.detach() for k, v in g.state_dict().items()}
     config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
               "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
-              "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight",
+              "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
                                                       "adv_weight", "adv_start", "ema")},
-              "init": args.init, "encoder_warmup": args.encoder_warmup}
+              "init": args.init, "encoder_warmup": args.encoder_warmup,
+              "critic_warmup": args.critic_warmup}
     save_folder(folder, config, state, credits())
 
 
