@@ -122,8 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows.append({"set": "real val", "identity": M.identity_consistency(val_feats),
                  "direction_acc": M.direction_accuracy(val_feats)})
     print(table(rows[:-1]))
-    print(f"real validation sheets: identity {rows[2]['identity']:.3f}, direction acc "
-          f"{rows[2]['direction_acc']:.3f}; generation {gen_s:.1f} s for {n} characters")
+    print(f"real validation sheets: identity {rows[-1]['identity']:.3f}, direction acc "
+          f"{rows[-1]['direction_acc']:.3f}; generation {gen_s:.1f} s for {n} characters")
     if args.out:
         write_atomic(args.out, (json.dumps({"config": config, "rows": rows}, indent=1) + "\n").encode())
     return 0

@@ -20,7 +20,7 @@ def evaluate(repo):
     return module
 
 
-def test_dry_run_writes_every_row(evaluate, tmp_path):
+def test_dry_run_writes_every_row(evaluate, tmp_path, capsys):
     out = tmp_path / "eval.json"
     assert evaluate.main(["--dry-run", "--invert", "4", "--invert-steps", "2", "--out", str(out)]) == 0
     rows = json.loads(out.read_text())["rows"]
@@ -30,6 +30,8 @@ def test_dry_run_writes_every_row(evaluate, tmp_path):
     assert gen["n"] == 8 and 0 <= gen["memorised"] <= 1 and gen["direction_acc"] > 0.9
     assert gen["colours_median"] <= 24 and rows[0]["identity"] >= 0.75   # the net knows train characters
     assert rows[2]["n"] == 4 and rows[2]["memorised"] is None
+    assert rows[3]["identity"] > 0.3                                    # real validation sheets
+    assert f"real validation sheets: identity {rows[3]['identity']:.3f}" in capsys.readouterr().out
 
 
 def test_inversion_redraws_its_targets_closer(evaluate):
