@@ -44,8 +44,6 @@ def inverted(sheets: np.ndarray, config: dict, steps: int, seed: int) -> np.ndar
     """Cropped sheets ``(n, 16, 64, 48, 4)`` redrawn from the latents that best fit ``sheets``
     (Adam on ``z``, half the cells each step), post-processed like generated ones."""
     from worldsmith.sprites.gan_loop import reconstruction_loss, to_float
-    from worldsmith.sprites.generator import _apply
-    from worldsmith.sprites.model import to_uint8
 
     gen = ws.make("sprites/lpc-v1", **config)
     net = gen.network
@@ -58,9 +56,7 @@ def inverted(sheets: np.ndarray, config: dict, steps: int, seed: int) -> np.ndar
         opt.zero_grad()
         loss.backward()
         opt.step()
-    with torch.no_grad():
-        raw = to_uint8(net(z.detach()))                                            # (n, 16, 64, 48, 4)
-    return np.stack([_apply(gen.post_steps(), sheet) for sheet in raw])
+    return gen.render(z.detach())
 
 
 def row(name: str, sheets: np.ndarray, feats: M.Features, val: M.Features, train_sheets: np.ndarray,

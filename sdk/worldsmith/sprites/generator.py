@@ -147,24 +147,36 @@ class SpriteGenerator(Generator):
 
         return torch.from_numpy(to_uint8(raw))
 
-    def _generate(self, seeds: Sequence[int]) -> SpriteBatch:
+    def render(self, z) -> np.ndarray:
+        """Latents ``(n, z)`` (from :meth:`latents`, or fitted) -> the post-processed, cropped
+        sheets ``(n, 16, 64, 48, 4)`` uint8 an asset is made of.
+
+        >>> import worldsmith as ws
+        >>> gen = ws.make("sprites/lpc-v1")
+        >>> gen.render(gen.latents([5])).shape
+        (1, 16, 64, 48, 4)
+        """
         import torch
 
-        from worldsmith.sprites.data import uncrop
         from worldsmith.sprites.model import to_uint8
 
         size = self._net().cfg.size
         run = self.runner or self.network
-        z = self.latents(seeds).to(self.device)
+        z = z.to(self.device)
         with torch.inference_mode():  # one item a call: the bytes must not depend on the batch
             sheets = np.concatenate([to_uint8(run(z[i:i + 1])) for i in range(len(z))])  # (n, 16, h, w, 4)
         if size != 64:
             sheets = post.upscale(sheets, 64 // size)
-        meta = self.meta(list(seeds)).with_post("binary_alpha", threshold=128)
         steps = self.post_steps()
-        for step, params in steps:
+        return np.stack([_apply(steps, sheet) for sheet in sheets])          # per character
+
+    def _generate(self, seeds: Sequence[int]) -> SpriteBatch:
+        from worldsmith.sprites.data import uncrop
+
+        sheets = self.render(self.latents(seeds))
+        meta = self.meta(list(seeds)).with_post("binary_alpha", threshold=128)
+        for step, params in self.post_steps():
             meta = meta.with_post(step.__name__, **params)
-        sheets = np.stack([_apply(steps, sheet) for sheet in sheets])      # per character, cropped
         return SpriteBatch(uncrop(sheets).reshape(len(seeds), 4, 4, 64, 64, 4), meta)
 
     def post_steps(self) -> list[tuple[Callable, dict[str, Any]]]:
