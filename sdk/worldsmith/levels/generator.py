@@ -97,8 +97,10 @@ class LevelGenerator(Generator):
 
     def _logits(self, model: LevelVAE, z: torch.Tensor) -> torch.Tensor:
         """Latents ``(B, z)`` -> tile logits ``(B, C, H, W)`` on the CPU, through the plugged-in
-        runner if there is one."""
-        with torch.inference_mode():
+        runner if there is one (TF32 off: a GPU gives the CPU's tiles)."""
+        from worldsmith.runtime.accel import ieee_fp32
+
+        with torch.inference_mode(), ieee_fp32():
             return (self.runner or model.decode)(z.to(next(model.parameters()).device)).cpu()
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:

@@ -4,7 +4,8 @@ Neural generators expose ``network`` (a module mapping latents ``(B, ...)`` to r
 ``latents(seeds)`` (CPU tensor). :class:`FastNetwork` wraps the network: on CUDA it captures one
 CUDA graph per power-of-two batch bucket (inputs padded to the bucket) and can run in bf16; on
 the CPU it runs the plain network in inference mode. :func:`bf16_is_exact` checks that bf16 does
-not change the quantised output before it is used.
+not change the quantised output before it is used. fp32 on CUDA runs with TF32 off (cuDNN turns it
+on for convolutions by default, and its 10-bit mantissa changes quantised pixels).
 
 >>> import torch
 >>> fast = FastNetwork(torch.nn.Linear(4, 2), device="cpu")
@@ -13,7 +14,8 @@ torch.Size([3, 2])
 """
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import torch
 
@@ -44,7 +46,8 @@ class FastNetwork:
         """Raw float32 network output for latents ``z`` (any batch size)."""
         z = z.to(self.device, non_blocking=True)
         if not self.graphs:
-            return self.network(z.to(self.dtype)).float()
+            with ieee_fp32():
+                return self.network(z.to(self.dtype)).float()
         n = z.shape[0]
         size = bucket(n)
         graph, static_in, static_out = self._graph(size, tuple(z.shape[1:]))
@@ -56,19 +59,40 @@ class FastNetwork:
 
     def _graph(self, size: int, tail: tuple[int, ...]):
         key = (size, *tail)
-        if key not in self._captured:
-            static_in = torch.zeros((size, *tail), device=self.device, dtype=self.dtype)
-            stream = torch.cuda.Stream()
-            stream.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(stream):
-                for _ in range(3):  # warm up kernels/allocator before capture
-                    self.network(static_in)
-            torch.cuda.current_stream().wait_stream(stream)
-            graph = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(graph):
-                static_out = self.network(static_in)
-            self._captured[key] = (graph, static_in, static_out)
+        if key not in self._captured:  # kernels are chosen at capture: TF32 must be off by then
+            with ieee_fp32():
+                self._captured[key] = self._capture(size, tail)
         return self._captured[key]
+
+    def _capture(self, size: int, tail: tuple[int, ...]):
+        """Warm the network up on a side stream, then record one CUDA graph for ``size`` items."""
+        static_in = torch.zeros((size, *tail), device=self.device, dtype=self.dtype)
+        stream = torch.cuda.Stream()
+        stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(stream):
+            for _ in range(3):  # warm up kernels/allocator before capture
+                self.network(static_in)
+        torch.cuda.current_stream().wait_stream(stream)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            static_out = self.network(static_in)
+        return graph, static_in, static_out
+
+
+@contextmanager
+def ieee_fp32() -> Iterator[None]:
+    """Within the block, fp32 convolutions and matrix products on CUDA do not use TF32.
+
+    >>> with ieee_fp32():
+    ...     torch.backends.cudnn.allow_tf32
+    False
+    """
+    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
 def bf16_is_exact(network: torch.nn.Module, z: torch.Tensor,

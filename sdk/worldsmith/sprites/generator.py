@@ -158,12 +158,13 @@ class SpriteGenerator(Generator):
         """
         import torch
 
+        from worldsmith.runtime.accel import ieee_fp32
         from worldsmith.sprites.model import to_uint8
 
         size = self._net().cfg.size
         run = self.runner or self.network
         z = z.to(self.device)
-        with torch.inference_mode():  # one item a call: the bytes must not depend on the batch
+        with torch.inference_mode(), ieee_fp32():  # one item a call: bytes must not depend on the batch
             sheets = np.concatenate([to_uint8(run(z[i:i + 1])) for i in range(len(z))])  # (n, 16, h, w, 4)
         if size != 64:
             sheets = post.upscale(sheets, 64 // size)
