@@ -13,8 +13,8 @@
 #          (model folder, log, last sample grid), and a 300-character evaluation -> $OUT/eval.json
 #   run:   check, then train
 # Everything it prints is also in $OUT/log.txt. Unpack the run with `tar -xf sprites-run.tar`.
-# A rehearsal on the CPU: `PATH=$PWD/.venv/bin:$PATH GPU_DEVICE=cpu GPU_BENCH_ARGS=--quick GPU_BUDGET_S=300 \
-#   OUT=/tmp/gpu bash tools/gpu_session.sh run`.
+# A rehearsal on the CPU (GPU_EVAL_N: characters evaluated, default 300): `PATH=$PWD/.venv/bin:$PATH GPU_DEVICE=cpu \
+#   GPU_BENCH_ARGS=--quick GPU_BUDGET_S=500 GPU_EVAL_N=50 OUT=/tmp/gpu bash tools/gpu_session.sh run`.
 set -u
 cd "$(dirname "$0")/.."
 DATA=.gpu/data/sprites
@@ -64,7 +64,7 @@ train() {
         --kl-weight 0.002 --steps 1000000 --sample-every 1000 --ckpt-every 2000 \
         --device "$DEVICE" --minutes "$minutes" --out "$run"
     (cd "$run" && tar -cf "$OUTDIR/sprites-run.tar" $(ls -d model log.jsonl 2>/dev/null) "$(ls samples_*.png | tail -1)")
-    timeout $(( $(left) > 20 ? $(left) - 10 : 10 )) python3 tools/evaluate_sprites.py --n 300 --threads 8 \
+    timeout $(( $(left) > 20 ? $(left) - 10 : 10 )) python3 tools/evaluate_sprites.py --n "${GPU_EVAL_N:-300}" --threads 8 \
         --set weights="\"$run/model\"" --out "$OUTDIR/eval.json"
 }
 
