@@ -135,7 +135,9 @@ def network_modes(gid: str, device: str, repeats: int, quick: bool) -> dict[str,
 def _eager(net: Any, z: Any, device: str) -> Any:
     import torch
 
-    with torch.inference_mode():
+    from worldsmith.runtime.accel import ieee_fp32
+
+    with torch.inference_mode(), ieee_fp32():  # fp32 as the SDK runs it: no TF32 on a GPU
         return net(z.to(device))
 
 
