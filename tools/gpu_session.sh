@@ -41,7 +41,7 @@ setup() {
     if ! python3 -c "import pygame, trimesh, cma, noise" 2>/dev/null; then
         python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site "$WHEELS"/*.whl
         python3 -m pip install -q --no-index --no-deps --no-build-isolation --no-cache-dir --target /tmp/site \
-            "$WHEELS"/noise-*.zip || echo "noise did not build: the terrain rows will fail"
+            "$WHEELS"/noise-*.zip || echo "noise did not build: the tests comparing with it will fail"
     fi
     export PYTHONPATH=$PWD/sdk:/tmp/site WORLDSMITH_DATA=$PWD/.gpu/data PYTHONUNBUFFERED=1 TQDM_MININTERVAL=20
     nvidia-smi -L 2>/dev/null; python3 -c "import torch; print('torch', torch.__version__, torch.cuda.is_available())"
