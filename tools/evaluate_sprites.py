@@ -101,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.set)}
     model_cfg, _ = load_folder(config.get("weights", "sprites-lpc-v1"))
     data = load_npz(args.data or data_path("sprites", "lpc_walk64.npz"))
-    train, val = data.split(model_cfg.get("val_fraction", 0.1), model_cfg.get("seed", 0))
+    train, val = data.split(model_cfg.get("val_fraction", 0.1),
+                            model_cfg.get("split_seed", model_cfg.get("seed", 0)))
     net, _ = load_features(args.features)
     start = time.monotonic()
     fake = generated(n, args.seed, config)

@@ -9,6 +9,8 @@ consistency). Shipped as ``weights/sprites-features-v1``.
 >>> emb, logits = net(torch.zeros(5, 4, 64, 48))
 >>> tuple(emb.shape), {k: tuple(v.shape) for k, v in logits.items()}
 ((5, 128), {'direction': (5, 4), 'body': (5, 3)})
+>>> [tuple(a.shape[1:]) for a in net.activations(torch.zeros(5, 4, 64, 48))]
+[(32, 64, 48), (64, 32, 24), (128, 16, 12), (128, 8, 6)]
 """
 from __future__ import annotations
 
@@ -44,6 +46,18 @@ class FeatureNet(nn.Module):
     def forward(self, frames: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         emb = self.body(frames)
         return emb, {k: head(emb) for k, head in self.heads.items()}
+
+    def activations(self, frames: torch.Tensor) -> list[torch.Tensor]:
+        """The four convolution layers' outputs ``(M, c, h, w)``, 64 x 48 down to 8 x 6 (the
+        spatial features a perceptual loss compares)."""
+        out, x = [], frames
+        for layer in self.body:
+            x = layer(x)
+            if isinstance(layer, nn.ReLU) and x.dim() == 4:
+                out.append(x)
+            if isinstance(layer, nn.Flatten):
+                break
+        return out
 
 
 def frame_labels(data: SheetData) -> dict[str, np.ndarray]:
@@ -112,6 +126,7 @@ def train_features(train: SheetData, val: SheetData, args: argparse.Namespace) -
     log_line(out / "features_log.jsonl", {"steps": args.steps, "val_accuracy": acc})
     print(f"feature net validation accuracy: {acc}")
     save_folder(out / "features", {"classes": classes, "val_accuracy": acc, "steps": args.steps,
-                                   "seed": args.seed, "val_fraction": args.val_fraction},
+                                   "seed": args.seed, "split_seed": args.split_seed,
+                                   "val_fraction": args.val_fraction},
                 net.state_dict(), credits())
     return 0

@@ -5,7 +5,9 @@ redraws ``cells`` random cells of each from a posterior sample (reconstruction: 
 on colour where the real pixel is opaque) and the same cells from a prior sample ``z ~ N(0, I)``.
 The critic (hinge loss, spectral norm, DiffAugment) judges both against the real cells, and its
 term is weighted adaptively against the reconstruction's gradient at the generator's last layer
-(VQGAN), switched on after ``--adv-start`` steps. The KL term keeps the posterior near the
+(VQGAN), switched on after ``--adv-start`` steps. With ``--perceptual`` the reconstructions
+must also match the real cells in the conv features of a frozen perception network (a feature
+network trained on the LPC labels with another seed than the metrics' one). The KL term keeps the posterior near the
 prior the generator samples from at run time. An EMA copy of the generator is exported.
 
 Under ``torchrun --nproc_per_node=N`` the same command trains data-parallel: the networks are
@@ -57,6 +59,29 @@ def reconstruction_loss(out, target):
     return alpha + colour
 
 
+def composite(frames):
+    """Frames ``(..., 4, H, W)`` in [-1, 1] -> ``(M, 4, H, W)`` with colour faded to the transparent
+    value (-1) by the soft alpha, as the frames of a real sheet are (differentiable)."""
+    import torch
+
+    x = frames.reshape(-1, *frames.shape[-3:])
+    alpha = (x[:, 3:] + 1).clamp(0, 2) / 2                              # (M, 1, H, W) in [0, 1]
+    return torch.cat([alpha * (x[:, :3] + 1) - 1, x[:, 3:]], 1)
+
+
+def perceptual_loss(net, out, target):
+    """Squared distance of ``out`` and ``target`` frames ``(..., 4, H, W)`` in the conv features of
+    the frozen perception network ``net`` (a FeatureNet), each layer divided by the target
+    features' energy and the layers averaged (an LPIPS-like term that rewards the outlines and
+    strands an L1 term blurs)."""
+    import torch
+
+    with torch.no_grad():
+        ref = net.activations(composite(target))
+    got = net.activations(composite(out))
+    return sum((a - b).pow(2).mean() / (b.pow(2).mean() + 1e-6) for a, b in zip(got, ref)) / len(ref)
+
+
 def kl_divergence(mu, logvar):
     """KL(q || N(0, I)) per latent dimension, averaged over the batch."""
     return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).mean()
@@ -102,6 +127,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         g.load_state_dict(init, strict=False)                           # its prior is refitted at export
     d = Discriminator(cfg, args.d_width).to(device)
     g_ema = clone_frozen(g)
+    perceiver = _perceiver(args.perceptual, device)
     opt_g = torch.optim.Adam([*g.parameters(), *e.parameters()], lr=args.lr, betas=(0.5, 0.99))
     opt_d = torch.optim.Adam(d.parameters(), lr=args.d_lr or args.lr, betas=(0.5, 0.99))
     parts = {"g": g, "e": e, "d": d, "g_ema": g_ema, "opt_g": opt_g, "opt_d": opt_d}
@@ -138,6 +164,8 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
             loss_d.backward()
             opt_d.step()
         loss_g = rec + args.kl_weight * kl
+        perc = perceptual_loss(perceiver, fake[:b], target) if perceiver is not None else torch.zeros((), device=device)
+        loss_g = loss_g + args.perceptual_weight * perc
         if step >= args.adv_start + args.critic_warmup:                 # a fresh critic leads first
             adv = -d_par(augment(fake, gen), cells.repeat(2, 1)).mean()
             lam = adaptive_weight(rec, adv, g.to_rgba.weight) if ctx.world == 1 else 1.0
@@ -154,12 +182,13 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         step += 1
         if not ctx.is_main:
             continue
-        stats = {"rec": rec.item(), "kl": kl.item(), "d": loss_d.item()} if step % 10 == 0 else {}
+        stats = ({"rec": rec.item(), "perc": perc.item(), "kl": kl.item(), "d": loss_d.item()}
+                 if step % 10 == 0 else {})
         bar.update(**stats)
         if step % args.sample_every == 0:
             with torch.no_grad():
                 save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
-            log_line(out / "log.jsonl", {"step": step, "rec": rec.item(), "kl": kl.item(),
+            log_line(out / "log.jsonl", {"step": step, "rec": rec.item(), "perc": perc.item(), "kl": kl.item(),
                                          "loss_d": loss_d.item(), "minutes": round(elapsed_minutes(start), 2)})
         if step % args.ckpt_every == 0:
             _checkpoint(out, step, parts, data, args)
@@ -190,6 +219,24 @@ def _start_config(args: argparse.Namespace, size: int):
     if cfg.size != size:
         raise ConfigError("init", f"a model of the data's {size}-pixel frames", f"{args.init} ({cfg.size} px)")
     return cfg, {k: v for k, v in state.items() if not k.startswith("prior_")}
+
+
+def _perceiver(folder: str | None, device):
+    """The frozen perception network of a feature-network folder (``--perceptual``), or None."""
+    from worldsmith.core.errors import ConfigError
+    from worldsmith.core.weights import resolve
+    from worldsmith.sprites.features import WEIGHTS, load_features
+
+    if not folder:
+        return None
+    if resolve(folder).resolve() == resolve(WEIGHTS).resolve():
+        raise ConfigError("perceptual", f"a feature network other than the metrics' own ({WEIGHTS}), "
+                                        "or the evaluation would no longer be independent", folder)
+
+    net = load_features(folder)[0].to(device)
+    for q in net.parameters():
+        q.requires_grad_(False)
+    return net
 
 
 def with_prior(g, e, data, k: int, seed: int):

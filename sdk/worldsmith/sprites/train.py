@@ -55,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
                    help="Gaussian-mixture components fitted to the training characters' latents at export "
                         "(0: sample N(0, I))")
     p.add_argument("--val-fraction", type=float, default=0.1, help="characters held out for evaluation")
+    p.add_argument("--split-seed", type=int, default=0,
+                   help="which characters are held out (fixed apart from --seed, so runs of any seed "
+                        "evaluate on the same ones)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
     p.add_argument("--sample-every", type=int, default=1000)
@@ -66,6 +69,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--encoder-warmup", type=int, default=0,
                    help="first steps train the encoder only (with --init: let it learn the started "
                         "generator's latents before both move)")
+    p.add_argument("--perceptual", default=None, metavar="FOLDER",
+                   help="a feature-network folder (train one with --model features) whose conv features "
+                        "the reconstructions must match; use a different --seed from the one the "
+                        "metrics use, so the evaluation stays independent")
+    p.add_argument("--perceptual-weight", type=float, default=1.0, help="weight of the --perceptual term")
     p.add_argument("--dry-run", action="store_true", help="2 steps of a tiny model on 8 sheets")
     return p
 
@@ -80,7 +88,7 @@ def load_data(args: argparse.Namespace) -> tuple[SheetData, SheetData]:
         raise ConfigError("val-fraction", "a number in (0, 0.5)", args.val_fraction)
     if len(data.sheets) < 2:
         raise ConfigError("sheets", "at least 2 sprite sheets", len(data.sheets))
-    return data.split(args.val_fraction, args.seed)
+    return data.split(args.val_fraction, args.split_seed)
 
 
 class Progress:
@@ -157,8 +165,9 @@ def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> No
     state = {k: v.detach() for k, v in g.state_dict().items()}
     config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
               "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
-              "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
-                                                      "adv_weight", "adv_start", "ema")},
+              "split_seed": args.split_seed, "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
+                                                      "adv_weight", "adv_start", "ema", "perceptual",
+                                                      "perceptual_weight")},
               "init": args.init, "encoder_warmup": args.encoder_warmup,
               "critic_warmup": args.critic_warmup}
     save_folder(folder, config, state, credits())
