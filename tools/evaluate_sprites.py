@@ -4,7 +4,8 @@ Generates ``--n`` characters with the default config (so the default post-proces
 and prints, with real training characters vs validation as the reference row: FID and KID in the
 feature network's space (sheet descriptor = mean frame embedding), precision/recall, memorisation
 (nearest training sheet closer than any validation sheet gets), direction accuracy, identity
-consistency (same body, hair and clothing label in all 16 cells) and colours per frame.
+consistency (same body, hair and clothing label in all 16 cells; also per head) and colours per
+frame.
 
 ``--invert N`` adds a diagnostic row: the latents that best redraw N validation characters, found by
 gradient descent through the frozen generator, rendered with the same post-processing. It is the
@@ -68,7 +69,13 @@ def row(name: str, sheets: np.ndarray, feats: M.Features, val: M.Features, train
             "kid": M.kid(feats.sheet, val.sheet), "precision": precision, "recall": recall,
             "memorised": M.memorised(sheets, train_sheets, val_sheets) if name.startswith("gen") else None,
             "direction_acc": M.direction_accuracy(feats), "identity": M.identity_consistency(feats),
+            "identity_by_head": _by_head(feats),
             "colours_median": float(np.median(colours)), "colours_p90": float(np.percentile(colours, 90))}
+
+
+def _by_head(feats: M.Features) -> dict[str, float]:
+    """Identity consistency of each identity head alone."""
+    return {h: M.identity_consistency(feats, (h,)) for h in M.IDENTITY_HEADS}
 
 
 def table(rows: list[dict]) -> str:
@@ -117,8 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.insert(2, row("inverted val (best latents)", redrawn, M.extract(net, redrawn), val_feats,
                            train.sheets, val.sheets))
     rows.append({"set": "real val", "identity": M.identity_consistency(val_feats),
-                 "direction_acc": M.direction_accuracy(val_feats)})
+                 "identity_by_head": _by_head(val_feats), "direction_acc": M.direction_accuracy(val_feats)})
     print(table(rows[:-1]))
+    for r in rows[1:]:
+        print(f"{r['set']}: identity by head " + ", ".join(f"{h} {v:.3f}" for h, v in r["identity_by_head"].items()))
     print(f"real validation sheets: identity {rows[-1]['identity']:.3f}, direction acc "
           f"{rows[-1]['direction_acc']:.3f}; generation {gen_s:.1f} s for {n} characters")
     if args.out:

@@ -31,6 +31,8 @@ def test_dry_run_writes_every_row(evaluate, tmp_path, capsys):
     assert gen["colours_median"] <= 24 and rows[0]["identity"] >= 0.75   # the net knows train characters
     assert rows[2]["n"] == 4 and rows[2]["memorised"] is None
     assert rows[3]["identity"] > 0.3                                    # real validation sheets
+    for r in rows:                                      # every head alone is at least as consistent
+        assert all(r["identity"] <= v <= 1 for v in r["identity_by_head"].values())
     assert f"real validation sheets: identity {rows[3]['identity']:.3f}" in capsys.readouterr().out
 
 
