@@ -9,12 +9,14 @@
 # Each step is time-boxed within GPU_BUDGET_S seconds (default 540):
 #   check: the CUDA tests (direct CUDA calls and the AssetService's CUDA graphs give the CPU's
 #          assets), then benchmarks/latency.py --device cuda -> $OUT/latency-<GPU>.json
-#   train: sprite training from the shipped generator for the time left -> $OUT/sprites-run.tar
+#   train: a perceiver (feature network, seed 1), then sprite training from the shipped generator
+#          with the perceptual term for the time left -> $OUT/sprites-run.tar
 #          (model folder, log, last sample grid), and a 300-character evaluation -> $OUT/eval.json
 #   run:   check, then train
 # Everything it prints is also in $OUT/log.txt. Unpack the run with `tar -xf sprites-run.tar`.
-# A rehearsal on the CPU (GPU_EVAL_N: characters evaluated, default 300): `PATH=$PWD/.venv/bin:$PATH GPU_DEVICE=cpu \
-#   GPU_BENCH_ARGS=--quick GPU_BUDGET_S=500 GPU_EVAL_N=50 OUT=/tmp/gpu bash tools/gpu_session.sh run`.
+# A rehearsal on the CPU (GPU_EVAL_N: characters evaluated, default 300; GPU_PERC_STEPS: perceiver
+#   steps, default 2500): `PATH=$PWD/.venv/bin:$PATH GPU_DEVICE=cpu GPU_BENCH_ARGS=--quick \
+#   GPU_BUDGET_S=500 GPU_EVAL_N=50 GPU_PERC_STEPS=20 OUT=/tmp/gpu bash tools/gpu_session.sh run`.
 set -u
 cd "$(dirname "$0")/.."
 DATA=.gpu/data/sprites
@@ -59,10 +61,12 @@ train() {
     echo "== sprite training for $minutes min ($(left) s left)"
     (( minutes >= 1 )) || return 0
     rm -rf "$run"
+    timeout 120 python3 -m worldsmith.cli train sprites --model features --seed 1 --batch 8 \
+        --steps "${GPU_PERC_STEPS:-2500}" --device "$DEVICE" --out "$run-perceiver"   # the perceiver
     timeout $(( minutes * 60 + 150 )) python3 -m worldsmith.cli train sprites --init sprites-lpc-v1 \
-        --encoder-warmup 400 --adv-start 400 --critic-warmup 300 --adv-weight 0.1 --batch 64 \
-        --kl-weight 0.002 --steps 1000000 --sample-every 1000 --ckpt-every 2000 \
-        --device "$DEVICE" --minutes "$minutes" --out "$run"
+        --encoder-warmup 400 --adv-start 1000000 --perceptual "$run-perceiver/features" \
+        --perceptual-weight 0.3 --batch 64 --kl-weight 0.002 --steps 1000000 --sample-every 1000 \
+        --ckpt-every 2000 --device "$DEVICE" --minutes "$minutes" --out "$run"
     (cd "$run" && tar -cf "$OUTDIR/sprites-run.tar" $(ls -d model log.jsonl 2>/dev/null) "$(ls samples_*.png | tail -1)")
     timeout $(( $(left) > 20 ? $(left) - 10 : 10 )) python3 tools/evaluate_sprites.py --n "${GPU_EVAL_N:-300}" --threads 8 \
         --set weights="\"$run/model\"" --out "$OUTDIR/eval.json"
