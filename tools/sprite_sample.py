@@ -2,12 +2,11 @@
 down, left, right, up, 4 walk frames each, cropped to the 48 columns the LPC art uses, over grey.
 
     python tools/sprite_sample.py docs/sprites_sample.png
-    python tools/sprite_sample.py /tmp/sample.png --set weights='"runs/sprites/model"'
+    python tools/sprite_sample.py /tmp/sample.png --weights runs/sprites/model
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Sequence
 
@@ -24,10 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("out", help="PNG to write")
     p.add_argument("--n", type=int, default=16, help="characters")
     p.add_argument("--per-row", type=int, default=8, help="characters a row")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="generator config")
+    p.add_argument("--weights", default="sprites-lpc-v1", help="model folder: a shipped name or a path")
     args = p.parse_args(argv)
-    config = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.set)}
-    gen = ws.make("sprites/lpc-v1", **config)
+    gen = ws.make("sprites/lpc-v1", weights=args.weights)
     sheets = np.concatenate([gen(seed=child_seed(7, i), n=1).images for i in range(args.n)])
     save_preview(crop(sheets).reshape(args.n, 16, 64, 48, 4), args.out, per_row=args.per_row)
     return 0

@@ -53,10 +53,10 @@ class FeatureNet(nn.Module):
         out, x = [], frames
         for layer in self.body:
             x = layer(x)
-            if isinstance(layer, nn.ReLU) and x.dim() == 4:
-                out.append(x)
             if isinstance(layer, nn.Flatten):
                 break
+            if isinstance(layer, nn.ReLU):
+                out.append(x)
         return out
 
 

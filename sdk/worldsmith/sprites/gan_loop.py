@@ -7,8 +7,8 @@ The critic (hinge loss, spectral norm, DiffAugment) judges both against the real
 term is weighted adaptively against the reconstruction's gradient at the generator's last layer
 (VQGAN), switched on after ``--adv-start`` steps. With ``--perceptual`` the reconstructions
 must also match the real cells in the conv features of a frozen perception network (a feature
-network trained on the LPC labels with another seed than the metrics' one). The KL term keeps the posterior near the
-prior the generator samples from at run time. An EMA copy of the generator is exported.
+network trained on the LPC labels with another seed than the metrics' one). The KL term keeps
+the posterior near the prior the generator samples from at run time. An EMA copy of the generator is exported.
 
 Under ``torchrun --nproc_per_node=N`` the same command trains data-parallel: the networks are
 wrapped in DistributedDataParallel (gloo on CPU, nccl on CUDA), each rank draws its own batches,
@@ -163,9 +163,9 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
-        loss_g = rec + args.kl_weight * kl
-        perc = perceptual_loss(perceiver, fake[:b], target) if perceiver is not None else torch.zeros((), device=device)
-        loss_g = loss_g + args.perceptual_weight * perc
+        perc = (perceptual_loss(perceiver, fake[:b], target) if perceiver is not None
+                else torch.zeros((), device=device))
+        loss_g = rec + args.kl_weight * kl + args.perceptual_weight * perc
         if step >= args.adv_start + args.critic_warmup:                 # a fresh critic leads first
             adv = -d_par(augment(fake, gen), cells.repeat(2, 1)).mean()
             lam = adaptive_weight(rec, adv, g.to_rgba.weight) if ctx.world == 1 else 1.0
@@ -188,8 +188,9 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         if step % args.sample_every == 0:
             with torch.no_grad():
                 save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
-            log_line(out / "log.jsonl", {"step": step, "rec": rec.item(), "perc": perc.item(), "kl": kl.item(),
-                                         "loss_d": loss_d.item(), "minutes": round(elapsed_minutes(start), 2)})
+            log_line(out / "log.jsonl", {"step": step, "rec": rec.item(), "perc": perc.item(),
+                                         "kl": kl.item(), "loss_d": loss_d.item(),
+                                         "minutes": round(elapsed_minutes(start), 2)})
         if step % args.ckpt_every == 0:
             _checkpoint(out, step, parts, data, args)
     bar.close()
@@ -232,7 +233,6 @@ def _perceiver(folder: str | None, device):
     if resolve(folder).resolve() == resolve(WEIGHTS).resolve():
         raise ConfigError("perceptual", f"a feature network other than the metrics' own ({WEIGHTS}), "
                                         "or the evaluation would no longer be independent", folder)
-
     net = load_features(folder)[0].to(device)
     for q in net.parameters():
         q.requires_grad_(False)

@@ -165,7 +165,8 @@ def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> No
     state = {k: v.detach() for k, v in g.state_dict().items()}
     config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
               "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
-              "split_seed": args.split_seed, "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
+              "split_seed": args.split_seed,
+              "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
                                                       "adv_weight", "adv_start", "ema", "perceptual",
                                                       "perceptual_weight")},
               "init": args.init, "encoder_warmup": args.encoder_warmup,
