@@ -1,17 +1,14 @@
-"""The trainer's perception-network terms (conv-feature distance; identity labels and agreement
-across a sheet) and its fixed split."""
+"""The trainer's perceptual term (a frozen feature network's conv features) and its fixed split."""
 from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 import torch
 
 from worldsmith.cli import main as cli
 from worldsmith.sprites.features import FeatureNet
-from worldsmith.sprites.gan_loop import (composite, consistency_loss, label_loss, perception_terms,
-                                         perceptual_loss)
+from worldsmith.sprites.gan_loop import composite, perceptual_loss
 
 
 @pytest.fixture(scope="module")
@@ -52,79 +49,11 @@ def test_perceptual_loss_is_zero_only_for_a_match_and_trains_the_output(net):
         assert 0 < float(perceptual_loss(net, blurred, real)) < float(loss.detach())
 
 
-def _feature_folder(tmp_path, net: FeatureNet, body=("a", "b")):
+def _feature_folder(tmp_path, net: FeatureNet):
     from worldsmith.core.weights import save_folder
 
-    classes = {"direction": ["down", "left", "right", "up"], "body": list(body)}
+    classes = {"direction": ["down", "left", "right", "up"], "body": ["a", "b"]}
     return save_folder(tmp_path / "perceiver", {"classes": classes}, net.state_dict(), "test net\n")
-
-
-def test_label_loss_is_low_only_for_the_characters_own_classes():
-    labels = {"body": torch.tensor([0, 1])}                       # two characters, 3 cells each
-    right = {"body": torch.tensor([[9.0, 0]] * 3 + [[0, 9.0]] * 3)}
-    wrong = {"body": torch.tensor([[0, 9.0]] * 3 + [[9.0, 0]] * 3)}
-    assert float(label_loss(right, labels, 3)) < 1e-3 < 8 < float(label_loss(wrong, labels, 3))
-
-
-def test_consistency_loss_rewards_one_confident_identity_per_sheet():
-    same = torch.tensor([[9.0, 0, 0]] * 4 + [[0, 0, 9.0]] * 4)    # two sheets, each one class
-    mixed = torch.tensor([[9.0, 0, 0], [0, 9.0, 0]] * 4)           # cells of a sheet disagree
-    unsure = torch.zeros(8, 3)
-    losses = [float(consistency_loss({"hair": x}, 4)) for x in (same, mixed, unsure)]
-    assert losses[0] < 1e-2 and abs(losses[1] - np.log(2)) < 1e-2 and abs(losses[2] - np.log(3)) < 1e-4
-
-
-def test_perception_terms_share_one_pass_and_match_the_separate_losses(net):
-    real = torch.cat([_frames(0, 2), _frames(1, 2)])                # (B=2, k=2, ...)
-    fake = torch.cat([_frames(2, 2), _frames(3, 2), _frames(4, 2), _frames(5, 2)])  # recs, priors
-    labels = {"body": torch.tensor([1, 0])}
-    with torch.no_grad():
-        perc, lab, agree = perception_terms(net, fake, real, labels)
-        assert torch.allclose(perc, perceptual_loss(net, fake[:2], real))
-        logits = net(composite(fake))[1]
-        assert torch.allclose(lab, label_loss({"body": logits["body"][:4]}, labels, 2))
-        assert torch.allclose(agree, consistency_loss({"body": logits["body"][4:]}, 2))
-        assert perception_terms(net, fake, real, {})[1:] == (0, 0)
-
-
-def lpc_npz(path, chars: int = 6):
-    """A tiny file in the LPC walk npz layout: ``chars`` characters of 16 64x64 frames with body
-    (two classes), hair and torso layers."""
-    rng = np.random.default_rng(0)
-    n = chars * 16
-    names = np.array(["body/male/a.png", "body/male/b.png", "hair/male/bob/red.png", "torso/x.png"])
-    body = np.arange(chars) % 2
-    layers = np.stack([np.repeat(body, 16), np.full(n, 2), np.full(n, -1)], 1)
-    images = np.zeros((n, 64, 64, 4), np.uint8)
-    images[:, 12:60, 20:44] = np.concatenate([rng.integers(0, 256, (n, 1, 1, 3)), np.full((n, 1, 1, 1), 255)], 3)
-    np.savez(path, images=images, char_id=np.repeat(np.arange(chars), 16),
-             direction=np.tile(np.repeat(np.arange(4), 4), chars), frame=np.tile(np.arange(4), 4 * chars),
-             layers=layers, layer_names=names, slots=np.array(["body", "hair", "torso"]))
-    return path
-
-
-def test_dry_run_with_identity_terms_logs_them(tmp_path, net):
-    folder = _feature_folder(tmp_path, net, body=("body/male/a.png", "body/male/b.png"))
-    out = tmp_path / "run"
-    assert cli(["train", "sprites", "--data", str(lpc_npz(tmp_path / "lpc.npz")), "--out", str(out),
-                "--dry-run", "--perceptual", str(folder), "--label-weight", "0.1"]) == 0
-    assert json.loads((out / "model" / "config.json").read_text())["train"]["label_weight"] == 0.1
-    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
-    assert all(row["label"] > 0 and row["agree"] > 0 for row in log)
-
-
-def test_identity_terms_need_labels_the_perceiver_knows(sheet_folder, tmp_path, net, capsys):
-    lpc = str(lpc_npz(tmp_path / "lpc.npz"))
-    other = str(_feature_folder(tmp_path, net))                    # body classes "a", "b"
-    runs = [["--sheets", str(sheet_folder), "--perceptual", other],  # a folder has no labels
-            ["--data", lpc],                                         # no perception network
-            ["--data", lpc, "--perceptual", other]]                  # classes differ from the data's
-    for extra in runs:
-        assert cli(["train", "sprites", *extra, "--out", str(tmp_path / "r"), "--dry-run",
-                    "--label-weight", "0.1"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 3 and all("label-weight" in line or "perceptual" in line for line in err)
-    assert not (tmp_path / "r" / "ckpt.pt").exists()
 
 
 def test_dry_run_with_a_perception_network_records_it(sheet_folder, tmp_path, net):

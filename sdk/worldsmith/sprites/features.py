@@ -11,8 +11,6 @@ consistency). Shipped as ``weights/sprites-features-v1``.
 ((5, 128), {'direction': (5, 4), 'body': (5, 3)})
 >>> [tuple(a.shape[1:]) for a in net.activations(torch.zeros(5, 4, 64, 48))]
 [(32, 64, 48), (64, 32, 24), (128, 16, 12), (128, 8, 6)]
->>> tuple(net.trace(torch.zeros(5, 4, 64, 48))[1]["body"].shape)
-(5, 3)
 """
 from __future__ import annotations
 
@@ -52,16 +50,14 @@ class FeatureNet(nn.Module):
     def activations(self, frames: torch.Tensor) -> list[torch.Tensor]:
         """The four convolution layers' outputs ``(M, c, h, w)``, 64 x 48 down to 8 x 6 (the
         spatial features a perceptual loss compares)."""
-        return self.trace(frames)[0]
-
-    def trace(self, frames: torch.Tensor) -> tuple[list[torch.Tensor], dict[str, torch.Tensor]]:
-        """One pass: the conv layers' outputs (as ``activations``) and the heads' logits."""
-        convs, x = [], frames
+        out, x = [], frames
         for layer in self.body:
             x = layer(x)
-            if isinstance(layer, nn.ReLU) and x.dim() == 4:
-                convs.append(x)
-        return convs, {k: head(x) for k, head in self.heads.items()}
+            if isinstance(layer, nn.Flatten):
+                break
+            if isinstance(layer, nn.ReLU):
+                out.append(x)
+        return out
 
 
 def frame_labels(data: SheetData) -> dict[str, np.ndarray]:

@@ -7,10 +7,7 @@ The critic (hinge loss, spectral norm, DiffAugment) judges both against the real
 term is weighted adaptively against the reconstruction's gradient at the generator's last layer
 (VQGAN), switched on after ``--adv-start`` steps. With ``--perceptual`` the reconstructions
 must also match the real cells in the conv features of a frozen perception network (a feature
-network trained on the LPC labels with another seed than the metrics' one); with
-``--label-weight`` that network must also classify every reconstructed cell as its character's
-body, hair and clothing, and give all cells of a prior sample one class per head (identity across
-the sheet, as an identity loss with a face recogniser does for faces). The KL term keeps
+network trained on the LPC labels with another seed than the metrics' one). The KL term keeps
 the posterior near the prior the generator samples from at run time. An EMA copy of the generator is exported.
 
 Under ``torchrun --nproc_per_node=N`` the same command trains data-parallel: the networks are
@@ -81,52 +78,8 @@ def perceptual_loss(net, out, target):
 
     with torch.no_grad():
         ref = net.activations(composite(target))
-    return feature_distance(net.activations(composite(out)), ref)
-
-
-def feature_distance(got, ref):
-    """The perceptual distance of two lists of conv activations ``(M, c, h, w)`` (see above)."""
+    got = net.activations(composite(out))
     return sum((a - b).pow(2).mean() / (b.pow(2).mean() + 1e-6) for a, b in zip(got, ref)) / len(ref)
-
-
-def label_loss(logits, labels, k: int):
-    """Cross-entropy of per-frame logits ``{head: (B * k, classes)}`` against the characters'
-    labels ``{head: (B,)}`` (each repeated over its ``k`` cells), averaged over the heads."""
-    import torch.nn.functional as F
-
-    return sum(F.cross_entropy(logits[h], y.repeat_interleave(k)) for h, y in labels.items()) / len(labels)
-
-
-def consistency_loss(logits, k: int):
-    """Entropy of each sheet's class distribution averaged over its ``k`` cells, for per-frame
-    logits ``{head: (B * k, classes)}``, averaged over sheets and heads: 0 only when every cell of
-    a sheet is given the same class with certainty (one identity across the sheet)."""
-    total = 0.0
-    for x in logits.values():
-        p = x.softmax(-1).view(-1, k, x.shape[-1]).mean(1)                 # (B, classes)
-        total = total - (p * p.clamp_min(1e-8).log()).sum(-1).mean()
-    return total / len(logits)
-
-
-def perception_terms(net, fake, target, labels):
-    """``(perceptual, label, consistency)`` of generated frames ``fake (2B, k, 4, H, W)`` (B
-    reconstructions of ``target (B, k, 4, H, W)``, then B prior samples) in one pass of the frozen
-    network ``net``. With ``labels`` ``{head: (B,)}`` the reconstructions must also be classified
-    as their characters and each prior sample's cells as one character; without, the prior
-    samples are not looked at and those two terms are 0."""
-    import torch
-
-    b, k = target.shape[:2]
-    with torch.no_grad():
-        ref = net.activations(composite(target))
-    convs, logits = net.trace(composite(fake if labels else fake[:b]))
-    perc = feature_distance([a[:b * k] for a in convs], ref)
-    if not labels:
-        zero = torch.zeros((), device=fake.device)
-        return perc, zero, zero
-    rec_logits = {h: logits[h][:b * k] for h in labels}
-    prior_logits = {h: logits[h][b * k:] for h in labels}
-    return perc, label_loss(rec_logits, labels, k), consistency_loss(prior_logits, k)
 
 
 def kl_divergence(mu, logvar):
@@ -174,8 +127,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         g.load_state_dict(init, strict=False)                           # its prior is refitted at export
     d = Discriminator(cfg, args.d_width).to(device)
     g_ema = clone_frozen(g)
-    perceiver, perceiver_classes = _perceiver(args.perceptual, device)
-    labels = _identity_labels(train, perceiver_classes, args, device)
+    perceiver = _perceiver(args.perceptual, device)
     opt_g = torch.optim.Adam([*g.parameters(), *e.parameters()], lr=args.lr, betas=(0.5, 0.99))
     opt_d = torch.optim.Adam(d.parameters(), lr=args.d_lr or args.lr, betas=(0.5, 0.99))
     parts = {"g": g, "e": e, "d": d, "g_ema": g_ema, "opt_g": opt_g, "opt_d": opt_d}
@@ -194,8 +146,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     bar, start = Progress(args.steps, step, enabled=ctx.is_main), time.monotonic()
     b, k = args.batch, args.cells
     while distributed.all_agree(step < args.steps and not (args.minutes and elapsed_minutes(start) > args.minutes), ctx):
-        idx = torch.randint(len(data), (b,), generator=gen).to(device)
-        real = to_float(data[idx])                                                        # (B, 16, 4, H, W)
+        real = to_float(data[torch.randint(len(data), (b,), generator=gen).to(device)])  # (B, 16, 4, H, W)
         cells = torch.rand(b, 16, generator=gen).argsort(1)[:, :k].to(device)            # (B, k)
         mu, logvar = e_par(real)                                                          # (B, z) each
         z_post = mu + torch.randn(mu.shape, generator=gen).to(device) * (0.5 * logvar).exp()
@@ -212,10 +163,9 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
-        zero = torch.zeros((), device=device)
-        perc, lab, agree = (perception_terms(perceiver, fake, target, {h: y[idx] for h, y in labels.items()})
-                            if perceiver is not None else (zero, zero, zero))
-        loss_g = rec + args.kl_weight * kl + args.perceptual_weight * perc + args.label_weight * (lab + agree)
+        perc = (perceptual_loss(perceiver, fake[:b], target) if perceiver is not None
+                else torch.zeros((), device=device))
+        loss_g = rec + args.kl_weight * kl + args.perceptual_weight * perc
         if step >= args.adv_start + args.critic_warmup:                 # a fresh critic leads first
             adv = -d_par(augment(fake, gen), cells.repeat(2, 1)).mean()
             lam = adaptive_weight(rec, adv, g.to_rgba.weight) if ctx.world == 1 else 1.0
@@ -232,14 +182,13 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         step += 1
         if not ctx.is_main:
             continue
-        stats = ({"rec": rec.item(), "perc": perc.item(), "label": lab.item(), "agree": agree.item(),
-                  "kl": kl.item(), "d": loss_d.item()} if step % 10 == 0 else {})
+        stats = ({"rec": rec.item(), "perc": perc.item(), "kl": kl.item(), "d": loss_d.item()}
+                 if step % 10 == 0 else {})
         bar.update(**stats)
         if step % args.sample_every == 0:
             with torch.no_grad():
                 save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
             log_line(out / "log.jsonl", {"step": step, "rec": rec.item(), "perc": perc.item(),
-                                         "label": lab.item(), "agree": agree.item(),
                                          "kl": kl.item(), "loss_d": loss_d.item(),
                                          "minutes": round(elapsed_minutes(start), 2)})
         if step % args.ckpt_every == 0:
@@ -274,40 +223,20 @@ def _start_config(args: argparse.Namespace, size: int):
 
 
 def _perceiver(folder: str | None, device):
-    """``(network, classes per head)``: the frozen perception network of a feature-network folder
-    (``--perceptual``), or ``(None, {})``."""
+    """The frozen perception network of a feature-network folder (``--perceptual``), or None."""
     from worldsmith.core.errors import ConfigError
     from worldsmith.core.weights import resolve
     from worldsmith.sprites.features import WEIGHTS, load_features
 
     if not folder:
-        return None, {}
+        return None
     if resolve(folder).resolve() == resolve(WEIGHTS).resolve():
         raise ConfigError("perceptual", f"a feature network other than the metrics' own ({WEIGHTS}), "
                                         "or the evaluation would no longer be independent", folder)
-    net, classes = load_features(folder)
+    net = load_features(folder)[0].to(device)
     for q in net.parameters():
         q.requires_grad_(False)
-    return net.to(device), classes
-
-
-def _identity_labels(train: SheetData, classes: dict, args: argparse.Namespace, device) -> dict:
-    """``{head: (N,) labels}`` of the training characters for ``--label-weight`` (the identity
-    heads the perception network, of ``classes``, shares with the data), or ``{}``."""
-    import torch
-
-    from worldsmith.core.errors import ConfigError
-
-    if not args.label_weight:
-        return {}
-    if not classes or not train.labels:
-        raise ConfigError("label-weight", "0 unless training on the LPC npz with --perceptual",
-                          args.label_weight)
-    heads = {h: y for h, y in train.labels.items() if classes.get(h) == train.classes[h]}
-    if not heads:
-        raise ConfigError("perceptual", f"a feature network with the data's {sorted(train.labels)} "
-                                        "classes (for --label-weight)", args.perceptual)
-    return {h: torch.from_numpy(y).to(device) for h, y in heads.items()}
+    return net
 
 
 def with_prior(g, e, data, k: int, seed: int):

@@ -74,10 +74,6 @@ def parser() -> argparse.ArgumentParser:
                         "the reconstructions must match; use a different --seed from the one the "
                         "metrics use, so the evaluation stays independent")
     p.add_argument("--perceptual-weight", type=float, default=1.0, help="weight of the --perceptual term")
-    p.add_argument("--label-weight", type=float, default=0.0,
-                   help="weight of the identity terms (needs --perceptual and the LPC labels): every "
-                        "reconstructed cell classified as its character, the cells of each prior "
-                        "sample given one body, hair and clothing")
     p.add_argument("--dry-run", action="store_true", help="2 steps of a tiny model on 8 sheets")
     return p
 
@@ -172,7 +168,7 @@ def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> No
               "split_seed": args.split_seed,
               "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
                                                       "adv_weight", "adv_start", "ema", "perceptual",
-                                                      "perceptual_weight", "label_weight")},
+                                                      "perceptual_weight")},
               "init": args.init, "encoder_warmup": args.encoder_warmup,
               "critic_warmup": args.critic_warmup}
     save_folder(folder, config, state, credits())
