@@ -3,7 +3,9 @@
 Generates ``--n`` characters with the default config (so the default post-processing is included)
 and prints, with real training characters vs validation as the reference row: FID and KID in the
 feature network's space (sheet descriptor = mean frame embedding), precision/recall, memorisation
-(nearest training sheet closer than any validation sheet gets), direction accuracy, identity
+(nearest training sheet closer than any validation sheet gets), novelty (median distance to the
+nearest training character, over that of validation characters: 1 is as new as unseen real
+characters; the real-train row scores 0 by construction), direction accuracy, identity
 consistency (same body, hair and clothing label in all 16 cells; also per head) and colours per
 frame.
 
@@ -61,13 +63,14 @@ def inverted(sheets: np.ndarray, config: dict, steps: int, seed: int) -> np.ndar
 
 
 def row(name: str, sheets: np.ndarray, feats: M.Features, val: M.Features, train_sheets: np.ndarray,
-        val_sheets: np.ndarray) -> dict:
+        val_sheets: np.ndarray, train_feats: M.Features) -> dict:
     """All metrics of one set of sheets against the validation set."""
     precision, recall = M.precision_recall(val.sheet, feats.sheet)
     colours = M.colours_per_frame(sheets)
     return {"set": name, "n": len(sheets), "fid": M.fid(feats.sheet, val.sheet),
             "kid": M.kid(feats.sheet, val.sheet), "precision": precision, "recall": recall,
             "memorised": M.memorised(sheets, train_sheets, val_sheets) if name.startswith("gen") else None,
+            "novelty": M.novelty(feats.sheet, train_feats.sheet, val.sheet),
             "direction_acc": M.direction_accuracy(feats), "identity": M.identity_consistency(feats),
             "identity_by_head": _by_head(feats),
             "colours_median": float(np.median(colours)), "colours_p90": float(np.percentile(colours, 90))}
@@ -80,7 +83,7 @@ def _by_head(feats: M.Features) -> dict[str, float]:
 
 def table(rows: list[dict]) -> str:
     """A markdown table of the metric rows."""
-    cols = ["set", "n", "fid", "kid", "precision", "recall", "memorised", "direction_acc", "identity",
+    cols = ["set", "n", "fid", "kid", "precision", "recall", "memorised", "novelty", "direction_acc", "identity",
             "colours_median"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
@@ -116,13 +119,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     gen_s = time.monotonic() - start
     pick = np.random.default_rng(args.seed).choice(len(train.sheets), min(n, len(train.sheets)), replace=False)
     real = train.sheets[np.sort(pick)]
-    val_feats = M.extract(net, val.sheets)
-    rows = [row("real train vs val (floor)", real, M.extract(net, real), val_feats, train.sheets, val.sheets),
-            row("generated vs val", fake, M.extract(net, fake), val_feats, train.sheets, val.sheets)]
+    val_feats, train_feats = M.extract(net, val.sheets), M.extract(net, train.sheets)
+    ref = (val_feats, train.sheets, val.sheets, train_feats)
+    rows = [row("real train vs val (floor)", real, M.extract(net, real), *ref),
+            row("generated vs val", fake, M.extract(net, fake), *ref)]
     if args.invert:
         redrawn = inverted(val.sheets[:args.invert], config, args.invert_steps, args.seed)
-        rows.insert(2, row("inverted val (best latents)", redrawn, M.extract(net, redrawn), val_feats,
-                           train.sheets, val.sheets))
+        rows.insert(2, row("inverted val (best latents)", redrawn, M.extract(net, redrawn), *ref))
     rows.append({"set": "real val", "identity": M.identity_consistency(val_feats),
                  "identity_by_head": _by_head(val_feats), "direction_acc": M.direction_accuracy(val_feats)})
     print(table(rows[:-1]))

@@ -20,8 +20,9 @@ def test_named_palette_and_outline(tiny_weights):
     sheet = ws.make("sprites/lpc-v1", weights=str(tiny_weights), palette="pico8", outline="#ff00ff")(seed=3)
     allowed = {tuple(c) for c in palette_colors("pico8").tolist()} | {(255, 0, 255)}
     assert colours(sheet.images) <= allowed
-    assert [p["name"] for p in sheet.meta.post] == ["binary_alpha", "remove_specks", "quantize", "remove_orphans",
-                                                   "outline"]
+    assert [p["name"] for p in sheet.meta.post] == ["binary_alpha", "remove_specks", "quantize", "outline"]
+    flat = ws.make("sprites/lpc-v1", weights=str(tiny_weights), orphans=True)(seed=3)
+    assert [p["name"] for p in flat.meta.post] == ["binary_alpha", "remove_specks", "quantize", "remove_orphans"]
 
 
 def test_auto_palette_caps_colours_per_character(tiny_weights):

@@ -30,6 +30,7 @@ def test_dry_run_writes_every_row(evaluate, tmp_path, capsys):
     assert gen["n"] == 8 and 0 <= gen["memorised"] <= 1 and gen["direction_acc"] > 0.9
     assert gen["colours_median"] <= 24 and rows[0]["identity"] >= 0.75   # the net knows train characters
     assert rows[2]["n"] == 4 and rows[2]["memorised"] is None
+    assert rows[0]["novelty"] == 0 and gen["novelty"] > 0               # train sheets are their own nearest
     assert rows[3]["identity"] > 0.3                                    # real validation sheets
     for r in rows:                                      # every head alone is at least as consistent
         assert all(r["identity"] <= v <= 1 for v in r["identity_by_head"].values())

@@ -1,8 +1,9 @@
 """``sprites/lpc-v1``: character walk sheets from the trained sheet generator plus pixel-art cleanup.
 
 One seed -> one latent -> one character's 4 directions x 4 walk frames. Default post-processing:
-binary alpha, speck removal, a per-character palette of ``colors`` colours (median cut, so all 16
-frames share their colours) and a majority filter that repaints orphan pixels.
+binary alpha, speck removal and a per-character palette of ``colors`` colours (an octree, so all
+16 frames share their colours); ``orphans=True`` adds a majority filter that repaints orphan pixels
+(flatter art, but it erases the one-pixel eyes and hair strands the characters are told apart by).
 
 >>> import worldsmith as ws
 >>> heroes = ws.make("sprites/lpc-v1")(seed=5, n=2)
@@ -39,7 +40,9 @@ class SpriteConfig(Config):
                                              "or a list of '#rrggbb'")
     colors: int = param(24, lo=2, hi=256, help="colours per character for palette='auto'")
     outline: str = param("off", help="'off' or a 1-px outline colour '#rrggbb'")
-    cleanup: bool = param(True, help="remove specks and orphan pixels")
+    cleanup: bool = param(True, help="remove specks (and, with orphans, orphan pixels)")
+    orphans: bool = param(False, help="with cleanup: repaint orphan pixels by majority (flatter; "
+                                      "erases one-pixel details)")
     variations_of: int | None = param(None, lo=0, help="a seed: make small variations of its character")
     variation: float = param(0.3, lo=0.0, hi=2.0, help="latent step size for variations_of")
     interpolate: list = param([], help="two seeds [a, b]: characters on the latent path from a to b")
@@ -191,7 +194,7 @@ class SpriteGenerator(Generator):
             steps.append((post.quantize, {"palette": None, "colors": cfg.colors}))
         elif cfg.palette != "none":
             steps.append((post.quantize, {"palette": cfg.palette}))
-        if cfg.cleanup:
+        if cfg.cleanup and cfg.orphans:
             steps.append((post.remove_orphans, {}))
         if cfg.outline != "off":
             steps.append((post.outline, {"color": cfg.outline}))

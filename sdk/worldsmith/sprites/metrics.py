@@ -106,6 +106,23 @@ def memorised(fake: np.ndarray, train: np.ndarray, val: np.ndarray) -> float:
     return float((near < floor).mean())
 
 
+def nearest_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from each row of ``a`` to its nearest row of ``b``: ``(len(a),)``."""
+    return np.concatenate([_pairwise(c, b).min(1) for c in np.array_split(a, max(1, len(a) // 256))])
+
+
+def novelty(fake: np.ndarray, train: np.ndarray, val: np.ndarray) -> float:
+    """Median distance of generated descriptors ``fake`` to their nearest training descriptor,
+    over the same median for held-out real characters ``val``: about 1 when generated characters
+    are as new as unseen real ones, well below 1 when they redraw training characters.
+
+    >>> t = np.random.default_rng(0).normal(size=(500, 4))
+    >>> novelty(t[:50] + 1e-3, t, t[:50] + 1) < 0.01, novelty(t[:50] + 1, t, t[:50] + 1)
+    (True, 1.0)
+    """
+    return float(np.median(nearest_distance(fake, train)) / np.median(nearest_distance(val, train)))
+
+
 def direction_accuracy(feats: Features) -> float:
     """Share of frames whose predicted direction is the cell's direction."""
     want = np.repeat(np.arange(4), 4)[None]

@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--critic-warmup", type=int, default=0,
                    help="steps the critic trains alone before the generator answers it (a fresh critic "
                         "against a trained generator is otherwise chased flat: its loss stays at 2)")
-    p.add_argument("--prior", type=int, default=256,
+    p.add_argument("--prior", type=int, default=1024,
                    help="Gaussian-mixture components fitted to the training characters' latents at export "
                         "(0: sample N(0, I))")
     p.add_argument("--val-fraction", type=float, default=0.1, help="characters held out for evaluation")
