@@ -23,6 +23,20 @@ def tiny_weights(tmp_path_factory) -> Path:
     return folder
 
 
+def lpc_tool(repo: Path, name: str):
+    """``tools/<name>.py`` loaded as a module; skips the test when the LPC data is absent."""
+    import importlib.util
+
+    from worldsmith.core.data import data_dir
+
+    if not (data_dir() / "sprites" / "lpc_walk64.npz").is_file():
+        pytest.skip("LPC data not present ($WORLDSMITH_DATA/sprites)")
+    spec = importlib.util.spec_from_file_location(name, repo / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def sheet_image(seed: int, cols: int = 4) -> np.ndarray:
     """A 4 x ``cols`` sheet of 64x64 frames, each with a coloured body in the middle."""
     rng = np.random.default_rng(seed)

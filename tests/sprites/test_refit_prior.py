@@ -1,25 +1,18 @@
 """tools/refit_sprite_prior.py: a new latent mixture for a model, its generator untouched."""
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 import torch
 
 from worldsmith.cli import main as cli
-from worldsmith.core.data import data_dir
+from tests.sprites.conftest import lpc_tool
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.weights import load_folder
 
 
 @pytest.fixture(scope="module")
 def refit(repo):
-    if not (data_dir() / "sprites" / "lpc_walk64.npz").is_file():
-        pytest.skip("LPC data not present ($WORLDSMITH_DATA/sprites)")
-    spec = importlib.util.spec_from_file_location("refit_sprite_prior", repo / "tools" / "refit_sprite_prior.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return lpc_tool(repo, "refit_sprite_prior")
 
 
 def encoder_run(weights, sheets, out):

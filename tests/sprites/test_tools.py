@@ -1,23 +1,18 @@
 """tools/evaluate_sprites.py end to end in its --dry-run mode, and its latent inversion."""
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import numpy as np
 import pytest
 
+from tests.sprites.conftest import lpc_tool
 from worldsmith.core.data import data_dir
 
 
 @pytest.fixture(scope="module")
 def evaluate(repo):
-    if not (data_dir() / "sprites" / "lpc_walk64.npz").is_file():
-        pytest.skip("LPC data not present ($WORLDSMITH_DATA/sprites)")
-    spec = importlib.util.spec_from_file_location("evaluate_sprites", repo / "tools" / "evaluate_sprites.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return lpc_tool(repo, "evaluate_sprites")
 
 
 def test_dry_run_writes_every_row(evaluate, tmp_path, capsys):
