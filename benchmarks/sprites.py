@@ -3,7 +3,7 @@
     python benchmarks/sprites.py [--runs 15] [--threads 1 2] [--out benchmarks/results/sprites.json]
 
 Each call draws the latents, runs the generator network (16 frames per character) and the
-default post-processing (speck removal, per-character median-cut palette, majority filter), i.e.
+default post-processing (speck removal and a per-character octree palette), i.e.
 what ``ws.make("sprites/lpc-v1")(seed=s)`` costs. Also times the network alone. Prints median
 and p99 milliseconds from ``benchmarks/timing.py``. Target: median under 10 ms for batch 1.
 """

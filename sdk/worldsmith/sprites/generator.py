@@ -36,8 +36,8 @@ class SpriteConfig(Config):
     weights: str = param("sprites-lpc-v1", help="model folder: a shipped name or a path")
     truncation: float = param(1.0, lo=0.0, hi=1.0, help="scale the spread of the latent prior "
                                                        "(lower: safer, less varied)")
-    palette: str | list = param("auto", help="'auto' (median cut to `colors`), 'none', 'pico8', 'db32' "
-                                             "or a list of '#rrggbb'")
+    palette: str | list = param("auto", help="'auto' (an octree palette of `colors`), 'none', 'pico8', "
+                                             "'db32' or a list of '#rrggbb'")
     colors: int = param(24, lo=2, hi=256, help="colours per character for palette='auto'")
     outline: str = param("off", help="'off' or a 1-px outline colour '#rrggbb'")
     cleanup: bool = param(True, help="remove specks (and, with orphans, orphan pixels)")
