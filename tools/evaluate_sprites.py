@@ -117,11 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.monotonic()
     fake = generated(n, args.seed, config)
     gen_s = time.monotonic() - start
-    pick = np.random.default_rng(args.seed).choice(len(train.sheets), min(n, len(train.sheets)), replace=False)
-    real = train.sheets[np.sort(pick)]
+    pick = np.sort(np.random.default_rng(args.seed).choice(len(train.sheets), min(n, len(train.sheets)),
+                                                           replace=False))
     val_feats, train_feats = M.extract(net, val.sheets), M.extract(net, train.sheets)
     ref = (val_feats, train.sheets, val.sheets, train_feats)
-    rows = [row("real train vs val (floor)", real, M.extract(net, real), *ref),
+    rows = [row("real train vs val (floor)", train.sheets[pick], train_feats.take(pick), *ref),
             row("generated vs val", fake, M.extract(net, fake), *ref)]
     if args.invert:
         redrawn = inverted(val.sheets[:args.invert], config, args.invert_steps, args.seed)

@@ -29,6 +29,10 @@ class Features:
         """(n, 128) sheet descriptors."""
         return self.embed.mean(1)
 
+    def take(self, idx: np.ndarray) -> "Features":
+        """The outputs of the sheets at ``idx``."""
+        return Features(self.embed[idx], {k: v[idx] for k, v in self.labels.items()})
+
 
 def extract(net, sheets: np.ndarray, batch: int = 512) -> Features:
     """Run the feature network over every frame of ``sheets``."""
@@ -96,19 +100,17 @@ def _pixels(sheets: np.ndarray) -> np.ndarray:
     return (x[..., :3] * x[..., 3:]).reshape(len(sheets), -1)
 
 
+def nearest_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from each row of ``a`` to its nearest row of ``b``: ``(len(a),)``."""
+    return np.concatenate([_pairwise(c, b).min(1) for c in np.array_split(a, max(1, len(a) // 256))])
+
+
 def memorised(fake: np.ndarray, train: np.ndarray, val: np.ndarray) -> float:
     """Share of generated sheets whose nearest training sheet is closer (in pixels) than any
     held-out validation sheet comes to the training set: closer than a genuinely new character
     ever gets, i.e. a copy."""
     tr = _pixels(train)
-    floor = min(_pairwise(chunk, tr).min() for chunk in np.array_split(_pixels(val), 8))
-    near = np.concatenate([_pairwise(c, tr).min(1) for c in np.array_split(_pixels(fake), 16)])
-    return float((near < floor).mean())
-
-
-def nearest_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distance from each row of ``a`` to its nearest row of ``b``: ``(len(a),)``."""
-    return np.concatenate([_pairwise(c, b).min(1) for c in np.array_split(a, max(1, len(a) // 256))])
+    return float((nearest_distance(_pixels(fake), tr) < nearest_distance(_pixels(val), tr).min()).mean())
 
 
 def novelty(fake: np.ndarray, train: np.ndarray, val: np.ndarray) -> float:
