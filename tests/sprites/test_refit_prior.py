@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from worldsmith.cli import main as cli
 from tests.sprites.conftest import lpc_tool
+from worldsmith.cli import main as cli
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.weights import load_folder
 
@@ -26,7 +26,7 @@ def test_refit_keeps_the_generator_and_changes_the_prior(refit, tiny_weights, sh
     run = encoder_run(tiny_weights, sheet_folder, tmp_path / "run")
     assert refit.main(["--weights", str(tiny_weights), "--run", str(run), "--k", "3",
                        "--out", str(tmp_path / "new")]) == 0
-    (old_cfg, old), (cfg, new) = load_folder(tiny_weights), load_folder(tmp_path / "new")
+    (_, old), (cfg, new) = load_folder(tiny_weights), load_folder(tmp_path / "new")
     assert cfg["gan"]["prior"] == 3 and cfg["prior_fit"] == {"k": 3, "seed": 0, "encoder_steps": 2}
     assert all(torch.equal(v, new[k]) for k, v in old.items() if not k.startswith("prior_"))
     assert new["prior_mean"].shape == (3, 64) and abs(float(new["prior_weight"].sum()) - 1) < 1e-5
