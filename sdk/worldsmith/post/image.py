@@ -83,6 +83,10 @@ def binary_alpha(images: np.ndarray, threshold: int = 128) -> np.ndarray:
     return out
 
 
+#: 8-connectivity within a frame and none across frames, for labelling a ``(F, H, W)`` stack
+_IN_FRAME = np.pad(np.ones((1, 3, 3), bool), ((1, 1), (0, 0), (0, 0)))
+
+
 def _frames(images: np.ndarray) -> np.ndarray:
     return images.reshape(-1, *images.shape[-3:])
 
@@ -92,13 +96,14 @@ def remove_specks(images: np.ndarray, min_size: int = 3) -> np.ndarray:
     """Make opaque islands smaller than ``min_size`` pixels (8-connected) transparent."""
     from scipy import ndimage
 
-    out = _frames(images).copy()
-    for frame in out:
-        labels, n = ndimage.label(frame[..., 3] > 0, structure=np.ones((3, 3)))
-        if n:
-            sizes = np.bincount(labels.ravel())
-            small = (sizes < min_size)[labels] & (labels > 0)
-            frame[small] = 0
+    frames = _frames(images)
+    labels, n = ndimage.label(frames[..., 3] > 0, structure=_IN_FRAME)   # all frames in one call
+    out = frames.copy()
+    if n:
+        small = np.bincount(labels.ravel()) < min_size                    # (n + 1,) per island
+        small[0] = False                                                  # the background
+        if small.any():
+            out[small[labels]] = 0
     return out.reshape(images.shape)
 
 
@@ -134,18 +139,19 @@ def remove_orphans(images: np.ndarray) -> np.ndarray:
 def quantize(images: np.ndarray, palette: str | Sequence[str] | None = None, colors: int = 24) -> np.ndarray:
     """Map opaque pixels to the nearest colour of a palette: named (``pico8``, ``db32``), a list
     of ``#rrggbb``, or (``palette=None``) the ``colors`` colours an octree finds in these images."""
-    opaque = images[..., 3] > 0
-    rgb = images[..., :3][opaque]                                         # (P, 3)
-    if not len(rgb):
-        return images.copy()
+    pixels = np.ascontiguousarray(images).reshape(-1, 4)
+    opaque = np.flatnonzero(pixels[:, 3])                                 # (P,) pixel indices
     out = images.copy()
+    if not len(opaque):
+        return out
+    rgb = pixels[opaque, :3]                                              # (P, 3)
     if palette is None:
         if not 1 <= int(colors) <= 256:
             raise ConfigError("colors", "an int in [1, 256]", colors)
-        out[..., :3][opaque] = _octree(rgb, int(colors))
+        out.reshape(-1, 4)[opaque, :3] = _octree(rgb, int(colors))
     else:
         table = palette_colors(palette)
-        out[..., :3][opaque] = table[_nearest(rgb, table)]
+        out.reshape(-1, 4)[opaque, :3] = table[_nearest(rgb, table)]
     return out
 
 
@@ -161,8 +167,7 @@ def _octree(rgb: np.ndarray, colors: int) -> np.ndarray:
     from PIL import Image
 
     quant = _strip(rgb).quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    table = np.asarray(quant.getpalette()[:3 * 256], np.uint8).reshape(-1, 3)
-    return table[np.asarray(quant)[0]]
+    return np.asarray(quant.convert("RGB"))[0]
 
 
 def _nearest(rgb: np.ndarray, table: np.ndarray) -> np.ndarray:
