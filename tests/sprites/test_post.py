@@ -32,6 +32,15 @@ def test_remove_specks_keeps_big_islands_only():
     assert (out[:, 4:12, 4:12, 3] == img[:, 4:12, 4:12, 3]).all()
 
 
+def test_specks_do_not_join_across_frames():
+    frames = np.zeros((3, 6, 6, 4), np.uint8)
+    frames[:, 2, 2:4] = (9, 9, 9, 255)                 # a 2-pixel island at one place in each frame
+    frames[2, 4, 0:3] = (9, 9, 9, 255)                 # and a 3-pixel one in the last frame only
+    out = post.remove_specks(frames, min_size=3)
+    assert (out[:, 2, 2:4, 3] == 0).all()              # stacked, they would be a 6-pixel island
+    assert (out[2, 4, 0:3, 3] == 255).all()
+
+
 def test_orphan_pixel_is_repainted():
     img = np.zeros((5, 5, 4), np.uint8)
     img[1:4, 1:4] = (10, 20, 30, 255)
