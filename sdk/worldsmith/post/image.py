@@ -139,19 +139,19 @@ def remove_orphans(images: np.ndarray) -> np.ndarray:
 def quantize(images: np.ndarray, palette: str | Sequence[str] | None = None, colors: int = 24) -> np.ndarray:
     """Map opaque pixels to the nearest colour of a palette: named (``pico8``, ``db32``), a list
     of ``#rrggbb``, or (``palette=None``) the ``colors`` colours an octree finds in these images."""
-    pixels = np.ascontiguousarray(images).reshape(-1, 4)
+    out = images.copy()                                                   # C order, so a flat view
+    pixels = out.reshape(-1, 4)                                           # (H*W*..., 4) view of out
     opaque = np.flatnonzero(pixels[:, 3])                                 # (P,) pixel indices
-    out = images.copy()
     if not len(opaque):
         return out
-    rgb = pixels[opaque, :3]                                              # (P, 3)
+    rgb = pixels[opaque, :3]                                              # (P, 3) copy
     if palette is None:
         if not 1 <= int(colors) <= 256:
             raise ConfigError("colors", "an int in [1, 256]", colors)
-        out.reshape(-1, 4)[opaque, :3] = _octree(rgb, int(colors))
+        pixels[opaque, :3] = _octree(rgb, int(colors))
     else:
         table = palette_colors(palette)
-        out.reshape(-1, 4)[opaque, :3] = table[_nearest(rgb, table)]
+        pixels[opaque, :3] = table[_nearest(rgb, table)]
     return out
 
 

@@ -164,8 +164,8 @@ class SpriteGenerator(Generator):
         from worldsmith.runtime.accel import ieee_fp32
         from worldsmith.sprites.model import to_uint8
 
-        size = self._net().cfg.size
-        run = self.runner or self.network
+        net = self._net()
+        size, run = net.cfg.size, self.runner or net
         z = z.to(self.device)
         with torch.inference_mode(), ieee_fp32():  # one item a call: bytes must not depend on the batch
             sheets = np.concatenate([to_uint8(run(z[i:i + 1])) for i in range(len(z))])  # (n, 16, h, w, 4)
