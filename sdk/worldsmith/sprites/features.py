@@ -78,6 +78,19 @@ def load_features(name: str | Path = WEIGHTS) -> tuple[FeatureNet, dict[str, lis
     return net.eval(), config["classes"]
 
 
+def load_independent(folder: str | Path, option: str) -> FeatureNet:
+    """The feature network in ``folder`` for a training-side use (the ``option`` that names it),
+    refusing the metrics' own network: what the generator is tuned or selected by must not be
+    what it is scored by."""
+    from worldsmith.core.errors import ConfigError
+    from worldsmith.core.weights import resolve
+
+    if resolve(folder).resolve() == resolve(WEIGHTS).resolve():
+        raise ConfigError(option, f"a feature network other than the metrics' own ({WEIGHTS}), "
+                                  "or the evaluation would no longer be independent", str(folder))
+    return load_features(folder)[0]
+
+
 def _accuracy(net: FeatureNet, frames: torch.Tensor, labels: dict[str, torch.Tensor]) -> dict[str, float]:
     net.eval()
     hits = {k: 0 for k in labels}

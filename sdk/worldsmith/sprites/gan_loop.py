@@ -216,7 +216,7 @@ def _start_config(args: argparse.Namespace, size: int):
     if not args.init:
         return GanConfig(width=args.width, size=size), None
     config, state = load_folder(args.init)
-    cfg = dataclasses.replace(GanConfig(**config["gan"]), prior=0)
+    cfg = dataclasses.replace(GanConfig(**config["gan"]), prior=0, spread=0.0)
     if cfg.size != size:
         raise ConfigError("init", f"a model of the data's {size}-pixel frames", f"{args.init} ({cfg.size} px)")
     return cfg, {k: v for k, v in state.items() if not k.startswith("prior_")}
@@ -224,16 +224,11 @@ def _start_config(args: argparse.Namespace, size: int):
 
 def _perceiver(folder: str | None, device):
     """The frozen perception network of a feature-network folder (``--perceptual``), or None."""
-    from worldsmith.core.errors import ConfigError
-    from worldsmith.core.weights import resolve
-    from worldsmith.sprites.features import WEIGHTS, load_features
+    from worldsmith.sprites.features import load_independent
 
     if not folder:
         return None
-    if resolve(folder).resolve() == resolve(WEIGHTS).resolve():
-        raise ConfigError("perceptual", f"a feature network other than the metrics' own ({WEIGHTS}), "
-                                        "or the evaluation would no longer be independent", folder)
-    net = load_features(folder)[0].to(device)
+    net = load_independent(folder, "perceptual").to(device)
     for q in net.parameters():
         q.requires_grad_(False)
     return net

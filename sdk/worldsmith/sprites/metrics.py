@@ -140,6 +140,34 @@ def identity_consistency(feats: Features, heads: tuple[str, ...] = IDENTITY_HEAD
     return float(same.mean())
 
 
+def label_agreement(net, sheets: np.ndarray, heads: tuple[str, ...] = IDENTITY_HEADS,
+                    batch: int = 2048) -> np.ndarray:
+    """How consistently feature network ``net`` labels each sheet's 16 frames: per head, the
+    largest class probability averaged over the frames, then averaged over ``heads``; 1 when every
+    frame gets the same class with certainty. ``(n,)`` for sheets ``(n, 16, 64, 48, 4)``.
+
+    >>> import torch
+    >>> from worldsmith.sprites.features import FeatureNet
+    >>> torch.manual_seed(0) and None
+    >>> net = FeatureNet({"body": 3, "hair": 2, "clothing": 2}).eval()
+    >>> a = label_agreement(net, np.zeros((2, 16, 64, 48, 4), np.uint8))
+    >>> a.shape, bool((a > 0.3).all() and (a <= 1).all()), bool(a[0] == a[1])
+    ((2,), True, True)
+    """
+    import torch
+
+    frames = torch.from_numpy(sheets.reshape(-1, *sheets.shape[2:])).permute(0, 3, 1, 2)
+    probs: dict[str, list] = {h: [] for h in heads}
+    with torch.inference_mode():
+        for i in range(0, len(frames), batch):
+            _, logits = net(frames[i:i + batch].float() / 127.5 - 1)
+            for h in heads:
+                probs[h].append(logits[h].softmax(1))
+    n = len(sheets)
+    per_head = [torch.cat(p).view(n, 16, -1).mean(1).max(1).values for p in probs.values()]
+    return torch.stack(per_head).mean(0).double().numpy()
+
+
 def colours_per_frame(sheets: np.ndarray) -> np.ndarray:
     """Distinct opaque RGB colours in each frame: ``(n * 16,)``."""
     frames = sheets.reshape(-1, *sheets.shape[2:])

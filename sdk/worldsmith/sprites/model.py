@@ -9,7 +9,8 @@ cell = 4 * direction + walk frame.
   cell, FiLM-conditioned convolutions at up to half resolution and a sub-pixel (pixel-shuffle)
   output layer, so the full-resolution frame costs no full-resolution convolution. Any subset of
   cells can be drawn (training draws 4 per sheet). After training it carries a Gaussian-mixture
-  prior fitted to the encoder's posterior means of the training characters (``prior`` > 0), and
+  prior fitted to the encoder's posterior means of the training characters (``prior`` > 0),
+  possibly sharpened by selection (:mod:`worldsmith.sprites.selection`), and
   ``Generator.latent`` samples from it.
 - ``Encoder``: the four standing frames of a sheet (one per direction) -> ``q(z | sheet)``. The
   reconstruction term it enables is what keeps the generator from collapsing to one character,
@@ -59,6 +60,7 @@ class GanConfig:
     width: int = 16  # generator channels at half the frame size; x2 per further halving
     size: int = 64   # frame height drawn: 64, or 32 (frames are size x 3/4 size)
     prior: int = 0   # components of the fitted latent mixture (0: sample N(0, I))
+    spread: float = 0.0  # a latent coordinate's typical spread for variation steps (0: the prior's)
 
     @property
     def levels(self) -> int:
@@ -129,7 +131,10 @@ class Generator(nn.Module):
                               gen, temperature)[0]
 
     def latent_scale(self) -> float:
-        """The typical spread of one latent coordinate under the prior (for variation steps)."""
+        """The typical spread of one latent coordinate under the prior (for variation steps): the
+        recorded ``spread``, else the components' mean std."""
+        if self.cfg.spread:
+            return self.cfg.spread
         return float(self.prior_std.mean()) if self.cfg.prior else 1.0
 
     def synthesis(self, w: torch.Tensor, cells: torch.Tensor | None = None) -> torch.Tensor:
