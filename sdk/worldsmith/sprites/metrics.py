@@ -34,19 +34,24 @@ class Features:
         return Features(self.embed[idx], {k: v[idx] for k, v in self.labels.items()})
 
 
-def extract(net, sheets: np.ndarray, batch: int = 512) -> Features:
-    """Run the feature network over every frame of ``sheets``."""
+def _outputs(net, sheets: np.ndarray, batch: int):
+    """The feature network's ``(embedding, logits)`` over every frame of ``sheets``, ``batch``
+    frames at a time, in frame order."""
     import torch
 
     frames = sheets.reshape(-1, *sheets.shape[2:])
-    embeds, labels = [], {k: [] for k in net.heads_spec}
     with torch.inference_mode():
         for i in range(0, len(frames), batch):
-            x = torch.from_numpy(frames[i:i + batch]).permute(0, 3, 1, 2).float() / 127.5 - 1
-            emb, logits = net(x)
-            embeds.append(emb.numpy())
-            for k in labels:
-                labels[k].append(logits[k].argmax(1).numpy())
+            yield net(torch.from_numpy(frames[i:i + batch]).permute(0, 3, 1, 2).float() / 127.5 - 1)
+
+
+def extract(net, sheets: np.ndarray, batch: int = 512) -> Features:
+    """Run the feature network over every frame of ``sheets``."""
+    embeds, labels = [], {k: [] for k in net.heads_spec}
+    for emb, logits in _outputs(net, sheets, batch):
+        embeds.append(emb.numpy())
+        for k in labels:
+            labels[k].append(logits[k].argmax(1).numpy())
     n = len(sheets)
     return Features(np.concatenate(embeds).reshape(n, 16, -1),
                     {k: np.concatenate(v).reshape(n, 16) for k, v in labels.items()})
@@ -156,13 +161,10 @@ def label_agreement(net, sheets: np.ndarray, heads: tuple[str, ...] = IDENTITY_H
     """
     import torch
 
-    frames = torch.from_numpy(sheets.reshape(-1, *sheets.shape[2:])).permute(0, 3, 1, 2)
     probs: dict[str, list] = {h: [] for h in heads}
-    with torch.inference_mode():
-        for i in range(0, len(frames), batch):
-            _, logits = net(frames[i:i + batch].float() / 127.5 - 1)
-            for h in heads:
-                probs[h].append(logits[h].softmax(1))
+    for _, logits in _outputs(net, sheets, batch):
+        for h in heads:
+            probs[h].append(logits[h].softmax(1))
     n = len(sheets)
     per_head = [torch.cat(p).view(n, 16, -1).mean(1).max(1).values for p in probs.values()]
     return torch.stack(per_head).mean(0).double().numpy()
