@@ -102,9 +102,12 @@ def write_gif(batch: SpriteBatch, name: str) -> dict[str, bytes]:
 
 
 def write_npz(batch: SpriteBatch, name: str) -> dict[str, bytes]:
-    """``images`` plus the metadata as JSON; :func:`read_npz` restores the batch exactly."""
+    """``images`` plus the metadata as JSON (and a layered batch's classes, palette and slot names);
+    :func:`read_npz` restores the batch exactly."""
     meta = json.dumps(batch.meta.to_dict(), sort_keys=True)
     arrays = {"images": batch.images, "meta": np.array(meta), "type": np.array("SpriteBatch")}
+    if batch.classes is not None:
+        arrays.update(classes=batch.classes, palette=batch.palette, slots=np.array(batch.slots, dtype=str))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for key, array in arrays.items():  # fixed timestamps: byte-deterministic, unlike np.savez
@@ -121,7 +124,9 @@ def read_npz(path: Path) -> SpriteBatch:
         with np.load(path, allow_pickle=False) as d:
             if str(d["type"]) != "SpriteBatch":
                 raise KeyError("type")
-            return SpriteBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))))
+            layers = ({"classes": d["classes"], "palette": d["palette"], "slots": d["slots"].tolist()}
+                      if "classes" in d.files else {})
+            return SpriteBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))), **layers)
     except (OSError, ValueError, KeyError) as e:
         raise FormatError(f"{path}: not a worldsmith SpriteBatch .npz ({e})") from None
 

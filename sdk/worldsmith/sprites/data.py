@@ -25,12 +25,30 @@ FRAME = 64  # side of a full frame
 
 
 @dataclass
+class Layering:
+    """How each character of a :class:`SheetData` is layered (the LPC npz with its slot maps)."""
+
+    slot_maps: np.ndarray              # (n, 16, H, W) uint8: topmost slot per pixel, 255 transparent
+    outfits: np.ndarray                # (n, slots) int: layer drawn in each slot, -1 none
+    slots: list[str]                   # slot names in drawing order
+    layer_names: list[str]             # layer id -> asset path, e.g. "hair/male/pixie/gray2.png"
+    condition: np.ndarray              # (n,) int: body kind (the LPC "sex"); slots are drawn to match it
+
+    def take(self, idx: np.ndarray) -> "Layering":
+        """The characters at ``idx``."""
+        return Layering(self.slot_maps[idx], self.outfits[idx], self.slots, self.layer_names,
+                        self.condition[idx])
+
+
+@dataclass
 class SheetData:
-    """Sheets plus per-character labels (empty dict for user folders)."""
+    """Sheets plus per-character labels (empty dict for user folders) and, where the data has slot
+    maps, their layering."""
 
     sheets: np.ndarray                 # (n, 16, 64, 48, 4) uint8
     labels: dict[str, np.ndarray]      # name -> (n,) int, e.g. "body", "hair", "clothing"
     classes: dict[str, list[str]]      # name -> class names
+    layering: Layering | None = None
 
     def split(self, val_fraction: float, seed: int) -> tuple["SheetData", "SheetData"]:
         """(train, validation) split of whole characters, fixed by ``seed``."""
@@ -40,7 +58,8 @@ class SheetData:
 
     def take(self, idx: np.ndarray) -> "SheetData":
         """The characters at ``idx``."""
-        return SheetData(self.sheets[idx], {k: v[idx] for k, v in self.labels.items()}, self.classes)
+        return SheetData(self.sheets[idx], {k: v[idx] for k, v in self.labels.items()}, self.classes,
+                         self.layering.take(idx) if self.layering else None)
 
 
 def crop(frames: np.ndarray) -> np.ndarray:
@@ -66,12 +85,38 @@ def _slot_labels(layers: np.ndarray, names: np.ndarray, slot: int, part: slice) 
     return np.array([index[k] for k in keys], np.int64), classes
 
 
-def load_npz(path: str | Path) -> SheetData:
-    """The LPC walk npz as sheets, with body / hair-style / clothing labels per character."""
+def slots_path(path: str | Path) -> Path:
+    """Where the slot maps of an LPC walk npz lie: ``<stem>_slots.npz`` beside it."""
+    path = Path(path)
+    return path.with_name(path.stem + "_slots.npz")
+
+
+def _layering(path: Path, order: np.ndarray, sheets: np.ndarray, layers: np.ndarray, names: np.ndarray,
+              slots: list[str], sex: np.ndarray) -> Layering:
+    """The slot maps of ``path`` in the sheets' order, cropped like them, transparent where they are."""
+    try:
+        with np.load(path) as d:
+            slot_map = d["slot_map"]
+    except (OSError, ValueError, KeyError) as e:
+        raise FormatError(f"{path}: not an LPC slot-map npz ({e})") from None
+    if len(slot_map) != len(order):
+        raise FormatError(f"{path}: {len(slot_map)} slot maps for {len(order)} frames")
+    side = slot_map.shape[-1]
+    maps = slot_map[order][:, :, side // 8:side // 8 + side * 3 // 4].reshape(sheets.shape[:-1])
+    maps[sheets[..., 3] == 0] = 255                                    # partial alpha cropped away
+    first = order.reshape(len(sheets), CELLS)[:, 0]
+    return Layering(maps, layers[first].astype(np.int32), slots, [str(n) for n in names],
+                    sex[first].astype(np.int32))
+
+
+def load_npz(path: str | Path, layering: bool = False) -> SheetData:
+    """The LPC walk npz as sheets, with body / hair-style / clothing labels per character (and, with
+    ``layering``, the slot maps of :func:`slots_path` and each character's layers)."""
     try:
         d = np.load(path)
         images, char, direction, frame = d["images"], d["char_id"], d["direction"], d["frame"]
         layers, names, slots = d["layers"], d["layer_names"], [str(s) for s in d["slots"]]
+        sex = d["sex"] if layering else None
     except (OSError, ValueError, KeyError) as e:
         raise FormatError(f"{path}: not an LPC walk npz ({e})") from None
     side = images.shape[1]
@@ -86,7 +131,8 @@ def load_npz(path: str | Path) -> SheetData:
     for name, slot, part in (("body", "body", slice(None)), ("hair", "hair", slice(2, 3)),
                              ("clothing", "torso", slice(None))):
         labels[name], classes[name] = _slot_labels(layers[first], names, slots.index(slot), part)
-    return SheetData(sheets, labels, classes)
+    layered = _layering(slots_path(path), order, sheets, layers, names, slots, sex) if layering else None
+    return SheetData(sheets, labels, classes, layered)
 
 
 def parse_grid(text: str) -> tuple[int, int]:

@@ -51,19 +51,41 @@ class SpriteConfig(Config):
     device: str = param("cpu", choices=("cpu", "auto", "cuda"), help="torch device")
 
     def check(self) -> None:
-        if isinstance(self.palette, str) and self.palette not in ("auto", "none"):
-            post.palette_colors(self.palette)
-        elif isinstance(self.palette, list):
-            post.palette_colors(self.palette)
-        if self.outline != "off":
-            post.parse_color(self.outline, "outline")
-        if self.interpolate:
-            if len(self.interpolate) != 2:
-                raise ConfigError("interpolate", "two seeds [a, b] (or [])", self.interpolate)
-            for s in self.interpolate:
-                check_seed(s, "interpolate")
-        if self.variations_of is not None and self.interpolate:
-            raise ConfigError("variations_of", "not together with interpolate", self.variations_of)
+        check_look(self)
+
+
+def check_look(cfg: Any) -> None:
+    """Check the options sprite generators share (palette, outline, interpolate, variations_of)."""
+    if isinstance(cfg.palette, str) and cfg.palette not in ("auto", "none"):
+        post.palette_colors(cfg.palette)
+    elif isinstance(cfg.palette, list):
+        post.palette_colors(cfg.palette)
+    if cfg.outline != "off":
+        post.parse_color(cfg.outline, "outline")
+    if cfg.interpolate:
+        if len(cfg.interpolate) != 2:
+            raise ConfigError("interpolate", "two seeds [a, b] (or [])", cfg.interpolate)
+        for s in cfg.interpolate:
+            check_seed(s, "interpolate")
+    if cfg.variations_of is not None and cfg.interpolate:
+        raise ConfigError("variations_of", "not together with interpolate", cfg.variations_of)
+
+
+def look_steps(cfg: Any) -> list[tuple[Callable, dict[str, Any]]]:
+    """The cleanup, palette and outline steps of :mod:`worldsmith.post.image` that a sprite
+    config asks for, in order, with their parameters (each is recorded in ``meta.post``)."""
+    steps: list[tuple[Callable, dict[str, Any]]] = []
+    if cfg.cleanup:
+        steps.append((post.remove_specks, {"min_size": 3}))
+    if cfg.palette == "auto":
+        steps.append((post.quantize, {"palette": None, "colors": cfg.colors}))
+    elif cfg.palette != "none":
+        steps.append((post.quantize, {"palette": cfg.palette}))
+    if cfg.cleanup and cfg.orphans:
+        steps.append((post.remove_orphans, {}))
+    if cfg.outline != "off":
+        steps.append((post.outline, {"color": cfg.outline}))
+    return steps
 
 
 def load_model(weights: str | Path, device: str = "cpu"):
@@ -172,7 +194,7 @@ class SpriteGenerator(Generator):
         if size != 64:
             sheets = post.upscale(sheets, 64 // size)
         steps = self.post_steps()
-        return np.stack([_apply(steps, sheet) for sheet in sheets])          # per character
+        return np.stack([apply_steps(steps, sheet) for sheet in sheets])          # per character
 
     def _generate(self, seeds: Sequence[int]) -> SpriteBatch:
         from worldsmith.sprites.data import uncrop
@@ -184,24 +206,11 @@ class SpriteGenerator(Generator):
         return SpriteBatch(uncrop(sheets).reshape(len(seeds), 4, 4, 64, 64, 4), meta)
 
     def post_steps(self) -> list[tuple[Callable, dict[str, Any]]]:
-        """The configured cleanup, palette and outline steps of :mod:`worldsmith.post.image`, in
-        order, with their parameters (each is recorded in the asset's ``meta.post``)."""
-        cfg = self.config
-        steps: list[tuple[Callable, dict[str, Any]]] = []
-        if cfg.cleanup:
-            steps.append((post.remove_specks, {"min_size": 3}))
-        if cfg.palette == "auto":
-            steps.append((post.quantize, {"palette": None, "colors": cfg.colors}))
-        elif cfg.palette != "none":
-            steps.append((post.quantize, {"palette": cfg.palette}))
-        if cfg.cleanup and cfg.orphans:
-            steps.append((post.remove_orphans, {}))
-        if cfg.outline != "off":
-            steps.append((post.outline, {"color": cfg.outline}))
-        return steps
+        """The configured cleanup, palette and outline steps (see :func:`look_steps`)."""
+        return look_steps(self.config)
 
 
-def _apply(steps: list[tuple[Callable, dict[str, Any]]], sheet: np.ndarray) -> np.ndarray:
+def apply_steps(steps: list[tuple[Callable, dict[str, Any]]], sheet: np.ndarray) -> np.ndarray:
     """``steps`` applied in order to one character's frames ``(16, H, W, 4)``."""
     for step, params in steps:
         sheet = step(sheet, **params)

@@ -175,3 +175,9 @@ def colours_per_frame(sheets: np.ndarray) -> np.ndarray:
     frames = sheets.reshape(-1, *sheets.shape[2:])
     packed = (frames[..., 0].astype(np.int64) << 16) | (frames[..., 1].astype(np.int64) << 8) | frames[..., 2]
     return np.array([len(np.unique(p[f[..., 3] > 0])) for p, f in zip(packed, frames)])
+
+
+def colours_per_character(sheets: np.ndarray) -> np.ndarray:
+    """Distinct opaque RGB colours over all 16 cells of each sheet: ``(n,)``."""
+    n, cells, h, w, c = sheets.shape
+    return colours_per_frame(sheets.reshape(n, 1, cells * h, w, c))

@@ -1,5 +1,6 @@
-"""``worldsmith train sprites``: train the sheet generator (or, with ``--model features``, the
-metrics' feature network) on the LPC npz or on a folder of PNG sheets.
+"""``worldsmith train sprites``: train the sheet generator of ``sprites/lpc-v1`` (``--model gan``),
+the layered model of ``sprites/lpc-v2`` (``--model layers``, see :mod:`worldsmith.sprites.layer_train`)
+or the metrics' feature network (``--model features``) on the LPC npz or on a folder of PNG sheets.
 
 A VAE-GAN (see :mod:`worldsmith.sprites.gan_loop`): reconstruction + KL through an encoder, and a
 hinge-loss spectral-norm critic with DiffAugment, weighted adaptively; an EMA generator. Writes
@@ -31,7 +32,8 @@ from worldsmith.sprites.data import SheetData, load_npz, load_sheet_folder
 def parser() -> argparse.ArgumentParser:
     """Command-line options of the sprite trainer."""
     p = argparse.ArgumentParser(prog="worldsmith train sprites", description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", choices=("gan", "features"), default="gan", help="what to train")
+    p.add_argument("--model", choices=("gan", "layers", "features"), default="gan",
+                   help="what to train: gan (sprites/lpc-v1), layers (sprites/lpc-v2), features (metrics)")
     p.add_argument("--data", default=None, help="LPC walk npz (default $WORLDSMITH_DATA/sprites/lpc_walk64.npz)")
     p.add_argument("--sheets", default=None, help="train on a folder of PNG sheets instead")
     p.add_argument("--sheet-grid", default="4x4", help="ROWSxCOLS of 64x64 frames in each sheet")
@@ -74,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
                         "the reconstructions must match; use a different --seed from the one the "
                         "metrics use, so the evaluation stays independent")
     p.add_argument("--perceptual-weight", type=float, default=1.0, help="weight of the --perceptual term")
+    p.add_argument("--shades", type=int, default=0,
+                   help="layers: shade classes per slot (0: 8 with slot maps, 16 per band of user sheets)")
+    p.add_argument("--bands", default="30,44",
+                   help="layers on user sheets: rows where the head / torso / legs bands start after the first")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--dry-run", action="store_true", help="2 steps of a tiny model on 8 sheets")
     return p
 
@@ -83,7 +90,7 @@ def load_data(args: argparse.Namespace) -> tuple[SheetData, SheetData]:
     if args.sheets:
         data = load_sheet_folder(args.sheets, args.sheet_grid)
     else:
-        data = load_npz(args.data or data_path("sprites", "lpc_walk64.npz"))
+        data = load_npz(args.data or data_path("sprites", "lpc_walk64.npz"), layering=args.model == "layers")
     if not 0 < args.val_fraction < 0.5:
         raise ConfigError("val-fraction", "a number in (0, 0.5)", args.val_fraction)
     if len(data.sheets) < 2:
@@ -148,6 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     train, val = load_data(args)
     if args.dry_run:
         train = train.take(np.arange(min(8, len(train.sheets))))
+    if not 0 <= args.shades <= 16:
+        raise ConfigError("shades", "0 (automatic) or 1..16 shade classes per slot", args.shades)
+    if args.model == "layers":
+        from worldsmith.sprites.layer_train import train_layers
+
+        return train_layers(train, val, args)
     if args.model == "features":
         from worldsmith.sprites.features import train_features
 

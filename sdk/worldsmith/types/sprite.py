@@ -1,7 +1,10 @@
 """Character sprite sheets: ``SpriteBatch``.
 
 ``images`` is ``(n, 4, 4, 64, 64, 4)`` uint8: character, direction (down, left, right, up), walk
-frame, rows, columns, RGBA. ``meta.seed`` lists one seed per character.
+frame, rows, columns, RGBA. ``meta.seed`` lists one seed per character. Layered batches
+(``sprites/lpc-v2``) also carry ``classes`` ``(n, 4, 4, 64, 64)`` uint8 (0 transparent, else
+``slot * K + shade``, shade 1..K dark to light), ``palette`` ``(n, slots, K, 3)`` uint8 and the
+``slots`` names, so :meth:`SpriteBatch.recolor` can repaint one slot.
 
 >>> import numpy as np
 >>> b = SpriteBatch(np.zeros((2, 4, 4, 64, 64, 4), np.uint8), AssetMeta(seed=[1, 2]))
@@ -29,6 +32,9 @@ class SpriteBatch(Asset):
 
     images: np.ndarray
     meta: AssetMeta = field(default_factory=AssetMeta)
+    classes: np.ndarray | None = None
+    palette: np.ndarray | None = None
+    slots: list[str] = field(default_factory=list)
     exporters: ClassVar[str] = "worldsmith.export.sprites"
 
     def __post_init__(self) -> None:
@@ -37,6 +43,40 @@ class SpriteBatch(Asset):
             raise FormatError(f"SpriteBatch.images: expected uint8 (n, {', '.join(map(str, SHAPE))}), "
                               f"got {images.dtype} {images.shape}")
         self.images = images
+        if (self.classes is None) != (self.palette is None):
+            raise FormatError("SpriteBatch: classes and palette come together (or neither)")
+        if self.classes is not None:
+            self._check_layers()
+
+    def _check_layers(self) -> None:
+        n, classes, palette = len(self.images), np.asarray(self.classes), np.asarray(self.palette)
+        if classes.dtype != np.uint8 or classes.shape != self.images.shape[:-1]:
+            raise FormatError(f"SpriteBatch.classes: expected uint8 {self.images.shape[:-1]}, "
+                              f"got {classes.dtype} {classes.shape}")
+        if palette.dtype != np.uint8 or palette.ndim != 4 or palette.shape[::3] != (n, 3) \
+                or palette.shape[1] != len(self.slots) or palette.shape[1] * palette.shape[2] > 255:
+            raise FormatError(f"SpriteBatch.palette: expected uint8 (n, {len(self.slots)} slots, K shades, 3), "
+                              f"got {palette.dtype} {palette.shape}")
+        if int(classes.max(initial=0)) > palette.shape[1] * palette.shape[2]:
+            raise FormatError("SpriteBatch.classes: a class beyond the palette's slots x shades")
+        self.classes, self.palette, self.slots = classes, palette, [str(s) for s in self.slots]
+
+    def recolor(self, slot: str | None = None, colors: list[str] | None = None,
+                like: "SpriteBatch | None" = None) -> "SpriteBatch":
+        """A copy with ``slot``'s colours replaced by ``colors`` (dark to light; one colour keeps
+        the shading), or with the palette of ``like`` (another layered batch of one character, or
+        of as many) for ``slot`` (all slots it draws when ``slot`` is None). Layered batches only.
+
+        >>> import worldsmith as ws
+        >>> gen = ws.make("sprites/lpc-v2")
+        >>> hero = gen(seed=1)
+        >>> hero.recolor("hair", ["#3050ff"]).meta.post[-1]["name"]
+        'recolor'
+        >>> twin = hero.recolor(like=gen(seed=2))
+        """
+        from worldsmith.post.recolor import recolor
+
+        return recolor(self, slot, colors, like)
 
     def __len__(self) -> int:
         return len(self.images)
@@ -46,7 +86,11 @@ class SpriteBatch(Asset):
         """One batch holding ``batches`` in order (seeds joined; meta of the first otherwise)."""
         seeds = [s for b in batches for s in (b.meta.seed if isinstance(b.meta.seed, list) else [b.meta.seed])]
         images = np.concatenate([b.images for b in batches])
-        return cls(images, dataclasses.replace(batches[0].meta, seed=seeds))
+        layered = all(b.classes is not None and b.slots == batches[0].slots for b in batches)
+        return cls(images, dataclasses.replace(batches[0].meta, seed=seeds),
+                   np.concatenate([b.classes for b in batches]) if layered else None,
+                   np.concatenate([b.palette for b in batches]) if layered else None,
+                   list(batches[0].slots) if layered else [])
 
     def __getitem__(self, i: int) -> "SpriteBatch":
         """Character ``i`` as a batch of one (its own seed in ``meta.seed``)."""
@@ -55,4 +99,6 @@ class SpriteBatch(Asset):
         i = i % len(self)
         seeds = self.meta.seed
         seed = [seeds[i]] if isinstance(seeds, list) and len(seeds) == len(self) else seeds
-        return SpriteBatch(self.images[i:i + 1].copy(), dataclasses.replace(self.meta, seed=seed))
+        part = (lambda a: None if a is None else a[i:i + 1].copy())
+        return SpriteBatch(self.images[i:i + 1].copy(), dataclasses.replace(self.meta, seed=seed),
+                           part(self.classes), part(self.palette), list(self.slots))
