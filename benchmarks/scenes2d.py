@@ -3,7 +3,7 @@
     python benchmarks/scenes2d.py [--runs 15] [--batch-runs 3] [--threads 1 2] [--out results/scenes2d.json]
 
 Cases: ``scenes/platformer-v1`` at its default width (160 tiles) and a 12-room, 2-key
-``scenes/dungeon-v1``, each generated alone (with the ``sprites/lpc-v1`` hero and with the
+``scenes/dungeon-v1``, each generated alone (with the ``sprites/lpc-v2`` hero and with the
 procedural one) and generated + written to ``.tmx`` (with its images); plus the sub-asset
 generators they call, so a slow scene shows where its time goes; and a batch of 8 platformers
 (``--batch-runs``). Each run is a different seed, after one warm-up. Targets: platformer < 200 ms, dungeon < 300 ms.
@@ -39,9 +39,9 @@ def cases() -> dict[str, tuple]:
         "  levels/smb-v1 width 160": (lambda s: smb(seed=s), None),
         "  levels/zelda-v1 one room": (lambda s: room(seed=s), None),
     }
-    if "sprites/lpc-v1" in ws.list_generators():
-        hero = ws.make("sprites/lpc-v1")
-        out["  sprites/lpc-v1 one hero"] = (lambda s: hero(seed=s), None)
+    if "sprites/lpc-v2" in ws.list_generators():
+        hero = ws.make("sprites/lpc-v2")
+        out["  sprites/lpc-v2 one hero"] = (lambda s: hero(seed=s), None)
     return out
 
 

@@ -1,11 +1,15 @@
-"""Benchmark sprites/lpc-v1 on the CPU: one character sheet (batch 1) and a batch of 64.
+"""Benchmark sprites/lpc-v1 and sprites/lpc-v2 on the CPU: one character sheet (batch 1) and a
+batch of 64, in one run, with the v2/v1 latency ratio.
 
     python benchmarks/sprites.py [--runs 15] [--threads 1 2] [--out benchmarks/results/sprites.json]
 
-Each call draws the latents, runs the generator network (16 frames per character) and the
-default post-processing (speck removal and a per-character octree palette), i.e.
-what ``ws.make("sprites/lpc-v1")(seed=s)`` costs. Also times the network alone. Prints median
-and p99 milliseconds from ``benchmarks/timing.py``. Target: median under 10 ms for batch 1.
+v1: each call draws the latents, runs the generator network (16 frames per character) and the
+default post-processing (speck removal and a per-character octree palette), i.e. what
+``ws.make("sprites/lpc-v1")(seed=s)`` costs; the network alone is timed too. v2: each call draws
+an outfit, composites its layers' class maps and colours them (its default post-processing is
+none), i.e. ``ws.make("sprites/lpc-v2")(seed=s)``; ``v2_recolor_batch1`` adds one slot recoloured
+in the config. Prints median and p99 milliseconds from ``benchmarks/timing.py``. Targets, batch 1
+median: v1 under 10 ms, v2 at most 5 ms.
 """
 from __future__ import annotations
 
@@ -31,12 +35,18 @@ def bench(runs: int, batch_runs: int) -> dict:
         with torch.inference_mode():
             net(z)
 
+    v2, v2_red = ws.make("sprites/lpc-v2"), ws.make("sprites/lpc-v2", recolor={"hair": ["#c03030"]})
     out = {"batch1": summary(timed(lambda i: gen(seed=i), runs)),
            "batch64": summary(timed(lambda i: gen(seed=i, n=64), batch_runs, warmup=1), items=64),
            "raw_batch1": summary(timed(lambda i: raw(seed=i), runs)),
-           "network_batch1": summary(timed(network, runs))}
+           "network_batch1": summary(timed(network, runs)),
+           "v2_batch1": summary(timed(lambda i: v2(seed=i), runs)),
+           "v2_batch64": summary(timed(lambda i: v2(seed=i, n=64), batch_runs, warmup=1), items=64),
+           "v2_recolor_batch1": summary(timed(lambda i: v2_red(seed=i), runs))}
     for name, s in out.items():
-        print(f"{name:15s} p50 {s['p50_ms']:9.2f} ms  p99 {s['p99_ms']:9.2f} ms  {s['items_per_s']:8.1f} sheets/s")
+        print(f"{name:18s} p50 {s['p50_ms']:9.2f} ms  p99 {s['p99_ms']:9.2f} ms  {s['items_per_s']:8.1f} sheets/s")
+    out["v2_over_v1_batch1"] = out["v2_batch1"]["p50_ms"] / out["batch1"]["p50_ms"]
+    print(f"v2 / v1 latency, batch 1 p50: {out['v2_over_v1_batch1']:.3f}")
     return out
 
 

@@ -1,7 +1,7 @@
 """A tiny side-scroller built at runtime by worldsmith.
 
 Each level is generated while you play: a playable SMB level (``levels/smb-v1``), a hero and
-enemies (``sprites/lpc-v1``) and a quest (``plots/quest-v1``) whose beats wait at checkpoint
+enemies (``sprites/lpc-v2``) and a quest (``plots/quest-v1``) whose beats wait at checkpoint
 flags. The next level is generated in the background (an AssetService), so the game keeps its
 60 fps; N jumps to it.
 
@@ -32,7 +32,7 @@ SIZE = (960, 540)
 HUD = 36  # height of the top bar
 BOT_READS = 1.0  # seconds the autoplay bot leaves a quest box open
 LEVEL = Source("Level", "levels/smb-v1", {})
-CAST = Source("Cast", "sprites/lpc-v1", n=4)
+CAST = Source("Cast", "sprites/lpc-v2", n=4)
 QUEST = Source("Quest", "plots/quest-v1", {"acts": 1, "endings": 2})
 
 
@@ -144,7 +144,7 @@ class Platformer(App):
                 message(screen, box, "levels/smb-v1 is not available", error, BAD)
             else:
                 message(screen, box, "generating a level...",
-                        f"levels/smb-v1 + sprites/lpc-v1 + plots/quest-v1 (seed {self.loading.seed})")
+                        f"levels/smb-v1 + sprites/lpc-v2 + plots/quest-v1 (seed {self.loading.seed})")
             return
         top = screen.get_height() - self.tiles.get_height()
         draw_world(screen, world, self.tiles, self.cast, self.frac, top, self.time)

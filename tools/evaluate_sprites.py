@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(row(f"{gid} vs val", fake, M.extract(net, fake), *ref))
         if args.invert and gid == "sprites/lpc-v1":
             redrawn = inverted(val.sheets[:args.invert], config, args.invert_steps, args.seed)
-            rows.append(row("lpc-v1 inverted val (best latents)", redrawn, M.extract(net, redrawn), *ref))
+            rows.append(row("lpc-v1 inverted val (best latents)", redrawn, M.extract(net, redrawn), *ref, made=False))
     for r in rows:
         r["kid_x_floor"] = r["kid"] / rows[0]["kid"]
     rows.append({"set": "real val", "identity": M.identity_consistency(val_feats),

@@ -1,7 +1,8 @@
-"""The README's sprite sample: 16 characters of sprites/lpc-v1 (seeds ``child_seed(7, i)``), rows
-down, left, right, up, 4 walk frames each, cropped to the 48 columns the LPC art uses, over grey.
+"""The README's sprite samples: 16 characters (seeds ``child_seed(7, i)``), rows down, left, right,
+up, 4 walk frames each, cropped to the 48 columns the LPC art uses, over grey.
 
-    python tools/sprite_sample.py docs/sprites_sample.png
+    python tools/sprite_sample.py docs/sprites_v2_sample.png
+    python tools/sprite_sample.py docs/sprites_sample.png --id sprites/lpc-v1
     python tools/sprite_sample.py /tmp/sample.png --weights runs/sprites/model
 """
 from __future__ import annotations
@@ -23,9 +24,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("out", help="PNG to write")
     p.add_argument("--n", type=int, default=16, help="characters")
     p.add_argument("--per-row", type=int, default=8, help="characters a row")
-    p.add_argument("--weights", default="sprites-lpc-v1", help="model folder: a shipped name or a path")
+    p.add_argument("--id", default="sprites/lpc-v2", choices=("sprites/lpc-v1", "sprites/lpc-v2"))
+    p.add_argument("--weights", default=None, help="model folder: a shipped name or a path (default: the id's)")
     args = p.parse_args(argv)
-    gen = ws.make("sprites/lpc-v1", weights=args.weights)
+    gen = ws.make(args.id, **({"weights": args.weights} if args.weights else {}))
     sheets = np.concatenate([gen(seed=child_seed(7, i), n=1).images for i in range(args.n)])
     save_preview(crop(sheets).reshape(args.n, 16, 64, 48, 4), args.out, per_row=args.per_row)
     return 0

@@ -40,10 +40,10 @@ def palette(rgba: np.ndarray, most: int = 32) -> list[tuple[tuple[int, int, int]
 
 
 class SpritesView(View):
-    """A grid of ``sprites/lpc-v1`` characters; the selected one enlarged with its palette."""
+    """A grid of ``sprites/lpc-v2`` characters; the selected one enlarged with its palette."""
 
     name = "Sprites"
-    sources = (Source("Characters", "sprites/lpc-v1", n=12, ext="png", prepare=sheet_fps),)
+    sources = (Source("Characters", "sprites/lpc-v2", n=12, ext="png", prepare=sheet_fps),)
     keys = ("click a character   enlarge it with its palette",)
 
     def __init__(self, gen):

@@ -191,6 +191,9 @@ def test_train_on_user_sheets_resumes_to_the_same_model(sheet_folder, tmp_path):
     assert gen.model.slots == ["rows 0-29", "rows 30-43", "rows 44-63"] and (sheets.images[..., 3] > 0).any()
     assert cli(common + ["--out", str(tmp_path / "c"), "--bands", "44,30"]) == 2
     assert cli(common + ["--out", str(tmp_path / "d"), "--resume"]) == 2
+    assert cli(common + ["--out", str(tmp_path / "e"), "--sheet-grid", "4x5"]) == 2       # wrong grid
+    (sheet_folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    assert cli(common + ["--out", str(tmp_path / "f")]) == 2                              # corrupt sheet
 
 
 def test_lpc_fit_on_a_few_characters(tmp_path, repo):

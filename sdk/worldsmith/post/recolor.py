@@ -9,7 +9,7 @@ middle one); several colours (dark to light) are spread over the shades the char
 >>> pal = np.zeros((1, 1, 4, 3), np.uint8); pal[0, 0] = [[40, 40, 40], [80, 80, 80], [160, 160, 160], [0, 0, 0]]
 >>> classes = np.array([[1, 2, 3, 0]], np.uint8)
 >>> replace(pal, classes, 0, ["#ff0000"])[0, 0, :3].tolist()
-[[127, 0, 0], [255, 0, 0], [255, 0, 0]]
+[[128, 0, 0], [255, 0, 0], [255, 0, 0]]
 >>> replace(pal, classes, 0, ["#000010", "#0000f0"])[0, 0, :3].tolist()
 [[0, 0, 16], [0, 0, 16], [0, 0, 240]]
 """

@@ -56,7 +56,7 @@ class DungeonConfig(Config):
     loops: float = param(0.25, lo=0.0, hi=1.0, help="chance of an extra door between rooms of one segment")
     monster_kinds: int = param(3, lo=1, hi=3, help="distinct procedural monster species")
     hero: str = param("auto", choices=HERO_CHOICES,
-                      help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
+                      help="hero sprite: sprites/lpc-v2, procedural, or lpc if installed")
 
     def check(self) -> None:
         if self.rooms < min_rooms(self.keys):

@@ -1,7 +1,7 @@
 """``scenes/platformer-v1``: a playable side-scrolling level composed from the public generators.
 
 The level comes from ``levels/smb-v1`` (re-drawn with our own tileset), the hero from
-``sprites/lpc-v1`` (or a procedural hero where that generator is not installed), enemies are
+``sprites/lpc-v2`` (or a procedural hero where that generator is not installed), enemies are
 original procedural creatures standing where the level put ``E``, coins and ? blocks become item
 objects, a flag marks the goal, three noise backgrounds scroll behind, and the beats of a short
 ``plots/quest-v1`` quest are bound to checkpoints along the agent's route.
@@ -49,7 +49,7 @@ class PlatformerConfig(Config):
     width: int = param(160, lo=32, hi=1024, help="level length in tiles")
     theme: str = param("auto", choices=("auto", *THEMES), help="colours of sky and tiles")
     hero: str = param("auto", choices=HERO_CHOICES,
-                      help="hero sprite: sprites/lpc-v1, procedural, or lpc if installed")
+                      help="hero sprite: sprites/lpc-v2, procedural, or lpc if installed")
     enemy_kinds: int = param(2, lo=1, hi=4, help="distinct procedural enemy species")
     acts: int = param(1, lo=1, hi=3, help="acts of the quest whose beats become checkpoints")
 

@@ -25,8 +25,8 @@ from worldsmith.core.seeding import rng
 from worldsmith.scenes.tiles2d import draw
 
 BODIES = ("beetle", "slime", "bat")
-HERO = "sprites/lpc-v1"
-#: config choices for the hero sprite: sprites/lpc-v1, procedural, or lpc when it is installed
+HERO = "sprites/lpc-v2"
+#: config choices for the hero sprite: sprites/lpc-v2, procedural, or lpc when it is installed
 HERO_CHOICES = ("auto", "lpc", "procedural")
 
 
@@ -108,7 +108,7 @@ def _hero_frame(direction: int, frame: int, skin: str, shirt: str, pants: str, h
 
 
 def hero_sheet(rng: np.random.Generator) -> np.ndarray:
-    """A procedural walk sheet in the ``sprites/lpc-v1`` layout: ``(4, 4, 64, 64, 4)``
+    """A procedural walk sheet in the ``sprites/lpc-v2`` layout: ``(4, 4, 64, 64, 4)``
     (direction down/left/right/up, frame, rows, columns, RGBA)."""
     skin = ("#f1c7a5", "#d9a066", "#8d5524", "#c68642")[int(rng.integers(4))]
     shirt, _, _ = _hue(rng)
@@ -119,13 +119,13 @@ def hero_sheet(rng: np.random.Generator) -> np.ndarray:
 
 def pick_hero(choice: str, seed: int) -> tuple[np.ndarray, str]:
     """The hero's ``(4, 4, 64, 64, 4)`` walk sheet for config value ``choice`` (one of
-    :data:`HERO_CHOICES`) and where it came from (``sprites/lpc-v1`` or ``procedural``)."""
+    :data:`HERO_CHOICES`) and where it came from (``sprites/lpc-v2`` or ``procedural``)."""
     if choice != "procedural" and HERO in ws.list_generators():
         return ws.make(HERO)(seed=seed).images[0], HERO
     return hero_sheet(rng(seed)), "procedural"
 
 
 def check_hero(choice: str) -> None:
-    """Raise :class:`ConfigError` for ``hero="lpc"`` when ``sprites/lpc-v1`` is not installed."""
+    """Raise :class:`ConfigError` for ``hero="lpc"`` when ``sprites/lpc-v2`` is not installed."""
     if choice == "lpc" and HERO not in ws.list_generators():
         raise ConfigError("hero", f"'procedural' or 'auto' ({HERO} is not installed)", choice)
