@@ -4,7 +4,10 @@ For each game: raw VAE playability (plain argmax decode, before repair and re-sa
 playability (what the generator returns, re-checked by the agent), novelty (mean min Hamming
 fraction to the training units; exact copies), diversity (mean pairwise Hamming fraction) and
 symmetric tile-pattern KL (k = 2, 3, 4) vs the validation levels, each with the same figure for
-the real validation levels vs the training levels as reference; the JSON adds the KL against
+the real validation levels vs the training levels as reference; for SMB also how structure is
+spread along a level (``density``: mean and spread of the share of solid tiles above the floor row
+in 16-column windows, stride 8, and the share of bare-floor windows; the training levels are the
+reference, ``real_train_density``); the JSON adds the KL against
 only the real levels the agent solves (``tpkl_playable``), since the generators hand out only
 playable levels, and ``playable_train_tpkl``, the KL of the agent-solvable training units vs
 validation: what a generator that handed out exactly the solvable real units would score (a
@@ -34,7 +37,7 @@ from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.levels.agents import solve_tiles
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
-from worldsmith.levels.metrics import diversity, novelty, playability, tpkl_mean, windows
+from worldsmith.levels.metrics import density_stats, diversity, novelty, playability, tpkl_mean, windows
 from worldsmith.levels.tiles import zelda_rooms
 
 GAMES = ("smb", "loderunner", "zelda")
@@ -78,7 +81,8 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
     extra = {}
     if game == "smb":
         extra = {"copies_14x16": novelty(units(game, gen, width=16), units(game, train, 1, width=16))[1],
-                 "real_copies_14x16": novelty(units(game, val, width=16), units(game, train, 1, width=16))[1]}
+                 "real_copies_14x16": novelty(units(game, val, width=16), units(game, train, 1, width=16))[1],
+                 "density": density_stats(gen), "real_train_density": density_stats(train)}
     return {
         "game": game, "seeds": seeds, "width": width if game == "smb" else None,
         "raw_playable": float(np.mean([lv.meta.extra["playable"] for lv in raw])),
@@ -138,6 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.error(str(e))
     rows = [evaluate(g, args.seeds, args.width, args.data, args.repeats, extra) for g in games]
     print(table(rows), end="")
+    for r in rows:
+        if "density" in r:
+            g, t = r["density"], r["real_train_density"]
+            print(f"{r['game']} window density (16 columns, stride 8): mean {g['mean']:.3f} std {g['std']:.3f} "
+                  f"bare {g['bare']:.1%}; training levels mean {t['mean']:.3f} std {t['std']:.3f} bare {t['bare']:.1%}")
     if args.out:
         write_atomic(Path(args.out), (json.dumps(rows, indent=1) + "\n").encode())
     return 0

@@ -48,3 +48,12 @@ def test_metrics_on_real_levels(vglc):
 
     flat = np.stack([lv[:, :16].ravel() for lv in levels])
     assert novelty(flat[:3], flat)[1] == 1.0 and 0 < diversity(flat) < 1
+
+
+def test_evaluate_levels_reports_smb_window_density(repo, vglc, tmp_path, capsys):
+    out = tmp_path / "eval.json"
+    assert _tool(repo, "evaluate_levels").main(["--dry-run", "--game", "smb", "--out", str(out)]) == 0
+    row = json.loads(out.read_text())[0]
+    real = row["real_train_density"]
+    assert 0.05 < real["mean"] < 0.15 and real["std"] > 0.05 and 0 < real["bare"] < 0.5  # set pieces and open runs
+    assert 0 <= row["density"]["mean"] < 1 and "window density" in capsys.readouterr().out
