@@ -102,3 +102,32 @@ def test_parse_shard():
     for bad in ("4/4", "x", "1/0", "-1/2"):
         with pytest.raises(ConfigError):
             parse_shard(bad)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numbers_are_refused_everywhere(bad, capsys):
+    from worldsmith.cli import main as cli
+    from worldsmith.levels.search import parse_targets
+
+    with pytest.raises(ConfigError, match="finite"):
+        ws.make("levels/zelda-v1", temperature=bad)
+    with pytest.raises(ConfigError, match="finite"):
+        ws.make("sprites/lpc-v1", truncation=bad)
+    with pytest.raises(ConfigError, match="finite"):
+        parse_targets(f"enemies={bad}", "smb")
+    assert cli(["generate", "levels/smb-v1", "--seed", "1", "--set", f"temperature={bad}"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("manifest", ["", "drop model", "drop config"])
+def test_a_manifest_must_list_every_loaded_file(tmp_path, manifest):
+    folder = weights.save_folder(tmp_path / "m", {"z": 1}, {"w": torch.ones(2)}, "test\n")
+    lines = (folder / "MANIFEST").read_text().splitlines()
+    keep = {"": [], "drop model": [x for x in lines if "safetensors" not in x],
+            "drop config": [x for x in lines if "config.json" not in x]}[manifest]
+    (folder / "MANIFEST").write_text("".join(x + "\n" for x in keep))
+    blob = bytearray((folder / "model.safetensors").read_bytes())
+    blob[-1] ^= 1                                        # a flipped byte the MANIFEST no longer covers
+    (folder / "model.safetensors").write_bytes(bytes(blob))
+    with pytest.raises(WeightsError, match="does not list"):
+        weights.load_folder(folder)

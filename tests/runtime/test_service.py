@@ -1,6 +1,7 @@
 """AssetService: results equal direct calls, batching, prefetch, bounded queue, OOM fallback."""
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from typing import ClassVar
@@ -179,3 +180,81 @@ def test_moving_a_generator_drops_its_plugged_in_runner():
     gen = ws.make("levels/zelda-v1")
     gen.runner = lambda z: None  # e.g. CUDA graphs captured on a GPU that just ran out of memory
     assert gen.to("cpu").runner is None and gen.device == "cpu"
+
+
+def _hold(svc: AssetService) -> None:
+    """Stop the worker so requests queue up."""
+    svc._stop.set()
+    svc._worker.join()
+
+
+def _resume(svc: AssetService) -> None:
+    svc._stop.clear()
+    svc._worker = threading.Thread(target=svc._run, daemon=True)
+    svc._worker.start()
+
+
+def test_a_cancelled_request_leaves_the_worker_serving(flaky):
+    with AssetService(device="cpu") as svc:
+        svc.load(flaky)
+        _hold(svc)
+        gone, kept = svc.request(flaky, seed=1), svc.request(flaky, seed=2)
+        assert gone.cancel()
+        _resume(svc)
+        assert kept.result(timeout=30).value == 2
+        assert svc.request(flaky, seed=3).result(timeout=30).value == 3   # the worker is alive
+        assert gone.cancelled()
+
+
+def test_one_failing_seed_fails_only_its_own_request(flaky):
+    real = FlakyGPU._generate
+
+    def fussy(self, seeds):
+        if 13 in seeds:
+            raise ValueError("seed 13 is unlucky")
+        return real(self, seeds)
+
+    FlakyGPU._generate = fussy
+    try:
+        with AssetService(device="cpu") as svc:
+            svc.load(flaky)
+            _hold(svc)
+            futures = {s: svc.request(flaky, seed=s) for s in (11, 12, 13, 14, 15)}
+            _resume(svc)
+            with pytest.raises(ValueError, match="unlucky"):
+                futures[13].result(timeout=30)
+            assert [futures[s].result(timeout=30).value for s in (11, 12, 14, 15)] == [11, 12, 14, 15]
+    finally:
+        FlakyGPU._generate = real
+
+
+def test_request_does_not_wait_for_a_model_to_load(flaky):
+    gate = threading.Event()
+    real = FlakyGPU.__init__
+
+    def slow_init(self, **config):
+        gate.wait(30)                 # a model that takes long to load
+        real(self, **config)
+
+    FlakyGPU.__init__ = slow_init
+    try:
+        with AssetService(device="cpu") as svc:
+            caller = threading.Thread(target=lambda: svc.request(flaky, seed=1, scale=2))
+            caller.start()
+            caller.join(timeout=10)
+            loading = caller.is_alive()   # still inside request() while the worker loads?
+            gate.set()
+            assert not loading
+    finally:
+        FlakyGPU.__init__ = real
+        gate.set()
+
+
+def test_loaded_generators_are_bounded(flaky):
+    with AssetService(device="cpu", max_generators=2) as svc:
+        for scale in (1, 2, 3, 4):
+            assert svc.request(flaky, seed=1, scale=scale).result(timeout=30).value == scale
+        assert len(svc._gens) == 2
+        assert [json.loads(k[1])["scale"] for k in svc._gens] == [3, 4]   # the most recent kept
+    with pytest.raises(ws.errors.ConfigError):
+        AssetService(device="cpu", max_generators=0)

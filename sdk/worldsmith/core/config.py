@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import typing
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Mapping, Sequence
@@ -66,6 +67,8 @@ def _check_type(name: str, value: Any, tp: Any) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(name, "a number", value)
+        if not math.isfinite(value):  # NaN passes every range check; JSON cannot hold either
+            raise ConfigError(name, "a finite number", value)
         return float(value)
     if tp is str:
         if not isinstance(value, str):

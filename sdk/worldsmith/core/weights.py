@@ -52,12 +52,21 @@ def save_folder(folder: str | os.PathLike, config: Mapping[str, Any], tensors: M
     return folder
 
 
+LOADED = ("config.json", "model.safetensors")  # what load_folder reads: MANIFEST must list both
+
+
 def verify(folder: Path) -> None:
-    """Check every MANIFEST entry's sha256; raise :class:`WeightsError` on any mismatch."""
+    """Check every MANIFEST entry's sha256, and that it lists every file a model is loaded from;
+    raise :class:`WeightsError` otherwise."""
     manifest = folder / "MANIFEST"
     if not manifest.is_file():
         raise WeightsError(f"{folder}: MANIFEST missing")
-    for line in manifest.read_text().splitlines():
+    lines = manifest.read_text(errors="replace").splitlines()
+    listed = {line.partition("  ")[2] for line in lines}
+    missing = [f for f in LOADED if f not in listed]
+    if missing:
+        raise WeightsError(f"{manifest}: does not list {', '.join(missing)} (every loaded file must be verified)")
+    for line in lines:
         digest, _, name = line.partition("  ")
         file = folder / name
         if not file.is_file():

@@ -13,6 +13,7 @@ when the repaired level fails its playability agent, so the search keeps playabl
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -76,6 +77,8 @@ def parse_targets(text: str, game: str) -> dict[str, float]:
             targets[name] = float(value)
         except ValueError:
             raise ConfigError("search", f"a number for {name}", value) from None
+        if not math.isfinite(targets[name]):
+            raise ConfigError("search", f"a finite number for {name}", value)
     return targets
 
 

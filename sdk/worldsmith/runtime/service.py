@@ -1,10 +1,14 @@
 """AssetService: generate assets off the game's frame, batched, prefetched, with CPU fallback.
 
-Models load once per (id, config). ``request`` returns a ``Future`` at once and never waits on
-generation; at most ``queue_size`` jobs are outstanding (queued or held by the worker for
-batching) at a time; a background worker drains a priority queue, groups queued jobs of the same
-generator into one batched call, and serves prefetched seeds from a bounded LRU cache. A CUDA
-out-of-memory error moves that generator to the CPU and retries instead of crashing the game.
+Models load once per (id, config), in the worker (or in the caller's thread with ``load``, at a
+loading screen); at most ``max_generators`` stay loaded (least recently used dropped first).
+``request`` checks the id and config and returns a ``Future`` at once: it never waits on
+generation or on a model loading; at most ``queue_size`` jobs are outstanding (queued or held by
+the worker for batching) at a time; a background worker drains a priority queue, groups queued
+jobs of the same generator into one batched call, and serves prefetched seeds from a bounded LRU
+cache. A cancelled request is skipped; a batch that fails is retried one job at a time, so a
+failing seed fails only its own Future. A CUDA out-of-memory error moves that generator to the
+CPU and retries instead of crashing the game.
 
 ``backend`` picks what runs a neural generator's network: ``"torch"`` (eager), ``"optimised"``
 (CUDA graphs per batch bucket, channels_last, and bf16 where it leaves the quantised output
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from worldsmith.core.errors import ConfigError, WorldsmithError
-from worldsmith.core.registry import make
+from worldsmith.core.registry import make, spec
 from worldsmith.core.seeding import check_seed, child_seeds
 
 REQUEST, PREFETCH = 0, 1
@@ -52,7 +56,8 @@ class AssetService:
     """Serve ``request(id, seed, n=None, **config) -> Future`` from a background worker."""
 
     def __init__(self, device: str = "auto", max_batch: int = 64, queue_size: int = 1024,
-                 cache_size: int = 256, threads: int | None = None, backend: str = "torch"):
+                 cache_size: int = 256, threads: int | None = None, backend: str = "torch",
+                 max_generators: int = 16):
         from worldsmith.core.device import resolve_device
 
         if backend not in BACKENDS:
@@ -65,12 +70,14 @@ class AssetService:
         if backend == "onnxruntime" and self.device != "cpu":
             raise ConfigError("backend", "'onnxruntime' with device='cpu' (it runs on the CPU)", backend)
         self.backend, self.threads = backend, threads or 2
-        self.max_batch, self.cache_size = max_batch, cache_size
+        if max_generators < 1:
+            raise ConfigError("max_generators", "at least 1", max_generators)
+        self.max_batch, self.cache_size, self.max_generators = max_batch, cache_size, max_generators
         self.fallbacks: list[str] = []  # generator ids moved to the CPU after an OOM
         self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue()
         self._slots = threading.BoundedSemaphore(queue_size)  # outstanding jobs, wherever they are
         self._held: list[_Job] = []
-        self._gens: dict[tuple[str, str], Any] = {}
+        self._gens: OrderedDict[tuple[str, str], Any] = OrderedDict()  # loaded, least recent first
         self._cache: OrderedDict[tuple[tuple[str, str], int], Any] = OrderedDict()
         self._lock = threading.Lock()
         self._order = itertools.count()
@@ -87,17 +94,17 @@ class AssetService:
                 **config: Any) -> Future:
         """A Future of ``make(id, **config)(seed=seed, n=n)``; raises ServiceBusy when full."""
         key = self._key(id, config)
-        self._generator(key)  # validate id/config now, in the caller's thread
+        cls = self._check(key)  # id and config checked now, in the caller's thread; no loading
         seed = check_seed(seed)
         if n is None:
             return self._submit(key, seed, REQUEST, block)
         parts = [self._submit(key, s, REQUEST, block) for s in child_seeds(seed, n)]
-        return _gather(parts, self._gens[key])
+        return _gather(parts, cls)
 
     def prefetch(self, id: str, seeds: Iterable[int], **config: Any) -> None:
         """Generate ``seeds`` in the background ahead of need; dropped silently when busy."""
         key = self._key(id, config)
-        self._generator(key)
+        self._check(key)
         for seed in seeds:
             seed = check_seed(seed)
             if not self._slots.acquire(blocking=False):
@@ -124,15 +131,31 @@ class AssetService:
     def _key(id: str, config: dict[str, Any]) -> tuple[str, str]:
         return id, json.dumps(config, sort_keys=True)
 
+    @staticmethod
+    def _check(key: tuple[str, str]) -> Any:
+        """The generator class of ``key``; raises for an unknown id or a bad config (cheap: no
+        weights are loaded)."""
+        cls = spec(key[0]).load()
+        cls.Config.from_dict(json.loads(key[1]))
+        return cls
+
     def _generator(self, key: tuple[str, str]):
+        """The loaded generator of ``key``, loaded and warmed up first if need be (outside the
+        lock, so requests and other generators never wait on it)."""
         with self._lock:
             gen = self._gens.get(key)
-            if gen is None:
-                gen = make(key[0], **json.loads(key[1])).to(self.device)
-                gen.runner = self._runner(gen)
-                gen(seed=0)  # warm up: load weights, allocate buffers, capture graphs
-                self._gens[key] = gen
-            return gen
+            if gen is not None:
+                self._gens.move_to_end(key)
+                return gen
+        gen = make(key[0], **json.loads(key[1])).to(self.device)
+        gen.runner = self._runner(gen)
+        gen(seed=0)  # warm up: load weights, allocate buffers, capture graphs
+        with self._lock:
+            gen = self._gens.setdefault(key, gen)
+            self._gens.move_to_end(key)
+            while len(self._gens) > self.max_generators:
+                self._gens.popitem(last=False)
+        return gen
 
     def _runner(self, gen: Any) -> Any:
         """The network runner for ``gen`` under this service's backend (None: eager torch)."""
@@ -196,19 +219,42 @@ class AssetService:
                 self._slots.release()
 
     def _deliver(self, batch: list[_Job]) -> None:
-        gen = self._gens[batch[0].key]
-        try:
-            items = self._generate(gen, [j.seed for j in batch], batch[0].key[0])
-        except Exception as e:  # noqa: BLE001 - delivered to the caller through the Future
-            for job in batch:
-                if job.future is not None:
-                    job.future.set_exception(e)
+        # a cancelled Future is skipped; the others can no longer be cancelled from here on
+        live = [j for j in batch if j.future is None or j.future.set_running_or_notify_cancel()]
+        if not live:
             return
-        for i, job in enumerate(batch):
-            if job.future is not None:
-                job.future.set_result(items[i])
-            else:
-                self._remember((job.key, job.seed), items[i])
+        try:
+            gen = self._generator(live[0].key)
+            items = self._generate(gen, [j.seed for j in live], live[0].key[0])
+        except Exception as e:  # noqa: BLE001 - delivered to the caller through the Future
+            if len(live) == 1 or not self._gens.get(live[0].key):
+                for job in live:
+                    self._fail(job, e)
+                return
+            for job in live:  # one bad seed must not fail the others: one job at a time
+                self._deliver_one(gen, job)
+            return
+        for job, item in zip(live, items):
+            self._succeed(job, item)
+
+    def _deliver_one(self, gen: Any, job: _Job) -> None:
+        try:
+            item = self._generate(gen, [job.seed], job.key[0])[0]
+        except Exception as e:  # noqa: BLE001
+            self._fail(job, e)
+            return
+        self._succeed(job, item)
+
+    def _succeed(self, job: _Job, item: Any) -> None:
+        if job.future is not None:
+            job.future.set_result(item)
+        else:
+            self._remember((job.key, job.seed), item)
+
+    @staticmethod
+    def _fail(job: _Job, error: Exception) -> None:
+        if job.future is not None:
+            job.future.set_exception(error)
 
     def _generate(self, gen: Any, seeds: list[int], id: str) -> Any:
         import torch
