@@ -131,3 +131,20 @@ def test_a_manifest_must_list_every_loaded_file(tmp_path, manifest):
     (folder / "model.safetensors").write_bytes(bytes(blob))
     with pytest.raises(WeightsError, match="does not list"):
         weights.load_folder(folder)
+
+
+def test_wrong_or_broken_model_folders_are_one_weights_error(tmp_path, capsys):
+    from worldsmith.cli import main as cli
+
+    with pytest.raises(WeightsError, match="not a level VAE"):
+        ws.make("levels/smb-v1", weights="sprites-lpc-v1")(seed=1)
+    empty = weights.save_folder(tmp_path / "empty", {}, {"w": torch.ones(1)}, "test\n")
+    with pytest.raises(WeightsError, match="not a sprite GAN"):
+        ws.make("sprites/lpc-v1", weights=str(empty))(seed=1)
+    config, state = weights.load_folder("levels-zelda-v1")
+    state.pop(sorted(k for k in state if k.endswith(".weight"))[0])  # a missing tensor
+    broken = weights.save_folder(tmp_path / "broken", config, state, "test\n")
+    with pytest.raises(WeightsError, match="broken"):
+        ws.make("levels/zelda-v1", weights=str(broken))(seed=1)
+    assert cli(["generate", "levels/smb-v1", "--seed", "1", "--set", "weights=sprites-lpc-v1"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

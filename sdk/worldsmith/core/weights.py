@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -87,3 +88,23 @@ def load_folder(name_or_path: str | os.PathLike) -> tuple[dict[str, Any], dict[s
     except Exception as e:  # noqa: BLE001 - any decode failure is a corrupt folder
         raise WeightsError(f"{folder}: cannot read model ({e})") from None
     return config, state
+
+
+@contextmanager
+def building(name: str | os.PathLike, kind: str):
+    """Turn what building a model from a folder's config and tensors raises for a folder of
+    another kind, or a broken one (missing keys or tensors, mismatched shapes), into one
+    :class:`WeightsError` naming the folder.
+
+    >>> try:
+    ...     with building("sprites-lpc-v1", "level VAE"):
+    ...         {}["channels"]
+    ... except WeightsError as e:
+    ...     print(e)
+    weights 'sprites-lpc-v1': not a level VAE model folder, or a broken one (KeyError: 'channels')
+    """
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as e:
+        raise WeightsError(f"weights {str(name)!r}: not a {kind} model folder, or a broken one "
+                           f"({type(e).__name__}: {e})") from None

@@ -23,7 +23,7 @@ from worldsmith.core.device import resolve_device
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import rng, torch_generator
-from worldsmith.core.weights import load_folder
+from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.data import unit_hash
@@ -40,7 +40,8 @@ OVERLAP = 4  # columns shared by neighbouring SMB windows
 def load_model(weights: str, device: str) -> tuple[LevelVAE, dict]:
     """The VAE in ``weights`` (a name or folder) on ``device``, and its config."""
     config, state = load_folder(weights)
-    return build(config, state).to(resolve_device(device)), config
+    with building(weights, "level VAE"):
+        return build(config, state).to(resolve_device(device)), config
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ class LevelGenerator(Generator):
     def _model(self) -> tuple[LevelVAE, frozenset[str]]:
         """The VAE and the hashes of its training units (levels equal to one are re-sampled)."""
         model, config = load_model(self.config.weights or f"levels-{self.game}-v1", self.device)
-        if config["game"] != self.game:
-            raise ConfigError("weights", f"a {self.game} model", f"{self.config.weights} ({config['game']})")
+        if config.get("game") != self.game:
+            raise ConfigError("weights", f"a {self.game} model", f"{self.config.weights} ({config.get('game')})")
         return model, frozenset(config.get("copy_hashes", ()))
 
     @property

@@ -94,7 +94,7 @@ def load_model(weights: str | Path, device: str = "cpu"):
     import torch
 
     from worldsmith.core.device import resolve_device
-    from worldsmith.core.weights import load_folder, resolve
+    from worldsmith.core.weights import building, load_folder, resolve
     from worldsmith.sprites.model import GanConfig, Generator as Net
 
     folder = resolve(weights)
@@ -102,8 +102,9 @@ def load_model(weights: str | Path, device: str = "cpu"):
     key = (str(folder.resolve()), stamp, str(resolve_device(device)))
     if key not in _MODELS:
         config, state = load_folder(folder)
-        net = Net(GanConfig(**config["gan"]))
-        net.load_state_dict({k: v.float() for k, v in state.items()})
+        with building(weights, "sprite GAN"):
+            net = Net(GanConfig(**config["gan"]))
+            net.load_state_dict({k: v.float() for k, v in state.items()})
         # channels_last: oneDNN's fast convolution layout (about 20% less time per CPU sheet)
         _MODELS[key] = net.eval().requires_grad_(False).to(key[2], memory_format=torch.channels_last)
     return _MODELS[key]
