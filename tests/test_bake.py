@@ -103,3 +103,18 @@ def test_cli_generate_prints_json_with_hashes(tmp_path, capsys):
     line = json.loads(capsys.readouterr().out)
     assert line["id"] == "plots/quest-v1" and line["seed"] == 4
     assert len(line["files"]) == 1 and len(line["files"][0]["sha256"]) == 64
+
+
+def test_a_bad_output_extension_fails_before_generating(tmp_path, capsys, monkeypatch):
+    from worldsmith.cli import main as cli
+    from worldsmith.scenes.terrain import TerrainGenerator
+
+    def never(self, seeds):
+        raise AssertionError("generated before the output names were checked")
+
+    monkeypatch.setattr(TerrainGenerator, "_generate", never)
+    for out in ("island.tmx", "island"):
+        assert cli(["generate", "scenes/terrain-v1", "--seed", "1", "--out", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and ".glb" in err[0] and "not .tmx" in err[0] and "without an extension" in err[1]
+    assert not any(tmp_path.iterdir())

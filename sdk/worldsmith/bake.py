@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
 from worldsmith.core.atomic import sha256_file, write_atomic
-from worldsmith.core.errors import ConfigError, FormatError, MissingDependencyError
+from worldsmith.core.errors import ConfigError, ExportError, FormatError, MissingDependencyError
 from worldsmith.core.generator import VERSION
 from worldsmith.core.registry import make
 from worldsmith.core.seeding import check_seed
@@ -38,6 +38,7 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
     With ``n`` and a generator that returns a list, item ``i`` goes to ``<stem>_<i><ext>``.
     """
     gen = make(id, **config)
+    check_outputs(gen, outputs)
     asset = gen(seed=seed, n=n)
     files: list[Path] = []
     skipped: dict[str, str] = {}
@@ -54,6 +55,17 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
     return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
             **({"n": n} if n is not None else {}),
             "files": {str(f): sha256_file(f) for f in files}, **({"skipped": skipped} if skipped else {})}
+
+
+def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:
+    """Raise :class:`ExportError` before any generating if an output's extension is not one of
+    the formats ``gen``'s assets export to."""
+    formats = gen.formats()
+    for out in map(Path, outputs):
+        ext = out.suffix.lower().lstrip(".")
+        if ext not in formats:
+            given = f".{ext}" if ext else "a name without an extension"
+            raise ExportError(f"{out}: {gen.id} exports to the formats {' '.join('.' + f for f in formats)}, not {given}")
 
 
 def read_manifest(path: str | Path) -> list[dict[str, Any]]:
