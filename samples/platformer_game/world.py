@@ -2,10 +2,11 @@
 checkpoints on a ``levels/smb-v1`` TileLevel.
 
 Movement happens on the tile grid, one move every ``STEP`` seconds (the renderer glides between
-cells). The moves are the ones the level's playability agent searched (walk, jump up to
-``JUMP`` tiles drifting one column per row, drift at the apex, fall drifting one column per
-row), so every level the agent solved is playable, and the ``--autoplay`` bot can replay the
-agent's path with ordinary inputs.
+cells). The moves are the ones the level's playability agent searched, from the NES physics of
+:mod:`worldsmith.levels.physics`: walk; jump (a full jump while the hero rises, a head bump
+ending it); steer a column at a time while the jump's current row allows; walk off a ledge. So
+every level the agent solved is playable, and the ``--autoplay`` bot can replay the agent's
+moves with ordinary inputs.
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from worldsmith.levels.physics import moves
 from worldsmith.plots import PlotRunner
 
 from _common import ending_distances
 
-JUMP = 4  # rows of rise per jump (the SMB agent's model)
 STEP = 0.1  # seconds per grid move
 ENEMY_EVERY = 3  # enemies move once every this many hero steps
 HURT_STEPS = 15  # invulnerable steps after a hit
@@ -34,11 +35,14 @@ class Input:
 
 @dataclass
 class Body:
-    """A grid position with the rise left of the current jump (``j``) and the previous cell."""
+    """A grid position, the jump stage (``phase``, 0 on the ground; see
+    :class:`worldsmith.levels.physics.Moves`) with the columns still to steer in it, and the
+    previous cell."""
 
     r: int
     c: int
-    j: int = 0
+    phase: int = 0
+    steer: int = 0
     prev: tuple[int, int] = (0, 0)
     face: int = 1
 
@@ -64,38 +68,55 @@ class Stats:
     events: list[str] = field(default_factory=list)
 
 
-def move(clear: list[list[bool]], r: int, c: int, j: int, inp: Input) -> tuple[int, int, int, bool]:
-    """One grid move: ``(row, col, j, bumped head)``; a row past the bottom means a fall.
+Move = tuple[int, int, int, int, "tuple[int, int] | None"]
 
-    ``j`` is the rise left plus one while a jump lasts (0 otherwise): holding jump rises a row
-    while ``j > 1``; at the apex (or on a head bump, or when jump is let go) the hero drifts one
-    column and falls; down drops at once.
+
+def move(clear: list[list[bool]], r: int, c: int, phase: int, steer: int, inp: Input) -> Move:
+    """One grid move: ``(row, col, phase, steer left, cell bumped by the head or None)``; a row
+    past the bottom means a fall.
+
+    On the ground: jump takes off (the hero stays in his cell), down at a ledge or a walk over it
+    steps off, left/right walk. In the air: left/right steer one column while the stage allows,
+    otherwise the feet move on to the next stage's row (up, unless a ceiling bumps the head;
+    down, unless ground is there: then he stands).
     """
+    m = moves()
     h, w = len(clear), len(clear[0])
 
     def free(rr: int, cc: int) -> bool:
         return 0 <= cc < w and 0 <= rr < h and clear[rr][cc]
 
-    steps = (inp.dx, 0) if inp.dx else (0,)
-    if r + 1 < h and not clear[r + 1][c] and j == 0:
-        if not inp.jump:
-            return (r, c + inp.dx, 0, False) if free(r, c + inp.dx) else (r, c, 0, False)
-        j = JUMP + 1
-    bumped = False
-    if j > 0:
-        head = r > 0 and clear[r - 1][c]
-        bumped = not head and r > 0
-        if inp.jump and j > 1 and head:
-            d = next(d for d in steps if free(r - 1, c + d) and free(r, c + d))
-            return r - 1, c + d, j - 1, False
-        if not inp.down and inp.dx and free(r, c + inp.dx):
-            return r, c + inp.dx, 0, bumped
+    def enter(rr: int, cc: int, ph: int) -> Move:
+        bump = None
+        if m.bump[ph] >= 0 and not free(rr - 1, cc):
+            ph, bump = m.bump[ph], (rr - 1, cc)
+        return rr, cc, ph, m.steer[ph], bump
+
+    if phase == 0 and r + 1 < h and clear[r + 1][c]:
+        phase, steer = m.drop, 0                                    # nothing underfoot: he falls
+    if phase == 0:
+        edge = inp.dx and free(r, c + inp.dx) and r + 1 < h and clear[r + 1][c + inp.dx]
+        if inp.jump:
+            return enter(r, c, m.jump)
+        if edge or (inp.down and any(free(r, c + d) and r + 1 < h and clear[r + 1][c + d] for d in (-1, 1))):
+            if not edge:
+                return r, c, m.drop, m.steer[m.drop], None
+            return r, c + inp.dx, m.drop, m.steer[m.drop] - 1, None
+        return (r, c + inp.dx, 0, 0, None) if inp.dx and free(r, c + inp.dx) else (r, c, 0, 0, None)
+    if inp.dx and steer > 0 and free(r, c + inp.dx):
+        return r, c + inp.dx, phase, steer - 1, None
+    nxt, bump = m.next[phase], None
+    if nxt < 0:
+        return r + 1, c, 0, 0, None
+    if m.row[nxt] > m.row[phase]:
+        if free(r - 1, c):
+            return enter(r - 1, c, nxt)
+        nxt, bump = m.next[m.bump[phase]], (r - 1, c)
     if r + 1 >= h:
-        return r + 1, c, 0, bumped
-    if clear[r + 1][c]:
-        d = next(d for d in steps if free(r + 1, c + d) and free(r, c + d))
-        return r + 1, c + d, 0, bumped
-    return (r, c + inp.dx, 0, bumped) if free(r, c + inp.dx) else (r, c, 0, bumped)
+        return r + 1, c, 0, 0, bump
+    if not clear[r + 1][c]:
+        return r, c, 0, 0, bump                                     # lands
+    return r + 1, c, nxt, m.steer[nxt], bump
 
 
 class World:
@@ -164,10 +185,10 @@ class World:
             return
         hero = self.hero
         hero.prev = (hero.r, hero.c)
-        r, c, hero.j, bumped = move(self.clear, hero.r, hero.c, hero.j, inp)
+        r, c, hero.phase, hero.steer, bumped = move(self.clear, hero.r, hero.c, hero.phase, hero.steer, inp)
         hero.face = inp.dx or hero.face
-        if bumped:
-            self._bump(hero.r - 1, hero.c)
+        if bumped is not None and bumped[0] >= 0:
+            self._bump(*bumped)
         hero.r, hero.c = r, c
         self.stats.steps += 1
         self.hurt = max(0, self.hurt - 1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from worldsmith.levels import physics
 from worldsmith.levels.agents import loderunner_path, smb_path, smb_search, solve, zelda_path
 from worldsmith.levels.data import load_levels
 from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA, parse_text
@@ -17,7 +18,7 @@ def _gap(width: int) -> list[str]:
     return ["-" * 20] * 6 + ["X" * 6 + "-" * width + "X" * (14 - width)]
 
 
-@pytest.mark.parametrize("gap, ok", [(3, True), (8, True), (9, False)])
+@pytest.mark.parametrize("gap, ok", [(3, True), (7, True), (8, False)])
 def test_smb_gap_widths(gap, ok):
     path = smb_path(smb(_gap(gap)))
     assert (path is not None) == ok
@@ -30,6 +31,45 @@ def test_smb_gap_widths(gap, ok):
 def test_smb_wall_heights(height, ok):
     rows = ["-" * 10] * (8 - height) + ["-----X----"] * height + ["XXXXXXXXXX"]
     assert (smb_path(smb(rows)) is not None) == ok
+
+
+def _ledge(height: int, travel: int, free_rows: int | None = None):
+    """Take off from column 3; land ``travel`` columns on, ``height`` rows up (down if negative),
+    over a pit; optionally under a ceiling ``free_rows`` above Mario's head at take-off."""
+    rows, w = 22, 3 + travel + 3
+    take_off = 15 if height >= 0 else 15 + height
+    land = take_off - height
+    grid = [["-"] * w for _ in range(rows)]
+    for r in range(take_off + 1, rows):
+        for c in range(4):
+            grid[r][c] = "X"
+    for r in range(land + 1, rows):
+        for c in range(3 + travel, w):
+            grid[r][c] = "X"
+    if free_rows is not None:
+        grid[take_off - free_rows - 1] = ["X"] * w
+    return smb(["".join(row) for row in grid])
+
+
+@pytest.mark.parametrize("height, travel", list(physics.envelope().items()))
+def test_smb_agent_reproduces_the_jump_envelope(height, travel):
+    """The issue's table: columns from take-off to landing column, by landing height."""
+    assert physics.envelope() == {4: 6, 3: 7, 2: 7, 1: 8, 0: 8, -1: 9, -2: 10, -3: 10, -4: 11, -6: 12, -8: 13}
+    assert smb_path(_ledge(height, travel)) is not None
+    assert smb_path(_ledge(height, travel + 1)) is None
+
+
+@pytest.mark.parametrize("free_rows, gap", [(0, 1), (1, 2), (2, 3), (3, 5), (4, 7), (6, 7)])
+def test_smb_ceiling_shortens_the_widest_gap(free_rows, gap):
+    assert physics.ceiling_gaps()[free_rows] == gap
+    assert smb_path(_ledge(0, gap + 1, free_rows)) is not None
+    assert smb_path(_ledge(0, gap + 2, free_rows)) is None
+
+
+def test_smb_steps_up_to_four_tiles():
+    for step, ok in ((4, True), (5, False)):
+        rows = ["-" * 12] * (10 - step) + ["------XXXXXX"] * step + ["XXXXXXXXXXXX"]
+        assert (smb_path(smb(rows)) is not None) == ok
 
 
 def test_smb_head_bump_blocks_a_high_wall():

@@ -11,7 +11,9 @@ from conftest import pixels, press
 
 import worldsmith as ws
 from platformer_game.bot import Bot
-from platformer_game.world import JUMP, Input, World, move
+from platformer_game.world import Input, World, move
+
+from worldsmith.levels.physics import moves
 
 SMALL_LEVEL = {"width": 80}
 
@@ -22,19 +24,24 @@ def grid(rows: list[str]) -> list[list[bool]]:
 
 
 def test_moves_walk_jump_bump_and_fall():
-    open_ = grid(["......", "......", "......", "......", "......", "......", "XXXXXX"])
-    assert move(open_, 5, 1, 0, Input(1)) == (5, 2, 0, False)
-    r, c, j = 5, 1, 0
-    for _ in range(JUMP):
-        r, c, j, _ = move(open_, r, c, j, Input(1, True))
-    assert (r, c) == (5 - JUMP, 1 + JUMP) and j == 1
-    assert move(open_, r, c, j, Input(0, True))[:2] == (r + 1, c)  # the apex: no higher
+    m = moves()
+    open_ = grid(["......"] * 6 + ["XXXXXX"])
+    assert move(open_, 5, 1, 0, 0, Input(1)) == (5, 2, 0, 0, None)
+    r, c, phase, steer, _ = move(open_, 5, 1, 0, 0, Input(0, True))       # take off
+    assert (r, c, phase, steer) == (5, 1, m.jump, m.steer[m.jump])
+    rows = [r]
+    while phase:                                                         # a full jump straight up
+        r, c, phase, steer, _ = move(open_, r, c, phase, steer, Input(0, True))
+        rows.append(r)
+    assert min(rows) == 5 - 4 and (r, c) == (5, 1)                       # 4 rows up, and back down
     walled = grid(["......", ".X....", "..X...", "XXXXXX"])
-    assert move(walled, 2, 1, 0, Input(0, True)) == (2, 1, 0, True)  # head bump
-    assert move(walled, 2, 1, 0, Input(1))[:2] == (2, 1)  # a wall stops the walk
+    assert move(walled, 2, 1, 0, 0, Input(0, True))[4] == (1, 1)         # head bump
+    assert move(walled, 2, 1, 0, 0, Input(1))[:2] == (2, 1)              # a wall stops the walk
     pit = grid(["....", "....", "X..X"])
-    assert move(pit, 1, 1, 0, Input(0)) == (2, 1, 0, False)
-    assert move(pit, 2, 1, 0, Input(0))[0] == 3  # fell out of the level
+    r, c, phase, steer, _ = move(pit, 1, 0, 0, 0, Input(1))               # walks off the ledge
+    assert (r, c, phase) == (1, 1, m.drop)
+    assert move(pit, 1, 1, phase, 0, Input(0))[:3] == (2, 1, m.next[m.drop])
+    assert move(pit, 2, 1, m.next[m.drop], 0, Input(0))[0] == 3          # fell out of the level
 
 
 def test_stomp_from_above_and_hurt_from_the_side():
@@ -51,6 +58,7 @@ def test_stomp_from_above_and_hurt_from_the_side():
     world.enemies.append(type(world.hero)(3, 5, face=-1))
     world.tick(Input(1))
     assert world.stats.hurts == 1
+    world.tick(Input(1))                           # feet reach the ground: he lands
     world.tick(Input(1))
     assert world.stats.coins == 1 and (3, 6) not in world.coins
 

@@ -1,10 +1,10 @@
 """Playability agents: each searches a level and returns the path it found, or ``None``.
 
-- SMB: breadth-first search over Mario states ``(row, col, rise left)``: walk, fall, and jump
-  up to 4 tiles with one column of drift per row and one at the apex (so gaps up to 8 wide at
-  equal height); a jump may be cut short, head bumps end a rise. From the lowest standing cell
-  of column 0 to any cell of the last column. Pipes, bricks, blocks, ground and cannons are
-  solid; enemies and coins are not.
+- SMB: breadth-first search over Mario's standing cells and airborne stages, with the moves
+  derived from the NES game's physics in :mod:`worldsmith.levels.physics` (running jumps of up to
+  4 tiles, gaps up to 7 wide at equal height, fewer under a ceiling; head bumps end a rise; he
+  steers in the air). From the lowest standing cell of column 0 to any cell of the last column.
+  Pipes, bricks, blocks, ground and cannons are solid; enemies and coins are not.
 - Lode Runner: from the single player start ``M``, every gold ``G`` in turn (the nearest from
   which the rest stay in reach) by
   walking, ladders, ropes, falls and digging a brick ``b`` below-beside to drop through it
@@ -21,8 +21,8 @@ Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's ga
 >>> import numpy as np
 >>> from worldsmith.levels.tiles import parse_text, vocab
 >>> flat = parse_text("------\\n------\\n--X---\\nXX-XXX\\n", vocab("smb"))
->>> smb_path(flat)[-1]
-(2, 5)
+>>> smb_path(flat)[-1][1]
+5
 """
 from __future__ import annotations
 
@@ -31,17 +31,42 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from worldsmith.levels.physics import moves
 from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA
 
 Path = list[tuple[int, int]]
-JUMP = 4
+
+
+State = tuple[int, int, int]  # (row, col, phase of worldsmith.levels.physics.Moves; 0 standing)
 
 
 def smb_search(tiles: np.ndarray) -> tuple[Path | None, int]:
-    """Mario's path to the last column (or ``None``) and the furthest column he reaches."""
+    """Mario's path to the last column (or ``None``) and the furthest column he reaches (see
+    :func:`smb_states`)."""
+    states, far = smb_states(tiles)
+    if states is None:
+        return None, far
+    path: Path = []
+    for r, c, _ in states:
+        if not path or path[-1] != (r, c):
+            path.append((r, c))
+    return path, far
+
+
+def smb_states(tiles: np.ndarray) -> tuple[list[State] | None, int]:
+    """Mario's states from the start to the last column, one per move (a walk or steer of one
+    column, a take-off, a stage of a jump or fall), or ``None``; and the furthest column reached.
+
+    Breadth-first over standing cells and airborne stages (:class:`worldsmith.levels.physics.Moves`):
+    standing, Mario walks, walks off a ledge or jumps; airborne, he steers up to the stage's
+    columns along his row (through clear cells), then his feet move to the stage's next row; a
+    ceiling ends a rise (head bump), ground below ends a fall (he stands).
+    """
     h, w = tiles.shape
     solid = SMB.solid_mask()[tiles].tolist()
     clear = [[not s for s in row] for row in solid]
+    m = moves()
+    phases = len(m.row)
 
     def stands(r: int, c: int) -> bool:
         return r + 1 < h and solid[r + 1][c]
@@ -49,60 +74,90 @@ def smb_search(tiles: np.ndarray) -> tuple[Path | None, int]:
     starts = [r for r in range(h - 2, -1, -1) if clear[r][0] and stands(r, 0)]
     if not starts:
         return None, 0
-    states = JUMP + 2
-    parent: dict[int, int] = {}
-    first = (starts[0] * w) * states
-    parent[first] = -1
+    first = (starts[0] * w) * phases
+    parent: dict[int, int] = {first: -1}
     queue, far = deque([first]), 0
+
+    def visit(r: int, c: int, phase: int, key: int) -> None:
+        if m.bump[phase] >= 0 and (r == 0 or solid[r - 1][c]):
+            phase = m.bump[phase]                        # a ceiling right above: the rise ends here
+        nxt = (r * w + c) * phases + phase
+        if nxt not in parent:
+            parent[nxt] = key
+            queue.append(nxt)
+
     while queue:
         key = queue.popleft()
-        cell, j = divmod(key, states)
+        cell, phase = divmod(key, phases)
         r, c = divmod(cell, w)
         far = max(far, c)
         if c == w - 1:
-            return _unwind(parent, key, states, w), far
-        for r2, c2, j2 in _smb_moves(r, c, j, stands(r, c), clear, h, w):
-            nxt = (r2 * w + c2) * states + (0 if stands(r2, c2) and j2 == 0 else j2)
-            if nxt not in parent:
-                parent[nxt] = key
-                queue.append(nxt)
+            return _unwind(parent, key, phases, w), far
+        if phase == 0:                                   # standing
+            edge = False
+            for dc in (-1, 1):
+                if 0 <= c + dc < w and clear[r][c + dc]:
+                    if stands(r, c + dc):
+                        visit(r, c + dc, 0, key)
+                    else:
+                        edge = True
+            visit(r, c, m.jump, key)
+            if edge:
+                visit(r, c, m.drop, key)                 # walk off the ledge
+            continue
+        for c2 in _steer(clear[r], c, m.steer[phase], w):
+            _stage_move(r, c2, phase, m, clear, solid, h, key, visit)
     return None, far
 
 
-def _smb_moves(r: int, c: int, j: int, standing: bool, clear: list[list[bool]], h: int,
-               w: int) -> Iterable[tuple[int, int, int]]:
-    """Next states of Mario at (r, c) with ``j`` rows of rise left."""
-    if standing and j == 0:
-        for dc in (-1, 1):
-            if 0 <= c + dc < w and clear[r][c + dc]:
-                yield r, c + dc, 0
-        j = JUMP + 1  # a jump starts here: JUMP rows up, then the apex
-    if j > 0:
-        if j > 1 and r > 0 and clear[r - 1][c]:
-            for dc in (-1, 0, 1):
-                c2 = c + dc
-                if 0 <= c2 < w and clear[r - 1][c2] and clear[r][c2]:
-                    yield r - 1, c2, j - 1
-        for dc in (-1, 1):  # the apex (or a head bump): drift one column, then fall
-            if 0 <= c + dc < w and clear[r][c + dc]:
-                yield r, c + dc, 0
-    if r + 1 >= h:
-        return  # fell off the bottom: no moves
-    for dc in (-1, 0, 1):
+def _steer(row: list[bool], c: int, steer: int, w: int) -> list[int]:
+    """Columns reachable along one row from ``c`` with up to ``steer`` moves through clear cells."""
+    out = [c]
+    for dc in (-1, 1):
         c2 = c + dc
-        if 0 <= c2 < w and clear[r + 1][c2] and clear[r][c2] and clear[r + 1][c]:
-            yield r + 1, c2, 0
+        while abs(c2 - c) <= steer and 0 <= c2 < w and row[c2]:
+            out.append(c2)
+            c2 += dc
+    return out
 
 
-def _unwind(parent: dict[int, int], key: int, states: int, w: int) -> Path:
-    path: Path = []
+def _stage_move(r: int, c: int, phase: int, m, clear: list[list[bool]], solid: list[list[bool]], h: int,
+                key: int, visit: Callable) -> None:
+    """Mario's feet leave row ``r`` at column ``c`` for the next stage's row: up (or a head
+    bump), or down (or he lands)."""
+    nxt = m.next[phase]
+    if nxt < 0:
+        return
+    if m.row[nxt] > m.row[phase]:                        # rising
+        if r > 0 and clear[r - 1][c]:
+            visit(r - 1, c, nxt, key)
+            return
+        nxt = m.next[m.bump[phase]]                      # steered under a ceiling: he falls from here
+    if r + 1 >= h:
+        return                                           # out of the level
+    if solid[r + 1][c]:
+        visit(r, c, 0, key)                              # lands
+    else:
+        visit(r + 1, c, nxt, key)
+
+
+def _unwind(parent: dict[int, int], key: int, phases: int, w: int) -> list[State]:
+    """The states from the start to ``key``, with the columns steered through filled in."""
+    states: list[State] = []
     while key != -1:
-        cell = key // states
-        rc = divmod(cell, w)
-        if not path or path[-1] != rc:
-            path.append(rc)
+        cell, phase = divmod(key, phases)
+        states.append((*divmod(cell, w), phase))
         key = parent[key]
-    return path[::-1]
+    states.reverse()
+    out = states[:1]
+    for r, c, phase in states[1:]:
+        pr, pc, pphase = out[-1]
+        if pphase and c != pc:                              # steered along the row, then moved on
+            step = 1 if c > pc else -1
+            last = c if r != pr else c - step
+            out.extend((pr, cc, pphase) for cc in range(pc + step, last + step, step))
+        out.append((r, c, phase))
+    return out
 
 
 def smb_path(tiles: np.ndarray) -> Path | None:
