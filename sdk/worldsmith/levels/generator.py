@@ -170,7 +170,7 @@ class SMBConfig(LevelConfig):
 
     game: ClassVar[str] = "smb"
     width: int = param(200, lo=28, hi=4096, help="level length in columns")
-    smoothness: float = param(0.6, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
+    smoothness: float = param(0.3, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
 
 
 class SMBGenerator(LevelGenerator):

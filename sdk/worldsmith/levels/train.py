@@ -100,7 +100,7 @@ def _validation_loss(model: LevelVAE, val: torch.Tensor, channels: int) -> float
     return loss
 
 
-def _with_prior(model: LevelVAE, x: torch.Tensor, channels: int, k: int,
+def with_prior(model: LevelVAE, x: torch.Tensor, channels: int, k: int,
                 gen: torch.Generator) -> LevelVAE:
     """``model`` (eval mode) with a ``k``-component mixture prior fitted to the posterior means of
     the training samples ``x``; unchanged (no prior) for ``k == 0``."""
@@ -162,7 +162,7 @@ def train(args: argparse.Namespace) -> Path | None:
     distributed.teardown()
     if not ctx.is_main:
         return None
-    model = _with_prior(model.cpu(), x, v.size, args.prior, gen)
+    model = with_prior(model.cpu(), x, v.size, args.prior, gen)
     config = {**model.config, "game": args.game, "chars": v.chars, "train_files": names,
               "val_files": val_names, "steps": args.steps, "seed": args.seed, "beta": args.beta,
               "lr": args.lr, "batch": args.batch, "world_size": ctx.world,

@@ -128,11 +128,13 @@ def _spawn(level: TileLevel) -> list[SceneObject]:
 def _enemies(level: TileLevel, r: np.random.Generator, kinds: int) -> list[SceneObject]:
     out = []
     solid = level.vocab.solid_mask()[level.tiles]
-    for i, (col, row) in enumerate(_cells(level, "E")):
+    for col, row in _cells(level, "E"):
         below = np.flatnonzero(solid[row + 1:, col])
-        row = row + int(below[0]) if len(below) else row  # enemies stand on the first ground below
+        if not len(below):
+            continue                                     # over a pit: it would only fall
+        row += int(below[0])                             # enemies stand on the first ground below
         k = int(r.integers(kinds))
-        out.append(SceneObject("enemies", f"enemy {i + 1}", "enemy", col * TILE, (row + 1) * TILE, TILE, TILE,
+        out.append(SceneObject("enemies", f"enemy {len(out) + 1}", "enemy", col * TILE, (row + 1) * TILE, TILE, TILE,
                                sprite=f"enemy{k}",
                                properties={"species": k, "patrol": int(r.integers(2, 6))}))
     return out
