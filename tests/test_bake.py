@@ -118,3 +118,56 @@ def test_a_bad_output_extension_fails_before_generating(tmp_path, capsys, monkey
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and ".glb" in err[0] and "not .tmx" in err[0] and "without an extension" in err[1]
     assert not any(tmp_path.iterdir())
+
+
+QUEST = '[[asset]]\nid = "plots/quest-v1"\nseed = 1\noutputs = [{}]\n'
+
+
+@pytest.mark.parametrize("text, message", [
+    ("asset = [1, 2]\n", "expected an [[asset]] table"),
+    (QUEST.format('"q\\u0000.ink"'), "control character"),
+    (QUEST.format('"assets.lock.json"'), "lock file"),
+    (QUEST.format('"q.ink"') + QUEST.format('"q.ink"'), "also written by asset[0]"),
+])
+def test_bad_manifests_are_one_format_error(tmp_path, capsys, text, message):
+    (tmp_path / "m.toml").write_text(text)
+    assert main(["bake", str(tmp_path / "m.toml"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and not (tmp_path / "out").exists()
+
+
+def test_outputs_cannot_escape_through_a_link_or_an_empty_out(tmp_path, capsys, monkeypatch):
+    (tmp_path / "m.toml").write_text(QUEST.format('"sub/q.ink"'))
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    assert main(["bake", str(tmp_path / "m.toml"), "--out", str(out)]) == 2
+    monkeypatch.chdir(tmp_path)
+    assert main(["bake", "m.toml", "--out", ""]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "outside" in err[0] and "--out" in err[1] and not any(elsewhere.iterdir())
+    assert not (tmp_path / "q.ink").exists()
+
+
+@pytest.mark.parametrize("lock", ["{not json", '{"worldsmith": "0.1.0", "manifest": "m.toml", "shard": "0/2"}',
+                                  '{"worldsmith": "0.1.0", "manifest": "m.toml", "shard": "0/x", "assets": []}'])
+def test_merge_of_a_damaged_shard_lock_is_one_error(tmp_path, capsys, lock):
+    (tmp_path / "assets.lock.0-of-2.json").write_text(lock)
+    (tmp_path / "assets.lock.1-of-2.json").write_text('{"worldsmith": "0.1.0", "manifest": "m.toml", '
+                                                      '"shard": "1/2", "assets": []}')
+    assert main(["bake", "merge", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "assets.lock.0-of-2.json" in err
+
+
+def test_a_killed_writes_temp_file_is_cleaned_and_errors_name_the_target(tmp_path):
+    from worldsmith.core.atomic import write_atomic
+
+    stale = tmp_path / ".q.ink.abc123.tmp"                       # what a kill -9 mid-write leaves
+    stale.write_bytes(b"x" * 1000)
+    write_atomic(tmp_path / "q.ink", b"new")
+    assert not stale.exists() and (tmp_path / "q.ink").read_bytes() == b"new"
+    (tmp_path / "afile").write_text("a file where a folder should be")
+    with pytest.raises(OSError, match=r"cannot write .*afile/q\.ink"):
+        write_atomic(tmp_path / "afile" / "q.ink", b"x")

@@ -80,11 +80,21 @@ def read_manifest(path: str | Path) -> list[dict[str, Any]]:
     entries = data.get("asset")
     if not isinstance(entries, list) or not entries:
         raise FormatError(f"{path}: expected one or more [[asset]] tables")
-    return [_check_entry(path, i, e) for i, e in enumerate(entries)]
+    checked = [_check_entry(path, i, e) for i, e in enumerate(entries)]
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(checked):
+        for out in entry["outputs"]:
+            key = PurePosixPath(out.replace("\\", "/")).as_posix()
+            if key in seen:
+                raise FormatError(f"{path}: asset[{i}].outputs: {out!r} is also written by asset[{seen[key]}]")
+            seen[key] = i
+    return checked
 
 
-def _check_entry(path: Path, i: int, entry: dict[str, Any]) -> dict[str, Any]:
+def _check_entry(path: Path, i: int, entry: Any) -> dict[str, Any]:
     where = f"{path}: asset[{i}]"
+    if not isinstance(entry, dict):
+        raise FormatError(f"{where}: expected an [[asset]] table, got {entry!r}")
     for key, kind in (("id", str), ("seed", int), ("outputs", list)):
         if key not in entry:
             raise FormatError(f"{where}: missing field {key!r}")
@@ -107,18 +117,34 @@ def _check_relative(where: str, name: str) -> None:
     p = PurePosixPath(name.replace("\\", "/"))
     if not name or p.is_absolute() or ".." in p.parts or name.startswith("~"):
         raise FormatError(f"{where}: {name!r} escapes the output folder; use a relative path inside it")
+    if any(ord(ch) < 32 for ch in name):
+        raise FormatError(f"{where}: {name!r} has a control character (a NUL byte, a newline...)")
+    if p.parent == PurePosixPath(".") and p.name.startswith("assets.lock.") and p.suffix == ".json":
+        raise FormatError(f"{where}: {name!r} is the bake's own lock file name; choose another")
+
+
+def _inside(out_dir: Path, outputs: list[Path], where: str) -> None:
+    """Raise unless every output, links resolved, lies inside ``out_dir``."""
+    root = out_dir.resolve()
+    for out in outputs:
+        real = out.parent.resolve() / out.name
+        if real != root and root not in real.parents:
+            raise FormatError(f"{where}: {out} leads outside {out_dir} (through a link)")
 
 
 def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0, 1)) -> dict[str, Any]:
     """Bake every asset of ``manifest`` (or shard ``i`` of ``n``) into ``out_dir``; write the lock."""
     entries = read_manifest(manifest)
     index, count = shard
+    if not str(out_dir).strip():
+        raise ConfigError("--out", "a folder to bake into", str(out_dir))
     out_dir = Path(out_dir)
     records = []
     for k, entry in enumerate(entries):
         if k % count != index:
             continue
         outputs = [out_dir / o for o in entry["outputs"]]
+        _inside(out_dir, outputs, f"{manifest}: asset[{k}]")
         rec = generate_files(entry["id"], entry["seed"], entry.get("config", {}), outputs, entry.get("n"))
         rec["files"] = {Path(f).relative_to(out_dir).as_posix(): h for f, h in rec["files"].items()}
         if "skipped" in rec:
@@ -138,14 +164,32 @@ def merge_locks(out_dir: str | Path) -> dict[str, Any]:
     shards = sorted(out_dir.glob("assets.lock.*-of-*.json"))
     if not shards:
         raise FormatError(f"{out_dir}: no shard lock files (assets.lock.I-of-N.json) to merge")
-    locks = [json.loads(p.read_text()) for p in shards]
-    counts = {lock.get("shard", "").split("/")[-1] for lock in locks}
+    locks = [_read_shard(p) for p in shards]
+    counts = {lock["shard"].split("/")[-1] for lock in locks}
     if len(counts) != 1 or len(locks) != int(counts.pop()):
         raise FormatError(f"{out_dir}: shard locks are incomplete or from different shardings")
     assets = sorted((a for lock in locks for a in lock["assets"]), key=lambda a: a["index"])
     merged = {"worldsmith": locks[0]["worldsmith"], "manifest": locks[0]["manifest"], "assets": assets}
     write_atomic(out_dir / LOCK_NAME, (json.dumps(merged, indent=2) + "\n").encode())
     return merged
+
+
+def _read_shard(path: Path) -> dict[str, Any]:
+    """One shard lock, checked: JSON with ``worldsmith``, ``manifest``, ``assets`` (each with an
+    ``index``) and ``shard`` ``"i/n"``."""
+    try:
+        lock = json.loads(path.read_text(encoding="utf-8"))
+        ok = (isinstance(lock, dict) and isinstance(lock.get("assets"), list)
+              and all(isinstance(a, dict) and isinstance(a.get("index"), int) for a in lock["assets"])
+              and {"worldsmith", "manifest"} <= set(lock) and isinstance(lock.get("shard"), str))
+        if ok:
+            parse_shard(lock["shard"])
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ConfigError) as e:
+        raise FormatError(f"{path}: not a readable shard lock ({e})") from None
+    if not ok:
+        raise FormatError(f"{path}: not a shard lock (expected worldsmith, manifest, shard \"i/n\" and assets "
+                          "with an index each)")
+    return lock
 
 
 def parse_shard(text: str) -> tuple[int, int]:

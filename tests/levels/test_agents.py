@@ -157,5 +157,7 @@ def test_solve_dispatches_on_game():
 
 
 def test_real_smb_levels_are_playable(vglc):
-    for name, tiles in load_levels("smb").items():
+    levels = load_levels("smb")
+    assert len(levels) == 13                     # every VGLC SMB level, under the physics agent
+    for name, tiles in levels.items():
         assert smb_path(tiles) is not None, name

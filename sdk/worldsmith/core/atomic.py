@@ -1,6 +1,8 @@
 """Atomic file writes (a temp file in the target folder, then ``os.replace``) and file hashes.
 
-An interrupted run leaves either the old file or the new one, never half a file.
+An interrupted run leaves either the old file or the new one, never half a file. A run killed
+mid-write cannot remove its temp file; the next write of the same file removes such leftovers
+(``.<name>.*.tmp`` beside it) first. A failed write names the file asked for, not the temp file.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -28,8 +30,13 @@ _UMASK = _read_umask()  # read once at import: os.umask is process-wide, not thr
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (parents created); return the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):  # left by a killed run
+            stale.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise OSError(e.errno, f"cannot write {path}: {e.strerror}") from None
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual file mode
         with os.fdopen(fd, "wb") as f:
@@ -37,10 +44,22 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(e.errno, f"cannot write {path}: {e.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters escaped.
+
+    >>> glob_escape("a[1]*.png")
+    'a[[]1[]][*].png'
+    """
+    return "".join(f"[{ch}]" if ch in "[]*?" else ch for ch in name)
 
 
 def write_files_atomic(folder: str | os.PathLike, files: Mapping[str, bytes]) -> list[Path]:
