@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
 from worldsmith.core.atomic import write_files_atomic
-from worldsmith.core.errors import ExportError, FormatError
+from worldsmith.core.errors import ExportError, FormatError, WorldsmithError
 
 Writer = Callable[[Any, str], dict[str, bytes]]
 Reader = Callable[[Path], Any]
@@ -75,8 +76,16 @@ def export_files(asset: Any, path: str | os.PathLike | None, fmt: str | None):
     return write_files_atomic(path.parent, files)
 
 
+FAMILIES = ("worldsmith.export.sprites", "worldsmith.export.levels", "worldsmith.export.plots",
+            "worldsmith.export.scenes", "worldsmith.export.terrain")  # every reader's module
+MAX_UNPACKED = 2 << 30  # bytes: a compressed file that inflates past this is refused, not loaded
+
+
 def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
-    """Read an asset file back (``worldsmith.load``). JSON files name their type inside."""
+    """Read an asset file back (``worldsmith.load``). JSON files name their type inside; a
+    damaged file is one :class:`FormatError` naming it, whatever the damage."""
+    from worldsmith.export.checks import check_loaded
+
     path = Path(path)
     if not path.is_file():
         raise FormatError(f"{path}: no such file")
@@ -88,11 +97,35 @@ def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
         reader = _READERS.get((asset_type.__name__, fmt))
         if reader is None:
             raise FormatError(f"{path}: {asset_type.__name__} cannot be read from .{fmt}")
-        return reader(path)
-    matches = [r for (name, f), r in _READERS.items() if f == fmt]
-    if len(matches) != 1:
-        raise FormatError(f"{path}: cannot tell the asset type of a .{fmt} file; pass asset_type=")
-    return matches[0](path)
+    else:
+        for module in FAMILIES:
+            importlib.import_module(module)
+        matches = [r for (name, f), r in _READERS.items() if f == fmt]
+        if len(matches) != 1:
+            raise FormatError(f"{path}: cannot tell the asset type of a .{fmt} file; pass asset_type=")
+        reader = matches[0]
+    _check_unpacked(path)
+    try:
+        asset = reader(path)
+    except WorldsmithError:
+        raise
+    except Exception as e:  # noqa: BLE001 - untrusted bytes: any failure is a bad file
+        raise FormatError(f"{path}: not a readable .{fmt} asset ({type(e).__name__}: {e})") from None
+    check_loaded(asset, str(path))
+    return asset
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse a zip-based file (``.npz``) whose members would inflate past ``MAX_UNPACKED``."""
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            size = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise FormatError(f"{path}: a damaged archive ({e})") from None
+    if size > MAX_UNPACKED:
+        raise FormatError(f"{path}: would inflate to {size / 2**30:.1f} GiB (limit {MAX_UNPACKED / 2**30:.0f} GiB)")
 
 
 def _json_type(path: Path) -> type:

@@ -1,0 +1,78 @@
+"""What an asset read from a file must satisfy before ``ws.load`` hands it out.
+
+Readers parse; these checks enforce each asset type's invariants, so a damaged or hand-edited
+file is one :class:`FormatError` naming it, never an asset that breaks later (a plot choice
+leading to a missing beat, a level route off the map, a scene whose tile layer is not a grid).
+
+>>> import numpy as np
+>>> from worldsmith.types.level import TileLevel
+>>> check_loaded(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(1, 2)]), "x.json") is None
+True
+>>> try:
+...     check_loaded(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(5, 0)]), "x.json")
+... except Exception as e:
+...     print(e)
+x.json: path cell (5, 0) lies outside the 2 x 3 map
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from worldsmith.core.errors import FormatError
+
+
+def _grid(name: str, where: str, a: Any, values: int | None = None) -> None:
+    if not isinstance(a, np.ndarray) or a.ndim != 2 or 0 in a.shape or a.dtype.kind not in "ui":
+        raise FormatError(f"{where}: {name} must be a non-empty 2-D integer grid, got "
+                          f"{getattr(a, 'shape', type(a).__name__)}")
+    if values is not None and (int(a.min()) < 0 or int(a.max()) >= values):
+        raise FormatError(f"{where}: {name} holds ids outside 0..{values - 1}")
+
+
+def _level(level, where: str) -> None:
+    from worldsmith.levels.tiles import vocab
+
+    try:
+        size = vocab(level.game).size
+    except Exception:  # noqa: BLE001 - an unknown game name
+        raise FormatError(f"{where}: unknown game {level.game!r}") from None
+    _grid("tiles", where, level.tiles, size)
+    h, w = level.tiles.shape
+    for cell in level.path:
+        if not (isinstance(cell, (tuple, list)) and len(cell) == 2 and all(isinstance(v, int) for v in cell)
+                and 0 <= cell[0] < h and 0 <= cell[1] < w):
+            raise FormatError(f"{where}: path cell {tuple(cell) if isinstance(cell, (list, tuple)) else cell!r} "
+                              f"lies outside the {h} x {w} map")
+
+
+def _plot(graph, where: str) -> None:
+    ids = [b.id for b in graph.beats]
+    if len(set(ids)) != len(ids):
+        raise FormatError(f"{where}: duplicate beat ids")
+    if sum(b.kind == "start" for b in graph.beats) != 1:
+        raise FormatError(f"{where}: expected exactly one start beat")
+    known = set(ids)
+    for c in graph.choices:
+        if c.source not in known or c.target not in known:
+            raise FormatError(f"{where}: choice {c.source!r} -> {c.target!r} names a missing beat")
+
+
+def _scene(scene, where: str) -> None:
+    _grid("tiles", where, scene.tiles, len(scene.tile_names))
+    if len(scene.tile_solid) != len(scene.tile_names):
+        raise FormatError(f"{where}: tile_solid and tile_names differ in length")
+    if scene.plot is not None:
+        _plot(scene.plot, where)
+
+
+def check_loaded(asset: Any, where: str) -> None:
+    """Raise :class:`FormatError` (naming ``where``) if ``asset`` breaks its type's invariants."""
+    kind = type(asset).__name__
+    if kind == "TileLevel":
+        _level(asset, where)
+    elif kind == "PlotGraph":
+        _plot(asset, where)
+    elif kind == "Scene2D":
+        _scene(asset, where)
