@@ -258,3 +258,75 @@ def test_loaded_generators_are_bounded(flaky):
         assert [json.loads(k[1])["scale"] for k in svc._gens] == [3, 4]   # the most recent kept
     with pytest.raises(ws.errors.ConfigError):
         AssetService(device="cpu", max_generators=0)
+
+
+class Fussy(Generator):
+    """Fails for every seed divisible by 7; otherwise a number."""
+
+    id = "test/fussy-v1"
+    Config = NumberConfig
+    asset_type = Number
+
+    def _generate(self, seeds):
+        if any(s % 7 == 0 for s in seeds):
+            raise ValueError(f"unlucky seed among {seeds}")
+        return [Number(s * self.config.scale, self.meta(s)) for s in seeds]
+
+
+FRAME_BUDGET_S = 1 / 60   # what request() may take at most: one 60 fps frame
+
+
+def test_soak_8_threads_500_mixed_requests_with_cancellations_and_failures():
+    import random
+    import time
+
+    registry._REGISTRY["test/fussy-v1"] = registry.GeneratorSpec("test/fussy-v1", f"{__name__}:Fussy")
+    mix = [("plots/quest-v1", {}), ("plots/quest-v1", {"acts": 2}), ("test/fussy-v1", {}),
+           ("test/fussy-v1", {"scale": 3})]
+    outcomes: list[tuple] = []
+    waits: list[float] = []
+    lock = threading.Lock()
+    try:
+        with AssetService(device="cpu", max_generators=4, cache_size=16) as svc:
+            for gid, cfg in mix:
+                svc.load(gid, **cfg)                     # the loading screen
+
+            def player(t: int) -> None:                  # a game thread: a request a frame or so
+                rnd = random.Random(t)
+                for i in range(500):
+                    gid, cfg = mix[rnd.randrange(len(mix))]
+                    seed = rnd.randrange(10_000)
+                    while True:                      # a game never blocks: busy means next frame
+                        start = time.perf_counter()
+                        try:
+                            fut = svc.request(gid, seed=seed, **cfg)
+                            break
+                        except ServiceBusy:
+                            time.sleep(0.01)
+                        finally:
+                            wait = time.perf_counter() - start
+                    cancelled = rnd.random() < 0.1 and fut.cancel()
+                    with lock:
+                        waits.append(wait)
+                        outcomes.append((gid, cfg, seed, fut, cancelled))
+                    time.sleep(0.002)
+
+            threads = [threading.Thread(target=player, args=(t,)) for t in range(8)]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            for gid, cfg, seed, fut, cancelled in outcomes:
+                if cancelled:
+                    assert fut.cancelled()
+                    continue
+                if gid == "test/fussy-v1" and seed % 7 == 0:
+                    with pytest.raises(ValueError, match="unlucky"):      # only its own caller sees it
+                        fut.result(timeout=60)
+                    continue
+                assert fut.result(timeout=60) == ws.make(gid, **cfg)(seed=seed)
+            assert len(svc._gens) <= 4 and len(svc._cache) <= 16                 # memory stays bounded
+            assert svc._slots._value == 1024                                    # every slot came back
+    finally:
+        del registry._REGISTRY["test/fussy-v1"]
+    assert len(outcomes) == 4000 and max(waits) < FRAME_BUDGET_S, max(waits)

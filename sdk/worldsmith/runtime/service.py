@@ -149,7 +149,12 @@ class AssetService:
                 return gen
         gen = make(key[0], **json.loads(key[1])).to(self.device)
         gen.runner = self._runner(gen)
-        gen(seed=0)  # warm up: load weights, allocate buffers, capture graphs
+        try:
+            gen(seed=0)  # warm up: load weights, allocate buffers, capture graphs
+        except WorldsmithError:
+            raise
+        except Exception:  # noqa: BLE001 - seed 0 may fail where others work; requests report their own
+            pass
         with self._lock:
             gen = self._gens.setdefault(key, gen)
             self._gens.move_to_end(key)
