@@ -148,3 +148,23 @@ def test_wrong_or_broken_model_folders_are_one_weights_error(tmp_path, capsys):
         ws.make("levels/zelda-v1", weights=str(broken))(seed=1)
     assert cli(["generate", "levels/smb-v1", "--seed", "1", "--set", "weights=sprites-lpc-v1"]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_batch_that_cannot_fit_is_refused_up_front(monkeypatch, capsys):
+    from worldsmith.cli import main as cli
+    from worldsmith.core import generator
+
+    monkeypatch.setattr(generator, "available_memory", lambda: 1 << 30)       # 1 GiB free
+    gen = ws.make("sprites/lpc-v2")
+    with pytest.raises(ConfigError, match="at most 546 items"):            # 0.9 MiB each, half of 1 GiB
+        gen(seed=1, n=100_000)
+    assert cli(["generate", "sprites/lpc-v2", "--seed", "1", "--n", "100000", "--out", "x.png"]) == 2
+    assert "smaller batches" in capsys.readouterr().err
+
+
+def test_progress_in_chunks_gives_the_same_batch():
+    gen, seen = ws.make("sprites/lpc-v2"), []
+    assert gen(seed=3, n=130, progress=seen.append) == gen(seed=3, n=130)
+    assert seen == [64, 128, 130]
+    plots = ws.make("plots/quest-v1", acts=1)
+    assert plots(seed=3, n=70, progress=seen.append) == plots(seed=3, n=70)

@@ -39,7 +39,7 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
     """
     gen = make(id, **config)
     check_outputs(gen, outputs)
-    asset = gen(seed=seed, n=n)
+    asset = _make(gen, seed, n)
     files: list[Path] = []
     skipped: dict[str, str] = {}
     for out in map(Path, outputs):
@@ -55,6 +55,16 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
     return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
             **({"n": n} if n is not None else {}),
             "files": {str(f): sha256_file(f) for f in files}, **({"skipped": skipped} if skipped else {})}
+
+
+def _make(gen: Any, seed: int, n: int | None) -> Any:
+    """``gen(seed=seed, n=n)``, with a progress bar on a terminal when ``n`` is large."""
+    if n is None or not sys.stderr.isatty():
+        return gen(seed=seed, n=n)
+    from tqdm import tqdm
+
+    with tqdm(total=n, unit="item", desc=gen.id, file=sys.stderr, leave=False) as bar:
+        return gen(seed=seed, n=n, progress=lambda done: bar.update(done - bar.n))
 
 
 def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:

@@ -7,13 +7,14 @@ items made one by one.
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
 from worldsmith.core.config import Config
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import check_seed, child_seeds
 
 VERSION = "0.1.0"
+CHUNK = 64  # items per step when a call reports progress
 
 
 class Generator:
@@ -26,6 +27,8 @@ class Generator:
     test_config: ClassVar[dict[str, Any]] = {}
     #: the most items one call may make
     max_n: ClassVar[int] = 100_000
+    #: about how many bytes one item takes while a batch is made and returned (None: small)
+    item_bytes: ClassVar[int | None] = None
 
     def __init__(self, **config: Any):
         self.config = self.Config.from_dict(config)
@@ -39,14 +42,36 @@ class Generator:
         self.device, self.runner = str(device), None
         return self
 
-    def __call__(self, *, seed: int, n: int | None = None):
-        """Make one asset from ``seed``, or ``n`` assets from its child seeds."""
+    def __call__(self, *, seed: int, n: int | None = None, progress: Callable[[int], None] | None = None):
+        """Make one asset from ``seed``, or ``n`` assets from its child seeds; with ``progress``,
+        in chunks of ``CHUNK``, calling ``progress(items_done)`` after each (same result)."""
         seed = check_seed(seed)
         if n is None:
             return self._single(self._generate([seed]))
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= self.max_n:
             raise ConfigError("n", f"an int in [1, {self.max_n}]", n)
-        return self._generate(child_seeds(seed, n))
+        self.check_fits(n)
+        seeds = child_seeds(seed, n)
+        if progress is None or n <= CHUNK:
+            return self._generate(seeds)
+        parts = []
+        for i in range(0, n, CHUNK):
+            parts.append(self._generate(seeds[i:i + CHUNK]))
+            progress(min(n, i + CHUNK))
+        if all(isinstance(p, list) for p in parts):
+            return [item for part in parts for item in part]
+        return self.combine(parts)
+
+    def check_fits(self, n: int) -> None:
+        """Raise :class:`ConfigError` before any work if ``n`` items cannot fit in the memory
+        this machine has free (``item_bytes`` each, half the free memory at most)."""
+        if not self.item_bytes:
+            return
+        free = available_memory()
+        most = max(1, free // 2 // self.item_bytes)
+        if n > most:
+            raise ConfigError("n", f"at most {most} items in one call here (about {self.item_bytes / 2**20:.1f} MiB "
+                                   f"each, {free / 2**30:.1f} GiB free); make them in smaller batches", n)
 
     def _generate(self, seeds: Sequence[int]):
         """Make one asset per seed: a list of assets (or a batch asset type)."""
@@ -74,3 +99,20 @@ class Generator:
         from worldsmith.export.registry import formats_for
 
         return formats_for(cls.asset_type)
+
+
+def available_memory() -> int:
+    """Bytes of memory free for new allocations (Linux ``MemAvailable``; else free physical pages)."""
+    import os
+
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 1 << 62  # unknown: do not refuse

@@ -121,6 +121,8 @@ def _slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
 class SpriteGenerator(Generator):
     """Character walk sheets from the LPC-trained sheet GAN."""
 
+    item_bytes = 3 * 4 * 4 * 64 * 64 * 4  # the RGBA sheets, a working copy and the joined batch
+
     id = "sprites/lpc-v1"
     Config = SpriteConfig
     asset_type = SpriteBatch

@@ -84,6 +84,8 @@ def load_model(weights: str | Path) -> LayerModel:
 class LayeredSpriteGenerator(Generator):
     """Character walk sheets from the layered LPC model."""
 
+    item_bytes = 3 * 4 * 4 * 64 * 64 * 5  # RGBA and class map, a working copy and the joined batch
+
     id = "sprites/lpc-v2"
     Config = LayeredConfig
     asset_type = SpriteBatch
