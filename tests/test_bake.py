@@ -169,5 +169,22 @@ def test_a_killed_writes_temp_file_is_cleaned_and_errors_name_the_target(tmp_pat
     write_atomic(tmp_path / "q.ink", b"new")
     assert not stale.exists() and (tmp_path / "q.ink").read_bytes() == b"new"
     (tmp_path / "afile").write_text("a file where a folder should be")
-    with pytest.raises(OSError, match=r"cannot write .*afile/q\.ink"):
+    with pytest.raises(OSError, match=r"afile/q\.ink"):
         write_atomic(tmp_path / "afile" / "q.ink", b"x")
+
+
+def test_ctrl_c_stops_a_long_generate_cleanly(tmp_path):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "worldsmith.cli", "generate", "scenes/terrain-v1", "--seed", "1",
+                             "--set", "size=2048", "--set", "erosion_steps=500", "--out", str(tmp_path / "t.glb")],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(8)                      # inside the erosion (minutes of work), past the imports
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert not any(tmp_path.iterdir())

@@ -168,3 +168,16 @@ def test_progress_in_chunks_gives_the_same_batch():
     assert seen == [64, 128, 130]
     plots = ws.make("plots/quest-v1", acts=1)
     assert plots(seed=3, n=70, progress=seen.append) == plots(seed=3, n=70)
+
+
+def test_long_loops_report_progress_without_changing_the_asset():
+    from worldsmith.core.progress import listening
+
+    seen: dict[str, int] = {}
+    with listening(lambda label, done, total: seen.__setitem__(label, (done, total))):
+        reported = ws.make("scenes/terrain-v1", size=64, erosion_steps=6)(seed=2)
+        searched = ws.make("levels/zelda-v1", search="monsters=3", search_evals=20)(seed=2)
+    assert seen["hydraulic erosion"] == (6, 6) and seen["thermal erosion"] == (2, 2)
+    assert seen["latent search"][1] == 20
+    assert reported == ws.make("scenes/terrain-v1", size=64, erosion_steps=6)(seed=2)
+    assert searched == ws.make("levels/zelda-v1", search="monsters=3", search_evals=20)(seed=2)

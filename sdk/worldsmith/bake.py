@@ -58,13 +58,14 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
 
 
 def _make(gen: Any, seed: int, n: int | None) -> Any:
-    """``gen(seed=seed, n=n)``, with a progress bar on a terminal when ``n`` is large."""
-    if n is None or not sys.stderr.isatty():
-        return gen(seed=seed, n=n)
-    from tqdm import tqdm
+    """``gen(seed=seed, n=n)``, with progress bars on a terminal (items of a large batch, and the
+    long loops inside an item: erosion, latent search)."""
+    from worldsmith.core.progress import advance, terminal_bars
 
-    with tqdm(total=n, unit="item", desc=gen.id, file=sys.stderr, leave=False) as bar:
-        return gen(seed=seed, n=n, progress=lambda done: bar.update(done - bar.n))
+    with terminal_bars(sys.stderr.isatty()):
+        if n is None:
+            return gen(seed=seed)
+        return gen(seed=seed, n=n, progress=lambda done: advance(gen.id, done, n))
 
 
 def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:

@@ -137,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"worldsmith: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("worldsmith: interrupted (files are written whole or not at all)", file=sys.stderr)
         return 130
 
 

@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from worldsmith.core.errors import ConfigError
+from worldsmith.core.progress import advance
 from worldsmith.levels.tiles import vocab
 
 Feature = Callable[[np.ndarray, list], float]
@@ -102,6 +103,7 @@ def cma_search(x0: np.ndarray, objective: Callable[[np.ndarray], float], evals: 
     while not es.stop():
         xs = es.ask()
         fs = [objective(x) for x in xs]
+        advance("latent search", min(es.countevals + len(xs), evals), evals)
         es.tell(xs, fs)
         i = int(np.argmin(fs))
         if fs[i] < best_f:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import torch
 
+from worldsmith.core.progress import advance
+
 # Neighbour order in the (4, H, W) stacks below: west, east, north, south.
 
 
@@ -40,7 +42,8 @@ def thermal(h: torch.Tensor, steps: int, talus: float, rate: float = 0.4) -> tor
     """Slide material downhill wherever the drop to a neighbour exceeds ``talus`` (height per
     cell); each step moves ``rate`` of half the steepest excess. Mass is conserved."""
     h = h.clone()
-    for _ in range(steps):
+    for step in range(steps):
+        advance("thermal erosion", step + 1, steps)
         excess = (h[None] - _neighbours(h) - talus).clamp_min(0)       # (4, H, W)
         total = excess.sum(0)
         moved = rate * 0.5 * excess.amax(0)                              # (H, W)
@@ -69,7 +72,8 @@ def hydraulic(h: torch.Tensor, steps: int, *, rain: float = 0.02, capacity: floa
     water = torch.zeros_like(h)
     sediment = torch.zeros_like(h)
     rainfall = rain if sea is None else rain * (h > sea).to(h.dtype)
-    for _ in range(steps):
+    for step in range(steps):
+        advance("hydraulic erosion", step + 1, steps)
         water = water + rainfall
         surface = h + water
         drop = (surface[None] - _neighbours(surface)).clamp_min(0)       # (4, H, W)
