@@ -146,6 +146,11 @@ def test_wrong_or_broken_model_folders_are_one_weights_error(tmp_path, capsys):
     broken = weights.save_folder(tmp_path / "broken", config, state, "test\n")
     with pytest.raises(WeightsError, match="broken"):
         ws.make("levels/zelda-v1", weights=str(broken))(seed=1)
+    config, state = weights.load_folder("levels-zelda-v1")
+    config["hidden"] = config["hidden"] * 2                       # shapes that no longer match
+    wide = weights.save_folder(tmp_path / "wide", config, state, "test\n")
+    with pytest.raises(WeightsError, match="broken"):
+        ws.make("levels/zelda-v1", weights=str(wide))(seed=1)
     assert cli(["generate", "levels/smb-v1", "--seed", "1", "--set", "weights=sprites-lpc-v1"]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
@@ -160,6 +165,8 @@ def test_a_batch_that_cannot_fit_is_refused_up_front(monkeypatch, capsys):
         gen(seed=1, n=100_000)
     assert cli(["generate", "sprites/lpc-v2", "--seed", "1", "--n", "100000", "--out", "x.png"]) == 2
     assert "smaller batches" in capsys.readouterr().err
+    with pytest.raises(ConfigError, match="at most 1 items"):
+        ws.make("scenes/terrain-v1", size=2048)(seed=1, n=3)                # 320 MiB each
 
 
 def test_progress_in_chunks_gives_the_same_batch():

@@ -130,6 +130,12 @@ class TerrainGenerator(Generator):
     asset_type = Terrain
     test_config = {"size": 64, "erosion_steps": 5}
 
+    @property
+    def item_bytes(self) -> int:  # type: ignore[override]
+        """About 80 bytes a heightmap cell: heights, biomes, and the mesh's vertices, normals,
+        colours and faces."""
+        return self.config.size ** 2 * 80
+
     def _generate(self, seeds: Sequence[int]) -> list[Terrain]:
         device = resolve_device(self.config.device)
         with torch.inference_mode():
