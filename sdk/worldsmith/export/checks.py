@@ -60,9 +60,9 @@ def _plot(graph, where: str) -> None:
 
 
 def _scene(scene, where: str) -> None:
-    _grid("tiles", where, scene.tiles, len(scene.tile_names))
-    if len(scene.tile_solid) != len(scene.tile_names):
-        raise FormatError(f"{where}: tile_solid and tile_names differ in length")
+    _grid("tiles", where, scene.tiles, len(scene.tile_names) + 1)        # Tiled ids: 0 is no tile
+    if not len(scene.tile_solid) == len(scene.tile_names) == len(scene.tileset):
+        raise FormatError(f"{where}: tileset, tile_names and tile_solid differ in length")
     if scene.plot is not None:
         _plot(scene.plot, where)
 
