@@ -142,3 +142,25 @@ def test_an_archive_that_would_inflate_too_far_is_refused(tmp_path, monkeypatch)
         zf.writestr("images.npy", bytes(2 << 20))                  # 2 MiB of zeros, a few KB packed
     with pytest.raises(FormatError, match="inflate"):
         ws.load(bomb, asset_type=SpriteBatch)
+
+
+@pytest.mark.parametrize("case", ["scene tiles=1", "choice to a missing beat", "duplicate beat ids",
+                                  "path off the map"])
+def test_loaded_assets_that_break_their_invariants_are_refused(exports, tmp_path, case):
+    from worldsmith.core.errors import FormatError
+
+    name = {"scene tiles=1": "scene.json", "path off the map": "level.json"}.get(case, "plot.json")
+    path, kind = next((p, k) for p, k in exports if p.name == name)
+    doc = json.loads(path.read_text())
+    if case == "scene tiles=1":
+        doc["tiles"] = 1
+    elif case == "choice to a missing beat":
+        doc["choices"][0]["to"] = "nowhere"
+    elif case == "duplicate beat ids":
+        doc["beats"][1]["id"] = doc["beats"][0]["id"]
+    else:
+        doc["path"][-1] = [99, 99]
+    bad = tmp_path / name
+    bad.write_text(json.dumps(doc))
+    with pytest.raises(FormatError):
+        ws.load(bad, asset_type=kind)
