@@ -188,3 +188,15 @@ def test_ctrl_c_stops_a_long_generate_cleanly(tmp_path):
         proc.kill()
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
     assert not any(tmp_path.iterdir())
+
+
+def test_help_describes_ids_formats_and_options(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["generate", "--help"])
+    out = capsys.readouterr().out
+    assert e.value.code == 0
+    assert "sprites/lpc-v2" in out and ".tmx" in out and "the same bytes" in out and "child seed" in out
+    assert main(["train", "--help"]) == 0 and "levels, sprites" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["bake", "--help"])
+    assert "bake merge --out DIR" in capsys.readouterr().out

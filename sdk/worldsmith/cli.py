@@ -15,7 +15,7 @@ import argparse
 import importlib
 import json
 import sys
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from worldsmith.core.errors import WorldsmithError
 
@@ -27,27 +27,55 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, epilog_fn: Callable[[], str] | None = None, **kwargs: Any):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self.epilog_fn = epilog_fn
+
     def error(self, message: str) -> None:  # one line, no usage dump
         raise UsageError(f"{self.prog}: {message}")
+
+    def format_help(self) -> str:
+        if self.epilog_fn is not None:  # computed only when help is asked for (it imports generators)
+            self.epilog = self.epilog_fn()
+        return super().format_help()
+
+
+def _generators_and_formats() -> str:
+    """The ``generate --help`` epilog: every id with its description and export formats."""
+    from worldsmith.core.registry import list_generators, spec
+
+    lines = ["generators (id: what; formats):"]
+    for id in list_generators():
+        formats = " ".join("." + f for f in spec(id).load().formats())
+        lines.append(f"  {id}: {spec(id).summary}; {formats}")
+    return "\n".join(lines + ["", "config keys and ranges: worldsmith info ID"])
 
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="worldsmith", description="Generate game assets.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="list the registered generators")
-    info = sub.add_parser("info", help="config fields and export formats of a generator")
-    info.add_argument("id")
+    sub.add_parser("list", help="list the registered generators", description="List the registered generators.")
+    info = sub.add_parser("info", help="config fields and export formats of a generator",
+                          description="Config fields (type, default, range, help) and export formats of a generator.")
+    info.add_argument("id", help="a generator id, e.g. levels/smb-v1 (see `worldsmith list`)")
     info.add_argument("--json", action="store_true", help="print JSON")
-    gen = sub.add_parser("generate", help="make one asset (or --n) and export it")
-    gen.add_argument("id")
-    gen.add_argument("--seed", type=int, required=True)
-    gen.add_argument("--n", type=int, default=None)
-    gen.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config value")
-    gen.add_argument("--out", action="append", required=True, help="output file; repeat for more")
-    bake = sub.add_parser("bake", help="bake a TOML manifest (or `bake merge DIR`)")
-    bake.add_argument("manifest", help="MANIFEST.toml, or 'merge' to merge shard locks")
+    gen = sub.add_parser("generate", help="make one asset (or --n) and export it", epilog_fn=_generators_and_formats,
+                         description="Make one asset from --seed (or --n assets from its child seeds) and write "
+                                     "it to every --out file, the format chosen by the file's extension.")
+    gen.add_argument("id", help="a generator id (listed below)")
+    gen.add_argument("--seed", type=int, required=True, help="the seed: the same id, config and seed give the "
+                                                             "same bytes")
+    gen.add_argument("--n", type=int, default=None, help="make N assets (item i from child seed i); default: one")
+    gen.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="a config value (repeatable), e.g. --set width=120; keys: worldsmith info ID")
+    gen.add_argument("--out", action="append", required=True, help="output file; repeat for more formats")
+    bake = sub.add_parser("bake", help="bake a TOML manifest (or `bake merge --out DIR`)",
+                          description="Bake every asset of a TOML manifest into --out and write assets.lock.json; "
+                                      "`bake merge --out DIR` joins the shard locks of `--shard i/n` runs.")
+    bake.add_argument("manifest", help="MANIFEST.toml, or 'merge' to merge the shard locks in --out")
     bake.add_argument("--out", required=True, help="output folder")
-    bake.add_argument("--shard", default="0/1", help="bake only shard i of n (i/n)")
+    bake.add_argument("--shard", default="0/1", help="bake only shard i of n (i/n; default 0/1: everything)")
     train = sub.add_parser("train", help="train a model family (levels, sprites)", add_help=False)
     train.add_argument("family")
     onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX")
@@ -142,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]):
+        print("usage: worldsmith train FAMILY [options]\n\nTrain a model family: "
+              + ", ".join(TRAINABLE) + ".\n`worldsmith train FAMILY --help` lists a family's options.")
+        return 0
     if not argv or argv[0] not in TRAINABLE:
         raise UsageError(f"worldsmith train: expected a family: {', '.join(TRAINABLE)}")
     return importlib.import_module(TRAINABLE[argv[0]]).main(argv[1:])

@@ -8,7 +8,7 @@ register("sprites/lpc-v1", "worldsmith.sprites.generator:SpriteGenerator",
 register("sprites/lpc-v2", "worldsmith.sprites.layered:LayeredSpriteGenerator",
          "layered character walk sheets (64x64 RGBA): learned LPC layer shapes and palettes, recolourable")
 register("levels/smb-v1", "worldsmith.levels.generator:SMBGenerator",
-         "Super Mario Bros levels from a conv VAE, stitched windows, agent-checked playable")
+         "Super Mario Bros levels from a conv VAE, stitched windows, playable under NES jump physics")
 register("levels/loderunner-v1", "worldsmith.levels.generator:LodeRunnerGenerator",
          "Lode Runner 22x32 levels from a conv VAE, every gold reachable")
 register("levels/zelda-v1", "worldsmith.levels.generator:ZeldaGenerator",
