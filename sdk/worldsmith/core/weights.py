@@ -38,6 +38,14 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
     raise WeightsError(f"weights {str(name_or_path)!r}: no model folder (config.json) found in {where}")
 
 
+def cache_key(name_or_path: str | os.PathLike) -> tuple[Path, tuple[str, float]]:
+    """The folder of model ``name_or_path`` and a key for caches of loaded models: its real path and
+    its MANIFEST's time, so a rewritten folder is loaded afresh."""
+    folder = resolve(name_or_path)
+    manifest = folder / "MANIFEST"
+    return folder, (str(folder.resolve()), manifest.stat().st_mtime if manifest.exists() else 0.0)
+
+
 def save_folder(folder: str | os.PathLike, config: Mapping[str, Any], tensors: Mapping[str, Any],
                 credits: str) -> Path:
     """Write a model folder atomically, file by file, MANIFEST last."""

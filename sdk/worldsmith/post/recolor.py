@@ -58,6 +58,15 @@ def ramp(colors: Sequence[str], old: np.ndarray, name: str = "colors", used: np.
     return np.clip(np.round(out), 0, 255).astype(np.uint8)
 
 
+def slot_of(classes: np.ndarray, k: int) -> np.ndarray:
+    """The slot of each class (``K = k`` shades a slot), -1 where transparent.
+
+    >>> slot_of(np.array([0, 1, 8, 9]), 8).tolist()
+    [-1, 0, 0, 1]
+    """
+    return np.where(classes > 0, (classes.astype(np.int32) - 1) // k, -1)
+
+
 def _used(classes: np.ndarray, slot: int, k: int) -> np.ndarray:
     """``(k,)`` bool: the shades of ``slot`` that appear in one character's ``classes``."""
     present = np.zeros(256, bool)
@@ -87,8 +96,7 @@ def borrow(palette: np.ndarray, theirs: np.ndarray, has: np.ndarray, slots: Sequ
 
 def repaint(images: np.ndarray, classes: np.ndarray, palette: np.ndarray, slots: Sequence[int]) -> np.ndarray:
     """``images (n, ..., 4)`` with the pixels of ``slots`` (by ``classes``) coloured from ``palette``."""
-    k = palette.shape[2]
-    redraw = np.isin((classes.astype(np.int32) - 1) // k, list(slots)) & (classes > 0)
+    redraw = np.isin(slot_of(classes, palette.shape[2]), list(slots))
     return np.where(redraw[..., None], colour(classes, palette), images)
 
 
@@ -111,8 +119,9 @@ def recolor(batch, slot: str | None = None, colors: Sequence[str] | None = None,
             raise ConfigError("like", "a layered batch of the same model with 1 or len(batch) characters",
                               f"{len(like)} characters")
         theirs = np.broadcast_to(like.palette, batch.palette.shape)
-        has = np.stack([[(np.isin((c.astype(np.int32) - 1) // like.palette.shape[2], [j]) & (c > 0)).any()
-                         for j in range(len(like.slots))] for c in like.classes])
+        slots = len(like.slots)
+        has = np.stack([np.bincount(slot_of(c, like.palette.shape[2]).ravel() + 1, minlength=slots + 1)[1:] > 0
+                        for c in like.classes])                                   # (len(like), slots)
         palette = borrow(batch.palette, theirs, np.broadcast_to(has, batch.palette.shape[:2]), index)
         params = {"slot": slot, "like": like.meta.seed}
     images = repaint(batch.images, batch.classes, palette, index)

@@ -94,12 +94,11 @@ def load_model(weights: str | Path, device: str = "cpu"):
     import torch
 
     from worldsmith.core.device import resolve_device
-    from worldsmith.core.weights import building, load_folder, resolve
+    from worldsmith.core.weights import building, cache_key, load_folder
     from worldsmith.sprites.model import GanConfig, Generator as Net
 
-    folder = resolve(weights)
-    stamp = (folder / "MANIFEST").stat().st_mtime if (folder / "MANIFEST").exists() else 0.0
-    key = (str(folder.resolve()), stamp, str(resolve_device(device)))
+    folder, stamp = cache_key(weights)
+    key = (*stamp, str(resolve_device(device)))
     if key not in _MODELS:
         config, state = load_folder(folder)
         with building(weights, "sprite GAN"):

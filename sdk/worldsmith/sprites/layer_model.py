@@ -172,7 +172,7 @@ class LayerModel:
 
     def check(self) -> None:
         """Raise ValueError unless the arrays fit together (indices in range, shapes agree)."""
-        n_layers, k = len(self.layer_shape), int(self.config()["shades"])
+        n_layers, k = len(self.layer_shape), self.shades
         ok = (self.shapes.ndim == 4 and self.shapes.shape[1] == 16 and self.palettes.shape == (n_layers, k, 3)
               and self.outfits.ndim == 2 and self.outfits.shape[1] == len(self.slots)
               and self.condition.shape == (len(self.outfits),) and len(self.outfits) > 0

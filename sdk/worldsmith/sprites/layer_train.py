@@ -27,14 +27,14 @@ from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError
 from worldsmith.sprites.data import SheetData
 from worldsmith.sprites.layer_model import LayerModel
-from worldsmith.sprites.layers import TRANSPARENT, fit_group, layer_groups, shade_maps
+from worldsmith.sprites.layers import TRANSPARENT, LayerFit, layer_groups, shade_maps
 
 ANCHOR_SLOTS = ("body", "nose", "ears")  # drawn in the body's skin colours: one donor for all three
 
 
 @dataclass
 class Prepared:
-    """Training characters taken apart into slots, ready for :func:`fit_group`."""
+    """Training characters taken apart into slots, ready for :meth:`LayerFit.add_group`."""
 
     sheets: np.ndarray       # (n, 16, H, W, 4)
     slot_maps: np.ndarray    # (n, 16, H, W)
@@ -93,39 +93,28 @@ def prepare(data: SheetData, shades: int, bands: str) -> Prepared:
                     [f"sheet {i} band {j}" for i in range(n) for j in range(b)], [], shades or 16)
 
 
-class FitState:
-    """The fit so far: shapes, palettes and how many groups are done; saved atomically."""
+@dataclass
+class FitState(LayerFit):
+    """The fit so far and how many layer groups are done; saved atomically after each group."""
 
-    def __init__(self, n_layers: int, shades: int):
-        self.shapes: list[np.ndarray] = []
-        self.layer_shape = np.full(n_layers, -1, np.int32)
-        self.palettes = np.zeros((n_layers, shades, 3), np.uint8)
-        self.done = 0
-
-    def add(self, template: np.ndarray, layers: list[int], palettes: np.ndarray) -> None:
-        """Record one fitted shape and its layers' palettes."""
-        self.layer_shape[layers], self.palettes[layers] = len(self.shapes), palettes
-        self.shapes.append(template)
+    done: int = 0
 
     def save(self, path: Path) -> None:
         import io
 
         buf = io.BytesIO()
-        np.savez(buf, shapes=np.array(self.shapes, np.uint8), layer_shape=self.layer_shape,
-                 palettes=self.palettes, done=np.array(self.done))
+        np.savez(buf, shapes=self.shapes, layer_shape=self.layer_shape, palettes=self.palettes,
+                 done=np.array(self.done))
         write_atomic(path, buf.getvalue())
 
     @classmethod
     def load(cls, path: Path, n_layers: int, shades: int) -> "FitState":
-        state = cls(n_layers, shades)
         if not path.is_file():
             raise ConfigError("resume", f"a fit state from an earlier run in {path.parent}", str(path))
         with np.load(path) as d:
-            if d["palettes"].shape != state.palettes.shape:
+            if d["palettes"].shape != (n_layers, shades, 3):
                 raise ConfigError("resume", "a fit state of the same data and --shades", str(path))
-            state.shapes, state.done = list(d["shapes"]), int(d["done"])
-            state.layer_shape, state.palettes = d["layer_shape"], d["palettes"]
-        return state
+            return cls(list(d["shapes"]), d["layer_shape"], d["palettes"], int(d["done"]))
 
 
 def redrawn(model: LayerModel, data: SheetData) -> dict[str, float]:
@@ -180,7 +169,7 @@ def train_layers(train: SheetData, val: SheetData, args: argparse.Namespace) -> 
     out.mkdir(parents=True, exist_ok=True)
     state_path, log_path = out / "fit_state.npz", out / "log.jsonl"
     state = (FitState.load(state_path, len(prep.groups), prep.shades) if args.resume
-             else FitState(len(prep.groups), prep.shades))
+             else FitState.empty(len(prep.groups), prep.shades))
     log = [json.loads(line) for line in log_path.read_text().splitlines()] if args.resume and log_path.is_file() else []
     if not args.resume:
         write_atomic(log_path, b"")
@@ -189,7 +178,7 @@ def train_layers(train: SheetData, val: SheetData, args: argparse.Namespace) -> 
     work = [int(np.isin(prep.outfits, members).sum()) for members in groups]     # layers worn: the cost
     bar = tqdm(total=sum(work), initial=sum(work[:state.done]), unit="layer", desc="sprites layers",
                disable=args.quiet)
-    shade = shade_maps(prep.sheets, prep.slot_maps, len(prep.slots), prep.shades)
+    shade = shade_maps(prep.sheets, prep.slot_maps, prep.shades)
     for members in groups[state.done:]:
         if args.minutes and time.monotonic() - start > args.minutes * 60:
             bar.close()
@@ -197,18 +186,16 @@ def train_layers(train: SheetData, val: SheetData, args: argparse.Namespace) -> 
             print(f"stopped after {args.minutes} min with {state.done}/{len(groups)} layer groups fitted; "
                   f"continue with --resume --out {out}")
             return 0
-        for template, _, layers, pals in fit_group(members, prep.sheets, prep.slot_maps, shade, prep.outfits,
-                                                   prep.shades):
-            state.add(template, layers, pals)
+        state.add_group(members, prep.sheets, prep.slot_maps, shade, prep.outfits)
         state.done += 1
         state.save(state_path)
         bar.update(work[state.done - 1])
         log.append({"group": state.done, "layers_done": int((state.layer_shape >= 0).sum()),
-                    "shapes": len(state.shapes), "seconds": round(offset + time.monotonic() - start, 2)})
+                    "shapes": len(state.templates), "seconds": round(offset + time.monotonic() - start, 2)})
         with open(log_path, "a", encoding="utf-8") as f:
             f.write(json.dumps(log[-1]) + "\n")
     bar.close()
-    model = LayerModel(prep.slots, np.array(state.shapes, np.uint8), state.layer_shape, state.palettes,
+    model = LayerModel(prep.slots, state.shapes, state.layer_shape, state.palettes,
                        prep.outfits.astype(np.int32), prep.condition.astype(np.int32), prep.anchors,
                        prep.layer_names)
     exact = redrawn(model, val) if val.layering is not None else {}

@@ -71,11 +71,9 @@ class LayeredConfig(Config):
 
 def load_model(weights: str | Path) -> LayerModel:
     """The layered model of a model folder (verified, cached per folder)."""
-    from worldsmith.core.weights import load_folder, resolve
+    from worldsmith.core.weights import cache_key, load_folder
 
-    folder = resolve(weights)
-    stamp = (folder / "MANIFEST").stat().st_mtime if (folder / "MANIFEST").exists() else 0.0
-    key = (str(folder.resolve()), stamp)
+    folder, key = cache_key(weights)
     if key not in _MODELS:
         _MODELS[key] = LayerModel.from_folder(*load_folder(folder))
     return _MODELS[key]

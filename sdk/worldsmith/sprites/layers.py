@@ -49,17 +49,15 @@ def shade_ranks(pixels: np.ndarray, shades: int = MAX_SHADES) -> tuple[np.ndarra
     return dist.argmin(1)[inverse.reshape(-1)].astype(np.uint8) + 1, ramp
 
 
-def decompose(sheet: np.ndarray, slot_map: np.ndarray, slots: int,
-              shades: int = MAX_SHADES) -> tuple[np.ndarray, list[np.ndarray | None]]:
-    """One character ``sheet (16, H, W, 4)`` with its ``slot_map (16, H, W)`` -> (``shade (16, H, W)``
-    uint8: the rank of each pixel's colour inside its topmost slot, 0 where transparent; per slot
-    its ramp ``(k, 3)`` or None where the slot is not drawn)."""
+def decompose(sheet: np.ndarray, slot_map: np.ndarray, shades: int = MAX_SHADES) -> np.ndarray:
+    """One character ``sheet (16, H, W, 4)`` with its ``slot_map (16, H, W)`` -> ``shade (16, H, W)``
+    uint8: the rank of each pixel's colour inside its topmost slot (see :func:`shade_ranks`), 0
+    where transparent."""
     shade = np.zeros(slot_map.shape, np.uint8)
-    ramps: list[np.ndarray | None] = [None] * slots
     for s in np.unique(slot_map[slot_map != TRANSPARENT]):
         where = slot_map == s
-        shade[where], ramps[s] = shade_ranks(sheet[where][:, :3], shades)
-    return shade, ramps
+        shade[where] = shade_ranks(sheet[where][:, :3], shades)[0]
+    return shade
 
 
 def observe(slot_map: np.ndarray, shade: np.ndarray, slot: int) -> np.ndarray:
@@ -105,13 +103,30 @@ def agree(a: np.ndarray, b: np.ndarray, tolerance: float = 0.02) -> bool:
 
 @dataclass
 class LayerFit:
-    """What :func:`fit_layers` learns: shapes, the palette of every layer, and the layer table."""
+    """What a fit has learnt so far (:func:`fit_layers`; the trainer's resumable state): the shape
+    templates, and per layer its shape and palette."""
 
-    shapes: np.ndarray      # (S, 16, H, W) uint8 templates
-    shape_slot: np.ndarray  # (S,) slot each shape is drawn in
-    layer_shape: np.ndarray  # (L,) shape of each layer (a layer = one asset in one colour)
-    palettes: np.ndarray    # (L, K, 3) uint8 colour of each shape class
-    outfits: np.ndarray     # (n, slots) int32 layer per training character and slot, -1 none
+    templates: list[np.ndarray]  # S x (16, H, W) uint8
+    layer_shape: np.ndarray      # (L,) int32 shape of each layer (a layer = one asset in one colour), -1 unfitted
+    palettes: np.ndarray         # (L, K, 3) uint8 colour of each shape class
+
+    @classmethod
+    def empty(cls, layers: int, shades: int = MAX_SHADES) -> "LayerFit":
+        """Nothing fitted yet, for ``layers`` layers of ``shades`` classes."""
+        return cls([], np.full(layers, -1, np.int32), np.zeros((layers, shades, 3), np.uint8))
+
+    @property
+    def shapes(self) -> np.ndarray:
+        """``(S, 16, H, W)`` uint8: the templates stacked."""
+        return np.array(self.templates, np.uint8)
+
+    def add_group(self, members: list[int], sheets: np.ndarray, slot_maps: np.ndarray, shade: np.ndarray,
+                  outfits: np.ndarray) -> None:
+        """Fit one group of layers (:func:`fit_group`) and record its shapes and palettes."""
+        shades = self.palettes.shape[1]
+        for template, layers, pals in fit_group(members, sheets, slot_maps, shade, outfits, shades):
+            self.layer_shape[layers], self.palettes[layers] = len(self.templates), pals
+            self.templates.append(template)
 
 
 def palette_for(template: np.ndarray, sheets: np.ndarray, slot_maps: np.ndarray, slot: int,
@@ -163,18 +178,18 @@ def composite(shapes: np.ndarray, palettes: np.ndarray, layer_shapes: np.ndarray
     return cls, colour(cls, palette)
 
 
-def shade_maps(sheets: np.ndarray, slot_maps: np.ndarray, slots: int, shades: int = MAX_SHADES) -> np.ndarray:
+def shade_maps(sheets: np.ndarray, slot_maps: np.ndarray, shades: int = MAX_SHADES) -> np.ndarray:
     """Every character's :func:`decompose` shade map: ``(n, 16, H, W)`` uint8."""
     shade = np.zeros(slot_maps.shape, np.uint8)
     for i in range(len(sheets)):
-        shade[i] = decompose(sheets[i], slot_maps[i], slots, shades)[0]
+        shade[i] = decompose(sheets[i], slot_maps[i], shades)
     return shade
 
 
 def fit_group(members: list[int], sheets: np.ndarray, slot_maps: np.ndarray, shade: np.ndarray,
-              outfits: np.ndarray, shades: int = MAX_SHADES) -> list[tuple[np.ndarray, int, list[int], np.ndarray]]:
+              outfits: np.ndarray, shades: int = MAX_SHADES) -> list[tuple[np.ndarray, list[int], np.ndarray]]:
     """Shapes of one group of layers that may share them (all worn in one slot): a list of
-    ``(template, slot, layers, palettes (len(layers), K, 3))``, one per shape.
+    ``(template, layers, palettes (len(layers), K, 3))``, one per shape.
 
     Each layer's template votes over the characters wearing it (see :func:`observe`); a layer
     joins the first shape whose template :func:`agree` s with its own, and a shape's template is
@@ -196,7 +211,7 @@ def fit_group(members: list[int], sheets: np.ndarray, slot_maps: np.ndarray, sha
         template = vote(sum(counts[m] for m in cluster))
         pals = np.stack([palette_for(template, sheets[wearers[m]], slot_maps[wearers[m]], slot, shades)
                          for m in cluster])
-        shapes.append((template, slot, cluster, pals))
+        shapes.append((template, cluster, pals))
     return shapes
 
 
@@ -222,14 +237,8 @@ def fit_layers(sheets: np.ndarray, slot_maps: np.ndarray, outfits: np.ndarray, g
     >>> fit.shapes.shape, fit.layer_shape.tolist(), fit.palettes[1, 0].tolist()
     ((1, 16, 8, 6), [0, 0], [9, 9, 9])
     """
-    shade = shade_maps(sheets, slot_maps, outfits.shape[1], shades)
-    layer_shape = np.full(len(groups), -1, np.int32)
-    palettes = np.zeros((len(groups), shades, 3), np.uint8)
-    shapes, shape_slot = [], []
+    shade = shade_maps(sheets, slot_maps, shades)
+    fit = LayerFit.empty(len(groups), shades)
     for members in layer_groups(outfits, groups):
-        for template, slot, layers, pals in fit_group(members, sheets, slot_maps, shade, outfits, shades):
-            layer_shape[layers], palettes[layers] = len(shapes), pals
-            shapes.append(template)
-            shape_slot.append(slot)
-    return LayerFit(np.stack(shapes), np.array(shape_slot, np.int32), layer_shape, palettes,
-                    outfits.astype(np.int32))
+        fit.add_group(members, sheets, slot_maps, shade, outfits)
+    return fit
