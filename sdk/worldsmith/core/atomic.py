@@ -11,6 +11,7 @@ b'hi'
 """
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import tempfile
@@ -32,7 +33,7 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):  # left by a killed run
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # left by a killed run
             stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
@@ -51,15 +52,6 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with glob's special characters escaped.
-
-    >>> glob_escape("a[1]*.png")
-    'a[[]1[]][*].png'
-    """
-    return "".join(f"[{ch}]" if ch in "[]*?" else ch for ch in name)
 
 
 def write_files_atomic(folder: str | os.PathLike, files: Mapping[str, bytes]) -> list[Path]:

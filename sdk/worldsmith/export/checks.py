@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from worldsmith.core.errors import FormatError
+from worldsmith.core.errors import ConfigError, FormatError
 
 
 def _grid(name: str, where: str, a: Any, values: int | None = None) -> None:
@@ -36,7 +36,7 @@ def _level(level, where: str) -> None:
 
     try:
         size = vocab(level.game).size
-    except Exception:  # noqa: BLE001 - an unknown game name
+    except (ConfigError, TypeError):                       # an unknown game name, or not a name
         raise FormatError(f"{where}: unknown game {level.game!r}") from None
     _grid("tiles", where, level.tiles, size)
     h, w = level.tiles.shape

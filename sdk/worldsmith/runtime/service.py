@@ -230,13 +230,17 @@ class AssetService:
             return
         try:
             gen = self._generator(live[0].key)
+        except Exception as e:  # noqa: BLE001 - the model does not load: every job of it fails
+            for job in live:
+                self._fail(job, e)
+            return
+        if len(live) == 1:
+            self._deliver_one(gen, live[0])
+            return
+        try:
             items = self._generate(gen, [j.seed for j in live], live[0].key[0])
-        except Exception as e:  # noqa: BLE001 - delivered to the caller through the Future
-            if len(live) == 1 or not self._gens.get(live[0].key):
-                for job in live:
-                    self._fail(job, e)
-                return
-            for job in live:  # one bad seed must not fail the others: one job at a time
+        except Exception:  # noqa: BLE001 - one bad seed must not fail the others: one job at a time
+            for job in live:
                 self._deliver_one(gen, job)
             return
         for job, item in zip(live, items):
