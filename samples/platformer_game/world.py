@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from worldsmith.levels.agents import entered, stage_step
 from worldsmith.levels.physics import moves
 from worldsmith.plots import PlotRunner
 
@@ -86,18 +87,13 @@ def move(clear: list[list[bool]], r: int, c: int, phase: int, steer: int, inp: I
     def free(rr: int, cc: int) -> bool:
         return 0 <= cc < w and 0 <= rr < h and clear[rr][cc]
 
-    def enter(rr: int, cc: int, ph: int) -> Move:
-        bump = None
-        if m.bump[ph] >= 0 and not free(rr - 1, cc):
-            ph, bump = m.bump[ph], (rr - 1, cc)
-        return rr, cc, ph, m.steer[ph], bump
-
     if phase == 0 and r + 1 < h and clear[r + 1][c]:
         phase, steer = m.drop, 0                                    # nothing underfoot: he falls
     if phase == 0:
         edge = inp.dx and free(r, c + inp.dx) and r + 1 < h and clear[r + 1][c + inp.dx]
         if inp.jump:
-            return enter(r, c, m.jump)
+            phase, bump = entered(clear, r, c, m.jump, m)
+            return r, c, phase, m.steer[phase], bump
         if edge or (inp.down and any(free(r, c + d) and r + 1 < h and clear[r + 1][c + d] for d in (-1, 1))):
             if not edge:
                 return r, c, m.drop, m.steer[m.drop], None
@@ -105,18 +101,8 @@ def move(clear: list[list[bool]], r: int, c: int, phase: int, steer: int, inp: I
         return (r, c + inp.dx, 0, 0, None) if inp.dx and free(r, c + inp.dx) else (r, c, 0, 0, None)
     if inp.dx and steer > 0 and free(r, c + inp.dx):
         return r, c + inp.dx, phase, steer - 1, None
-    nxt, bump = m.next[phase], None
-    if nxt < 0:
-        return r + 1, c, 0, 0, None
-    if m.row[nxt] > m.row[phase]:
-        if free(r - 1, c):
-            return enter(r - 1, c, nxt)
-        nxt, bump = m.next[m.bump[phase]], (r - 1, c)
-    if r + 1 >= h:
-        return r + 1, c, 0, 0, bump
-    if not clear[r + 1][c]:
-        return r, c, 0, 0, bump                                     # lands
-    return r + 1, c, nxt, m.steer[nxt], bump
+    r, c, phase, bump = stage_step(clear, r, c, phase, m)
+    return r, c, phase, m.steer[phase] if phase else 0, bump
 
 
 class World:

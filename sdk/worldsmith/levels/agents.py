@@ -31,10 +31,11 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from worldsmith.levels.physics import moves
+from worldsmith.levels.physics import Moves, moves
 from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA
 
-Path = list[tuple[int, int]]
+Cell = tuple[int, int]
+Path = list[Cell]
 
 
 State = tuple[int, int, int]  # (row, col, phase of worldsmith.levels.physics.Moves; 0 standing)
@@ -79,8 +80,6 @@ def smb_states(tiles: np.ndarray) -> tuple[list[State] | None, int]:
     queue, far = deque([first]), 0
 
     def visit(r: int, c: int, phase: int, key: int) -> None:
-        if m.bump[phase] >= 0 and (r == 0 or solid[r - 1][c]):
-            phase = m.bump[phase]                        # a ceiling right above: the rise ends here
         nxt = (r * w + c) * phases + phase
         if nxt not in parent:
             parent[nxt] = key
@@ -101,12 +100,14 @@ def smb_states(tiles: np.ndarray) -> tuple[list[State] | None, int]:
                         visit(r, c + dc, 0, key)
                     else:
                         edge = True
-            visit(r, c, m.jump, key)
+            visit(r, c, entered(clear, r, c, m.jump, m)[0], key)
             if edge:
                 visit(r, c, m.drop, key)                 # walk off the ledge
             continue
         for c2 in _steer(clear[r], c, m.steer[phase], w):
-            _stage_move(r, c2, phase, m, clear, solid, h, key, visit)
+            r2, c2, phase2, _ = stage_step(clear, r, c2, phase, m)
+            if r2 < h:
+                visit(r2, c2, phase2, key)
     return None, far
 
 
@@ -121,24 +122,34 @@ def _steer(row: list[bool], c: int, steer: int, w: int) -> list[int]:
     return out
 
 
-def _stage_move(r: int, c: int, phase: int, m, clear: list[list[bool]], solid: list[list[bool]], h: int,
-                key: int, visit: Callable) -> None:
-    """Mario's feet leave row ``r`` at column ``c`` for the next stage's row: up (or a head
-    bump), or down (or he lands)."""
-    nxt = m.next[phase]
+def entered(clear: list[list[bool]], r: int, c: int, phase: int, m: Moves | None = None) -> tuple[int, Cell | None]:
+    """The phase Mario is in on entering ``(r, c)`` in ``phase``, and the cell his head bumps: a
+    ceiling right above a rising stage ends the rise there."""
+    m = m or moves()
+    if m.bump[phase] >= 0 and (r == 0 or not clear[r - 1][c]):
+        return m.bump[phase], (r - 1, c)
+    return phase, None
+
+
+def stage_step(clear: list[list[bool]], r: int, c: int, phase: int,
+               m: Moves | None = None) -> tuple[int, int, int, Cell | None]:
+    """Where Mario's feet go when the stage ``phase`` ends at ``(r, c)``: ``(row, col, phase, cell
+    his head bumped)``; up a row (or a head bump, then down), down a row, or standing (phase 0)
+    when ground is below; row ``len(clear)`` when he falls out of the level. The agent and the
+    platformer sample both move by it."""
+    m, h = m or moves(), len(clear)
+    nxt, bump = m.next[phase], None
     if nxt < 0:
-        return
+        return h, c, 0, None
     if m.row[nxt] > m.row[phase]:                        # rising
         if r > 0 and clear[r - 1][c]:
-            visit(r - 1, c, nxt, key)
-            return
-        nxt = m.next[m.bump[phase]]                      # steered under a ceiling: he falls from here
+            return (r - 1, c, *entered(clear, r - 1, c, nxt, m))
+        nxt, bump = m.next[m.bump[phase]], (r - 1, c)    # steered under a ceiling: he falls from here
     if r + 1 >= h:
-        return                                           # out of the level
-    if solid[r + 1][c]:
-        visit(r, c, 0, key)                              # lands
-    else:
-        visit(r + 1, c, nxt, key)
+        return h, c, 0, bump                             # out of the level
+    if not clear[r + 1][c]:
+        return r, c, 0, bump                             # lands
+    return r + 1, c, nxt, bump
 
 
 def _unwind(parent: dict[int, int], key: int, phases: int, w: int) -> list[State]:
