@@ -98,7 +98,7 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
 
 
 def table(rows: list[dict]) -> str:
-    """The README table (Markdown)."""
+    """The evaluation table of docs/levels.md (Markdown)."""
     head = ("| game | raw VAE playable | final playable | novelty (copies) | real val novelty (copies) "
             "| diversity (real) | TPKL vs val | real TPKL (ratio) | ratio range over seed sets |\n"
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")

@@ -1,4 +1,4 @@
-"""The README's sprite samples: 16 characters (seeds ``child_seed(7, i)``), rows down, left, right,
+"""The sprite samples of docs/sprites.md: 16 characters (seeds ``child_seed(7, i)``), rows down, left, right,
 up, 4 walk frames each, cropped to the 48 columns the LPC art uses, over grey.
 
     python tools/sprite_sample.py docs/sprites_v2_sample.png

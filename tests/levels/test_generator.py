@@ -98,7 +98,7 @@ def test_cli_bad_config_exits_2(capsys):
 @pytest.mark.parametrize("game, config, n, bound", [
     ("smb", {"width": 200}, 20, 2.0),
     ("loderunner", {}, 40, 2.0),
-    ("zelda", {}, 60, 2.7),  # 2.26x at 60 seeds; 1.48x at 500 (README, "Tile levels")
+    ("zelda", {}, 60, 2.7),  # 2.26x at 60 seeds; 1.48x at 500 (docs/levels.md, "Evaluation")
 ])
 def test_shipped_models_match_validation_patterns(vglc, repo, game, config, n, bound):
     """Tile-pattern KL vs the held-out levels stays within ``bound`` x the real-vs-real figure."""
