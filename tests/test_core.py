@@ -181,7 +181,7 @@ def test_long_loops_report_progress_without_changing_the_asset():
     from worldsmith.core.progress import listening
 
     seen: dict[str, int] = {}
-    with listening(lambda label, done, total: seen.__setitem__(label, (done, total))):
+    with listening(lambda r: seen.__setitem__(r.label, (r.done, r.total))):
         reported = ws.make("scenes/terrain-v1", size=64, erosion_steps=6)(seed=2)
         searched = ws.make("levels/zelda-v1", search="monsters=3", search_evals=20)(seed=2)
     assert seen["hydraulic erosion"] == (6, 6) and seen["thermal erosion"] == (2, 2)

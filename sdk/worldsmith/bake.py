@@ -20,6 +20,7 @@ from typing import Any, Sequence
 from worldsmith.core.atomic import sha256_file, write_atomic
 from worldsmith.core.errors import ConfigError, ExportError, FormatError, MissingDependencyError
 from worldsmith.core.generator import VERSION
+from worldsmith.core.progress import advance
 from worldsmith.core.registry import make
 from worldsmith.core.seeding import check_seed
 
@@ -58,14 +59,11 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
 
 
 def _make(gen: Any, seed: int, n: int | None) -> Any:
-    """``gen(seed=seed, n=n)``, with progress bars on a terminal (items of a large batch, and the
-    long loops inside an item: erosion, latent search)."""
-    from worldsmith.core.progress import advance, terminal_bars
-
-    with terminal_bars(sys.stderr.isatty()):
-        if n is None:
-            return gen(seed=seed)
-        return gen(seed=seed, n=n, progress=lambda done: advance(gen.id, done, n))
+    """``gen(seed=seed, n=n)``, reporting the items of a batch (see :mod:`worldsmith.core.progress`)."""
+    if n is None:
+        return gen(seed=seed)
+    advance(gen.id, 0, n, unit="item")
+    return gen(seed=seed, n=n, progress=lambda done: advance(gen.id, done, n, unit="item"))
 
 
 def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:
@@ -150,10 +148,9 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
     if not str(out_dir).strip():
         raise ConfigError("--out", "a folder to bake into", str(out_dir))
     out_dir = Path(out_dir)
-    records = []
-    for k, entry in enumerate(entries):
-        if k % count != index:
-            continue
+    records, mine = [], [k for k in range(len(entries)) if k % count == index]
+    for done, k in enumerate(mine):
+        entry = entries[k]
         outputs = [out_dir / o for o in entry["outputs"]]
         _inside(out_dir, outputs, f"{manifest}: asset[{k}]")
         rec = generate_files(entry["id"], entry["seed"], entry.get("config", {}), outputs, entry.get("n"))
@@ -161,6 +158,7 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
         if "skipped" in rec:
             rec["skipped"] = {Path(f).relative_to(out_dir).as_posix(): w for f, w in rec["skipped"].items()}
         records.append({"index": k, **rec})
+        advance("bake", done + 1, len(mine), unit="asset")
     lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
     if count > 1:
         lock["shard"] = f"{index}/{count}"

@@ -12,23 +12,62 @@ Bad input prints one line on stderr and exits 2; it never shows a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from worldsmith.core.errors import WorldsmithError
 
 TRAINABLE = {"levels": "worldsmith.levels.train", "sprites": "worldsmith.sprites.train"}
+THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
 
 
 class UsageError(Exception):
     """A command-line usage error (turned into one line and exit code 2)."""
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help that keeps the description's line breaks and shows every option's default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if (action.option_strings and action.default is not None and action.default is not False
+                and action.default not in (argparse.SUPPRESS, []) and "default" not in text):
+            text += " (default: %(default)s)"
+        return text
+
+
+def run_options() -> argparse.ArgumentParser:
+    """Options of every command that works for a while: threads and how progress is shown."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--threads", type=int, default=THREADS, metavar="N",
+                   help="torch threads; 1 stays fast when the game or other work shares the CPU "
+                        "(docs/benchmarks.md, 'Threads')")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", action="store_true", help="no progress output")
+    shown.add_argument("--json", action="store_true", help="progress as JSON lines on stderr (for build tools)")
+    return p
+
+
+@contextlib.contextmanager
+def running(args: argparse.Namespace) -> Iterator[None]:
+    """Apply ``--threads`` and show progress per ``--quiet``/``--json`` (bars on a terminal)."""
+    from worldsmith.core.progress import reporting
+
+    if args.threads < 1:
+        raise UsageError(f"--threads {args.threads}: expected a positive number")
+    import torch
+
+    torch.set_num_threads(args.threads)
+    with reporting("quiet" if args.quiet else "json" if args.json else "auto"):
+        yield
+
+
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, epilog_fn: Callable[[], str] | None = None, **kwargs: Any):
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self.epilog_fn = epilog_fn
 
@@ -60,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
                           description="Config fields (type, default, range, help) and export formats of a generator.")
     info.add_argument("id", help="a generator id, e.g. levels/smb-v1 (see `worldsmith list`)")
     info.add_argument("--json", action="store_true", help="print JSON")
-    gen = sub.add_parser("generate", help="make one asset (or --n) and export it", epilog_fn=_generators_and_formats,
+    gen = sub.add_parser("generate", parents=[run_options()], help="make one asset (or --n) and export it", epilog_fn=_generators_and_formats,
                          description="Make one asset from --seed (or --n assets from its child seeds) and write "
                                      "it to every --out file, the format chosen by the file's extension.")
     gen.add_argument("id", help="a generator id (listed below)")
@@ -70,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="a config value (repeatable), e.g. --set width=120; keys: worldsmith info ID")
     gen.add_argument("--out", action="append", required=True, help="output file; repeat for more formats")
-    bake = sub.add_parser("bake", help="bake a TOML manifest (or `bake merge --out DIR`)",
+    bake = sub.add_parser("bake", parents=[run_options()], help="bake a TOML manifest (or `bake merge --out DIR`)",
                           description="Bake every asset of a TOML manifest into --out and write assets.lock.json; "
                                       "`bake merge --out DIR` joins the shard locks of `--shard i/n` runs.")
     bake.add_argument("manifest", help="MANIFEST.toml, or 'merge' to merge the shard locks in --out")
@@ -78,9 +117,10 @@ def _parser() -> argparse.ArgumentParser:
     bake.add_argument("--shard", default="0/1", help="bake only shard i of n (i/n; default 0/1: everything)")
     train = sub.add_parser("train", help="train a model family (levels, sprites)", add_help=False)
     train.add_argument("family")
-    onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX")
-    onnx.add_argument("id")
-    onnx.add_argument("--out", required=True)
+    onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX",
+                          description="Export a generator's network to one ONNX file (opset 18, dynamic batch).")
+    onnx.add_argument("id", help="sprites/lpc-v1, levels/smb-v1, levels/loderunner-v1 or levels/zelda-v1")
+    onnx.add_argument("--out", required=True, help="the .onnx file to write")
     return p
 
 
@@ -155,8 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv[:1] == ["train"]:
             return _train(argv[1:])
         args = _parser().parse_args(argv)
-        {"list": _cmd_list, "info": _cmd_info, "generate": _cmd_generate, "bake": _cmd_bake,
-         "export-onnx": _cmd_export_onnx}[args.command](args)
+        command = {"list": _cmd_list, "info": _cmd_info, "generate": _cmd_generate, "bake": _cmd_bake,
+                   "export-onnx": _cmd_export_onnx}[args.command]
+        with running(args) if hasattr(args, "threads") else contextlib.nullcontext():
+            command(args)
         return 0
     except (WorldsmithError, UsageError) as e:
         print(f"worldsmith: error: {e}", file=sys.stderr)
@@ -176,7 +218,9 @@ def _train(argv: list[str]) -> int:
         return 0
     if not argv or argv[0] not in TRAINABLE:
         raise UsageError(f"worldsmith train: expected a family: {', '.join(TRAINABLE)}")
-    return importlib.import_module(TRAINABLE[argv[0]]).main(argv[1:])
+    args, rest = run_options().parse_known_args(argv[1:])
+    with running(args):
+        return importlib.import_module(TRAINABLE[argv[0]]).main(rest)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Where training and evaluation data lives: ``$WORLDSMITH_DATA``, default ``../shared/data``.
+"""Where training and evaluation data lives: ``$WORLDSMITH_DATA``, else ``shared/data`` beside a
+clone of the repository. Generating needs no data (the weights ship in the package).
 
 >>> data_dir().name
 'data'
@@ -10,17 +11,22 @@ from pathlib import Path
 
 from worldsmith.core.errors import ConfigError
 
+NEEDED = "the data folder holding vglc/ and sprites/ (export WORLDSMITH_DATA=/path/to/data)"
+
 
 def data_dir() -> Path:
-    """The data root: ``$WORLDSMITH_DATA`` if set, else ``shared/data`` beside the checkout."""
+    """The data root: ``$WORLDSMITH_DATA`` if set, else ``../shared/data`` beside the clone this
+    package runs from (or beside the working folder's parent); raises :class:`ConfigError` when
+    neither exists, as in an install from a wheel with the variable unset."""
     env = os.environ.get("WORLDSMITH_DATA")
     if env:
         return Path(env)
     repo = Path(__file__).resolve().parents[3]
-    for candidate in (repo.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"):
+    clone = [repo.parent / "shared" / "data"] if (repo / "pyproject.toml").is_file() else []
+    for candidate in (*clone, Path.cwd().parent / "shared" / "data"):
         if candidate.is_dir():
             return candidate
-    return repo.parent / "shared" / "data"
+    raise ConfigError("WORLDSMITH_DATA", NEEDED, "unset")
 
 
 def data_path(*parts: str) -> Path:

@@ -1,6 +1,6 @@
 """``worldsmith train levels --game G``: train a level VAE and write a model folder.
 
-Deterministic for a given ``--seed`` (its own torch generator, one thread); checkpoints every
+Deterministic for a given ``--seed`` (its own torch generator; ``--threads 1``, the default); checkpoints every
 ``--ckpt-every`` steps to ``<out>/checkpoint.pt``; ``--resume`` continues from it; ``--dry-run``
 trains a tiny model for a few steps (used by the tests). The same command runs data-parallel under
 ``torchrun --nproc_per_node=N -m worldsmith.cli train levels ...`` (DDP, gloo on CPU, nccl on
@@ -18,8 +18,10 @@ import torch
 
 from worldsmith.core import distributed
 from worldsmith.core.atomic import write_atomic
+from worldsmith.core.curves import log_line, plot_curves
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.mixture import fit_mixture
+from worldsmith.core.progress import Budget, stage
 from worldsmith.core.seeding import child_seed, torch_generator
 from worldsmith.core.weights import save_folder
 from worldsmith.levels.data import (HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples,
@@ -36,11 +38,12 @@ Learned from the Video Game Level Corpus (VGLC), https://github.com/TheVGLC/TheV
 Summerville, Santiago Ontanon, Sam Snodgrass. Cite: Summerville, Snodgrass, Mateas, Ontanon,
 "The VGLC: The Video Game Level Corpus", PCG Workshop 2016 (arXiv:1606.07487).
 The level layouts are transcriptions of commercial games ({owner}); these weights hold no level
-data, and generated levels are new layouts checked for copies (see README, "Tile levels").
+data, and generated levels are new layouts checked for copies (see docs/levels.md in the worldsmith repository).
 
 Training files: {train}
 Validation files (held out): {val}
 """
+LOG_EVERY = 50  # steps between log.jsonl lines
 OWNERS = {"smb": "Super Mario Bros., Nintendo", "loderunner": "Lode Runner, Broderbund",
           "zelda": "The Legend of Zelda, Nintendo"}
 
@@ -53,18 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="folder of VGLC .txt files (default $WORLDSMITH_DATA/vglc/<game>)")
     p.add_argument("--out", default=None, help="output model folder (default runs/levels-<game>)")
     p.add_argument("--ckpt-dir", default=None, help="checkpoint folder (default: --out)")
-    p.add_argument("--steps", type=int, default=3000)
-    p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--steps", type=int, default=3000, help="training steps")
+    p.add_argument("--batch", type=int, default=64, help="windows (SMB), levels or rooms per step")
+    p.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate")
     p.add_argument("--beta", type=float, default=1.0, help="KL weight (warmed up over the first third)")
-    p.add_argument("--z-dim", type=int, default=32)
-    p.add_argument("--hidden", type=int, default=32)
+    p.add_argument("--z-dim", type=int, default=32, help="latent dimensions")
+    p.add_argument("--hidden", type=int, default=32, help="channels of the first convolution")
     p.add_argument("--prior", type=int, default=0,
                    help="fit a Gaussian mixture of this many components to the training latents "
                         "after training and sample from it (0: the N(0, I) prior)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="initial weights and batches")
     p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:LOCAL_RANK under torchrun)")
-    p.add_argument("--ckpt-every", type=int, default=500)
+    p.add_argument("--ckpt-every", type=int, default=500, help="steps between checkpoints and curves.png")
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     p.add_argument("--dry-run", action="store_true", help="tiny model, 3 steps")
     return p
@@ -117,9 +120,8 @@ def with_prior(model: LevelVAE, x: torch.Tensor, channels: int, k: int,
 
 def train(args: argparse.Namespace) -> Path | None:
     """Train per ``args`` (see ``--help``); return the model folder written (None off rank 0)."""
-    from tqdm import tqdm
-
     _check(args)
+    stage(f"loading {args.game} levels")
     v = vocab(args.game)
     levels = load_levels(args.game, args.data)
     names, val_names = split_names(list(levels), HOLDOUT[args.game], seed=0)
@@ -128,7 +130,6 @@ def train(args: argparse.Namespace) -> Path | None:
     if args.dry_run:
         args.steps, args.hidden, args.z_dim, args.batch = 3, 4, 4, 8
     out = Path(args.out or f"runs/levels-{args.game}")
-    torch.set_num_threads(1)
     ctx = distributed.setup(args.device)
     with torch.random.fork_rng():
         torch.manual_seed(args.seed)
@@ -145,9 +146,10 @@ def train(args: argparse.Namespace) -> Path | None:
         gen.set_state(state["rng"])
         start = state["step"]
     net = distributed.wrap(model, ctx)
-    bar = tqdm(range(start, args.steps), desc=f"train {args.game}", initial=start, total=args.steps,
-               disable=not ctx.is_main)
-    for step in bar:
+    folder = Path(args.ckpt_dir or out)
+    folder.mkdir(parents=True, exist_ok=True)
+    budget, log = Budget(f"train {args.game}", args.steps), folder / "log.jsonl"
+    for step in range(start, args.steps):
         batch = x[torch.randint(len(x), (args.batch,), generator=gen)]
         noise = torch.randn(args.batch, model.z_dim, generator=gen)
         logits, mu, logvar = net(one_hot(batch, v.size).to(ctx.device), noise.to(ctx.device))
@@ -156,9 +158,15 @@ def train(args: argparse.Namespace) -> Path | None:
         opt.zero_grad()
         loss.backward()
         opt.step()
-        bar.set_postfix(recon=f"{recon.item():.1f}", kl=f"{kl.item():.1f}")
-        if ctx.is_main and ((step + 1) % args.ckpt_every == 0 or step + 1 == args.steps):
+        if not ctx.is_main:
+            continue
+        figures = {"loss": loss.item(), "recon": recon.item(), "kl": kl.item(), "beta": beta}
+        budget.update(step + 1, **figures)
+        if (step + 1) % LOG_EVERY == 0 or step + 1 == args.steps:
+            log_line(log, {"step": step + 1, **figures, "minutes": round(budget.elapsed() / 60, 3)})
+        if (step + 1) % args.ckpt_every == 0 or step + 1 == args.steps:
             _save_checkpoint(ckpt, model, opt, step + 1, gen)
+            plot_curves(log, folder / "curves.png")
     distributed.teardown()
     if not ctx.is_main:
         return None

@@ -105,11 +105,12 @@ def _accuracy(net: FeatureNet, frames: torch.Tensor, labels: dict[str, torch.Ten
 
 def train_features(train: SheetData, val: SheetData, args: argparse.Namespace) -> int:
     """Train the feature network on ``train``'s labels; report validation accuracy; save it."""
+    from worldsmith.core.curves import log_line, plot_curves
     from worldsmith.core.device import resolve_device
     from worldsmith.core.errors import ConfigError
+    from worldsmith.core.progress import Budget
     from worldsmith.core.weights import save_folder
     from worldsmith.sprites.credits import credits
-    from worldsmith.sprites.train import Progress, log_line
 
     if not train.labels:
         raise ConfigError("data", "the LPC npz (a sheet folder has no labels to learn)", args.sheets)
@@ -122,21 +123,23 @@ def train_features(train: SheetData, val: SheetData, args: argparse.Namespace) -
     labels = {k: torch.from_numpy(v).to(device) for k, v in frame_labels(train).items()}
     gen = torch.Generator().manual_seed(args.seed)
     batch = max(args.batch, 8) * 8
-    bar = Progress(args.steps, 0)
-    for _ in range(args.steps):
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    budget, log = Budget("train features", args.steps), out / "features_log.jsonl"
+    for step in range(1, args.steps + 1):
         idx = torch.randint(len(frames), (batch,), generator=gen).to(device)
         _, logits = net(frames[idx].permute(0, 3, 1, 2).float() / 127.5 - 1)
         loss = sum(nn.functional.cross_entropy(logits[k], labels[k][idx]) for k in labels)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        bar.update(loss=loss.item())
-    bar.close()
+        budget.update(step, loss=loss.item())
+        if step % 50 == 0 or step == args.steps:
+            log_line(log, {"step": step, "loss": loss.item()})
     val_frames = torch.from_numpy(val.sheets.reshape(-1, 64, 48, 4)).to(device)
     acc = _accuracy(net, val_frames, {k: torch.from_numpy(v).to(device) for k, v in frame_labels(val).items()})
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    log_line(out / "features_log.jsonl", {"steps": args.steps, "val_accuracy": acc})
+    log_line(log, {"step": args.steps, "val_accuracy": acc})
+    plot_curves(log, out / "features_curves.png")
     print(f"feature net validation accuracy: {acc}")
     save_folder(out / "features", {"classes": classes, "val_accuracy": acc, "steps": args.steps,
                                    "seed": args.seed, "split_seed": args.split_seed,

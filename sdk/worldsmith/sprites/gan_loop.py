@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import time
 from pathlib import Path
 
 import numpy as np
 
 from worldsmith.sprites.data import SheetData
 from worldsmith.sprites.model import to_uint8
+
+LOG_EVERY = 100  # steps between log.jsonl lines (a multiple of 10: the steps that read the losses)
 
 
 def to_float(batch):
@@ -111,8 +112,11 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     from worldsmith.core.seeding import child_seed
     from worldsmith.sprites.augment import augment
     from worldsmith.sprites.model import Discriminator, Encoder, GanConfig, Generator
-    from worldsmith.sprites.train import Progress, clone_frozen, elapsed_minutes, log_line
+    from worldsmith.core.curves import log_line, plot_curves
+    from worldsmith.core.progress import Budget, stage
+    from worldsmith.sprites.train import clone_frozen
 
+    stage("building the models")
     ctx = distributed.setup(resolve_device(args.device))
     device = ctx.device
     torch.manual_seed(args.seed)
@@ -143,9 +147,9 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     g_par, e_par = distributed.wrap(g, ctx), distributed.wrap(e, ctx)
     d_par = distributed.wrap(d, ctx, static_graph=True)
     fixed_z = torch.randn(8, cfg.z_dim, generator=torch.Generator().manual_seed(args.seed)).to(device)
-    bar, start = Progress(args.steps, step, enabled=ctx.is_main), time.monotonic()
+    budget, log = Budget("train sprites", args.steps, args.minutes), out / "log.jsonl"
     b, k = args.batch, args.cells
-    while distributed.all_agree(step < args.steps and not (args.minutes and elapsed_minutes(start) > args.minutes), ctx):
+    while distributed.all_agree(not budget.over(step), ctx):
         real = to_float(data[torch.randint(len(data), (b,), generator=gen).to(device)])  # (B, 16, 4, H, W)
         cells = torch.rand(b, 16, generator=gen).argsort(1)[:, :k].to(device)            # (B, k)
         mu, logvar = e_par(real)                                                          # (B, z) each
@@ -182,25 +186,25 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         step += 1
         if not ctx.is_main:
             continue
-        stats = ({"rec": rec.item(), "perc": perc.item(), "kl": kl.item(), "d": loss_d.item()}
+        stats = ({"rec": rec.item(), "perc": perc.item(), "kl": kl.item(), "loss_d": loss_d.item()}
                  if step % 10 == 0 else {})
-        bar.update(**stats)
+        budget.update(step, **stats)
+        if step % LOG_EVERY == 0:
+            log_line(log, {"step": step, **stats, "minutes": round(budget.elapsed() / 60, 2)})
         if step % args.sample_every == 0:
             with torch.no_grad():
                 save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
-            log_line(out / "log.jsonl", {"step": step, "rec": rec.item(), "perc": perc.item(),
-                                         "kl": kl.item(), "loss_d": loss_d.item(),
-                                         "minutes": round(elapsed_minutes(start), 2)})
         if step % args.ckpt_every == 0:
             _checkpoint(out, step, parts, data, args)
-    bar.close()
+            plot_curves(log, out / "curves.png")
     distributed.teardown()
     if not ctx.is_main:
         return 0
     with torch.no_grad():
         save_preview(to_uint8(g_ema(fixed_z)), out / f"samples_{step:06d}.png")
     _checkpoint(out, step, parts, data, args)
-    print(f"trained {step} steps in {elapsed_minutes(start):.1f} min on {device}; model: {out / 'model'}")
+    plot_curves(log, out / "curves.png")
+    print(f"trained {step} steps in {budget.elapsed() / 60:.1f} min on {device}; model: {out / 'model'}")
     return 0
 
 

@@ -16,7 +16,6 @@ pixels the model redraws exactly, per slot).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.atomic import write_atomic
+from worldsmith.core.curves import log_line, pyplot, read_log, save_figure
 from worldsmith.core.errors import ConfigError
+from worldsmith.core.progress import advance, stage
 from worldsmith.sprites.data import SheetData
 from worldsmith.sprites.layer_model import LayerModel
 from worldsmith.sprites.layers import TRANSPARENT, LayerFit, layer_groups, shade_maps
@@ -135,15 +136,9 @@ def redrawn(model: LayerModel, data: SheetData) -> dict[str, float]:
 
 def plot(log: list[dict], exact: dict[str, float], path: Path) -> bool:
     """``fit.png``: layers fitted over time, and :func:`redrawn` per slot (False without matplotlib)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return False
-    import io
-
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.5))
     a.plot([r["seconds"] / 60 for r in log], [r["layers_done"] for r in log], marker=".")
     a.set(xlabel="minutes", ylabel="layers fitted", title="fit progress")
@@ -151,37 +146,31 @@ def plot(log: list[dict], exact: dict[str, float], path: Path) -> bool:
     b.set(ylim=(0, 1), ylabel="held-out pixels redrawn exactly", title="per slot")
     b.tick_params(axis="x", rotation=60)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    write_atomic(path, buf.getvalue())
+    save_figure(fig, path)
     return True
 
 
 def train_layers(train: SheetData, val: SheetData, args: argparse.Namespace) -> int:
     """Fit (or resume fitting) the layered model; write ``<out>/model``. Returns 0."""
-    from tqdm import tqdm
-
     from worldsmith.sprites.credits import credits
 
+    stage("taking the training characters apart into layers")
     prep = prepare(train, args.shades, args.bands)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     state_path, log_path = out / "fit_state.npz", out / "log.jsonl"
     state = (FitState.load(state_path, len(prep.groups), prep.shades) if args.resume
              else FitState.empty(len(prep.groups), prep.shades))
-    log = [json.loads(line) for line in log_path.read_text().splitlines()] if args.resume and log_path.is_file() else []
+    log = read_log(log_path) if args.resume else []
     if not args.resume:
         write_atomic(log_path, b"")
     start, offset = time.monotonic(), (log[-1]["seconds"] if log else 0.0)
     groups = layer_groups(prep.outfits, prep.groups)
     work = [int(np.isin(prep.outfits, members).sum()) for members in groups]     # layers worn: the cost
-    bar = tqdm(total=sum(work), initial=sum(work[:state.done]), unit="layer", desc="sprites layers",
-               disable=args.quiet)
     shade = shade_maps(prep.sheets, prep.slot_maps, prep.shades)
+    advance("fit sprite layers", sum(work[:state.done]), sum(work), unit="layer")
     for members in groups[state.done:]:
         if args.minutes and time.monotonic() - start > args.minutes * 60:
-            bar.close()
             state.save(state_path)
             print(f"stopped after {args.minutes} min with {state.done}/{len(groups)} layer groups fitted; "
                   f"continue with --resume --out {out}")
@@ -189,12 +178,10 @@ def train_layers(train: SheetData, val: SheetData, args: argparse.Namespace) -> 
         state.add_group(members, prep.sheets, prep.slot_maps, shade, prep.outfits)
         state.done += 1
         state.save(state_path)
-        bar.update(work[state.done - 1])
+        advance("fit sprite layers", sum(work[:state.done]), sum(work), unit="layer")
         log.append({"group": state.done, "layers_done": int((state.layer_shape >= 0).sum()),
                     "shapes": len(state.templates), "seconds": round(offset + time.monotonic() - start, 2)})
-        with open(log_path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(log[-1]) + "\n")
-    bar.close()
+        log_line(log_path, log[-1])
     model = LayerModel(prep.slots, state.shapes, state.layer_shape, state.palettes,
                        prep.outfits.astype(np.int32), prep.condition.astype(np.int32), prep.anchors,
                        prep.layer_names)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import copy
 import io
-import json
 import time
 from pathlib import Path
 from typing import Sequence
@@ -26,25 +25,29 @@ import numpy as np
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.core.errors import ConfigError
+from worldsmith.core.progress import stage
 from worldsmith.sprites.data import SheetData, load_npz, load_sheet_folder
 
 
 def parser() -> argparse.ArgumentParser:
     """Command-line options of the sprite trainer."""
-    p = argparse.ArgumentParser(prog="worldsmith train sprites", description=__doc__.split("\n\n")[0])
+    from worldsmith.cli import HelpFormatter
+
+    p = argparse.ArgumentParser(prog="worldsmith train sprites", description=__doc__.split("\n\n")[0],
+                                formatter_class=HelpFormatter)
     p.add_argument("--model", choices=("gan", "layers", "features"), default="gan",
                    help="what to train: gan (sprites/lpc-v1), layers (sprites/lpc-v2), features (metrics)")
     p.add_argument("--data", default=None, help="LPC walk npz (default $WORLDSMITH_DATA/sprites/lpc_walk64.npz)")
     p.add_argument("--sheets", default=None, help="train on a folder of PNG sheets instead")
     p.add_argument("--sheet-grid", default="4x4", help="ROWSxCOLS of 64x64 frames in each sheet")
     p.add_argument("--out", default="runs/sprites", help="run folder")
-    p.add_argument("--steps", type=int, default=20000)
+    p.add_argument("--steps", type=int, default=20000, help="training steps (gan, features)")
     p.add_argument("--minutes", type=float, default=0.0, help="stop after this long (0: no limit)")
     p.add_argument("--batch", type=int, default=32, help="sheets per step")
-    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate")
     p.add_argument("--width", type=int, default=32, help="generator channels at full resolution")
     p.add_argument("--d-lr", type=float, default=0.0, help="critic learning rate (0: --lr)")
-    p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--ema", type=float, default=0.999, help="decay of the exported EMA generator")
     p.add_argument("--d-width", type=int, default=16, help="critic and encoder channels at full resolution")
     p.add_argument("--cells", type=int, default=4, help="cells per sheet drawn in a training step (1..16)")
     p.add_argument("--kl-weight", type=float, default=0.01, help="weight of the KL term (per latent dim)")
@@ -60,10 +63,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--split-seed", type=int, default=0,
                    help="which characters are held out (fixed apart from --seed, so runs of any seed "
                         "evaluate on the same ones)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default="auto")
-    p.add_argument("--sample-every", type=int, default=1000)
-    p.add_argument("--ckpt-every", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=0, help="initial weights and batches")
+    p.add_argument("--device", default="auto", help="cpu, cuda or auto")
+    p.add_argument("--sample-every", type=int, default=1000, help="steps between samples_<step>.png grids")
+    p.add_argument("--ckpt-every", type=int, default=2000, help="steps between checkpoints and curves.png")
     p.add_argument("--resume", action="store_true", help="continue from <out>/ckpt.pt")
     p.add_argument("--init", default=None,
                    help="start the generator from this model folder or shipped name (its architecture "
@@ -80,13 +83,13 @@ def parser() -> argparse.ArgumentParser:
                    help="layers: shade classes per slot (0: 8 with slot maps, 16 per band of user sheets)")
     p.add_argument("--bands", default="30,44",
                    help="layers on user sheets: rows where the head / torso / legs bands start after the first")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--dry-run", action="store_true", help="2 steps of a tiny model on 8 sheets")
     return p
 
 
 def load_data(args: argparse.Namespace) -> tuple[SheetData, SheetData]:
     """(train, validation) sheets for ``args`` (a user folder has no validation labels)."""
+    stage(f"loading sprite sheets from {args.sheets or args.data or 'the LPC data'}")
     if args.sheets:
         data = load_sheet_folder(args.sheets, args.sheet_grid)
     else:
@@ -96,32 +99,6 @@ def load_data(args: argparse.Namespace) -> tuple[SheetData, SheetData]:
     if len(data.sheets) < 2:
         raise ConfigError("sheets", "at least 2 sprite sheets", len(data.sheets))
     return data.split(args.val_fraction, args.split_seed)
-
-
-class Progress:
-    """tqdm when installed, else a line every 100 steps."""
-
-    def __init__(self, total: int, start: int, enabled: bool = True):
-        try:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, initial=start, desc="sprites", dynamic_ncols=True,
-                            disable=not enabled)
-        except ImportError:
-            self.bar = None
-        self.step = start
-
-    def update(self, **stats: float) -> None:
-        self.step += 1
-        if self.bar is not None:
-            self.bar.update(1)
-            self.bar.set_postfix({k: f"{v:.3f}" for k, v in stats.items()}, refresh=False)
-        elif self.step % 100 == 0:
-            print(f"step {self.step} " + " ".join(f"{k}={v:.3f}" for k, v in stats.items()), flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def _save_torch(path: Path, obj: dict) -> None:
@@ -193,14 +170,3 @@ def clone_frozen(module):
     for q in twin.parameters():
         q.requires_grad_(False)
     return twin
-
-
-def log_line(path: Path, record: dict) -> None:
-    """Append one JSON line to the run log."""
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(record) + "\n")
-
-
-def elapsed_minutes(start: float) -> float:
-    """Minutes since ``start`` (a ``time.monotonic()``)."""
-    return (time.monotonic() - start) / 60
