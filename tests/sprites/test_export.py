@@ -28,7 +28,8 @@ def test_sheet_and_atlas_rects_match_frames(batch, tmp_path):
     assert [f.name for f in files] == ["heroes.png", "heroes.json"]
     sheet = np.asarray(Image.open(files[0]).convert("RGBA"))
     atlas = json.loads(files[1].read_text())
-    assert atlas["type"] == "SpriteBatch" and atlas["meta"]["size"] == {"w": 256, "h": 512}
+    assert atlas["meta"]["layers"][0]["data"] == "SpriteBatch" and atlas["meta"]["size"] == {"w": 256, "h": 512}
+    assert list(atlas) == ["frames", "meta"] and atlas["meta"]["worldsmith"]["generator"] == "test"
     assert len(atlas["frames"]) == 32 and len(atlas["meta"]["frameTags"]) == 8
     rect = atlas["frames"]["001_right_3"]["frame"]
     crop = sheet[rect["y"]:rect["y"] + rect["h"], rect["x"]:rect["x"] + rect["w"]]

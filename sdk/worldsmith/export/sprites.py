@@ -2,9 +2,16 @@
 ``.npz`` (exact round trip).
 
 The sheet stacks characters vertically: character ``i`` owns rows ``4 i .. 4 i + 3`` (one per
-direction: down, left, right, up) and columns 0..3 (walk frames). The atlas beside it uses the
-Aseprite / TexturePacker "hash" layout: ``frames`` keyed ``"<char>_<direction>_<frame>"`` with
-rects, and one ``frameTags`` animation per character and direction.
+direction: down, left, right, up) and columns 0..3 (walk frames). The atlas beside it is laid out
+field for field as Aseprite's "JSON hash" export (``--format json-hash --list-tags --list-layers
+--list-slices``), which TexturePacker-style loaders read too: ``frames`` keyed
+``"<char>_<direction>_<frame>"`` in sheet order, each with ``frame``, ``rotated``, ``trimmed``,
+``spriteSourceSize``, ``sourceSize`` and ``duration``; ``meta`` with ``app``, ``version``,
+``image``, ``format``, ``size``, ``scale`` (the string ``"1"``), ``frameTags`` (one ``forward``
+animation per character and direction, with Aseprite's default tag ``color`` ``"#000000ff"``;
+``from``/``to`` index the frames in order), ``layers`` (one, whose user-data ``data`` string
+names the asset type) and ``slices``. One key follows Aseprite's: ``meta.worldsmith``, the
+batch's :class:`AssetMeta`; importers of Aseprite atlases ignore meta keys they do not know.
 
 >>> import numpy as np
 >>> from worldsmith.types.sprite import SpriteBatch
@@ -22,11 +29,14 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import FormatError
+from worldsmith.core.generator import VERSION
 from worldsmith.export.registry import register_reader, register_writer
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.sprite import DIRECTIONS, SpriteBatch
 
 FRAME_MS = 120  # walk-cycle frame duration in the atlas and the gif
+APP = "worldsmith"  # the atlas's meta.app; meta.version is the SDK's VERSION (Aseprite: its own)
+TAG_COLOR = "#000000ff"  # Aseprite's default tag colour, "#rrggbbaa"
 
 
 def sheet_array(images: np.ndarray) -> np.ndarray:
@@ -48,23 +58,24 @@ def _frame_name(char: int, direction: int, frame: int) -> str:
 
 
 def atlas(batch: SpriteBatch, image: str) -> dict:
-    """The Aseprite/TexturePacker "hash" atlas of :func:`sheet_array`'s layout."""
+    """The Aseprite "JSON hash" atlas of :func:`sheet_array`'s layout (keys in Aseprite's order)."""
     n, d, f, h, w, _ = batch.images.shape
     frames, tags = {}, []
     for char in range(n):
         for direction in range(d):
             tags.append({"name": f"{char:03d}_{DIRECTIONS[direction]}", "from": len(frames),
-                         "to": len(frames) + f - 1, "direction": "forward"})
+                         "to": len(frames) + f - 1, "direction": "forward", "color": TAG_COLOR})
             for frame in range(f):
                 rect = {"x": frame * w, "y": (char * d + direction) * h, "w": w, "h": h}
                 frames[_frame_name(char, direction, frame)] = {
                     "frame": rect, "rotated": False, "trimmed": False,
                     "spriteSourceSize": {"x": 0, "y": 0, "w": w, "h": h},
                     "sourceSize": {"w": w, "h": h}, "duration": FRAME_MS}
-    return {"type": "SpriteBatch", "frames": frames,
-            "meta": {"app": "worldsmith", "image": image, "format": "RGBA8888",
+    layer = {"name": APP, "opacity": 255, "blendMode": "normal", "data": "SpriteBatch"}
+    return {"frames": frames,
+            "meta": {"app": APP, "version": VERSION, "image": image, "format": "RGBA8888",
                      "size": {"w": f * w, "h": n * d * h}, "scale": "1", "frameTags": tags,
-                     "worldsmith": batch.meta.to_dict()}}
+                     "layers": [layer], "slices": [], "worldsmith": batch.meta.to_dict()}}
 
 
 def write_png(batch: SpriteBatch, name: str) -> dict[str, bytes]:

@@ -25,7 +25,7 @@ import numpy as np
 from worldsmith.sprites.data import SheetData
 from worldsmith.sprites.model import to_uint8
 
-LOG_EVERY = 100  # steps between log.jsonl lines (a multiple of 10: the steps that read the losses)
+LOG_EVERY = 100  # steps between log.jsonl lines (also at every sample grid and the last step)
 
 
 def to_float(batch):
@@ -186,10 +186,11 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
         step += 1
         if not ctx.is_main:
             continue
+        logging = step % LOG_EVERY == 0 or step % args.sample_every == 0 or budget.over(step)
         stats = ({"rec": rec.item(), "perc": perc.item(), "kl": kl.item(), "loss_d": loss_d.item()}
-                 if step % 10 == 0 else {})
+                 if step % 10 == 0 or logging else {})                 # .item() waits for a GPU
         budget.update(step, **stats)
-        if step % LOG_EVERY == 0:
+        if logging:
             log_line(log, {"step": step, **stats, "minutes": round(budget.elapsed() / 60, 2)})
         if step % args.sample_every == 0:
             with torch.no_grad():
