@@ -65,3 +65,23 @@ def thread_cli(doc: str, bench: Callable[[int, int], dict], argv: list[str] | No
     if args.out:
         write_atomic(Path(args.out), (json.dumps(results, indent=1) + "\n").encode())
     return 0
+
+
+class CpuHog:
+    """``with CpuHog(n):`` runs ``n`` busy processes beside the benchmark, as a game or other build
+    jobs would on a shared machine (``n=0``: nothing)."""
+
+    def __init__(self, n: int):
+        self.n, self.procs = n, []
+
+    def __enter__(self) -> "CpuHog":
+        import subprocess
+        import sys
+
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.n)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in self.procs:
+            proc.kill()
+            proc.wait()
