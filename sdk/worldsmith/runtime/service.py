@@ -26,6 +26,7 @@ import itertools
 import json
 import queue
 import threading
+import weakref
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -84,6 +85,9 @@ class AssetService:
         self._stop = threading.Event()
         self._worker = threading.Thread(target=self._run, name="worldsmith-assets", daemon=True)
         self._worker.start()
+        # a script that ends without close() stops the worker before the interpreter tears down
+        # (a daemon thread killed inside torch aborts the process)
+        self._stopper = weakref.finalize(self, _stop_worker, self._stop, self._worker)
 
     # -- public API -------------------------------------------------------------------------
     def load(self, id: str, **config: Any):
@@ -113,8 +117,7 @@ class AssetService:
 
     def close(self) -> None:
         """Stop the worker (pending requests are cancelled)."""
-        self._stop.set()
-        self._worker.join(timeout=10)
+        self._stopper()
         for job in self._drain_all():
             self._slots.release()
             if job.future is not None:
@@ -305,3 +308,9 @@ def _gather(parts: list[Future], gen: Any) -> Future:
     for p in parts:
         p.add_done_callback(done)
     return out
+
+
+def _stop_worker(stop: threading.Event, worker: threading.Thread) -> None:
+    """Ask the worker to stop and wait for its current batch (at most 10 s)."""
+    stop.set()
+    worker.join(timeout=10)
