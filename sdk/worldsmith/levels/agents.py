@@ -26,6 +26,7 @@ Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's ga
 """
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from typing import Callable, Iterable
 
@@ -45,70 +46,139 @@ def smb_search(tiles: np.ndarray) -> tuple[Path | None, int]:
     """Mario's path to the last column (or ``None``) and the furthest column he reaches (see
     :func:`smb_states`)."""
     states, far = smb_states(tiles)
-    if states is None:
-        return None, far
+    return (None if states is None else smb_cells(states)), far
+
+
+def smb_cells(states: list[State]) -> Path:
+    """The cells Mario passes through, in order, from his states."""
     path: Path = []
     for r, c, _ in states:
         if not path or path[-1] != (r, c):
             path.append((r, c))
-    return path, far
+    return path
 
 
 def smb_states(tiles: np.ndarray) -> tuple[list[State] | None, int]:
     """Mario's states from the start to the last column, one per move (a walk or steer of one
     column, a take-off, a stage of a jump or fall), or ``None``; and the furthest column reached.
+    Exhaustive (:class:`SmbSearch` without a lookback): ``None`` means no path exists."""
+    return SmbSearch(tiles).run()
 
-    Breadth-first over standing cells and airborne stages (:class:`worldsmith.levels.physics.Moves`):
-    standing, Mario walks, walks off a ledge or jumps; airborne, he steers up to the stage's
-    columns along his row (through clear cells), then his feet move to the stage's next row; a
-    ceiling ends a rise (head bump), ground below ends a fall (he stands).
+
+class SmbSearch:
+    """Best-first search over Mario's standing cells and airborne stages
+    (:class:`worldsmith.levels.physics.Moves`), the furthest column first: standing, Mario walks,
+    walks off a ledge or jumps; airborne, he steers up to the stage's columns along his row
+    (through clear cells), then his feet move to the stage's next row; a ceiling ends a rise (head
+    bump), ground below ends a fall (he stands). From the lowest standing cell of column 0 to any
+    cell of the last column.
+
+    Exhaustive by default (the verdict and the furthest column are those of any complete search).
+    With ``lookback`` L it gives up once every state within L columns behind the furthest one is
+    spent: a generator then changes the tiles from some column on and :meth:`retile` keeps the
+    states reached without reading them, so a level costs about linear in its width, however
+    often it is re-sampled.
+
+    >>> ground, air = SMB.id("X"), SMB.id("-")
+    >>> gap = np.full((4, 30), air, np.uint8)
+    >>> gap[3, :12] = gap[3, 21:] = ground            # a pit 9 wide: too wide
+    >>> search = SmbSearch(gap, lookback=8)
+    >>> search.run()[0] is None, search.far
+    (True, 15)
+    >>> gap[3, 12:21] = ground                         # re-made from column 12 on
+    >>> search.retile(gap, 12)
+    >>> search.run()[0][-1][:2]
+    (2, 29)
     """
-    h, w = tiles.shape
-    solid = SMB.solid_mask()[tiles].tolist()
-    clear = [[not s for s in row] for row in solid]
-    m = moves()
-    phases = len(m.row)
 
-    def stands(r: int, c: int) -> bool:
-        return r + 1 < h and solid[r + 1][c]
+    def __init__(self, tiles: np.ndarray, lookback: int | None = None):
+        self.m, self.lookback = moves(), lookback
+        self.phases = len(self.m.row)
+        self.margin = max(self.m.steer) + 1              # columns a move reads either side of its own
+        self._order = 0
+        self._tiles(tiles)
+        self._start()
 
-    starts = [r for r in range(h - 2, -1, -1) if clear[r][0] and stands(r, 0)]
-    if not starts:
-        return None, 0
-    first = (starts[0] * w) * phases
-    parent: dict[int, int] = {first: -1}
-    queue, far = deque([first]), 0
+    def _start(self) -> None:
+        """An empty search from the lowest standing cell of column 0 (if any)."""
+        self.parent: dict[int, int] = {}
+        self.heap: list[tuple[int, int, int]] = []
+        self.far = 0
+        starts = [r for r in range(self.h - 2, -1, -1) if self.clear[r][0] and self._stands(r, 0)]
+        if starts:
+            self._visit(starts[0], 0, 0, -1)
 
-    def visit(r: int, c: int, phase: int, key: int) -> None:
-        nxt = (r * w + c) * phases + phase
-        if nxt not in parent:
-            parent[nxt] = key
-            queue.append(nxt)
+    def _tiles(self, tiles: np.ndarray) -> None:
+        self.h, self.w = tiles.shape
+        self.solid = SMB.solid_mask()[tiles].tolist()
+        self.clear = [[not s for s in row] for row in self.solid]
 
-    while queue:
-        key = queue.popleft()
-        cell, phase = divmod(key, phases)
-        r, c = divmod(cell, w)
-        far = max(far, c)
-        if c == w - 1:
-            return _unwind(parent, key, phases, w), far
-        if phase == 0:                                   # standing
-            edge = False
-            for dc in (-1, 1):
-                if 0 <= c + dc < w and clear[r][c + dc]:
-                    if stands(r, c + dc):
-                        visit(r, c + dc, 0, key)
-                    else:
-                        edge = True
-            visit(r, c, entered(clear, r, c, m.jump, m)[0], key)
-            if edge:
-                visit(r, c, m.drop, key)                 # walk off the ledge
-            continue
-        for c2 in _steer(clear[r], c, m.steer[phase], w):
-            r2, c2, phase2, _ = stage_step(clear, r, c2, phase, m)
-            if r2 < h:
-                visit(r2, c2, phase2, key)
-    return None, far
+    def _stands(self, r: int, c: int) -> bool:
+        return r + 1 < self.h and self.solid[r + 1][c]
+
+    def _visit(self, r: int, c: int, phase: int, key: int) -> None:
+        nxt = (r * self.w + c) * self.phases + phase
+        if nxt not in self.parent:
+            self.parent[nxt] = key
+            self._push(nxt, c)
+
+    def _push(self, key: int, c: int) -> None:
+        self._order += 1
+        heapq.heappush(self.heap, (-c, self._order, key))
+
+    def run(self) -> tuple[list[State] | None, int]:
+        """Search on: the states to the last column, or ``None`` (no path, or stuck past the
+        lookback); and the furthest column reached (also :attr:`far`)."""
+        m, clear, w, h = self.m, self.clear, self.w, self.h
+        while self.heap:
+            c = -self.heap[0][0]
+            if self.lookback is not None and c < self.far - self.lookback:
+                return None, self.far
+            key = heapq.heappop(self.heap)[2]
+            cell, phase = divmod(key, self.phases)
+            r = cell // w
+            self.far = max(self.far, c)
+            if c == w - 1:
+                return _unwind(self.parent, key, self.phases, w), self.far
+            if phase == 0:                               # standing
+                edge = False
+                for dc in (-1, 1):
+                    if 0 <= c + dc < w and clear[r][c + dc]:
+                        if self._stands(r, c + dc):
+                            self._visit(r, c + dc, 0, key)
+                        else:
+                            edge = True
+                self._visit(r, c, entered(clear, r, c, m.jump, m)[0], key)
+                if edge:
+                    self._visit(r, c, m.drop, key)       # walk off the ledge
+                continue
+            for c2 in _steer(clear[r], c, m.steer[phase], w):
+                r2, c2, phase2, _ = stage_step(clear, r, c2, phase, m)
+                if r2 < h:
+                    self._visit(r2, c2, phase2, key)
+        return None, self.far
+
+    def retile(self, tiles: np.ndarray, start: int) -> None:
+        """The tiles changed from column ``start`` on: keep the states whose moves from the start
+        read none of the changed tiles, and search on from those near the change (and those not
+        yet expanded)."""
+        self._tiles(tiles)
+        edge = start - self.margin
+        col = lambda key: key // self.phases % self.w  # noqa: E731
+        kept: dict[int, int] = {}
+        for key, par in self.parent.items():              # parents come before their children
+            if col(key) < edge and (par == -1 or par in kept):
+                kept[key] = par
+        waiting = {k for _, _, k in self.heap if k in kept}
+        again = {par for key, par in self.parent.items() if key not in kept and par in kept}
+        near = {key for key in kept if col(key) >= edge - self.margin - (self.lookback or 0)}
+        if not kept:                                       # the start itself changed
+            self._start()
+            return
+        self.parent, self.heap = kept, []
+        for key in sorted(waiting | again | near):
+            self._push(key, col(key))
+        self.far = max(col(k) for k in kept)
 
 
 def _steer(row: list[bool], c: int, steer: int, w: int) -> list[int]:

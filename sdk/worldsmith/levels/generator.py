@@ -116,7 +116,11 @@ class LevelGenerator(Generator):
              r: np.random.Generator) -> playable.Result:
         """Decode, repair and re-sample (from ``gen``; once only without it) until playable."""
         fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
-        return self._playable(lambda x: self._decode(model, x), z, fresh, r)
+        return self._playable(self._decoder(model), z, fresh, r)
+
+    def _decoder(self, model: LevelVAE) -> playable.Decode:
+        """The decode function of one playability loop."""
+        return lambda z: self._decode(model, z)
 
     def _playable(self, decode: playable.Decode, z: torch.Tensor, fresh: playable.Fresh,
                   r: np.random.Generator) -> playable.Result:
@@ -196,6 +200,22 @@ class SMBGenerator(LevelGenerator):
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
         return stitch(self._logits(model, z).softmax(1), self.config.width)
+
+    def _decoder(self, model: LevelVAE) -> playable.Decode:
+        """Decode that runs the network only on the windows whose latents changed since its last
+        call (a re-sample changes two), so a level's decodes cost about one whole decode."""
+        last: list[torch.Tensor] = []                     # [latents, window probabilities]
+
+        def decode(z: torch.Tensor) -> np.ndarray:
+            if not last or last[0].shape != z.shape:
+                last[:] = [z.clone(), self._logits(model, z).softmax(1)]
+            else:
+                rows = (z != last[0]).any(1).nonzero().flatten()
+                if len(rows):
+                    last[1][rows] = self._logits(model, z[rows]).softmax(1)
+                    last[0] = z.clone()
+            return stitch(last[1], self.config.width)
+        return decode
 
     def _playable(self, decode, z, fresh, r):
         return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES)

@@ -122,9 +122,9 @@ class Moves:
     one profile (a full jump, a jump that bumped its head after 0-3 rows, a walk off a ledge).
 
     ``row[p]`` rows above the take-off row, ``steer[p]`` columns Mario may steer in it, ``next[p]``
-    the following stage (-1: none), ``bump[p]`` for a stage of the full jump that rises on: the
-    stage Mario is in instead when a ceiling stops him in that row (a jump that bumped its head
-    there; -1 otherwise). ``jump`` and ``drop`` are the first stages of a jump and of a walk
+    the following stage (-1: none), ``bump[p]`` for a stage that rises on (of the full jump, or of
+    a bumped jump still below its bump): the stage Mario is in instead when a ceiling stops him
+    in that row (a jump that bumped its head there; -1 otherwise). ``jump`` and ``drop`` are the first stages of a jump and of a walk
     off a ledge.
 
     >>> m = Moves()
@@ -144,12 +144,12 @@ class Moves:
                 self.steer.append(steer)
                 self.next.append(len(self.row) if i + 1 < len(st) else -1)
                 self.bump.append(-1)
-        jump = first["jump"]
-        for i, (row, _) in enumerate(profiles["jump"]):
-            nxt = profiles["jump"][i + 1][0] if i + 1 < len(profiles["jump"]) else row
-            if nxt > row and row < 4:                    # rising on: a ceiling makes it bump ``row``
-                self.bump[jump + i] = first[row] + row   # that profile's stage in this row
-        self.jump, self.drop = jump, first["drop"]
+        for name in ("jump", *range(4)):                # every stage that rises on: a ceiling
+            st = profiles[name]                          # makes it the profile that bumps there
+            for i, (row, _) in enumerate(st[:-1]):
+                if st[i + 1][0] > row and row < 4:
+                    self.bump[first[name] + i] = first[row] + row   # that profile's stage in this row
+        self.jump, self.drop = first["jump"], first["drop"]
 
 
 @lru_cache(maxsize=1)

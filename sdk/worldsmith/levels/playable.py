@@ -13,7 +13,8 @@ from typing import Callable, Optional
 import numpy as np
 import torch
 
-from worldsmith.levels.agents import loderunner_path, reachable, smb_search, zelda_path
+from worldsmith.levels.agents import (SmbSearch, loderunner_path, reachable, smb_cells, smb_search,
+                                      zelda_path)
 from worldsmith.levels.repair import (SAFE, loderunner_gold, loderunner_start, smb_flatten,
                                       smb_repair, zelda_connect, zelda_sides, zelda_walls)
 from worldsmith.levels.tiles import LODERUNNER, ZELDA
@@ -22,25 +23,34 @@ Decode = Callable[[torch.Tensor], np.ndarray]
 Fresh = Optional[Callable[[int], torch.Tensor]]
 Result = tuple[np.ndarray, list, int]
 BRIDGE = 6  # columns flattened past the furthest point reached, when re-sampling gives up
+LOOKBACK = 16  # SMB: columns behind the furthest one searched before re-sampling there
 
 
 def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int) -> Result:
     """SMB: re-sample the two windows around the furthest column Mario reaches, ``tries`` times;
-    then flatten a short stretch there until he gets through."""
+    then flatten a short stretch there until he gets through. One search runs on across the
+    changes (:meth:`SmbSearch.retile` from the first changed column), so the cost grows with the
+    width, not with the width times the re-samples; the path handed out is a fresh search's."""
     z = z.clone()
-    for attempt in range(1, tries + 1):
-        tiles = smb_repair(decode(z))
-        path, far = smb_search(tiles)
-        if path is not None or fresh is None:
-            return tiles, path, attempt
-        i = min(far // stride, len(z) - 1)
-        z[i:i + 2] = fresh(len(z[i:i + 2]))
-    for _ in range(tiles.shape[1]):
-        tiles = smb_flatten(tiles, max(SAFE, far - 1), far + BRIDGE)
-        path, far = smb_search(tiles)
-        if path is not None:
-            break
-    return tiles, path, tries
+    tiles = smb_repair(decode(z))
+    if fresh is None:
+        return tiles, smb_search(tiles)[0], 1
+    search = SmbSearch(tiles, lookback=LOOKBACK)
+    states, attempt, flattened = search.run()[0], 1, 0
+    while states is None and flattened < tiles.shape[1]:
+        if attempt < tries:
+            i = min(search.far // stride, len(z) - 1)
+            z[i:i + 2] = fresh(len(z[i:i + 2]))
+            new, attempt = smb_repair(decode(z)), attempt + 1
+        else:
+            new, flattened = smb_flatten(tiles, max(SAFE, search.far - 1), search.far + BRIDGE), flattened + 1
+        changed = np.flatnonzero((new != tiles).any(0))
+        tiles = new
+        search.retile(tiles, int(changed[0]) if len(changed) else tiles.shape[1])
+        states = search.run()[0]
+    if states is None:
+        return tiles, None, attempt
+    return tiles, smb_cells(states) if attempt == 1 else smb_search(tiles)[0], attempt
 
 
 def _lr_gold(tiles: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list | None]:
