@@ -172,7 +172,9 @@ def test_a_batch_that_cannot_fit_is_refused_up_front(monkeypatch, capsys):
 def test_progress_in_chunks_gives_the_same_batch():
     gen, seen = ws.make("sprites/lpc-v2"), []
     assert gen(seed=3, n=130, progress=seen.append) == gen(seed=3, n=130)
-    assert seen == [64, 128, 130]
+    assert seen == [*range(7, 130, 7), 130]                       # about 20 reports
+    seen.clear()
+    assert gen(seed=3, n=3, progress=seen.append) == gen(seed=3, n=3) and seen == [1, 2, 3]
     plots = ws.make("plots/quest-v1", acts=1)
     assert plots(seed=3, n=70, progress=seen.append) == plots(seed=3, n=70)
 

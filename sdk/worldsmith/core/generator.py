@@ -14,7 +14,8 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import check_seed, child_seeds
 
 VERSION = "0.1.0"
-CHUNK = 64  # items per step when a call reports progress
+CHUNK = 64  # items per step at most when a call reports progress
+PROGRESS_STEPS = 20  # reports per call (fewer when CHUNK caps the step)
 
 
 class Generator:
@@ -44,7 +45,8 @@ class Generator:
 
     def __call__(self, *, seed: int, n: int | None = None, progress: Callable[[int], None] | None = None):
         """Make one asset from ``seed``, or ``n`` assets from its child seeds; with ``progress``,
-        in chunks of ``CHUNK``, calling ``progress(items_done)`` after each (same result)."""
+        in about 20 chunks of at most ``CHUNK`` items, calling ``progress(items_done)`` after each
+        (same result)."""
         seed = check_seed(seed)
         if n is None:
             return self._single(self._generate([seed]))
@@ -52,12 +54,12 @@ class Generator:
             raise ConfigError("n", f"an int in [1, {self.max_n}]", n)
         self.check_fits(n)
         seeds = child_seeds(seed, n)
-        if progress is None or n <= CHUNK:
+        if progress is None:
             return self._generate(seeds)
-        parts = []
-        for i in range(0, n, CHUNK):
-            parts.append(self._generate(seeds[i:i + CHUNK]))
-            progress(min(n, i + CHUNK))
+        parts, step = [], min(CHUNK, -(-n // PROGRESS_STEPS))
+        for i in range(0, n, step):
+            parts.append(self._generate(seeds[i:i + step]))
+            progress(min(n, i + step))
         if all(isinstance(p, list) for p in parts):
             return [item for part in parts for item in part]
         return self.combine(parts)
