@@ -12,7 +12,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev,onnx,bench]"
+	$(PY) -m pip install -q -e ".[dev,onnx,bench,ray]"
 	touch $@
 
 node: node_modules/.installed

@@ -15,14 +15,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
-from worldsmith.core.atomic import sha256_file, write_atomic
+from worldsmith.core.atomic import sha256_file, write_atomic, write_files_atomic
 from worldsmith.core.errors import ConfigError, ExportError, FormatError, MissingDependencyError
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
 from worldsmith.core.registry import make
 from worldsmith.core.seeding import check_seed
+from worldsmith.export.registry import render
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,19 +44,37 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
     asset = _make(gen, seed, n)
     files: list[Path] = []
     skipped: dict[str, str] = {}
+    for out, rendered in render_outputs(asset, outputs):
+        if isinstance(rendered, MissingDependencyError):  # an optional tool (e.g. Graphviz' dot) is absent
+            print(f"skipped {out}: {rendered}", file=sys.stderr)
+            skipped[str(out)] = str(rendered)
+        else:
+            files += write_files_atomic(out.parent, rendered)
+    return {**record_head(id, gen, seed, n), "files": {str(f): sha256_file(f) for f in files},
+            **({"skipped": skipped} if skipped else {})}
+
+
+def render_outputs(asset: Any, outputs: Sequence[str | Path]) -> Iterator[tuple[Path, Any]]:
+    """Yield ``(output, {file name beside it: bytes})`` for each output in turn (a list asset: one
+    per item, ``<stem>_<i><ext>``), or ``(output, MissingDependencyError)`` for an output whose
+    optional tool is absent. Nothing is written: :func:`generate_files` writes each as it comes,
+    the Ray bake (:mod:`worldsmith.ray_bake`) returns the bytes to the driver, which writes them."""
     for out in map(Path, outputs):
-        try:
-            if isinstance(asset, list):
-                for i, item in enumerate(asset):
-                    files += item.export(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"))
-            else:
-                files += asset.export(out)
-        except MissingDependencyError as e:  # an optional tool (e.g. Graphviz' dot) is absent
-            print(f"skipped {out}: {e}", file=sys.stderr)
-            skipped[str(out)] = str(e)
+        items = [(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"), a) for i, a in enumerate(asset)] \
+            if isinstance(asset, list) else [(out, asset)]
+        for path, item in items:
+            try:
+                rendered = render(item, path.suffix.lower().lstrip("."), path.name)
+            except MissingDependencyError as e:
+                yield out, e
+                break
+            yield path, rendered
+
+
+def record_head(id: str, gen: Any, seed: int, n: int | None) -> dict[str, Any]:
+    """The lock record of one asset without its files: id, version, config, seed (and n)."""
     return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
-            **({"n": n} if n is not None else {}),
-            "files": {str(f): sha256_file(f) for f in files}, **({"skipped": skipped} if skipped else {})}
+            **({"n": n} if n is not None else {})}
 
 
 def _make(gen: Any, seed: int, n: int | None) -> Any:
@@ -141,14 +160,41 @@ def _inside(out_dir: Path, outputs: list[Path], where: str) -> None:
             raise FormatError(f"{where}: {out} leads outside {out_dir} (through a link)")
 
 
-def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0, 1)) -> dict[str, Any]:
-    """Bake every asset of ``manifest`` (or shard ``i`` of ``n``) into ``out_dir``; write the lock."""
+def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0, 1), executor: str = "local",
+         address: str | None = None, gpus: float = 0.0) -> dict[str, Any]:
+    """Bake every asset of ``manifest`` (or shard ``i`` of ``n``) into ``out_dir``; write the lock.
+
+    ``executor="ray"`` bakes on Ray (:mod:`worldsmith.ray_bake`): a new local Ray, or the cluster
+    at ``address``, with ``gpus`` GPUs per generator actor; the files and lock are the same bytes.
+    """
+    if executor not in ("local", "ray"):
+        raise ConfigError("executor", "'local' or 'ray'", executor)
+    if executor == "local" and (address is not None or gpus):
+        raise ConfigError("address" if address is not None else "gpus", "executor='ray' to go with it", executor)
     entries = read_manifest(manifest)
     index, count = shard
     if not str(out_dir).strip():
         raise ConfigError("--out", "a folder to bake into", str(out_dir))
     out_dir = Path(out_dir)
-    records, mine = [], [k for k in range(len(entries)) if k % count == index]
+    mine = [k for k in range(len(entries)) if k % count == index]
+    if executor == "ray":
+        from worldsmith.ray_bake import bake_records
+
+        records = bake_records(manifest, entries, mine, out_dir, address=address, gpus=gpus)
+    else:
+        records = _bake_here(manifest, entries, mine, out_dir)
+    lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
+    if count > 1:
+        lock["shard"] = f"{index}/{count}"
+    name = LOCK_NAME if count == 1 else f"assets.lock.{index}-of-{count}.json"
+    write_atomic(out_dir / name, (json.dumps(lock, indent=2) + "\n").encode())
+    return lock
+
+
+def _bake_here(manifest: str | Path, entries: list[dict[str, Any]], mine: list[int],
+               out_dir: Path) -> list[dict[str, Any]]:
+    """Bake ``entries[k]`` for ``k`` in ``mine`` in this process, in order; return the lock records."""
+    records = []
     for done, k in enumerate(mine):
         entry = entries[k]
         outputs = [out_dir / o for o in entry["outputs"]]
@@ -159,12 +205,7 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
             rec["skipped"] = {Path(f).relative_to(out_dir).as_posix(): w for f, w in rec["skipped"].items()}
         records.append({"index": k, **rec})
         advance("bake", done + 1, len(mine), unit="asset")
-    lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
-    if count > 1:
-        lock["shard"] = f"{index}/{count}"
-    name = LOCK_NAME if count == 1 else f"assets.lock.{index}-of-{count}.json"
-    write_atomic(out_dir / name, (json.dumps(lock, indent=2) + "\n").encode())
-    return lock
+    return records
 
 
 def merge_locks(out_dir: str | Path) -> dict[str, Any]:

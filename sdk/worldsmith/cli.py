@@ -111,10 +111,18 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", action="append", required=True, help="output file; repeat for more formats")
     bake = sub.add_parser("bake", parents=[run_options()], help="bake a TOML manifest (or `bake merge --out DIR`)",
                           description="Bake every asset of a TOML manifest into --out and write assets.lock.json; "
-                                      "`bake merge --out DIR` joins the shard locks of `--shard i/n` runs.")
+                                      "`bake merge --out DIR` joins the shard locks of `--shard i/n` runs; "
+                                      "`--ray [ADDRESS]` bakes on a Ray cluster (same bytes).")
     bake.add_argument("manifest", help="MANIFEST.toml, or 'merge' to merge the shard locks in --out")
     bake.add_argument("--out", required=True, help="output folder")
     bake.add_argument("--shard", default="0/1", help="bake only shard i of n (i/n; default 0/1: everything)")
+    bake.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                      help="bake on Ray (after MANIFEST): alone, a new local Ray on this machine's CPUs; with "
+                           "ADDRESS, that cluster: auto, HOST:PORT or ray://HOST:10001 (the [ray] extra; "
+                           "docs/runtime.md, 'Baking on Ray'). Same files and lock as without")
+    bake.add_argument("--ray-gpus", type=float, default=0.0, metavar="G",
+                      help="with --ray: GPUs per generator actor (1, or 0.25 for four actors on one GPU); "
+                           "0 bakes on CPUs")
     train = sub.add_parser("train", help="train a model family (levels, sprites)", add_help=False)
     train.add_argument("family")
     onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX",
@@ -173,10 +181,17 @@ def _cmd_generate(args: argparse.Namespace) -> None:
 def _cmd_bake(args: argparse.Namespace) -> None:
     from worldsmith.bake import bake, merge_locks, parse_shard
 
+    if args.ray is None and args.ray_gpus:
+        raise UsageError("--ray-gpus: only with --ray")
     if args.manifest == "merge":
+        if args.ray is not None:
+            raise UsageError("--ray: bake merge only joins lock files; give --ray to the bake itself")
         lock = merge_locks(args.out)
-    else:
+    elif args.ray is None:
         lock = bake(args.manifest, args.out, parse_shard(args.shard))
+    else:
+        lock = bake(args.manifest, args.out, parse_shard(args.shard), executor="ray",
+                    address=None if args.ray == "local" else args.ray, gpus=args.ray_gpus)
     for asset in lock["assets"]:
         for name in asset["files"]:
             print(f"{args.out}/{name}")
