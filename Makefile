@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# make bench times this commit too (the code before issue 23's speed work), in the same run
+BASELINE ?= 31e40b4
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 
@@ -28,6 +30,7 @@ test: setup node
 	$(PY) -m pytest
 
 bench: setup
+	$(PY) benchmarks/cpu.py --baseline $(BASELINE) --out benchmarks/results
 	$(PY) benchmarks/latency.py --out benchmarks/results
 
 preview: setup
