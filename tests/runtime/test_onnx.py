@@ -1,4 +1,5 @@
-"""ONNX export of the neural generators: opset 17+, dynamic batch, equal to torch within 1e-4."""
+"""ONNX export of the neural generators: opset 17+, dynamic batch, equal to torch within 1e-4;
+the service's onnxruntime backend gives the torch path's assets (sprite sheets: 0 pixels differ)."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,17 @@ onnx = pytest.importorskip("onnx")
 
 from worldsmith.cli import main  # noqa: E402
 from worldsmith.runtime.onnx import export_onnx  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _restore_torch_threads():
+    """AssetService sets torch's process-wide thread count (default 1): later tests keep theirs."""
+    import torch
+
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
 
 NEURAL = ["sprites/lpc-v1", "levels/smb-v1", "levels/loderunner-v1", "levels/zelda-v1"]
 
@@ -45,15 +57,53 @@ def test_service_backends_give_the_torch_assets(backend, gid, cfg):
         futures = [svc.request(gid, seed=s, **cfg) for s in range(6)]
         got = [f.result(timeout=300) for f in futures]
     direct = ws.make(gid, **cfg)
-    want = [direct(seed=s) for s in range(6)]
-    if backend == "optimised" or not hasattr(want[0], "images"):
-        assert got == want
-        return
-    # onnxruntime's kernels round differently from torch's on some CPUs (seen on an AVX-512 host:
-    # 1 pixel of 65,536 in one of 6 sheets), so sprites must match all but a few pixels
-    for a, b in zip(got, want):
-        assert a.meta == b.meta and a.images.shape == b.images.shape
-        assert (a.images != b.images).any(-1).mean() < 1e-3
+    assert got == [direct(seed=s) for s in range(6)]
+
+
+#: seeds 31, 39 and 45 made sheets 70, 2 and 1 pixels off torch's on an AVX-512 host before unsure
+#: sheets were re-made by torch (other hosts round other values differently)
+SPRITE_SEEDS = [*range(13), 31, 39, 45]
+
+
+def test_onnxruntime_sprites_equal_the_torch_path_on_16_seeds():
+    """The stated bound (docs/runtime.md): 0 pixels differ. onnxruntime's raw values differ from
+    torch's in the last bits, so a few round the other way; a sheet where that could change a
+    pixel is made again by torch (a fraction of the sheets, never all of them)."""
+    import worldsmith as ws
+    from worldsmith.runtime.service import runner_for
+
+    direct, ort = ws.make("sprites/lpc-v1"), ws.make("sprites/lpc-v1")
+    ort.runner = runner_for(ort, "onnxruntime")
+    for seed in SPRITE_SEEDS:
+        want, got = direct(seed=seed), ort(seed=seed)
+        assert got == want, (seed, int((got.images != want.images).any(-1).sum()))
+    assert ort.recomputed < len(SPRITE_SEEDS) // 2, ort.recomputed
+
+
+def test_unsure_flags_only_roundings_that_change_the_sheet():
+    import torch
+
+    from worldsmith.post import image as post
+    from worldsmith.sprites.generator import unsure
+    from worldsmith.sprites.model import to_uint8
+
+    raw = torch.full((1, 16, 4, 8, 6), 0.5)                     # opaque, far from every step
+    step = 100.5 / 127.5 - 1                                    # halfway between 100 and 101
+
+    def check(finish, **at):
+        x = raw.clone()
+        for (c, value) in at.items():
+            x[0, 0, "rgba".index(c), 0, 0] = value
+        return unsure(x, finish(to_uint8(x)[0]), finish)
+
+    keep = lambda u: u                                          # noqa: E731
+    flat = lambda u: post.quantize(u, palette=["#808080"])     # noqa: E731 - one colour for all
+    assert not check(keep)
+    assert check(keep, r=step)                                  # the red value itself changes
+    assert not check(flat, r=step)                              # ... but not a one-colour sheet
+    assert not check(keep, r=step, a=-0.5)                      # a transparent pixel: RGB unused
+    assert check(flat, a=1e-5)                                  # opacity itself is unsure
+    assert not check(keep, a=0.01)                              # well clear of the threshold
 
 
 def test_service_rejects_an_unknown_backend():

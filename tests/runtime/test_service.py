@@ -17,6 +17,16 @@ from worldsmith.runtime import AssetService, ServiceBusy
 from worldsmith.types.base import Asset, AssetMeta
 
 
+@pytest.fixture(autouse=True)
+def _restore_torch_threads():
+    """AssetService sets torch's process-wide thread count (default 1): later tests keep theirs."""
+    import torch
+
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
 @dataclass(eq=False)
 class Number(Asset):
     value: int
@@ -135,12 +145,18 @@ MIX = [("plots/quest-v1", {}), ("levels/zelda-v1", {}), ("plots/quest-v1", {"act
        ("sprites/lpc-v1", {})]
 
 
-def test_thousand_mixed_requests_from_four_threads_match_direct_calls():
+@pytest.mark.parametrize("backend", ["torch", "onnxruntime"])
+def test_thousand_mixed_requests_from_four_threads_match_direct_calls(backend):
+    """Every asset equals the direct torch call's, onnxruntime's sprite sheets too (the bound
+    stated in docs/runtime.md: 0 pixels differ)."""
     import resource
 
+    if backend == "onnxruntime":
+        pytest.importorskip("onnxruntime")
+        pytest.importorskip("onnxscript")
     direct = {i: ws.make(gid, **cfg) for i, (gid, cfg) in enumerate(MIX)}
     results: dict[tuple[int, int], object] = {}
-    with AssetService(device="cpu", queue_size=64, cache_size=16) as svc:
+    with AssetService(device="cpu", queue_size=64, cache_size=16, backend=backend) as svc:
         for gid, cfg in MIX:
             svc.load(gid, **cfg)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -330,3 +346,10 @@ def test_soak_8_threads_500_mixed_requests_with_cancellations_and_failures():
     finally:
         del registry._REGISTRY["test/fussy-v1"]
     assert len(outcomes) == 4000 and max(waits) < FRAME_BUDGET_S, max(waits)
+
+
+def test_threads_default_to_one_and_must_be_positive():
+    with AssetService(device="cpu") as svc:
+        assert svc.threads == 1 and torch.get_num_threads() == 1   # fast beside a busy game
+    with pytest.raises(ws.errors.ConfigError, match="threads"):
+        AssetService(device="cpu", threads=0)

@@ -10,10 +10,23 @@ cache. A cancelled request is skipped; a batch that fails is retried one job at 
 failing seed fails only its own Future. A CUDA out-of-memory error moves that generator to the
 CPU and retries instead of crashing the game.
 
-``backend`` picks what runs a neural generator's network: ``"torch"`` (eager), ``"optimised"``
-(CUDA graphs per batch bucket, channels_last, and bf16 where it leaves the quantised output
-unchanged; plain inference mode on the CPU) or ``"onnxruntime"`` (the network exported to ONNX
-once and run by onnxruntime on the CPU with ``threads`` threads). Procedural generators ignore it.
+``backend`` picks what runs a neural generator's network: ``"torch"`` (eager; the default),
+``"optimised"`` (CUDA graphs per batch bucket, channels_last, and bf16 where it leaves the
+quantised output unchanged; plain inference mode on the CPU) or ``"onnxruntime"`` (the network
+exported to ONNX once and run by onnxruntime on the CPU with ``threads`` threads). Procedural
+generators ignore it. onnxruntime gives the torch path's assets too: its raw values differ from
+torch's in the last bits, so a sprite sheet where that could change a pixel is made again by
+torch (about a quarter of ``sprites/lpc-v1`` sheets; 0 pixels differed on 576 sheets measured).
+
+``threads`` (default 1) is the torch (process-wide) and onnxruntime thread count; ``None`` leaves
+torch's setting alone. One thread stays fast beside a busy game: with a CPU hog on each core of a
+2-core machine, p50 per request with 1 / 2 threads was 8 / 8 ms (``sprites/lpc-v2``), 66 / 40 ms
+(``sprites/lpc-v1``), 25 / 26 ms (``levels/smb-v1``) and 12 / 14 ms (``levels/zelda-v1``) with
+torch, and 85 / 109, 19 / 41 and 10 / 16 ms (the last three) with onnxruntime (median of 4 runs
+of ``tools/backend_agreement.py --latency``); a second thread also takes the game's other core,
+and stalls when it loses it (a sprite sheet's network took 270 ms instead of 15 beside other
+jobs). Torch is the default backend: on the CPU it is as fast as onnxruntime for these networks
+(idle: 23 vs 24 ms a sprite sheet, 7 vs 7 ms an SMB level) and never re-makes a sheet.
 
 >>> with AssetService(device="cpu") as svc:
 ...     fut = svc.request("plots/quest-v1", seed=7, acts=2)
@@ -57,12 +70,14 @@ class AssetService:
     """Serve ``request(id, seed, n=None, **config) -> Future`` from a background worker."""
 
     def __init__(self, device: str = "auto", max_batch: int = 64, queue_size: int = 1024,
-                 cache_size: int = 256, threads: int | None = None, backend: str = "torch",
+                 cache_size: int = 256, threads: int | None = 1, backend: str = "torch",
                  max_generators: int = 16):
         from worldsmith.core.device import resolve_device
 
         if backend not in BACKENDS:
             raise ConfigError("backend", f"one of {', '.join(BACKENDS)}", backend)
+        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+            raise ConfigError("threads", "an int >= 1 or None", threads)
         if threads:
             import torch
 
@@ -70,7 +85,7 @@ class AssetService:
         self.device = str(resolve_device(device))
         if backend == "onnxruntime" and self.device != "cpu":
             raise ConfigError("backend", "'onnxruntime' with device='cpu' (it runs on the CPU)", backend)
-        self.backend, self.threads = backend, threads or 2
+        self.backend, self.threads = backend, threads or 1
         if max_generators < 1:
             raise ConfigError("max_generators", "at least 1", max_generators)
         self.max_batch, self.cache_size, self.max_generators = max_batch, cache_size, max_generators
@@ -167,18 +182,7 @@ class AssetService:
 
     def _runner(self, gen: Any) -> Any:
         """The network runner for ``gen`` under this service's backend (None: eager torch)."""
-        if self.backend == "torch" or not hasattr(gen, "network"):
-            return None
-        z = gen.latents([0, 1])
-        if self.backend == "onnxruntime":
-            from worldsmith.runtime.onnx import OrtRunner
-
-            return OrtRunner(gen.network, z, self.threads)
-        from worldsmith.runtime.accel import FastNetwork, bf16_is_exact
-
-        exact = self.device != "cpu" and bf16_is_exact(gen.network, gen.latents(list(range(16))),
-                                                       gen.quantise, self.device)
-        return FastNetwork(gen.network, self.device, bf16=exact)
+        return runner_for(gen, self.backend, self.device, self.threads)
 
     def _submit(self, key: tuple[str, str], seed: int, priority: int, block: bool) -> Future:
         future: Future = Future()
@@ -287,6 +291,22 @@ class AssetService:
             self._cache.move_to_end(key)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+
+
+def runner_for(gen: Any, backend: str, device: str = "cpu", threads: int = 1) -> Any:
+    """What runs ``gen``'s network under ``backend`` on ``device``, as the service plugs it in as
+    ``gen.runner`` (None: the eager torch network; also for generators without one)."""
+    if backend == "torch" or not hasattr(gen, "network"):
+        return None
+    z = gen.latents([0, 1])
+    if backend == "onnxruntime":
+        from worldsmith.runtime.onnx import OrtRunner
+
+        return OrtRunner(gen.network, z, threads)
+    from worldsmith.runtime.accel import FastNetwork, bf16_is_exact
+
+    exact = device != "cpu" and bf16_is_exact(gen.network, gen.latents(list(range(16))), gen.quantise, device)
+    return FastNetwork(gen.network, device, bf16=exact)
 
 
 def _gather(parts: list[Future], gen: Any) -> Future:

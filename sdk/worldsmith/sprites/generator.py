@@ -130,6 +130,8 @@ class SpriteGenerator(Generator):
     def __init__(self, **config: Any):
         super().__init__(**config)
         self.device = self.config.device
+        #: sheets an inexact runner (onnxruntime) left unsure and the torch network made again
+        self.recomputed = 0
 
     def _net(self):
         return load_model(self.config.weights, self.device)
@@ -178,6 +180,10 @@ class SpriteGenerator(Generator):
         """Latents ``(n, z)`` (from :meth:`latents`, or fitted) -> the post-processed, cropped
         sheets ``(n, 16, 64, 48, 4)`` uint8 an asset is made of.
 
+        A plugged-in runner that is not exact (``runner.exact`` False: onnxruntime) rounds a few
+        values differently from torch; a sheet where that could change the pixels (see
+        :func:`unsure`) is made again with the torch network, so it gets the torch path's bytes.
+
         >>> import worldsmith as ws
         >>> gen = ws.make("sprites/lpc-v1")
         >>> gen.render(gen.latents([5])).shape
@@ -190,13 +196,23 @@ class SpriteGenerator(Generator):
 
         net = self._net()
         size, run = net.cfg.size, self.runner or net
-        z = z.to(self.device)
-        with torch.inference_mode(), ieee_fp32():  # one item a call: bytes must not depend on the batch
-            sheets = np.concatenate([to_uint8(run(z[i:i + 1])) for i in range(len(z))])  # (n, 16, h, w, 4)
-        if size != 64:
-            sheets = post.upscale(sheets, 64 // size)
+        careful = run is not net and not getattr(run, "exact", True)
         steps = self.post_steps()
-        return np.stack([apply_steps(steps, sheet) for sheet in sheets])          # per character
+
+        def finish(sheet: np.ndarray) -> np.ndarray:                              # (16, h, w, 4)
+            return apply_steps(steps, sheet if size == 64 else post.upscale(sheet, 64 // size))
+
+        z = z.to(self.device)
+        out = []
+        with torch.inference_mode(), ieee_fp32():  # one item a call: bytes must not depend on the batch
+            for i in range(len(z)):
+                raw = run(z[i:i + 1])                                                 # (1, 16, 4, h, w)
+                sheet = finish(to_uint8(raw)[0])
+                if careful and unsure(raw, sheet, finish):
+                    self.recomputed += 1
+                    sheet = finish(to_uint8(net(z[i:i + 1]))[0])
+                out.append(sheet)
+        return np.stack(out)
 
     def _generate(self, seeds: Sequence[int]) -> SpriteBatch:
         from worldsmith.sprites.data import uncrop
@@ -210,6 +226,49 @@ class SpriteGenerator(Generator):
     def post_steps(self) -> list[tuple[Callable, dict[str, Any]]]:
         """The configured cleanup, palette and outline steps (see :func:`look_steps`)."""
         return look_steps(self.config)
+
+
+#: how far a raw value of an inexact runner (onnxruntime) may lie from torch's and still count
+#: as rounding like it: (RGB, alpha). Measured with tools/backend_agreement.py on an AVX-512 host:
+#: |onnxruntime - torch| reaches 1.4e-5 on RGB (most values under 1e-7) and 6.8e-5 on alpha,
+#: and about 4 values a sheet round the other way; without re-making, 19 of 448 sheets differed
+#: (1 to 701 pixels: a flipped value can move a palette colour). The alpha margin covers the
+#: largest difference three times over (no alpha value came within it of the threshold on 64
+#: seeds). A margin covering every RGB difference would re-make nearly every sheet, so the RGB
+#: one is measured: with 2e-6, 0 of 576 sheets differed (448 default, 128 colors=8) and 27% were
+#: re-made (23% with colors=8); with 1e-6, 2 of 448 differed (17% re-made); 3e-6 re-made 35%.
+ORT_MARGIN = (2e-6, 2e-4)
+
+
+def unsure(raw, sheet: np.ndarray, finish: Callable[[np.ndarray], np.ndarray],
+           margin: tuple[float, float] = ORT_MARGIN) -> bool:
+    """True when rounding ``raw`` (a runner's ``(1, 16, 4, h, w)`` output) to ``sheet`` (``finish``
+    of its uint8 pixels) might not give torch's pixels: an alpha value within ``margin[1]`` of
+    the opacity threshold, or RGB values of opaque pixels within ``margin[0]`` of a rounding step
+    whose rounding all the other way (all down, or all up) changes the finished sheet.
+
+    >>> import torch
+    >>> from worldsmith.sprites.model import to_uint8
+    >>> keep = lambda u: u                              # no post-processing
+    >>> raw = torch.full((1, 16, 4, 2, 2), 0.5)         # every value far from a rounding step
+    >>> unsure(raw, to_uint8(raw)[0], keep)
+    False
+    >>> raw[0, 0, 0, 0, 0] = 100.5 / 127.5 - 1          # one red value halfway from 100 to 101
+    >>> unsure(raw, to_uint8(raw)[0], keep)
+    True
+    """
+    import torch
+
+    from worldsmith.sprites.model import to_uint8
+
+    rgb, alpha = margin
+    tol = torch.tensor([rgb, rgb, rgb, alpha], dtype=raw.dtype).view(1, 1, 4, 1, 1)
+    lo, hi = to_uint8(raw - tol)[0], to_uint8(raw + tol)[0]
+    if np.array_equal(lo, hi):                     # no opaque value near a step: nothing to flip
+        return False
+    if not np.array_equal(lo[..., 3], hi[..., 3]):
+        return True
+    return not (np.array_equal(finish(lo), sheet) and np.array_equal(finish(hi), sheet))
 
 
 def apply_steps(steps: list[tuple[Callable, dict[str, Any]]], sheet: np.ndarray) -> np.ndarray:
