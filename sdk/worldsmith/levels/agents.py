@@ -102,16 +102,25 @@ class SmbSearch:
     def _start(self) -> None:
         """An empty search from the lowest standing cell of column 0 (if any)."""
         self.parent: dict[int, int] = {}
+        self.top: dict[int, int] = {}                    # state -> furthest column of its moves
+        self.by_top: list[list[int]] = [[] for _ in range(self.w)]
+        self.pushed: dict[int, int] = {}                 # state -> its live heap entry
         self.heap: list[tuple[int, int, int]] = []
         self.far = 0
         starts = [r for r in range(self.h - 2, -1, -1) if self.clear[r][0] and self._stands(r, 0)]
         if starts:
             self._visit(starts[0], 0, 0, -1)
 
-    def _tiles(self, tiles: np.ndarray) -> None:
-        self.h, self.w = tiles.shape
-        self.solid = SMB.solid_mask()[tiles].tolist()
-        self.clear = [[not s for s in row] for row in self.solid]
+    def _tiles(self, tiles: np.ndarray, start: int = 0) -> None:
+        """Read the tiles (from column ``start`` on; the rest are as before)."""
+        solid = SMB.solid_mask()[tiles[:, start:]].tolist()
+        if start == 0:
+            self.h, self.w = tiles.shape
+            self.solid, self.clear = solid, [[not s for s in row] for row in solid]
+            return
+        for r, row in enumerate(solid):
+            self.solid[r][start:] = row
+            self.clear[r][start:] = [not s for s in row]
 
     def _stands(self, r: int, c: int) -> bool:
         return r + 1 < self.h and self.solid[r + 1][c]
@@ -120,10 +129,14 @@ class SmbSearch:
         nxt = (r * self.w + c) * self.phases + phase
         if nxt not in self.parent:
             self.parent[nxt] = key
+            top = max(c, self.top[key]) if key >= 0 else c
+            self.top[nxt] = top
+            self.by_top[top].append(nxt)
             self._push(nxt, c)
 
     def _push(self, key: int, c: int) -> None:
         self._order += 1
+        self.pushed[key] = self._order
         heapq.heappush(self.heap, (-c, self._order, key))
 
     def run(self) -> tuple[list[State] | None, int]:
@@ -131,10 +144,14 @@ class SmbSearch:
         lookback); and the furthest column reached (also :attr:`far`)."""
         m, clear, w, h = self.m, self.clear, self.w, self.h
         while self.heap:
-            c = -self.heap[0][0]
+            negc, order, key = self.heap[0]
+            if self.pushed.get(key) != order:            # dropped by a retile, or pushed again
+                heapq.heappop(self.heap)
+                continue
+            c = -negc
             if self.lookback is not None and c < self.far - self.lookback:
                 return None, self.far
-            key = heapq.heappop(self.heap)[2]
+            heapq.heappop(self.heap)
             cell, phase = divmod(key, self.phases)
             r = cell // w
             self.far = max(self.far, c)
@@ -159,26 +176,26 @@ class SmbSearch:
         return None, self.far
 
     def retile(self, tiles: np.ndarray, start: int) -> None:
-        """The tiles changed from column ``start`` on: keep the states whose moves from the start
-        read none of the changed tiles, and search on from those near the change (and those not
-        yet expanded)."""
-        self._tiles(tiles)
+        """The tiles changed from column ``start`` on: drop the states whose moves from the start
+        read a changed tile (those whose furthest column reaches ``start`` less a move's reach),
+        and search on from the states near the change and the parents of the dropped ones. Costs
+        about the states dropped, not the states searched."""
+        self._tiles(tiles, max(0, min(start, self.w)))
         edge = start - self.margin
-        col = lambda key: key // self.phases % self.w  # noqa: E731
-        kept: dict[int, int] = {}
-        for key, par in self.parent.items():              # parents come before their children
-            if col(key) < edge and (par == -1 or par in kept):
-                kept[key] = par
-        waiting = {k for _, _, k in self.heap if k in kept}
-        again = {par for key, par in self.parent.items() if key not in kept and par in kept}
-        near = {key for key in kept if col(key) >= edge - self.margin - (self.lookback or 0)}
-        if not kept:                                       # the start itself changed
+        if edge <= 0:                                      # the start itself changed
             self._start()
             return
-        self.parent, self.heap = kept, []
-        for key in sorted(waiting | again | near):
-            self._push(key, col(key))
-        self.far = max(col(k) for k in kept)
+        again = set()
+        for bucket in self.by_top[edge:]:
+            for key in bucket:
+                del self.top[key], self.pushed[key]
+                again.add(self.parent.pop(key))
+            bucket.clear()
+        near = [key for bucket in self.by_top[max(0, edge - self.margin - (self.lookback or 0)):edge]
+                for key in bucket]
+        for key in sorted(again.intersection(self.parent).union(near)):
+            self._push(key, key // self.phases % self.w)
+        self.far = max((t for t in range(edge) if self.by_top[t]), default=0)
 
 
 def _steer(row: list[bool], c: int, steer: int, w: int) -> list[int]:

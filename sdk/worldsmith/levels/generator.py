@@ -204,41 +204,50 @@ class SMBGenerator(LevelGenerator):
     def _decoder(self, model: LevelVAE) -> playable.Decode:
         """Decode that runs the network only on the windows whose latents changed since its last
         call (a re-sample changes two), so a level's decodes cost about one whole decode."""
-        last: list[torch.Tensor] = []                     # [latents, window probabilities]
+        last: list = []                                   # [latents, window probabilities, tiles]
+        stride, width = 16 - OVERLAP, self.config.width
 
         def decode(z: torch.Tensor) -> np.ndarray:
             if not last or last[0].shape != z.shape:
-                last[:] = [z.clone(), self._logits(model, z).softmax(1)]
-            else:
-                rows = (z != last[0]).any(1).nonzero().flatten()
-                if len(rows):
-                    last[1][rows] = self._logits(model, z[rows]).softmax(1)
-                    last[0] = z.clone()
-            return stitch(last[1], self.config.width)
+                probs = self._logits(model, z).softmax(1)
+                last[:] = [z.clone(), probs, stitch(probs, width)]
+                return last[2].copy()
+            rows = (z != last[0]).any(1).nonzero().flatten().tolist()
+            if rows:
+                last[1][rows] = self._logits(model, z[rows]).softmax(1)
+                last[0] = z.clone()
+                lo, hi = rows[0] * stride, min(width, rows[-1] * stride + 16)
+                last[2][:, lo:hi] = stitch(last[1], width, lo, hi)
+            return last[2].copy()
         return decode
 
     def _playable(self, decode, z, fresh, r):
         return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES)
 
 
-def stitch(probs: torch.Tensor, width: int) -> np.ndarray:
+def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
     """Blend ``(n, C, H, w)`` window probabilities that overlap by ``OVERLAP`` columns with
-    triangular weights, and take the argmax: a ``(H, width)`` tile array.
+    triangular weights, and take the argmax: a ``(H, width)`` tile array (columns ``[lo, hi)``
+    only, if given: the same values as those columns of the whole).
 
     >>> p = torch.zeros(2, 3, 1, 16); p[0, 1] = 1; p[1, 2] = 1
     >>> stitch(p, 28).tolist()[0][10:18]
     [1, 1, 1, 1, 2, 2, 2, 2]
+    >>> stitch(p, 28, 12, 16).tolist()[0]
+    [1, 1, 2, 2]
     """
     n, c, h, w = probs.shape
     stride = w - OVERLAP
+    hi = width if hi is None else hi
     ramp = torch.minimum(torch.arange(1, w + 1), torch.arange(w, 0, -1)).clamp(max=OVERLAP + 1).float()
-    total = stride * (n - 1) + w
-    acc = torch.zeros(c, h, total)
-    weight = torch.zeros(total)
-    for i in range(n):
-        acc[:, :, i * stride:i * stride + w] += probs[i] * ramp
-        weight[i * stride:i * stride + w] += ramp
-    return (acc / weight).argmax(0)[:, :width].numpy().astype(np.uint8)
+    acc = torch.zeros(c, h, hi - lo)
+    weight = torch.zeros(hi - lo)
+    for i in range(max(0, (lo - w) // stride), min(n, (hi - 1) // stride + 1)):  # windows over [lo, hi)
+        a, b = max(lo, i * stride), min(hi, i * stride + w)
+        if a < b:
+            acc[:, :, a - lo:b - lo] += probs[i, :, :, a - i * stride:b - i * stride] * ramp[a - i * stride:b - i * stride]
+            weight[a - lo:b - lo] += ramp[a - i * stride:b - i * stride]
+    return (acc / weight).argmax(0).numpy().astype(np.uint8)
 
 
 @dataclass(frozen=True)
