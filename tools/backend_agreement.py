@@ -21,13 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from timing import CpuHog  # noqa: E402  (benchmarks/timing.py)
 
 NEURAL = ["sprites/lpc-v1", "levels/smb-v1", "levels/zelda-v1", "levels/loderunner-v1"]
 LATENCY = ["sprites/lpc-v2", "sprites/lpc-v1", "levels/smb-v1", "levels/zelda-v1"]
@@ -96,22 +98,6 @@ def agreement(gid: str, seeds: Sequence[int], threads: int = 1, **config: Any) -
         out["assets_differing_unchecked"] = sum(r["differing_unchecked"] > 0 for r in rows)
         out["max_differing_unchecked"] = max(r["differing_unchecked"] for r in rows)
     return out
-
-
-class CpuHog:
-    """``with CpuHog(n):`` runs ``n`` busy processes beside the measurement."""
-
-    def __init__(self, n: int):
-        self.n, self.procs = n, []
-
-    def __enter__(self) -> "CpuHog":
-        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.n)]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for proc in self.procs:
-            proc.kill()
-            proc.wait()
 
 
 def latency(backend: str, threads: int, requests: int, ids: Sequence[str],
