@@ -75,4 +75,5 @@ def teardown() -> None:
     import torch.distributed as dist
 
     if dist.is_available() and dist.is_initialized():
+        dist.barrier()            # every rank leaves together (rank 0 may still be writing files)
         dist.destroy_process_group()
