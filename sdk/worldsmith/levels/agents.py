@@ -142,37 +142,40 @@ class SmbSearch:
     def run(self) -> tuple[list[State] | None, int]:
         """Search on: the states to the last column, or ``None`` (no path, or stuck past the
         lookback); and the furthest column reached (also :attr:`far`)."""
-        m, clear, w, h = self.m, self.clear, self.w, self.h
-        while self.heap:
-            negc, order, key = self.heap[0]
-            if self.pushed.get(key) != order:            # dropped by a retile, or pushed again
-                heapq.heappop(self.heap)
+        m, clear, w, h, phases = self.m, self.clear, self.w, self.h, self.phases
+        heap, pushed, visit, pop = self.heap, self.pushed, self._visit, heapq.heappop  # hot loop
+        limit = -1 if self.lookback is None else self.lookback
+        while heap:
+            negc, order, key = heap[0]
+            if pushed.get(key) != order:                 # dropped by a retile, or pushed again
+                pop(heap)
                 continue
             c = -negc
-            if self.lookback is not None and c < self.far - self.lookback:
+            if limit >= 0 and c < self.far - limit:
                 return None, self.far
-            heapq.heappop(self.heap)
-            cell, phase = divmod(key, self.phases)
+            pop(heap)
+            cell, phase = divmod(key, phases)
             r = cell // w
-            self.far = max(self.far, c)
+            if c > self.far:
+                self.far = c
             if c == w - 1:
-                return _unwind(self.parent, key, self.phases, w), self.far
+                return _unwind(self.parent, key, phases, w), self.far
             if phase == 0:                               # standing
                 edge = False
-                for dc in (-1, 1):
-                    if 0 <= c + dc < w and clear[r][c + dc]:
-                        if self._stands(r, c + dc):
-                            self._visit(r, c + dc, 0, key)
+                for c2 in (c - 1, c + 1):
+                    if 0 <= c2 < w and clear[r][c2]:
+                        if self._stands(r, c2):
+                            visit(r, c2, 0, key)
                         else:
                             edge = True
-                self._visit(r, c, entered(clear, r, c, m.jump, m)[0], key)
+                visit(r, c, entered(clear, r, c, m.jump, m)[0], key)
                 if edge:
-                    self._visit(r, c, m.drop, key)       # walk off the ledge
+                    visit(r, c, m.drop, key)             # walk off the ledge
                 continue
             for c2 in _steer(clear[r], c, m.steer[phase], w):
                 r2, c2, phase2, _ = stage_step(clear, r, c2, phase, m)
                 if r2 < h:
-                    self._visit(r2, c2, phase2, key)
+                    visit(r2, c2, phase2, key)
         return None, self.far
 
     def retile(self, tiles: np.ndarray, start: int) -> None:

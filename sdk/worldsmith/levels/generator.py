@@ -239,15 +239,16 @@ def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) 
     n, c, h, w = probs.shape
     stride = w - OVERLAP
     hi = width if hi is None else hi
-    ramp = torch.minimum(torch.arange(1, w + 1), torch.arange(w, 0, -1)).clamp(max=OVERLAP + 1).float()
-    acc = torch.zeros(c, h, hi - lo)
-    weight = torch.zeros(hi - lo)
+    p = probs.numpy()                                   # numpy: the same float32 sums, faster here
+    ramp = np.minimum(np.arange(1, w + 1), np.arange(w, 0, -1)).clip(max=OVERLAP + 1).astype(np.float32)
+    acc = np.zeros((c, h, hi - lo), np.float32)
+    weight = np.zeros(hi - lo, np.float32)
     for i in range(max(0, (lo - w) // stride), min(n, (hi - 1) // stride + 1)):  # windows over [lo, hi)
         a, b = max(lo, i * stride), min(hi, i * stride + w)
         if a < b:
-            acc[:, :, a - lo:b - lo] += probs[i, :, :, a - i * stride:b - i * stride] * ramp[a - i * stride:b - i * stride]
+            acc[:, :, a - lo:b - lo] += p[i, :, :, a - i * stride:b - i * stride] * ramp[a - i * stride:b - i * stride]
             weight[a - lo:b - lo] += ramp[a - i * stride:b - i * stride]
-    return (acc / weight).argmax(0).numpy().astype(np.uint8)
+    return (acc / weight).argmax(0).astype(np.uint8)
 
 
 @dataclass(frozen=True)

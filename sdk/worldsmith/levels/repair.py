@@ -18,6 +18,7 @@ from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA
 
 SAFE = 3  # flat columns at the start and the end of an SMB level
 _PIPE, _CANNON = SMB.ids("<>[]"), SMB.ids("Bb")
+_IS_PIPE, _IS_CANNON = (np.isin(np.arange(SMB.size), ids) for ids in (_PIPE, _CANNON))  # by tile id
 _EMPTY, _GROUND = SMB.id("-"), SMB.id("X")
 
 
@@ -45,15 +46,15 @@ def smb_structures(tiles: np.ndarray) -> np.ndarray:
     neighbour). Each structure keeps the highest top the model drew.
     """
     out = tiles.copy()
-    for ids, width, top_ids, body_ids in ((_PIPE, 2, SMB.ids("<>"), SMB.ids("[]")),
-                                          (_CANNON, 1, SMB.ids("B"), SMB.ids("b"))):
-        mask = np.isin(out, ids)
+    for member, width, top_ids, body_ids in ((_IS_PIPE, 2, SMB.ids("<>"), SMB.ids("[]")),
+                                             (_IS_CANNON, 1, SMB.ids("B"), SMB.ids("b"))):
+        mask = member[out]
         out[mask] = _EMPTY
         for start, stop in _runs(mask.any(axis=0)):
             for c in range(start, stop, width):
                 c = min(c, out.shape[1] - width)
                 cols = slice(c, c + width)
-                if width == 1 and np.isin(out[:, cols], _PIPE).any():
+                if width == 1 and _IS_PIPE[out[:, cols]].any():
                     continue  # a cannon may not cut through a pipe
                 _stand(out, cols, int(np.flatnonzero(mask[:, cols].any(axis=1))[0]), top_ids, body_ids)
     return out
