@@ -19,14 +19,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import CpuHog  # noqa: E402
+from timing import CpuHog, timed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 END_TO_END = {"sprites/lpc-v2": {}, "sprites/lpc-v1": {}, "levels/smb-v1": {"width": 200},
@@ -38,13 +37,7 @@ SIZES = (256, 512, 1024, 2048)
 
 def _p50(fn: Any, runs: int) -> float:
     """Median milliseconds of ``fn(i)`` over ``runs`` calls (new seeds), after one warm-up."""
-    fn(10_000)
-    times = []
-    for i in range(runs):
-        t = time.perf_counter()
-        fn(i)
-        times.append(time.perf_counter() - t)
-    return round(float(np.median(times)) * 1e3, 3)
+    return round(float(np.median(timed(fn, runs, warmup=1))) * 1e3, 3)
 
 
 def measure(quick: bool) -> dict[str, Any]:

@@ -13,13 +13,12 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import CpuHog  # noqa: E402
+from timing import CpuHog, timed  # noqa: E402
 
 CASES = {"zelda rooms x64": ("levels/zelda-v1", {}, 64), "smb levels x16": ("levels/smb-v1", {}, 16),
          "lpc-v1 sheets x16": ("sprites/lpc-v1", {}, 16), "lpc-v2 sheets x64": ("sprites/lpc-v2", {}, 64),
@@ -36,13 +35,7 @@ def bench(threads: int, runs: int) -> dict[str, float]:
     out = {}
     for name, (gid, config, n) in CASES.items():
         gen = ws.make(gid, **config)
-        gen(seed=10_000, n=2)
-        times = []
-        for run in range(runs):
-            t = time.perf_counter()
-            gen(seed=run, n=n)
-            times.append(time.perf_counter() - t)
-        out[name] = round(float(np.median(times)), 3)
+        out[name] = round(float(np.median(timed(lambda i: gen(seed=i, n=n), runs, warmup=1))), 3)
     return out
 
 

@@ -50,7 +50,8 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int) 
         states = search.run()[0]
     if states is None:
         return tiles, None, attempt
-    return tiles, smb_cells(states) if attempt == 1 else smb_search(tiles)[0], attempt
+    fresh_path = attempt == 1 and not flattened                 # no retile: the search was a fresh one
+    return tiles, smb_cells(states) if fresh_path else smb_search(tiles)[0], attempt
 
 
 def _lr_gold(tiles: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list | None]:

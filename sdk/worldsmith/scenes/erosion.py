@@ -106,6 +106,13 @@ def _incoming(out: torch.Tensor, j0: int, j1: int, inc: torch.Tensor) -> torch.T
     return inc
 
 
+def _halo(a: int, b: int, rows: int) -> tuple[int, int, int, int]:
+    """Rows ``[r0, r1)`` whose outflow reaches the band ``[a, b)``, and ``[s0, s1)`` with their
+    neighbours: what a band step reads."""
+    r0, r1 = max(a - 1, 0), min(b + 1, rows)
+    return r0, r1, max(r0 - 1, 0), min(r1 + 1, rows)
+
+
 def thermal(h: torch.Tensor, steps: int, talus: float, rate: float = 0.4, *,
             band_cells: int | None = None) -> torch.Tensor:
     """Slide material downhill wherever the drop to a neighbour exceeds ``talus`` (height per
@@ -119,9 +126,8 @@ def thermal(h: torch.Tensor, steps: int, talus: float, rate: float = 0.4, *,
     for step in range(steps):
         advance("thermal erosion", step + 1, steps)
         for a, b in bands:
-            r0, r1 = max(a - 1, 0), min(b + 1, rows)      # cells whose outflow reaches [a, b)
-            s0 = max(r0 - 1, 0)                           # and their neighbours, from s0 on
-            hs = h[s0:min(r1 + 1, rows)]
+            r0, r1, s0, s1 = _halo(a, b, rows)
+            hs = h[s0:s1]
             excess = _drops(hs, r0 - s0, r1 - s0, scratch("excess", 4, r1 - r0, cols))
             excess.sub_(talus).clamp_min_(0)                                 # (4, r, W)
             moved = rate * 0.5 * excess.amax(0)
@@ -161,8 +167,7 @@ def hydraulic(h: torch.Tensor, steps: int, *, rain: float = 0.02, capacity: floa
     for step in range(steps):
         advance("hydraulic erosion", step + 1, steps)
         for a, b in bands:
-            r0, r1 = max(a - 1, 0), min(b + 1, rows)      # cells whose outflow reaches [a, b)
-            s0, s1 = max(r0 - 1, 0), min(r1 + 1, rows)    # and their neighbours
+            r0, r1, s0, s1 = _halo(a, b, rows)
             r = rainfall[s0:s1] if isinstance(rainfall, torch.Tensor) else rainfall
             wet = water[s0:s1] + r
             surface = h[s0:s1] + wet
