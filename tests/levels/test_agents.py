@@ -161,3 +161,30 @@ def test_real_smb_levels_are_playable(vglc):
     assert len(levels) == 13                     # every VGLC SMB level, under the physics agent
     for name, tiles in levels.items():
         assert smb_path(tiles) is not None, name
+
+
+def test_smb_move_tables_match_the_physics_functions():
+    """The search looks moves up by cell code; on random grids (top, bottom and edge cells
+    included) every move equals what :func:`entered` and :func:`stage_step` give directly."""
+    import numpy as np
+
+    from worldsmith.levels.agents import SmbSearch, _steer, entered, stage_step
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        tiles = rng.choice(SMB.ids("--X"), size=(6, 9)).astype(np.uint8)
+        search = SmbSearch(tiles)
+        clear, m = search.clear, search.m
+        for r in range(6):
+            for c in range(9):
+                for phase in range(len(m.row)):
+                    if phase == 0:
+                        near = [c2 for c2 in (c - 1, c + 1) if 0 <= c2 < 9 and clear[r][c2]]
+                        want = [(r, c2, 0) for c2 in near if search._stands(r, c2)]
+                        want.append((r, c, entered(clear, r, c, m.jump, m)[0]))
+                        want += [(r, c, m.drop)] * (len(want) - 1 < len(near))
+                    else:
+                        steps = (stage_step(clear, r, c2, phase, m)[:3]
+                                 for c2 in _steer(clear[r], c, m.steer[phase], 9))
+                        want = [s for s in steps if s[0] < 6]
+                    assert search._moves(r, c, phase) == want, (r, c, phase)

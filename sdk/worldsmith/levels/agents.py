@@ -113,14 +113,17 @@ class SmbSearch:
 
     def _tiles(self, tiles: np.ndarray, start: int = 0) -> None:
         """Read the tiles (from column ``start`` on; the rest are as before)."""
-        solid = SMB.solid_mask()[tiles[:, start:]].tolist()
+        solid = SMB.solid_mask()[tiles]                                    # (h, w)
+        code = _cell_codes(~solid)[:, start:].tolist()
+        solid = solid[:, start:].tolist()
         if start == 0:
             self.h, self.w = tiles.shape
-            self.solid, self.clear = solid, [[not s for s in row] for row in solid]
+            self.solid, self.clear, self.code = solid, [[not s for s in row] for row in solid], code
             return
         for r, row in enumerate(solid):
             self.solid[r][start:] = row
             self.clear[r][start:] = [not s for s in row]
+            self.code[r][start:] = code[r]
 
     def _stands(self, r: int, c: int) -> bool:
         return r + 1 < self.h and self.solid[r + 1][c]
@@ -139,11 +142,36 @@ class SmbSearch:
         self.pushed[key] = self._order
         heapq.heappush(self.heap, (-c, self._order, key))
 
+    def _moves(self, r: int, c: int, phase: int) -> list[State]:
+        """The states one move leads to from ``(r, c)`` in ``phase`` (what :func:`entered` and
+        :func:`stage_step` give, looked up by the cell's :func:`_cell_codes`)."""
+        clear, code, w = self.clear[r], self.code[r], self.w
+        out: list[State] = []
+        if phase == 0:                                   # standing
+            edge = False
+            for c2 in (c - 1, c + 1):
+                if 0 <= c2 < w and clear[c2]:
+                    if code[c2] >> 2 == _SOLID_BELOW:
+                        out.append((r, c2, 0))
+                    else:
+                        edge = True
+            out.append((r, c, _TABLES.jump[code[c]]))
+            if edge:
+                out.append((r, c, self.m.drop))          # walk off the ledge
+            return out
+        table = _TABLES.stage[phase]
+        for c2 in _steer(clear, c, self.m.steer[phase], w):
+            move = table[code[c2]]
+            if move is not None:
+                out.append((r + move[0], c2, move[1]))
+        return out
+
     def run(self) -> tuple[list[State] | None, int]:
         """Search on: the states to the last column, or ``None`` (no path, or stuck past the
         lookback); and the furthest column reached (also :attr:`far`)."""
-        m, clear, w, h, phases = self.m, self.clear, self.w, self.h, self.phases
-        heap, pushed, visit, pop = self.heap, self.pushed, self._visit, heapq.heappop  # hot loop
+        w, phases, step = self.w, self.phases, self._moves
+        heap, pushed, parent, top, by_top = self.heap, self.pushed, self.parent, self.top, self.by_top
+        push, pop = heapq.heappush, heapq.heappop             # hot loop: locals, the visit inlined
         limit = -1 if self.lookback is None else self.lookback
         while heap:
             negc, order, key = heap[0]
@@ -155,27 +183,21 @@ class SmbSearch:
                 return None, self.far
             pop(heap)
             cell, phase = divmod(key, phases)
-            r = cell // w
             if c > self.far:
                 self.far = c
             if c == w - 1:
-                return _unwind(self.parent, key, phases, w), self.far
-            if phase == 0:                               # standing
-                edge = False
-                for c2 in (c - 1, c + 1):
-                    if 0 <= c2 < w and clear[r][c2]:
-                        if self._stands(r, c2):
-                            visit(r, c2, 0, key)
-                        else:
-                            edge = True
-                visit(r, c, entered(clear, r, c, m.jump, m)[0], key)
-                if edge:
-                    visit(r, c, m.drop, key)             # walk off the ledge
-                continue
-            for c2 in _steer(clear[r], c, m.steer[phase], w):
-                r2, c2, phase2, _ = stage_step(clear, r, c2, phase, m)
-                if r2 < h:
-                    visit(r2, c2, phase2, key)
+                return _unwind(parent, key, phases, w), self.far
+            reach = top[key]
+            for r2, c2, phase2 in step(cell // w, c, phase):
+                nxt = (r2 * w + c2) * phases + phase2
+                if nxt not in parent:
+                    parent[nxt] = key
+                    t = c2 if c2 > reach else reach
+                    top[nxt] = t
+                    by_top[t].append(nxt)
+                    self._order += 1
+                    pushed[nxt] = self._order
+                    push(heap, (-c2, self._order, nxt))
         return None, self.far
 
     def retile(self, tiles: np.ndarray, start: int) -> None:
@@ -199,6 +221,44 @@ class SmbSearch:
         for key in sorted(again.intersection(self.parent).union(near)):
             self._push(key, key // self.phases % self.w)
         self.far = max((t for t in range(edge) if self.by_top[t]), default=0)
+
+
+_SOLID_BELOW = 1  # the "below" part of a cell code: 0 clear, 1 solid, 2 the bottom row
+
+
+def _cell_codes(clear: np.ndarray) -> np.ndarray:
+    """Per cell of a ``(h, w)`` clear mask, all that a move through it reads besides its own row:
+    ``above + 2 * two_above + 4 * below`` (above, two above: clear and inside the level; below:
+    0 clear, 1 solid, 2 the bottom row)."""
+    code = np.zeros(clear.shape, np.int8)
+    code[1:] += clear[:-1]
+    code[2:] += 2 * clear[:-2]
+    code[:-1] += 4 * ~clear[1:]
+    code[-1] += 8
+    return code
+
+
+class _Tables:
+    """:func:`stage_step` and :func:`entered` tabulated by cell code (:func:`_cell_codes`):
+    ``stage[phase][code]`` is ``(rows moved, next phase)`` or ``None`` (out of the level);
+    ``jump[code]`` the phase a jump starts in."""
+
+    def __init__(self, m: Moves):
+        columns = {code: self._column(code) for code in range(12)}        # clear cells, Mario at row 2
+        self.stage = [[self._step(columns[code], p, m) for code in range(12)] if p else None
+                      for p in range(len(m.row))]
+        self.jump = [entered(columns[code], 2, 0, m.jump, m)[0] for code in range(12)]
+
+    @staticmethod
+    def _column(code: int) -> list[list[bool]]:
+        above, two_above, below = code & 1, code >> 1 & 1, code >> 2
+        rows = [two_above, above, True] + ([] if below == 2 else [below == 0])
+        return [[bool(v)] for v in rows]
+
+    @staticmethod
+    def _step(column: list[list[bool]], phase: int, m: Moves) -> tuple[int, int] | None:
+        r2, _, phase2, _ = stage_step(column, 2, 0, phase, m)
+        return None if r2 >= len(column) else (r2 - 2, phase2)
 
 
 def _steer(row: list[bool], c: int, steer: int, w: int) -> list[int]:
@@ -240,6 +300,9 @@ def stage_step(clear: list[list[bool]], r: int, c: int, phase: int,
     if not clear[r + 1][c]:
         return r, c, 0, bump                             # lands
     return r + 1, c, nxt, bump
+
+
+_TABLES = _Tables(moves())
 
 
 def _unwind(parent: dict[int, int], key: int, phases: int, w: int) -> list[State]:

@@ -27,7 +27,7 @@ from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.data import unit_hash
-from worldsmith.levels.model import Decoder, LevelVAE, build
+from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
 from worldsmith.levels.search import cma_search, parse_targets, score
 from worldsmith.types.level import TileLevel
 
@@ -41,7 +41,7 @@ def load_model(weights: str, device: str) -> tuple[LevelVAE, dict]:
     """The VAE in ``weights`` (a name or folder) on ``device``, and its config."""
     config, state = load_folder(weights)
     with building(weights, "level VAE"):
-        return build(config, state).to(resolve_device(device)), config
+        return for_inference(build(config, state)).to(resolve_device(device)), config
 
 
 @dataclass(frozen=True)
@@ -191,12 +191,12 @@ class SMBGenerator(LevelGenerator):
 
     def _latents(self, gen: torch.Generator, k: int, z_dim: int) -> torch.Tensor:
         """A first-order autoregressive walk: neighbouring windows look alike."""
-        eps = super()._latents(gen, k, z_dim)
+        z = super()._latents(gen, k, z_dim).numpy().copy()   # numpy: the same float32 steps, faster
         rho = self.config.smoothness
-        z = eps.clone()
+        a, b = np.float32(rho), np.float32((1 - rho * rho) ** 0.5)
         for i in range(1, k):
-            z[i] = rho * z[i - 1] + (1 - rho * rho) ** 0.5 * eps[i]
-        return z
+            z[i] = a * z[i - 1] + b * z[i]
+        return torch.from_numpy(z)
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
         return stitch(self._logits(model, z).softmax(1), self.config.width)

@@ -20,6 +20,9 @@ SAFE = 3  # flat columns at the start and the end of an SMB level
 _PIPE, _CANNON = SMB.ids("<>[]"), SMB.ids("Bb")
 _IS_PIPE, _IS_CANNON = (np.isin(np.arange(SMB.size), ids) for ids in (_PIPE, _CANNON))  # by tile id
 _EMPTY, _GROUND = SMB.id("-"), SMB.id("X")
+_SOLID = SMB.solid_mask()
+#: (member of the structure by tile id, width, top tile ids, body tile ids): pipes, then cannons
+_STRUCTURES = ((_IS_PIPE, 2, SMB.ids("<>"), SMB.ids("[]")), (_IS_CANNON, 1, SMB.ids("B"), SMB.ids("b")))
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -31,12 +34,10 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 def _stand(tiles: np.ndarray, cols: slice, top: int, top_ids: list[int], body_ids: list[int]) -> None:
     """Write a structure into ``cols``: ``top_ids`` at row ``top``, ``body_ids`` below it down to
     the first row solid under every column (or the bottom row), in place."""
-    solid = SMB.solid_mask()
     tiles[top, cols] = top_ids
-    for r in range(top + 1, tiles.shape[0]):
-        if solid[tiles[r, cols]].all():
-            break
-        tiles[r, cols] = body_ids
+    floor = _SOLID[tiles[top + 1:, cols]].all(axis=1)          # (rows below,): solid under every column
+    stop = top + 1 + (int(floor.argmax()) if floor.any() else len(floor))
+    tiles[top + 1:stop, cols] = body_ids
 
 
 def smb_structures(tiles: np.ndarray) -> np.ndarray:
@@ -46,9 +47,10 @@ def smb_structures(tiles: np.ndarray) -> np.ndarray:
     neighbour). Each structure keeps the highest top the model drew.
     """
     out = tiles.copy()
-    for member, width, top_ids, body_ids in ((_IS_PIPE, 2, SMB.ids("<>"), SMB.ids("[]")),
-                                             (_IS_CANNON, 1, SMB.ids("B"), SMB.ids("b"))):
+    for member, width, top_ids, body_ids in _STRUCTURES:
         mask = member[out]
+        if not mask.any():
+            continue
         out[mask] = _EMPTY
         for start, stop in _runs(mask.any(axis=0)):
             for c in range(start, stop, width):
@@ -56,7 +58,7 @@ def smb_structures(tiles: np.ndarray) -> np.ndarray:
                 cols = slice(c, c + width)
                 if width == 1 and _IS_PIPE[out[:, cols]].any():
                     continue  # a cannon may not cut through a pipe
-                _stand(out, cols, int(np.flatnonzero(mask[:, cols].any(axis=1))[0]), top_ids, body_ids)
+                _stand(out, cols, int(mask[:, cols].any(axis=1).argmax()), top_ids, body_ids)
     return out
 
 
