@@ -8,7 +8,8 @@ default post-processing (speck removal and a per-character octree palette), i.e.
 ``ws.make("sprites/lpc-v1")(seed=s)`` costs; the network alone is timed too. v2: each call draws
 an outfit, composites its layers' class maps and colours them (its default post-processing is
 none), i.e. ``ws.make("sprites/lpc-v2")(seed=s)``; ``v2_recolor_batch1`` adds one slot recoloured
-in the config. Prints median and p99 milliseconds from ``benchmarks/timing.py``. Targets, batch 1
+in the config; ``batch64_net4`` / ``batch64_net16`` make v1's batch of 64 with the network run
+on fixed calls of 4 / 16 sheets (``net_batch``) instead of one. Prints median and p99 milliseconds from ``benchmarks/timing.py``. Targets, batch 1
 median: v1 under 10 ms, v2 at most 5 ms.
 """
 from __future__ import annotations
@@ -23,6 +24,9 @@ from timing import summary, thread_cli, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
 from worldsmith.sprites.generator import load_model  # noqa: E402
+
+
+NET_BATCHES = (4, 16)
 
 
 def bench(runs: int, batch_runs: int) -> dict:
@@ -43,6 +47,9 @@ def bench(runs: int, batch_runs: int) -> dict:
            "v2_batch1": summary(timed(lambda i: v2(seed=i), runs)),
            "v2_batch64": summary(timed(lambda i: v2(seed=i, n=64), batch_runs, warmup=1), items=64),
            "v2_recolor_batch1": summary(timed(lambda i: v2_red(seed=i), runs))}
+    for rows in NET_BATCHES:                            # v1's fixed network batch shape (net_batch)
+        fixed = ws.make("sprites/lpc-v1", net_batch=rows)
+        out[f"batch64_net{rows}"] = summary(timed(lambda i: fixed(seed=i, n=64), batch_runs, warmup=1), items=64)
     for name, s in out.items():
         print(f"{name:18s} p50 {s['p50_ms']:9.2f} ms  p99 {s['p99_ms']:9.2f} ms  {s['items_per_s']:8.1f} sheets/s")
     out["v2_over_v1_batch1"] = out["v2_batch1"]["p50_ms"] / out["batch1"]["p50_ms"]

@@ -30,3 +30,12 @@ def test_cuda_service_equals_cpu(gid, config):
         futures = [svc.request(gid, seed=s, **config) for s in child_seeds(11, 64)]
         got = [f.result(timeout=300) for f in futures]
     assert [a == direct(seed=s) for a, s in zip(got, child_seeds(11, 64))] == [True] * 64
+
+
+def test_cuda_sheet_bytes_do_not_depend_on_the_batch():
+    """On CUDA the sheet network runs on fixed calls of 16 (``net_batch``): a sheet made in a
+    batch of 20 equals the sheet made alone."""
+    gen = ws.make("sprites/lpc-v1").to("cuda")
+    batch = gen(seed=4, n=20).images
+    for i, seed in enumerate(child_seeds(4, 20)):
+        assert (gen(seed=seed).images[0] == batch[i]).all(), i
