@@ -194,27 +194,31 @@ def run(device: str, repeats: int, quick: bool) -> dict[str, Any]:
     return out
 
 
-def chart(results: list[dict[str, Any]], path: Path) -> None:
-    """Bar chart: batch-1 p50 per generator and network throughput per mode, per device."""
+def chart(results: dict[str, dict[str, Any]], path: Path) -> None:
+    """Bar chart: batch-1 p50 per generator and network throughput per mode, one series per
+    results file (``{tag: result}``; the tag of ``latency-<tag>.json`` names the series, as two
+    runs on one machine kind share their device name)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
-    for k, res in enumerate(results):
-        rows = res["end_to_end"]
-        x = np.arange(len(rows)) + 0.4 * k
-        axes[0].bar(x, [r["p50_ms"] for r in rows], 0.4, label=res["device_name"])
-        axes[0].set_xticks(np.arange(len(rows)) + 0.2, [r["id"] for r in rows], rotation=30, ha="right")
-        labels, values = [], []
+    ids = list(dict.fromkeys(r["id"] for res in results.values() for r in res["end_to_end"]))
+    width = 0.8 / max(1, len(results))
+    labels, values = [], []
+    for k, (tag, res) in enumerate(results.items()):
+        p50 = {r["id"]: r["p50_ms"] for r in res["end_to_end"]}
+        x = [i + width * k for i, gid in enumerate(ids) if gid in p50]
+        axes[0].bar(x, [p50[gid] for gid in ids if gid in p50], width, label=f"{tag} ({res['device_name']})")
         for gid, net in res["networks"].items():
             for mode, row in net["modes"].items():
                 top = max((v for key, v in row.items() if key.startswith("batch") and key != "batch1"),
                           key=lambda v: v["items_per_s"])
-                labels.append(f"{res['device']} {gid.split('/')[1]} {mode}")
+                labels.append(f"{tag} {gid.split('/')[1]} {mode}")
                 values.append(top["items_per_s"])
-        axes[1].barh(labels, values)
+    axes[0].set_xticks(np.arange(len(ids)) + 0.4 - width / 2, ids, rotation=30, ha="right")
+    axes[1].barh(labels, values)
     axes[0].set_ylabel("batch-1 p50 latency (ms), log")
     axes[0].set_yscale("log")
     axes[0].legend()
@@ -245,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         (out / f"latency-{tag}.json").write_text(json.dumps(res, indent=2) + "\n")
         print(json.dumps({"device": res["device_name"],
                           "end_to_end_p50_ms": {r["id"]: r["p50_ms"] for r in res["end_to_end"]}}))
-    chart([json.loads(f.read_text()) for f in sorted(out.glob("latency-*.json"))], out / "latency.png")
+    chart({f.stem.removeprefix("latency-"): json.loads(f.read_text()) for f in sorted(out.glob("latency-*.json"))},
+          out / "latency.png")
     print(f"wrote {out}/latency-*.json and {out}/latency.png")
     return 0
 
