@@ -1,0 +1,1 @@
+"""``sprites/lpc-v3``: the whole LPC character, every animation, parts by name."""
