@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import summary, thread_cli, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
-from worldsmith.sprites.generator import load_model  # noqa: E402
+from worldsmith.sprites.lpc_v1.generator import load_model  # noqa: E402
 
 
 NET_BATCHES = (4, 16)

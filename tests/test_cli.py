@@ -21,7 +21,7 @@ from worldsmith.core.data import data_dir
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
     from worldsmith.levels.train import _parser as levels_parser
-    from worldsmith.sprites.train import parser as sprites_parser
+    from worldsmith.sprites.train_cli import parser as sprites_parser
 
     subs = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
     return {**subs.choices, "train levels": levels_parser(), "train sprites": sprites_parser()}

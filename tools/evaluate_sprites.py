@@ -32,9 +32,9 @@ import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.core.weights import load_folder
-from worldsmith.sprites import metrics as M
+from worldsmith.sprites.eval import metrics as M
 from worldsmith.sprites.data import crop, load_npz
-from worldsmith.sprites.features import WEIGHTS, load_features
+from worldsmith.sprites.eval.features import WEIGHTS, load_features
 
 
 IDS = ("sprites/lpc-v1", "sprites/lpc-v2")
@@ -50,7 +50,7 @@ def generated(gid: str, n: int, seed: int, config: dict) -> np.ndarray:
 def inverted(sheets: np.ndarray, config: dict, steps: int, seed: int) -> np.ndarray:
     """Cropped sheets ``(n, 16, 64, 48, 4)`` redrawn from the latents that best fit ``sheets``
     (Adam on ``z``, half the cells each step), post-processed like generated ones."""
-    from worldsmith.sprites.gan_loop import reconstruction_loss, to_float
+    from worldsmith.sprites.lpc_v1.train import reconstruction_loss, to_float
 
     gen = ws.make("sprites/lpc-v1", **config)
     net = gen.network

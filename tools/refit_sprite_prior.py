@@ -12,7 +12,7 @@ learned the model's latents with the generator frozen (every step an ``--encoder
 The run's generator must be the model's (checked), so the encoder speaks its latent language.
 
 ``--select FEATURES`` instead sharpens the model's own prior by selection
-(:mod:`worldsmith.sprites.selection`): ``--draws`` latents per component, rendered with the default
+(:mod:`worldsmith.sprites.lpc_v1.selection`): ``--draws`` latents per component, rendered with the default
 post-processing and scored by how consistently the feature network in FEATURES (a perceiver
 trained with another seed, never the metrics' own network) labels their 16 frames; the ``--keep``
 best per component become components with ``--bandwidth`` times its spread:
@@ -36,9 +36,9 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.weights import load_folder, save_folder
 from worldsmith.sprites.credits import credits
 from worldsmith.sprites.data import load_npz
-from worldsmith.sprites.gan_loop import with_prior
-from worldsmith.sprites.model import Encoder, GanConfig, Generator
-from worldsmith.sprites.selection import select_prior
+from worldsmith.sprites.lpc_v1.train import with_prior
+from worldsmith.sprites.lpc_v1.model import Encoder, GanConfig, Generator
+from worldsmith.sprites.lpc_v1.selection import select_prior
 
 
 def refit(weights: str, run: Path, k: int, seed: int, data: str | None) -> tuple[dict, dict]:
@@ -70,8 +70,8 @@ def select(weights: str, features: str, draws: int, keep: int, bandwidth: float,
     import numpy as np
 
     import worldsmith as ws
-    from worldsmith.sprites.features import load_independent
-    from worldsmith.sprites.metrics import label_agreement
+    from worldsmith.sprites.eval.features import load_independent
+    from worldsmith.sprites.eval.metrics import label_agreement
 
     perceiver = load_independent(features, "select")
     config, state = load_folder(weights)

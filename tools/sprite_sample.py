@@ -16,7 +16,7 @@ import numpy as np
 import worldsmith as ws
 from worldsmith.core.seeding import child_seed
 from worldsmith.sprites.data import crop
-from worldsmith.sprites.gan_loop import save_preview
+from worldsmith.sprites.lpc_v1.train import save_preview
 
 
 def main(argv: Sequence[str] | None = None) -> int:

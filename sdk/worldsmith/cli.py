@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from worldsmith.core.errors import WorldsmithError
 
-TRAINABLE = {"levels": "worldsmith.levels.train", "sprites": "worldsmith.sprites.train"}
+TRAINABLE = {"levels": "worldsmith.levels.train", "sprites": "worldsmith.sprites.train_cli"}
 THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
 
 

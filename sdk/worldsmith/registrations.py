@@ -3,9 +3,9 @@ from worldsmith.core.registry import register
 
 register("plots/quest-v1", "worldsmith.plots.generator:QuestGenerator",
          "branching quest graphs: branch-and-bottleneck acts with lock-and-key gates")
-register("sprites/lpc-v1", "worldsmith.sprites.generator:SpriteGenerator",
+register("sprites/lpc-v1", "worldsmith.sprites.lpc_v1.generator:SpriteGenerator",
          "character walk sheets (4 directions x 4 frames, 64x64 RGBA) from an LPC-trained sheet GAN")
-register("sprites/lpc-v2", "worldsmith.sprites.layered:LayeredSpriteGenerator",
+register("sprites/lpc-v2", "worldsmith.sprites.lpc_v2.generator:LayeredSpriteGenerator",
          "layered character walk sheets (64x64 RGBA): learned LPC layer shapes and palettes, recolourable")
 register("levels/smb-v1", "worldsmith.levels.generator:SMBGenerator",
          "Super Mario Bros levels from a conv VAE, stitched windows, playable under NES jump physics")

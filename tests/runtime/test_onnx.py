@@ -84,8 +84,8 @@ def test_unsure_flags_only_roundings_that_change_the_sheet():
     import torch
 
     from worldsmith.post import image as post
-    from worldsmith.sprites.generator import unsure
-    from worldsmith.sprites.model import to_uint8
+    from worldsmith.sprites.lpc_v1.generator import unsure
+    from worldsmith.sprites.lpc_v1.model import to_uint8
 
     raw = torch.full((1, 16, 4, 8, 6), 0.5)                     # opaque, far from every step
     step = 100.5 / 127.5 - 1                                    # halfway between 100 and 101

@@ -13,7 +13,7 @@ def tiny_weights(tmp_path_factory) -> Path:
     import torch
 
     from worldsmith.core.weights import save_folder
-    from worldsmith.sprites.model import GanConfig, Generator
+    from worldsmith.sprites.lpc_v1.model import GanConfig, Generator
 
     torch.manual_seed(0)
     cfg = GanConfig(width=4)

@@ -34,7 +34,7 @@ def test_refit_keeps_the_generator_and_changes_the_prior(refit, tiny_weights, sh
 
 def test_refit_refuses_a_run_of_another_generator(refit, tiny_weights, sheet_folder, tmp_path):
     from worldsmith.core.weights import save_folder
-    from worldsmith.sprites.model import GanConfig, Generator
+    from worldsmith.sprites.lpc_v1.model import GanConfig, Generator
 
     torch.manual_seed(1)
     cfg = GanConfig(width=4)
@@ -49,7 +49,7 @@ def test_refit_refuses_a_run_of_another_generator(refit, tiny_weights, sheet_fol
 def prior_weights(tmp_path_factory):
     """A width-4 random-init generator carrying a 3-component mixture prior."""
     from worldsmith.core.weights import save_folder
-    from worldsmith.sprites.model import GanConfig, Generator
+    from worldsmith.sprites.lpc_v1.model import GanConfig, Generator
 
     torch.manual_seed(2)
     cfg = GanConfig(width=4, prior=3)
@@ -64,7 +64,7 @@ def prior_weights(tmp_path_factory):
 def perceiver(tmp_path_factory):
     """A random-init feature network folder (not the metrics' own)."""
     from worldsmith.core.weights import save_folder
-    from worldsmith.sprites.features import FeatureNet
+    from worldsmith.sprites.eval.features import FeatureNet
 
     torch.manual_seed(3)
     classes = {"direction": list("dlru"), "body": ["a", "b"], "hair": ["a", "b", "c"], "clothing": ["a", "b"]}
@@ -75,8 +75,8 @@ def perceiver(tmp_path_factory):
 
 def test_select_keeps_the_most_consistent_draws_per_component(refit, prior_weights, perceiver, tmp_path):
     import worldsmith as ws
-    from worldsmith.sprites.features import load_features
-    from worldsmith.sprites.metrics import label_agreement
+    from worldsmith.sprites.eval.features import load_features
+    from worldsmith.sprites.eval.metrics import label_agreement
 
     assert refit.main(["--weights", str(prior_weights), "--select", str(perceiver), "--draws", "4",
                        "--keep", "2", "--bandwidth", "0.25", "--out", str(tmp_path / "sel")]) == 0
@@ -107,7 +107,7 @@ def test_select_keeps_the_most_consistent_draws_per_component(refit, prior_weigh
 
 def test_select_refuses_the_metrics_network_and_a_model_without_prior(refit, prior_weights, tiny_weights,
                                                                       perceiver):
-    from worldsmith.sprites.features import WEIGHTS
+    from worldsmith.sprites.eval.features import WEIGHTS
 
     with pytest.raises(ConfigError, match="select"):
         refit.select(str(prior_weights), WEIGHTS, 4, 2, 0.3, 0)

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
-from worldsmith.sprites.model import CELLS
 
+CELLS = 16  # cells of a sheet: 4 directions x 4 walk frames (cell = 4 * direction + frame)
 FRAME = 64  # side of a full frame
 
 

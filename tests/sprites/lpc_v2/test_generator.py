@@ -12,8 +12,8 @@ from tests.sprites.conftest import lpc_tool
 from worldsmith.cli import main as cli
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
 from worldsmith.post.recolor import colour
-from worldsmith.sprites.layer_model import LayerModel
-from worldsmith.sprites.layers import TRANSPARENT, UNSEEN, composite, fit_layers
+from worldsmith.sprites.lpc_v2.model import LayerModel
+from worldsmith.sprites.lpc_v2.layers import TRANSPARENT, UNSEEN, composite, fit_layers
 from worldsmith.types.sprite import SpriteBatch
 
 
@@ -199,7 +199,7 @@ def test_train_on_user_sheets_resumes_to_the_same_model(sheet_folder, tmp_path):
 def test_lpc_fit_on_a_few_characters(tmp_path, repo):
     from worldsmith.core.data import data_dir
     from worldsmith.sprites.data import load_npz
-    from worldsmith.sprites.layer_train import prepare
+    from worldsmith.sprites.lpc_v2.train import prepare
 
     lpc_tool(repo, "evaluate_sprites")                          # skips without the data
     data = load_npz(data_dir() / "sprites" / "lpc_walk64.npz", layering=True).take(np.arange(24))
@@ -214,9 +214,9 @@ def test_lpc_fit_on_a_few_characters(tmp_path, repo):
 
 
 def test_shipped_v2_quality_on_a_small_sample():
-    from worldsmith.sprites import metrics as M
+    from worldsmith.sprites.eval import metrics as M
     from worldsmith.sprites.data import crop
-    from worldsmith.sprites.features import load_features
+    from worldsmith.sprites.eval.features import load_features
 
     sheets = crop(ws.make("sprites/lpc-v2")(seed=0, n=24).images.reshape(24, 16, 64, 64, 4))
     feats = M.extract(load_features()[0], sheets)

@@ -1,7 +1,7 @@
 """``sprites/lpc-v2``: layered characters: learned layer shapes coloured by per-layer palettes.
 
 One seed -> one outfit (a layer or none per slot: body, eyes, nose, ears, legs, feet, torso,
-torso_over, belt, hands, facial, hair, head; see :mod:`worldsmith.sprites.layer_model`) -> a class
+torso_over, belt, hands, facial, hair, head; see :mod:`worldsmith.sprites.lpc_v2.model`) -> a class
 map (per pixel: which slot, which shade) coloured by the outfit's palette. Every pixel is one of the
 character's colours, the same in all 16 cells: crisp pixel art without clean-up, so the default
 post-processing is none (the same options as ``sprites/lpc-v1`` apply on request).
@@ -30,8 +30,8 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import check_seed, rng
 from worldsmith.post import recolor as paint
-from worldsmith.sprites.generator import apply_steps, check_look, look_steps
-from worldsmith.sprites.layer_model import LayerModel
+from worldsmith.post.look import apply_steps, check_look, look_steps
+from worldsmith.sprites.lpc_v2.model import LayerModel
 from worldsmith.types.sprite import SpriteBatch
 
 _MODELS: dict[tuple[str, float], LayerModel] = {}

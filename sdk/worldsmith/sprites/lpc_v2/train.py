@@ -27,8 +27,8 @@ from worldsmith.core.curves import log_line, pyplot, read_log, save_figure
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.progress import advance, stage
 from worldsmith.sprites.data import SheetData
-from worldsmith.sprites.layer_model import LayerModel
-from worldsmith.sprites.layers import TRANSPARENT, LayerFit, layer_groups, shade_maps
+from worldsmith.sprites.lpc_v2.model import LayerModel
+from worldsmith.sprites.lpc_v2.layers import TRANSPARENT, LayerFit, layer_groups, shade_maps
 
 ANCHOR_SLOTS = ("body", "nose", "ears")  # drawn in the body's skin colours: one donor for all three
 
@@ -121,7 +121,7 @@ class FitState(LayerFit):
 def redrawn(model: LayerModel, data: SheetData) -> dict[str, float]:
     """Per slot, the share of held-out characters' opaque pixels (in that slot) the model redraws
     exactly from their own layers (characters wearing a layer the fit never saw are skipped)."""
-    from worldsmith.sprites.layers import colour
+    from worldsmith.sprites.lpc_v2.layers import colour
 
     lay = data.layering
     known = ((lay.outfits < 0) | (model.layer_shape[np.maximum(lay.outfits, 0)] >= 0)).all(1)

@@ -152,7 +152,7 @@ def label_agreement(net, sheets: np.ndarray, heads: tuple[str, ...] = IDENTITY_H
     frame gets the same class with certainty. ``(n,)`` for sheets ``(n, 16, 64, 48, 4)``.
 
     >>> import torch
-    >>> from worldsmith.sprites.features import FeatureNet
+    >>> from worldsmith.sprites.eval.features import FeatureNet
     >>> torch.manual_seed(0) and None
     >>> net = FeatureNet({"body": 3, "hair": 2, "clothing": 2}).eval()
     >>> a = label_agreement(net, np.zeros((2, 16, 64, 48, 4), np.uint8))

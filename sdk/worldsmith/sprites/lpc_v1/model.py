@@ -10,7 +10,7 @@ cell = 4 * direction + walk frame.
   output layer, so the full-resolution frame costs no full-resolution convolution. Any subset of
   cells can be drawn (training draws 4 per sheet). After training it carries a Gaussian-mixture
   prior fitted to the encoder's posterior means of the training characters (``prior`` > 0),
-  possibly sharpened by selection (:mod:`worldsmith.sprites.selection`), and
+  possibly sharpened by selection (:mod:`worldsmith.sprites.lpc_v1.selection`), and
   ``Generator.latent`` samples from it.
 - ``Encoder``: the four standing frames of a sheet (one per direction) -> ``q(z | sheet)``. The
   reconstruction term it enables is what keeps the generator from collapsing to one character,
@@ -43,8 +43,8 @@ from torch.nn import functional as F
 from torch.nn.utils import spectral_norm
 
 from worldsmith.core.mixture import sample_mixture
+from worldsmith.sprites.data import CELLS
 
-CELLS = 16
 STANDING = (0, 4, 8, 12)  # the first walk frame of each direction: what the encoder sees
 FRAME_H, FRAME_W = 64, 48
 SIZES = (32, 64)

@@ -17,13 +17,15 @@ and rank 0 writes samples, checkpoints and the model.
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 from pathlib import Path
 
 import numpy as np
 
+from worldsmith.core.atomic import write_atomic
 from worldsmith.sprites.data import SheetData
-from worldsmith.sprites.model import to_uint8
+from worldsmith.sprites.lpc_v1.model import to_uint8
 
 LOG_EVERY = 100  # steps between log.jsonl lines (also at every sample grid and the last step)
 
@@ -36,8 +38,6 @@ def to_float(batch):
 def save_preview(sheets: np.ndarray, path: Path, per_row: int = 4) -> None:
     """A PNG of cropped sheets ``(n, 16, H, W, 4)`` over grey, ``per_row`` characters a row."""
     from PIL import Image
-
-    from worldsmith.core.atomic import write_atomic
 
     n = len(sheets)
     rows = -(-n // per_row)
@@ -110,11 +110,10 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     from worldsmith.core import distributed
     from worldsmith.core.device import resolve_device
     from worldsmith.core.seeding import child_seed
-    from worldsmith.sprites.augment import augment
-    from worldsmith.sprites.model import Discriminator, Encoder, GanConfig, Generator
+    from worldsmith.sprites.lpc_v1.augment import augment
+    from worldsmith.sprites.lpc_v1.model import Discriminator, Encoder, GanConfig, Generator
     from worldsmith.core.curves import log_line, plot_curves
     from worldsmith.core.progress import Budget, stage
-    from worldsmith.sprites.train import clone_frozen
 
     stage("building the models")
     ctx = distributed.setup(resolve_device(args.device))
@@ -216,7 +215,7 @@ def _start_config(args: argparse.Namespace, size: int):
 
     from worldsmith.core.errors import ConfigError
     from worldsmith.core.weights import load_folder
-    from worldsmith.sprites.model import GanConfig
+    from worldsmith.sprites.lpc_v1.model import GanConfig
 
     if not args.init:
         return GanConfig(width=args.width, size=size), None
@@ -229,7 +228,7 @@ def _start_config(args: argparse.Namespace, size: int):
 
 def _perceiver(folder: str | None, device):
     """The frozen perception network of a feature-network folder (``--perceptual``), or None."""
-    from worldsmith.sprites.features import load_independent
+    from worldsmith.sprites.eval.features import load_independent
 
     if not folder:
         return None
@@ -247,7 +246,7 @@ def with_prior(g, e, data, k: int, seed: int):
     import torch
 
     from worldsmith.core.mixture import fit_mixture
-    from worldsmith.sprites.model import Generator
+    from worldsmith.sprites.lpc_v1.model import Generator
 
     if not k:
         return g
@@ -261,9 +260,41 @@ def with_prior(g, e, data, k: int, seed: int):
 
 
 def _checkpoint(out: Path, step: int, parts: dict, data, args: argparse.Namespace) -> None:
-    from worldsmith.sprites.train import _save_torch, export_generator
 
     _save_torch(out / "ckpt.pt", {"step": step, **{name: obj.state_dict() for name, obj in parts.items()}})
     e = parts["e"].eval()
     export_generator(with_prior(parts["g_ema"], e, data, args.prior, args.seed).cpu(), step, args, out / "model")
     e.train()
+
+
+def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> None:
+    """Save the EMA generator (float32) as a verified model folder."""
+    from worldsmith.core.weights import save_folder
+    from worldsmith.sprites.credits import credits
+
+    state = {k: v.detach() for k, v in g.state_dict().items()}
+    config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
+              "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
+              "split_seed": args.split_seed,
+              "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
+                                                      "adv_weight", "adv_start", "ema", "perceptual",
+                                                      "perceptual_weight")},
+              "init": args.init, "encoder_warmup": args.encoder_warmup,
+              "critic_warmup": args.critic_warmup}
+    save_folder(folder, config, state, credits())
+
+
+def clone_frozen(module):
+    """A deep copy with gradients off (the EMA generator)."""
+    twin = copy.deepcopy(module)
+    for q in twin.parameters():
+        q.requires_grad_(False)
+    return twin
+
+
+def _save_torch(path: Path, obj: dict) -> None:
+    import torch
+
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    write_atomic(path, buf.getvalue())

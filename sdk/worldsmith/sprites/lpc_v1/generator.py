@@ -20,10 +20,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from worldsmith.core.config import Config, param
-from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
-from worldsmith.core.seeding import check_seed, rng, torch_generator
+from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.post import image as post
+from worldsmith.post.look import apply_steps, check_look, look_steps
 from worldsmith.types.sprite import SpriteBatch
 
 _MODELS: dict[tuple[str, float], Any] = {}
@@ -60,40 +60,6 @@ class SpriteConfig(Config):
         check_look(self)
 
 
-def check_look(cfg: Any) -> None:
-    """Check the options sprite generators share (palette, outline, interpolate, variations_of)."""
-    if isinstance(cfg.palette, str) and cfg.palette not in ("auto", "none"):
-        post.palette_colors(cfg.palette)
-    elif isinstance(cfg.palette, list):
-        post.palette_colors(cfg.palette)
-    if cfg.outline != "off":
-        post.parse_color(cfg.outline, "outline")
-    if cfg.interpolate:
-        if len(cfg.interpolate) != 2:
-            raise ConfigError("interpolate", "two seeds [a, b] (or [])", cfg.interpolate)
-        for s in cfg.interpolate:
-            check_seed(s, "interpolate")
-    if cfg.variations_of is not None and cfg.interpolate:
-        raise ConfigError("variations_of", "not together with interpolate", cfg.variations_of)
-
-
-def look_steps(cfg: Any) -> list[tuple[Callable, dict[str, Any]]]:
-    """The cleanup, palette and outline steps of :mod:`worldsmith.post.image` that a sprite
-    config asks for, in order, with their parameters (each is recorded in ``meta.post``)."""
-    steps: list[tuple[Callable, dict[str, Any]]] = []
-    if cfg.cleanup:
-        steps.append((post.remove_specks, {"min_size": 3}))
-    if cfg.palette == "auto":
-        steps.append((post.quantize, {"palette": None, "colors": cfg.colors}))
-    elif cfg.palette != "none":
-        steps.append((post.quantize, {"palette": cfg.palette}))
-    if cfg.cleanup and cfg.orphans:
-        steps.append((post.remove_orphans, {}))
-    if cfg.outline != "off":
-        steps.append((post.outline, {"color": cfg.outline}))
-    return steps
-
-
 def load_model(weights: str | Path, device: str = "cpu"):
     """The generator network of a model folder (verified, cached per folder and device), in eval
     mode on ``device``."""
@@ -101,7 +67,7 @@ def load_model(weights: str | Path, device: str = "cpu"):
 
     from worldsmith.core.device import resolve_device
     from worldsmith.core.weights import building, cache_key, load_folder
-    from worldsmith.sprites.model import GanConfig, Generator as Net
+    from worldsmith.sprites.lpc_v1.model import GanConfig, Generator as Net
 
     folder, stamp = cache_key(weights)
     key = (*stamp, str(resolve_device(device)))
@@ -178,7 +144,7 @@ class SpriteGenerator(Generator):
         """Raw sheets -> the uint8 RGBA pixels an asset holds, as a tensor (what bf16 must not change)."""
         import torch
 
-        from worldsmith.sprites.model import to_uint8
+        from worldsmith.sprites.lpc_v1.model import to_uint8
 
         return torch.from_numpy(to_uint8(raw))
 
@@ -210,7 +176,7 @@ class SpriteGenerator(Generator):
         import torch
 
         from worldsmith.runtime.accel import ieee_fp32
-        from worldsmith.sprites.model import to_uint8
+        from worldsmith.sprites.lpc_v1.model import to_uint8
 
         net = self._net()
         size, run, rows = net.cfg.size, self.runner or net, self.net_batch()
@@ -246,7 +212,7 @@ class SpriteGenerator(Generator):
         return SpriteBatch(uncrop(sheets).reshape(len(seeds), 4, 4, 64, 64, 4), meta)
 
     def post_steps(self) -> list[tuple[Callable, dict[str, Any]]]:
-        """The configured cleanup, palette and outline steps (see :func:`look_steps`)."""
+        """The configured cleanup, palette and outline steps (see :func:`worldsmith.post.look.look_steps`)."""
         return look_steps(self.config)
 
 
@@ -270,7 +236,7 @@ def unsure(raw, sheet: np.ndarray, finish: Callable[[np.ndarray], np.ndarray],
     whose rounding all the other way (all down, or all up) changes the finished sheet.
 
     >>> import torch
-    >>> from worldsmith.sprites.model import to_uint8
+    >>> from worldsmith.sprites.lpc_v1.model import to_uint8
     >>> keep = lambda u: u                              # no post-processing
     >>> raw = torch.full((1, 16, 4, 2, 2), 0.5)         # every value far from a rounding step
     >>> unsure(raw, to_uint8(raw)[0], keep)
@@ -281,7 +247,7 @@ def unsure(raw, sheet: np.ndarray, finish: Callable[[np.ndarray], np.ndarray],
     """
     import torch
 
-    from worldsmith.sprites.model import to_uint8
+    from worldsmith.sprites.lpc_v1.model import to_uint8
 
     rgb, alpha = margin
     tol = torch.tensor([rgb, rgb, rgb, alpha], dtype=raw.dtype).view(1, 1, 4, 1, 1)
@@ -291,10 +257,3 @@ def unsure(raw, sheet: np.ndarray, finish: Callable[[np.ndarray], np.ndarray],
     if not np.array_equal(lo[..., 3], hi[..., 3]):
         return True
     return not (np.array_equal(finish(lo), sheet) and np.array_equal(finish(hi), sheet))
-
-
-def apply_steps(steps: list[tuple[Callable, dict[str, Any]]], sheet: np.ndarray) -> np.ndarray:
-    """``steps`` applied in order to one character's frames ``(16, H, W, 4)``."""
-    for step, params in steps:
-        sheet = step(sheet, **params)
-    return sheet

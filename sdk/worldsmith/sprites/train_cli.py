@@ -1,8 +1,8 @@
 """``worldsmith train sprites``: train the sheet generator of ``sprites/lpc-v1`` (``--model gan``),
-the layered model of ``sprites/lpc-v2`` (``--model layers``, see :mod:`worldsmith.sprites.layer_train`)
+the layered model of ``sprites/lpc-v2`` (``--model layers``, see :mod:`worldsmith.sprites.lpc_v2.train`)
 or the metrics' feature network (``--model features``) on the LPC npz or on a folder of PNG sheets.
 
-A VAE-GAN (see :mod:`worldsmith.sprites.gan_loop`): reconstruction + KL through an encoder, and a
+A VAE-GAN (see :mod:`worldsmith.sprites.lpc_v1.train`): reconstruction + KL through an encoder, and a
 hinge-loss spectral-norm critic with DiffAugment, weighted adaptively; an EMA generator. Writes
 ``<out>/ckpt.pt`` (for ``--resume``), ``<out>/samples_<step>.png`` grids, ``<out>/log.jsonl`` and,
 at every checkpoint and at the end, the EMA generator as a model folder ``<out>/model``.
@@ -14,15 +14,10 @@ True
 from __future__ import annotations
 
 import argparse
-import copy
-import io
-import time
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.progress import stage
@@ -101,14 +96,6 @@ def load_data(args: argparse.Namespace) -> tuple[SheetData, SheetData]:
     return data.split(args.val_fraction, args.split_seed)
 
 
-def _save_torch(path: Path, obj: dict) -> None:
-    import torch
-
-    buf = io.BytesIO()
-    torch.save(obj, buf)
-    write_atomic(path, buf.getvalue())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Train; return 0. Bad options raise worldsmith errors (the CLI prints them, exit 2)."""
     p = parser()
@@ -135,38 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 0 <= args.shades <= 16:
         raise ConfigError("shades", "0 (automatic) or 1..16 shade classes per slot", args.shades)
     if args.model == "layers":
-        from worldsmith.sprites.layer_train import train_layers
+        from worldsmith.sprites.lpc_v2.train import train_layers
 
         return train_layers(train, val, args)
     if args.model == "features":
-        from worldsmith.sprites.features import train_features
+        from worldsmith.sprites.eval.features import train_features
 
         return train_features(train, val, args)
-    from worldsmith.sprites.gan_loop import train_gan
+    from worldsmith.sprites.lpc_v1.train import train_gan
 
     return train_gan(train, args)
-
-
-def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> None:
-    """Save the EMA generator (float32) as a verified model folder."""
-    from worldsmith.core.weights import save_folder
-    from worldsmith.sprites.credits import credits
-
-    state = {k: v.detach() for k, v in g.state_dict().items()}
-    config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
-              "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
-              "split_seed": args.split_seed,
-              "train": {k: getattr(args, k) for k in ("batch", "cells", "lr", "d_width", "kl_weight", "d_lr",
-                                                      "adv_weight", "adv_start", "ema", "perceptual",
-                                                      "perceptual_weight")},
-              "init": args.init, "encoder_warmup": args.encoder_warmup,
-              "critic_warmup": args.critic_warmup}
-    save_folder(folder, config, state, credits())
-
-
-def clone_frozen(module):
-    """A deep copy with gradients off (the EMA generator)."""
-    twin = copy.deepcopy(module)
-    for q in twin.parameters():
-        q.requires_grad_(False)
-    return twin

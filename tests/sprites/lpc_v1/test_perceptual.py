@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from worldsmith.cli import main as cli
-from worldsmith.sprites.features import FeatureNet
-from worldsmith.sprites.gan_loop import composite, perceptual_loss
+from worldsmith.sprites.eval.features import FeatureNet
+from worldsmith.sprites.lpc_v1.train import composite, perceptual_loss
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_the_metrics_network_is_refused_as_perceiver(sheet_folder, tmp_path, cap
 
 
 def test_held_out_characters_do_not_depend_on_the_training_seed(sheet_folder):
-    from worldsmith.sprites.train import load_data, parser
+    from worldsmith.sprites.train_cli import load_data, parser
 
     def val(*extra: str):
         return load_data(parser().parse_args(["--sheets", str(sheet_folder), "--val-fraction", "0.34", *extra]))[1]

@@ -1,7 +1,7 @@
 """The layered sprite model of ``sprites/lpc-v2``: learned layer shapes and palettes plus an outfit prior.
 
 A character is an *outfit*: one layer (or none) per slot, drawn in slot order (see
-:mod:`worldsmith.sprites.layers`). The outfit prior is the training characters' own outfits
+:mod:`worldsmith.sprites.lpc_v2.layers`). The outfit prior is the training characters' own outfits
 re-combined: the anchor slots (the body and what is drawn in its skin colour: nose, ears) come
 together from one training character, every other slot from a training character of the same body
 kind, drawn independently. So a sample wears real layers in a new combination, as a new LPC
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import WeightsError
-from worldsmith.sprites.layers import UNSEEN, class_map
+from worldsmith.sprites.lpc_v2.layers import UNSEEN, class_map
 
 
 def pack4(a: np.ndarray) -> np.ndarray:

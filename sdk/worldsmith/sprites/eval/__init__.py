@@ -1,0 +1,1 @@
+"""Sprite evaluation: the metrics and the feature network they are measured with."""
