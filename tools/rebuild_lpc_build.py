@@ -36,7 +36,8 @@ DRY_VOTERS = ["hair/bangs", "hair/ponytail", "facial/mustache"]    # --dry-run f
 DRY_COLOURS = 3                                                     # --dry-run: the first three ramps
 
 
-def rebuild_style(root: Path, style: bf.Style, voters: list[str] | None = None, colours: int | None = None) -> dict:
+def rebuild_style(root: Path, style: bf.Style, voters: list[str] | None = None,
+                  colours: int | None = None) -> dict:
     """Leave-one-out rebuild of one style: agreement per body kind and colour (the first
     ``colours`` ramps; default all)."""
     anchors, border = bf.fit_details(root, exclude=style.key, styles=voters)
