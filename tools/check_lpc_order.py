@@ -21,19 +21,11 @@ from PIL import Image
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.sprites.lpc_v3.layout import DIRECTIONS, FRAME
+from worldsmith.sprites.lpc_v3.model import over
 from worldsmith.sprites.lpc_v3.order import sort_parts, z_layer
 
 NPZ_DIRECTIONS = ("down", "left", "right", "up")     # the npz's direction 0..3
 WALK_FIRST_ROW = 8                                   # walk rows 8-11 face up, left, down, right
-
-
-def over(dst: np.ndarray, src: np.ndarray) -> np.ndarray:
-    """Straight-alpha "source over" of uint8 RGBA arrays (float64 math, rounded), as PIL/canvas do."""
-    sa = src[..., 3:4] / 255.0
-    da = dst[..., 3:4] / 255.0
-    oa = sa + da * (1 - sa)
-    rgb = (src[..., :3] * sa + dst[..., :3] * da * (1 - sa)) / np.maximum(oa, 1e-12)
-    return np.round(np.concatenate([rgb, oa * 255], -1)).astype(np.uint8)
 
 
 class Library:
@@ -79,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             dname = NPZ_DIRECTIONS[direction[i]]
             out = np.zeros((FRAME, FRAME, 4), np.uint8)
             for path in sort_parts(paths, "walk", dname):
-                out = over(out, lib.frames(path)[direction[i], frame[i]])
+                out = over(lib.frames(path)[direction[i], frame[i]], out)
             total += 1
             if np.array_equal(out, images[i]):
                 equal += 1

@@ -19,6 +19,7 @@ _LAZY = {
     "PlotGraph": "worldsmith.types.plot",
     "TileLevel": "worldsmith.types.level",
     "SpriteBatch": "worldsmith.types.sprite",
+    "CharacterBatch": "worldsmith.types.character",
     "Terrain": "worldsmith.types.terrain",
     "Scene2D": "worldsmith.types.scene",
     "errors": "worldsmith.errors",

@@ -7,6 +7,9 @@ register("sprites/lpc-v1", "worldsmith.sprites.lpc_v1.generator:SpriteGenerator"
          "character walk sheets (4 directions x 4 frames, 64x64 RGBA) from an LPC-trained sheet GAN")
 register("sprites/lpc-v2", "worldsmith.sprites.lpc_v2.generator:LayeredSpriteGenerator",
          "layered character walk sheets (64x64 RGBA): learned LPC layer shapes and palettes, recolourable")
+register("sprites/lpc-v3", "worldsmith.sprites.lpc_v3.generator:CharacterGenerator",
+         "whole LPC characters: all six animations (178 frames, the standard 832x1344 sheet), every library "
+         "slot, parts by name, exact credits")
 register("levels/smb-v1", "worldsmith.levels.generator:SMBGenerator",
          "Super Mario Bros levels from a conv VAE, stitched windows, playable under NES jump physics")
 register("levels/loderunner-v1", "worldsmith.levels.generator:LodeRunnerGenerator",

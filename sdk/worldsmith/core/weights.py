@@ -48,11 +48,19 @@ def cache_key(name_or_path: str | os.PathLike) -> tuple[Path, tuple[str, float]]
 
 def save_folder(folder: str | os.PathLike, config: Mapping[str, Any], tensors: Mapping[str, Any],
                 credits: str) -> Path:
-    """Write a model folder atomically, file by file, MANIFEST last."""
-    from safetensors.torch import save
+    """Write a model folder atomically, file by file, MANIFEST last (``tensors``: torch tensors,
+    or numpy arrays for models that run without torch)."""
+    import numpy as np
 
     folder = Path(folder)
-    blob = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()})
+    if all(isinstance(v, np.ndarray) for v in tensors.values()):
+        from safetensors.numpy import save as save_numpy
+
+        blob = save_numpy({k: np.ascontiguousarray(v) for k, v in tensors.items()})
+    else:
+        from safetensors.torch import save
+
+        blob = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()})
     write_atomic(folder / "config.json", (json.dumps(dict(config), indent=2, sort_keys=True) + "\n").encode())
     write_atomic(folder / "model.safetensors", blob)
     write_atomic(folder / "CREDITS.md", credits.encode())
@@ -84,9 +92,13 @@ def verify(folder: Path) -> None:
             raise WeightsError(f"{file}: sha256 does not match MANIFEST (corrupt or tampered)")
 
 
-def load_folder(name_or_path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(config, state_dict)`` of a verified model folder (tensors on the CPU)."""
-    from safetensors.torch import load
+def load_folder(name_or_path: str | os.PathLike, numpy: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(config, state_dict)`` of a verified model folder (torch tensors on the CPU, or numpy
+    arrays with ``numpy=True``: no torch import)."""
+    if numpy:
+        from safetensors.numpy import load
+    else:
+        from safetensors.torch import load
 
     folder = resolve(name_or_path)
     verify(folder)

@@ -76,7 +76,7 @@ def export_files(asset: Any, path: str | os.PathLike | None, fmt: str | None):
     return write_files_atomic(path.parent, files)
 
 
-FAMILIES = ("worldsmith.export.sprites", "worldsmith.export.levels", "worldsmith.export.plots",
+FAMILIES = ("worldsmith.export.sprites", "worldsmith.export.characters", "worldsmith.export.levels", "worldsmith.export.plots",
             "worldsmith.export.scenes", "worldsmith.export.terrain")  # every reader's module
 MAX_UNPACKED = 2 << 30  # bytes: a compressed file that inflates past this is refused, not loaded
 
@@ -92,6 +92,8 @@ def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
     fmt = path.suffix.lower().lstrip(".")
     if asset_type is None and fmt == "json":
         asset_type = _json_type(path)
+    elif asset_type is None and fmt == "npz":
+        asset_type = _npz_type(path)
     if asset_type is not None:
         _load_family(asset_type)
         reader = _READERS.get((asset_type.__name__, fmt))
@@ -128,15 +130,31 @@ def _check_unpacked(path: Path) -> None:
         raise FormatError(f"{path}: would inflate to {size / 2**30:.1f} GiB (limit {MAX_UNPACKED / 2**30:.0f} GiB)")
 
 
-def _json_type(path: Path) -> type:
+def _npz_type(path: Path) -> type | None:
+    """The asset type a worldsmith ``.npz`` names in its ``type`` array (None if it names none)."""
+    import numpy as np
+
+    _check_unpacked(path)
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            name = str(d["type"]) if "type" in d.files else None
+    except (OSError, ValueError, zipfile.BadZipFile) as e:
+        raise FormatError(f"{path}: not a readable .npz ({e})") from None
+    return _type_named(path, name) if name else None
+
+
+def _type_named(path: Path, name: Any) -> type:
     import worldsmith
 
+    cls = getattr(worldsmith, str(name), None) if name else None
+    if not isinstance(cls, type):
+        raise FormatError(f"{path}: expected a worldsmith asset with a 'type' field, got {name!r}")
+    return cls
+
+
+def _json_type(path: Path) -> type:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise FormatError(f"{path}: not valid JSON ({e})") from None
-    name = data.get("type") if isinstance(data, dict) else None
-    cls = getattr(worldsmith, str(name), None) if name else None
-    if not isinstance(cls, type):
-        raise FormatError(f"{path}: expected a worldsmith asset JSON with a 'type' field, got {name!r}")
-    return cls
+    return _type_named(path, data.get("type") if isinstance(data, dict) else None)

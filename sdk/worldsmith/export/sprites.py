@@ -119,14 +119,20 @@ def write_npz(batch: SpriteBatch, name: str) -> dict[str, bytes]:
     arrays = {"images": batch.images, "meta": np.array(meta), "type": np.array("SpriteBatch")}
     if batch.classes is not None:
         arrays.update(classes=batch.classes, palette=batch.palette, slots=np.array(batch.slots, dtype=str))
+    return {name: npz_bytes(arrays)}
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An ``.npz`` of ``arrays`` (deflated, no pickles) with fixed timestamps: the same arrays give
+    the same bytes, unlike ``np.savez``."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for key, array in arrays.items():  # fixed timestamps: byte-deterministic, unlike np.savez
+        for key, array in arrays.items():
             info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             with zf.open(info, "w") as f:
                 np.lib.format.write_array(f, array, allow_pickle=False)
-    return {name: buf.getvalue()}
+    return buf.getvalue()
 
 
 def read_npz(path: Path) -> SpriteBatch:

@@ -69,7 +69,7 @@ def slot_of(classes: np.ndarray, k: int) -> np.ndarray:
 
 def _used(classes: np.ndarray, slot: int, k: int) -> np.ndarray:
     """``(k,)`` bool: the shades of ``slot`` that appear in one character's ``classes``."""
-    present = np.zeros(256, bool)
+    present = np.zeros(max(256, int(classes.max(initial=0)) + 1, 1 + (slot + 1) * k), bool)
     present[np.unique(classes)] = True
     return present[1 + slot * k:1 + (slot + 1) * k]
 
@@ -81,6 +81,34 @@ def replace(palette: np.ndarray, classes: np.ndarray, slot: int, colors: Sequenc
     for i in range(len(palette)):
         out[i, slot] = ramp(colors, palette[i, slot], f"recolor.{slot}", _used(classes[i], slot, k))
     return out
+
+
+def replace_rgba(palette: np.ndarray, classes: np.ndarray, slot: int, colors: Sequence[str]) -> np.ndarray:
+    """:func:`replace` for RGBA palettes ``(n, slots, K, 4)`` (alpha kept)."""
+    out = palette.copy()
+    out[..., :3] = replace(np.ascontiguousarray(palette[..., :3]), classes, slot, colors)
+    return out
+
+
+def recolor_rgba(batch, slot: str, colors: Sequence[str]):
+    """``batch`` (a :class:`CharacterBatch`) with ``slot``'s colours replaced by ``colors`` (see
+    :func:`ramp`); its pixels of that slot repainted (opaque: a translucent shade is drawn as it
+    is, not blended again). The step is recorded in ``meta.post``."""
+    if batch.classes is None:
+        raise ConfigError("batch", "a batch carrying classes and palette", "no classes")
+    if slot not in batch.slots:
+        raise ConfigError("slot", f"one of {', '.join(batch.slots)}", slot)
+    index, k = batch.slots.index(slot), batch.palette.shape[2]
+    palette = replace_rgba(batch.palette, batch.classes, index, colors)
+    n = len(batch)
+    lut = np.zeros((n, palette.shape[1] * k + 1, 4), np.uint8)
+    lut[:, 1:] = palette.reshape(n, -1, 4)
+    flat = batch.classes.reshape(n, -1).astype(np.intp)
+    painted = np.take_along_axis(lut, flat[..., None], 1).reshape(batch.images.shape)
+    redraw = (slot_of(batch.classes, k) == index)[..., None]
+    images = np.where(redraw, painted, batch.images)
+    return dataclasses.replace(batch, images=images, palette=palette,
+                               meta=batch.meta.with_post("recolor", slot=slot, colors=list(colors)))
 
 
 def borrow(palette: np.ndarray, theirs: np.ndarray, has: np.ndarray, slots: Sequence[int] | None = None) -> np.ndarray:

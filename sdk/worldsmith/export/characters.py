@@ -1,0 +1,175 @@
+"""Exporters of :class:`CharacterBatch` (``sprites/lpc-v3``): the standard LPC sheet ``.png`` with
+an Aseprite JSON-hash atlas and ``CREDITS.txt``, ``.gif`` per animation, a ``.frames`` folder,
+``.npz`` (exact round trip).
+
+The sheet is the standard LPC layout, 832 x 1344 per character (13 columns x 21 rows of 64 x 64;
+see :mod:`worldsmith.sprites.lpc_v3.layout`), characters stacked vertically; rows of animations
+not asked for stay transparent, so every LPC importer reads it. The atlas has one frame per drawn
+frame and one tag per animation and direction (``walk_down``, ``slash_left``, ``hurt``; with more
+than one character, ``001_walk_down``), each frame carrying its animation's duration;
+``meta.worldsmith`` holds the batch's meta, ``meta.parts`` and ``meta.credits`` the parts and
+library files per character and their authors and licence. ``CREDITS.txt`` beside the sheet says
+the same for people.
+
+>>> import worldsmith as ws
+>>> files = ws.make("sprites/lpc-v3", animations=["hurt"])(seed=1).export(fmt="png")
+>>> files[:8]
+b'\\x89PNG\\r\\n\\x1a\\n'
+"""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from worldsmith.core.errors import FormatError
+from worldsmith.core.generator import VERSION
+from worldsmith.export.registry import register_reader, register_writer
+from worldsmith.export.sprites import APP, TAG_COLOR, npz_bytes
+from worldsmith.types.base import AssetMeta
+from worldsmith.types.character import CharacterBatch
+
+FRAME = 64
+SHEET_W, SHEET_H = 13 * FRAME, 21 * FRAME
+
+
+def sheet_array(batch: CharacterBatch) -> np.ndarray:
+    """``(n * 1344, 832, 4)`` uint8: each character's frames at their LPC sheet cells."""
+    out = np.zeros((len(batch), SHEET_H // FRAME, SHEET_W // FRAME, FRAME, FRAME, 4), np.uint8)
+    rows = np.array([f.row for f in batch.frames])
+    cols = np.array([f.col for f in batch.frames])
+    out[:, rows, cols] = batch.images
+    return out.transpose(0, 1, 3, 2, 4, 5).reshape(len(batch) * SHEET_H, SHEET_W, 4)
+
+
+def _tag(batch: CharacterBatch, char: int, animation: str, direction: str) -> str:
+    from worldsmith.sprites.lpc_v3.layout import tag
+
+    name = tag(animation, direction)
+    return name if len(batch) == 1 else f"{char:03d}_{name}"
+
+
+def credits(batch: CharacterBatch) -> dict:
+    """The atlas's ``meta.credits``: per character the library files per slot and their authors."""
+    from worldsmith.sprites.lpc_v3.authors import authors_of
+
+    return {"licence": "CC-BY-SA 3.0 (https://creativecommons.org/licenses/by-sa/3.0/) or GPL 3.0",
+            "source": "Universal LPC Spritesheet (makrohn/Universal-LPC-spritesheet @29c1d69d)",
+            "characters": [{slot: [{"file": f, "authors": list(authors_of(f))} for f in fs]
+                            for slot, fs in files.items()} for files in batch.files]}
+
+
+def credits_text(batch: CharacterBatch) -> str:
+    """``CREDITS.txt``: every library file the batch draws, with its authors, and the licence."""
+    from worldsmith.sprites.lpc_v3.authors import combined_credits, credits_text as one
+
+    return one(batch.files[0]) if len(batch) == 1 else combined_credits(batch.files)
+
+
+def atlas(batch: CharacterBatch, image: str) -> dict:
+    """The Aseprite "JSON hash" atlas of :func:`sheet_array` (keys in Aseprite's order)."""
+    from worldsmith.sprites.lpc_v3.layout import DURATIONS_MS
+
+    frames, tags = {}, []
+    for char in range(len(batch)):
+        for f in batch.frames:
+            name = _tag(batch, char, f.animation, f.direction)
+            if f.index == 0:
+                tags.append({"name": name, "from": len(frames), "to": len(frames) + 0, "direction": "forward",
+                             "color": TAG_COLOR})
+            tags[-1]["to"] = len(frames)
+            rect = {"x": f.col * FRAME, "y": char * SHEET_H + f.row * FRAME, "w": FRAME, "h": FRAME}
+            frames[f"{name}_{f.index}"] = {
+                "frame": rect, "rotated": False, "trimmed": False,
+                "spriteSourceSize": {"x": 0, "y": 0, "w": FRAME, "h": FRAME},
+                "sourceSize": {"w": FRAME, "h": FRAME}, "duration": DURATIONS_MS[f.animation]}
+    layer = {"name": APP, "opacity": 255, "blendMode": "normal", "data": "CharacterBatch"}
+    return {"frames": frames,
+            "meta": {"app": APP, "version": VERSION, "image": image, "format": "RGBA8888",
+                     "size": {"w": SHEET_W, "h": len(batch) * SHEET_H}, "scale": "1", "frameTags": tags,
+                     "layers": [layer], "slices": [], "worldsmith": batch.meta.to_dict(),
+                     "parts": batch.parts, "credits": credits(batch) if batch.files else {}}}
+
+
+def _png(array: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def write_png(batch: CharacterBatch, name: str) -> dict[str, bytes]:
+    """Sheet PNG, ``<stem>.json`` atlas and ``CREDITS.txt`` (when the batch names its files)."""
+    stem = Path(name).stem
+    out = {name: _png(sheet_array(batch)),
+           f"{stem}.json": (json.dumps(atlas(batch, name), indent=1) + "\n").encode()}
+    if batch.files:
+        out["CREDITS.txt"] = credits_text(batch).encode()
+    return out
+
+
+def write_frames(batch: CharacterBatch, name: str) -> dict[str, bytes]:
+    """A ``<stem>/`` folder of one PNG per frame (``<tag>_<i>.png``); ``name`` lists the files."""
+    stem = Path(name).stem
+    files = {f"{stem}/{_tag(batch, c, f.animation, f.direction)}_{f.index}.png": _png(batch.images[c, i])
+             for c in range(len(batch)) for i, f in enumerate(batch.frames)}
+    return {name: ("\n".join(files) + "\n").encode(), **files}
+
+
+def _gif(batch: CharacterBatch, animation: str) -> bytes:
+    """One animation looping: characters in rows, directions side by side."""
+    from PIL import Image
+
+    from worldsmith.sprites.lpc_v3.layout import ANIMATIONS, DURATIONS_MS
+
+    index = [i for i, f in enumerate(batch.frames) if f.animation == animation]
+    per_dir = ANIMATIONS[animation]
+    clip = batch.images[:, index].reshape(len(batch), -1, per_dir, FRAME, FRAME, 4)   # (n, dirs, t, h, w, 4)
+    pics = [Image.fromarray(clip[:, :, t].transpose(0, 2, 1, 3, 4).reshape(len(batch) * FRAME, -1, 4))
+            for t in range(per_dir)]
+    buf = io.BytesIO()
+    pics[0].save(buf, format="GIF", save_all=True, append_images=pics[1:], duration=DURATIONS_MS[animation],
+                 loop=0, disposal=2, optimize=False)
+    return buf.getvalue()
+
+
+def write_gif(batch: CharacterBatch, name: str) -> dict[str, bytes]:
+    """``name``: the first animation; ``<stem>_<animation>.gif`` beside it for every animation."""
+    stem = Path(name).stem
+    out = {name: _gif(batch, batch.animations[0])}
+    out.update({f"{stem}_{a}.gif": _gif(batch, a) for a in batch.animations})
+    return out
+
+
+def write_npz(batch: CharacterBatch, name: str) -> dict[str, bytes]:
+    """Every array and list of the batch; :func:`read_npz` restores it exactly."""
+    arrays = {"images": batch.images, "type": np.array("CharacterBatch"),
+              "meta": np.array(json.dumps(batch.meta.to_dict(), sort_keys=True)),
+              "lists": np.array(json.dumps({"animations": batch.animations, "slots": batch.slots,
+                                            "parts": batch.parts, "files": batch.files}, sort_keys=True))}
+    if batch.classes is not None:
+        arrays.update(classes=batch.classes, palette=batch.palette)
+    return {name: npz_bytes(arrays)}
+
+
+def read_npz(path: Path) -> CharacterBatch:
+    """Read a batch written by :func:`write_npz`."""
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            if str(d["type"]) != "CharacterBatch":
+                raise KeyError("type")
+            lists = json.loads(str(d["lists"]))
+            layers = {"classes": d["classes"], "palette": d["palette"]} if "classes" in d.files else {}
+            return CharacterBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))), **lists, **layers)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise FormatError(f"{path}: not a worldsmith CharacterBatch .npz ({e})") from None
+
+
+register_writer(CharacterBatch, "png", write_png)
+register_writer(CharacterBatch, "frames", write_frames)
+register_writer(CharacterBatch, "gif", write_gif)
+register_writer(CharacterBatch, "npz", write_npz)
+register_reader(CharacterBatch, "npz", read_npz)

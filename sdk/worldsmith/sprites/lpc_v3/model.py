@@ -1,0 +1,216 @@
+"""The ``sprites/lpc-v3`` model: the part library, the outfit prior, and drawing outfits as sheets.
+
+Drawing is exact layering, row by row of the LPC sheet: the pieces of a character's parts are
+laid down in the order :func:`worldsmith.sprites.lpc_v3.order.sort_parts` gives for that animation
+and direction (by each piece's library path), each piece's pixels overwriting what is below (class maps, so every pixel stays one of
+the character's colours). A translucent colour (a shaved head's stubble, a five o'clock shadow) is
+blended over the pixel below it when the RGBA sheet is made, as the library's compositing does.
+
+>>> from worldsmith.sprites.lpc_v3.parts import PartLibrary
+>>> from worldsmith.sprites.lpc_v3.prior import Prior
+>>> lib = PartLibrary.tiny()
+>>> model = CharacterModel(lib, Prior.tiny(lib))
+>>> outfit = model.prior.sample(lib, np.random.default_rng(1), ["walk", "thrust"], {})
+>>> classes, palette, under = model.draw(outfit[None], ["walk", "thrust"])
+>>> classes.shape, palette.shape
+((1, 68, 64, 64), (1, 18, 511, 4))
+>>> model.rgba(classes, palette).shape
+(1, 68, 64, 64, 4)
+"""
+from __future__ import annotations
+
+import functools
+import json
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from worldsmith.core.errors import WeightsError
+from worldsmith.sprites.lpc_v3.layout import FRAME, FRAMES, check_animations
+from worldsmith.sprites.lpc_v3.parts import K, ROW_FRAMES, SLOTS, Part, PartLibrary
+from worldsmith.sprites.lpc_v3.prior import Prior
+
+PIXELS = FRAME * FRAME
+
+
+@dataclass
+class CharacterModel:
+    """Parts + prior (see the module docstring)."""
+
+    lib: PartLibrary
+    prior: Prior
+    _by_file: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def draw(self, outfits: np.ndarray, animations: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Outfits ``(n, 18)`` variant ids -> (classes ``(n, F, 64, 64)`` uint16: 0 transparent, else
+        ``slot * 511 + shade``; palettes ``(n, 18, 511, 4)`` RGBA; the class under each translucent
+        pixel, same shape as classes, 0 elsewhere), F the frames of ``animations``."""
+        rows, starts = _rows(tuple(check_animations(animations)))
+        classes = np.zeros((len(outfits), starts[-1]), np.uint16)
+        palette = np.zeros((len(outfits), len(SLOTS), K, 4), np.uint8)
+        under = np.zeros_like(classes)
+        for i, outfit in enumerate(outfits):
+            pieces = self._pieces(outfit, palette[i])                    # [(slot, piece)]
+            clear = palette[i, :, :, 3] < 255                              # (18, K) translucent shades
+            blends = clear.any(1)
+            out, stacks = classes[i], {}
+            for start, row in zip(starts, rows):
+                frame = FRAMES[ROW_FRAMES[row][0]]
+                key = "down" if frame.animation == "hurt" else frame.direction
+                if key not in stacks:
+                    stacks[key] = self._stack(pieces, frame.animation, frame.direction)
+                for slot, piece in stacks[key]:
+                    idx, val = self.lib.row_pixels(piece, row)
+                    if blends[slot]:
+                        see = idx[clear[slot][val - 1]] + start
+                        under[i, see] = out[see]
+                    out[start + idx] = val + slot * K
+        shape = (len(outfits), -1, FRAME, FRAME)
+        return classes.reshape(shape), palette, under.reshape(shape)
+
+    def _pieces(self, outfit: np.ndarray, palette: np.ndarray) -> list[tuple[int, int]]:
+        """One outfit's (slot, piece) pairs, and its palette filled in."""
+        pieces = []
+        for slot, variant in enumerate(outfit):
+            if variant >= 0:
+                pal = self.lib.palette(int(variant))
+                palette[slot, :len(pal)] = pal
+                pieces += [(slot, piece) for piece in self.part(int(variant)).pieces]
+        return pieces
+
+    def _stack(self, pieces: list[tuple[int, int]], animation: str, direction: str) -> list[tuple[int, int]]:
+        """``pieces`` in drawing order for one row (:func:`~worldsmith.sprites.lpc_v3.order.sort_parts`)."""
+        from worldsmith.sprites.lpc_v3.order import sort_parts
+
+        by_path = {self.lib.piece_path[p]: (slot, p) for slot, p in pieces}
+        return [by_path[path] for path in sort_parts(list(by_path), animation, direction)]
+
+    def outfit_of(self, files: Sequence[str], sex: str) -> np.ndarray:
+        """The outfit ``(18,)`` that draws library ``files`` on a ``sex`` body (each file a piece of
+        one variant); raises ValueError for a file no part of that sex draws."""
+        if not self._by_file:
+            self._by_file = {(f, self.lib.parts[v["part"]].sex): i for i, v in enumerate(self.lib.variants)
+                             for f in v["files"]}
+        outfit = np.full(len(SLOTS), -1, np.int32)
+        for f in files:
+            if (f, sex) not in self._by_file:
+                raise ValueError(f"{f} is no {sex} part of the library")
+            variant = self._by_file[(f, sex)]
+            outfit[SLOTS.index(self.part(variant).slot)] = variant
+        return outfit
+
+    def part(self, variant: int) -> Part:
+        """The part a variant belongs to."""
+        return self.lib.parts[self.lib.variants[variant]["part"]]
+
+    @staticmethod
+    def rgba(classes: np.ndarray, palette: np.ndarray, under: np.ndarray | None = None) -> np.ndarray:
+        """Class maps + palettes -> RGBA ``(n, F, 64, 64, 4)`` uint8; where ``under`` names a class
+        below a translucent pixel, the pixel is blended over it (:func:`over`)."""
+        n = len(classes)
+        out = np.empty(classes.shape, np.uint32)
+        for i in range(n):
+            lut = np.zeros((len(SLOTS) * K + 1, 4), np.uint8)
+            lut[1:] = palette[i].reshape(-1, 4)
+            lut32 = lut.view(np.uint32)[:, 0]
+            out[i] = np.take(lut32, classes[i])
+            if under is not None and (palette[i, :, :, 3] < 255).any() and under[i].any():
+                flat, below = out[i].reshape(-1), under[i].reshape(-1)
+                blend = np.flatnonzero((below > 0) & (flat.view(np.uint8)[3::4] < 255))
+                flat[blend] = _over(flat[blend], lut32[below[blend]])
+        return out.view(np.uint8).reshape(classes.shape + (4,))
+
+    # --- model folders -------------------------------------------------------------------------
+
+    def config(self) -> dict:
+        """The JSON part of a model folder."""
+        return {"kind": "lpc-v3", "slots": list(SLOTS), "K": K,
+                "parts": [asdict(p) for p in self.lib.parts], "piece_z": self.lib.piece_z,
+                "variants": [{k: v[k] for k in ("part", "name", "files")} for v in self.lib.variants]}
+
+    def tensors(self) -> dict[str, np.ndarray]:
+        """The arrays of a model folder."""
+        sizes = np.array([len(b) for b in self.lib.blobs], np.int64)
+        pal_sizes = np.array([len(v["palette"]) for v in self.lib.variants], np.int64)
+        return {"blobs": np.frombuffer(b"".join(self.lib.blobs), np.uint8), "blob_sizes": sizes,
+                "drawn": np.packbits(self.lib.drawn, axis=1), "palettes": np.concatenate(
+                    [v["palette"] for v in self.lib.variants]), "palette_sizes": pal_sizes,
+                "donors": self.prior.donors, "donor_sex": self.prior.sex}
+
+    def save(self, folder: str | Path, credits: str, extra: dict | None = None) -> Path:
+        """Write a verified model folder (config.json, model.safetensors, CREDITS.md, MANIFEST)."""
+        from worldsmith.core.weights import save_folder
+
+        return save_folder(folder, {**self.config(), **(extra or {})}, self.tensors(), credits)
+
+    @classmethod
+    def from_folder(cls, config: dict, state: dict) -> "CharacterModel":
+        """Rebuild from :func:`worldsmith.core.weights.load_folder`'s output; a folder of another
+        kind, or with missing or mis-shaped entries, raises :class:`WeightsError`."""
+        if config.get("kind") != "lpc-v3":
+            raise WeightsError(f"not an lpc-v3 character model (config kind {config.get('kind')!r})")
+        try:
+            arr = {k: np.asarray(v) for k, v in state.items()}
+            ends = np.cumsum(arr["blob_sizes"])
+            blobs = [arr["blobs"][e - s:e].tobytes() for s, e in zip(arr["blob_sizes"], ends)]
+            pal_ends = np.cumsum(arr["palette_sizes"])
+            variants = [{**v, "palette": arr["palettes"][e - s:e]}
+                        for v, s, e in zip(config["variants"], arr["palette_sizes"], pal_ends)]
+            parts = [Part(**p) for p in config["parts"]]
+            drawn = np.unpackbits(arr["drawn"], axis=1)[:, :len(FRAMES)].astype(bool)
+            lib = PartLibrary(parts, list(config["piece_z"]), blobs, drawn, variants)
+            model = cls(lib, Prior(arr["donors"].astype(np.int32), arr["donor_sex"].astype(np.int32)))
+            model.check()
+        except (KeyError, TypeError, ValueError, zlib.error) as e:
+            raise WeightsError(f"lpc-v3 character model: missing or malformed entry ({e})") from None
+        return model
+
+    def check(self) -> None:
+        """Raise ValueError unless the tables fit together."""
+        lib, n_pieces = self.lib, len(self.lib.piece_z)
+        ok = (len(lib.blobs) == n_pieces == len(lib.drawn)
+              and all(0 <= i < n_pieces for p in lib.parts for i in p.pieces)
+              and all(0 <= v < len(lib.variants) for p in lib.parts for v in p.variants)
+              and all(len(v["palette"]) <= K and len(v["files"]) == len(lib.parts[v["part"]].pieces)
+                      for v in lib.variants)
+              and self.prior.donors.ndim == 2 and self.prior.donors.shape[1] == len(SLOTS)
+              and int(self.prior.donors.max(initial=-1)) < len(lib.variants))
+        if not ok:
+            raise ValueError("tables do not fit together")
+
+
+@functools.lru_cache(maxsize=64)
+def _rows(animations: tuple[str, ...]) -> tuple[list[int], list[int]]:
+    """The sheet rows of ``animations`` and where each starts in a character's flat frames."""
+    rows = sorted({f.row for f in FRAMES if f.animation in animations})
+    starts = np.concatenate([[0], np.cumsum([len(ROW_FRAMES[r]) * PIXELS for r in rows])])
+    return rows, [int(x) for x in starts]
+
+
+def over(top: np.ndarray, below: np.ndarray) -> np.ndarray:
+    """RGBA ``top`` composited over ``below`` (uint8 ``(..., 4)``, straight alpha, "source over"
+    in float64, rounded): the compositing the library's composited characters were made with.
+
+    >>> over(np.array([[0, 0, 0, 156]], np.uint8), np.array([[200, 100, 50, 255]], np.uint8)).tolist()
+    [[78, 39, 19, 255]]
+    """
+    sa, da = top[..., 3:4] / 255.0, below[..., 3:4] / 255.0
+    oa = sa + da * (1 - sa)
+    rgb = (top[..., :3] * sa + below[..., :3] * da * (1 - sa)) / np.maximum(oa, 1e-12)
+    return np.round(np.concatenate([rgb, oa * 255], -1)).astype(np.uint8)
+
+
+def _over(top: np.ndarray, below: np.ndarray) -> np.ndarray:
+    """:func:`over` on packed RGBA pixels (uint32)."""
+    def unpack(px: np.ndarray) -> np.ndarray:
+        return px.view(np.uint8).reshape(-1, 4)
+
+    return np.ascontiguousarray(over(unpack(top), unpack(below))).view(np.uint32)[:, 0]
+
+
+def summary(model: CharacterModel) -> str:
+    """A JSON line per slot listing its part names (for ``worldsmith info``)."""
+    return json.dumps({slot: model.lib.names(slot) for slot in SLOTS})

@@ -1,0 +1,139 @@
+"""The outfit prior of ``sprites/lpc-v3``: which parts a character wears, per slot.
+
+The slots the composited training characters wear (body to head, 13 of them) come from those
+characters, as in ``sprites/lpc-v2``: the anchors (body, nose, ears: one skin) together from one
+training character, every other slot from a training character of the same sex, drawn
+independently. The slots no training character wears (cape, neck, back, weapon, shield) are drawn
+with the chances in :data:`EXTRA`, uniformly over the parts that fit. Only parts drawn in every
+requested animation are drawn (a weapon: drawn in one of them), so a sheet never shows a part with
+holes; ``parts=`` pins slots by name (or ``None``: nothing there).
+
+>>> from worldsmith.sprites.lpc_v3.parts import PartLibrary
+>>> lib = PartLibrary.tiny()
+>>> prior = Prior.tiny(lib)
+>>> outfit = prior.sample(lib, np.random.default_rng(0), ["walk"], {})
+>>> outfit.shape, int(outfit[SLOTS.index("body")]) >= 0
+((18,), True)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from worldsmith.sprites.lpc_v3.layout import FRAMES
+from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part, PartLibrary
+
+ANCHORS = ("body", "nose", "ears")
+# slot -> chance a character wears something there (slots no training character wears)
+EXTRA = {"cape": 0.2, "neck": 0.2, "back": 0.15, "weapon": 0.6, "shield": 0.25}
+TWO_HANDED = ("bow", "greatbow", "recurvebow", "bow_skeleton", "spear_two_handed")
+
+
+def covers(lib: PartLibrary, part: Part, animations: Sequence[str]) -> bool:
+    """Whether ``part`` can be shown in ``animations``: a weapon is drawn in at least one of them;
+    anything else draws something in each of their rows that faces a direction its walk shows
+    (a frame may be empty where the body hides the part; a whole row may not)."""
+    drawn = lib.drawn[part.pieces].any(0)                                    # (178,)
+    if part.kind == "weapon":
+        return any(drawn[i] for i, f in enumerate(FRAMES) if f.animation in animations)
+    rows: dict[tuple[str, str], bool] = {}
+    for i, f in enumerate(FRAMES):
+        rows[(f.animation, f.direction)] = rows.get((f.animation, f.direction), False) or bool(drawn[i])
+    walk = {d for (a, d), on in rows.items() if a == "walk" and on}
+    return all(on for (a, d), on in rows.items() if a in animations and a != "walk" and d in walk)
+
+
+@dataclass
+class Prior:
+    """Training outfits (variant ids per slot, -1 none) and their sexes (0 male, 1 female)."""
+
+    donors: np.ndarray                    # (N, 18) int32
+    sex: np.ndarray                       # (N,) int32
+    _fits: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def fits(self, lib: PartLibrary, animations: Sequence[str]) -> np.ndarray:
+        """``(variants + 1,)`` bool: the variant's part covers ``animations`` (last entry: "none")."""
+        key = tuple(animations)
+        if key not in self._fits:
+            part_ok = np.array([covers(lib, p, animations) for p in lib.parts])
+            self._fits[key] = np.append(part_ok[[v["part"] for v in lib.variants]], True)
+        return self._fits[key]
+
+    def sample(self, lib: PartLibrary, r: np.random.Generator, animations: Sequence[str],
+               pinned: dict[str, Part | None], sex: str | None = None) -> np.ndarray:
+        """One outfit ``(18,)`` int32 of variant ids drawn with ``r``; ``pinned`` fixes slots."""
+        fits = self.fits(lib, animations)
+        ok = fits[self.donors] if len(self.donors) else np.zeros((0, len(SLOTS)), bool)   # (N, 18), -1 -> last
+        anchors = [SLOTS.index(s) for s in ANCHORS]
+        pool = ok[:, anchors].all(1) & self._pinned_ok(pinned, ANCHORS)
+        if sex is not None:
+            pool &= self.sex == SEXES.index(sex)
+        outfit = np.full(len(SLOTS), -1, np.int32)
+        if pool.any():
+            i = r.choice(np.flatnonzero(pool))
+            outfit[anchors] = self.donors[i, anchors]
+            sex = SEXES[int(self.sex[i])]
+        else:
+            sex = sex or SEXES[int(r.integers(2))]
+        for j, slot in enumerate(SLOTS):
+            if slot in ANCHORS and outfit[j] >= 0:
+                continue
+            outfit[j] = self._draw_slot(lib, r, slot, sex, ok, fits, pinned, outfit)
+        return outfit
+
+    def _pinned_ok(self, pinned: dict[str, Part | None], slots: Sequence[str]) -> np.ndarray:
+        ok = np.ones(len(self.donors), bool)
+        for slot in slots:
+            if slot in pinned:
+                part = pinned[slot]
+                ok &= np.isin(self.donors[:, SLOTS.index(slot)], part.variants if part else [-1])
+        return ok
+
+    def _draw_slot(self, lib: PartLibrary, r: np.random.Generator, slot: str, sex: str, ok: np.ndarray,
+                   fits: np.ndarray, pinned: dict[str, Part | None], outfit: np.ndarray) -> int:
+        j = SLOTS.index(slot)
+        if slot in pinned and pinned[slot] is None:
+            return -1
+        if slot not in EXTRA:
+            pool = ok[:, j] & (self.sex == SEXES.index(sex)) & self._pinned_ok(pinned, [slot])
+            if pool.any():
+                return int(self.donors[r.choice(np.flatnonzero(pool)), j])
+        if slot in pinned:
+            return int(r.choice(pinned[slot].variants))
+        if slot in EXTRA and r.random() < self._chance(lib, slot, outfit):
+            choices = [v for p in lib.parts if p.slot == slot and p.sex == sex and fits[p.variants[0]]
+                       and self._goes_with(lib, p, outfit) for v in p.variants]
+            if choices:
+                return int(r.choice(choices))
+        return -1
+
+    @staticmethod
+    def _chance(lib: PartLibrary, slot: str, outfit: np.ndarray) -> float:
+        if slot == "neck" and outfit[SLOTS.index("cape")] >= 0:
+            return 0.8                                                   # a cape is usually clasped
+        return EXTRA[slot]
+
+    @staticmethod
+    def _goes_with(lib: PartLibrary, part: Part, outfit: np.ndarray) -> bool:
+        """Combinations the art does not support: a shield beside a two-handed weapon, a cape clasp
+        without a cape."""
+        weapon = outfit[SLOTS.index("weapon")]
+        if part.slot == "shield" and weapon >= 0:
+            return lib.parts[lib.variants[weapon]["part"]].name not in TWO_HANDED
+        if part.slot == "neck" and part.name.startswith("cape"):
+            return outfit[SLOTS.index("cape")] >= 0
+        return True
+
+    @classmethod
+    def tiny(cls, lib: PartLibrary, n: int = 6, seed: int = 0) -> "Prior":
+        """Random donors over ``lib``'s worn parts (for tests and examples)."""
+        r = np.random.default_rng(seed)
+        sex = r.integers(0, 2, n).astype(np.int32)
+        donors = np.full((n, len(SLOTS)), -1, np.int32)
+        for i in range(n):
+            for p in lib.parts:
+                if p.kind == "worn" and p.sex == SEXES[sex[i]]:
+                    donors[i, SLOTS.index(p.slot)] = r.choice(p.variants)
+        return cls(donors, sex)
