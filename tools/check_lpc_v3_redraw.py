@@ -51,8 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = np.flatnonzero(data["char_id"] == c)
         sex = ("male", "female")[int(data["sex"][rows[0]])]
         outfit = model.outfit_of([names[j] for j in data["layers"][rows[0]] if j >= 0], sex)
-        classes, palette, under = model.draw(outfit[None], ["walk"])
-        frames = model.rgba(classes, palette, under)[0]
+        classes, palette, blended = model.draw(outfit[None], ["walk"])
+        frames = model.rgba(classes, palette, blended)[0]
         group = counts["train" if tuple(outfit) in train else "held_out"]
         for i in rows:
             mine = frames[index[(NPZ_DIRECTIONS[data["direction"][i]], int(data["frame"][i]))]]

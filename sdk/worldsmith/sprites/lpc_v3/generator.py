@@ -137,12 +137,12 @@ class CharacterGenerator(Generator):
     def _generate(self, seeds: Sequence[int]) -> CharacterBatch:
         cfg, model = self.config, self.model
         outfits = self.outfits(seeds)
-        classes, palette, under = model.draw(outfits, self.animations)
+        classes, palette, blended = model.draw(outfits, self.animations)
         meta = self.meta(list(seeds))
         for slot, colors in cfg.recolor.items():
             palette = self._recolor(outfits, classes, palette, slot, colors)
             meta = meta.with_post("recolor", slot=slot, colors=colors)
-        images = model.rgba(classes, palette, under)
+        images = model.rgba(classes, palette, blended)
         names = [{SLOTS[j]: self._name(model, int(v)) for j, v in enumerate(o) if v >= 0} for o in outfits]
         files = [{SLOTS[j]: list(model.lib.variants[int(v)]["files"]) for j, v in enumerate(o) if v >= 0}
                  for o in outfits]

@@ -11,10 +11,10 @@ blended over the pixel below it when the RGBA sheet is made, as the library's co
 >>> lib = PartLibrary.tiny()
 >>> model = CharacterModel(lib, Prior.tiny(lib))
 >>> outfit = model.prior.sample(lib, np.random.default_rng(1), ["walk", "thrust"], {})
->>> classes, palette, under = model.draw(outfit[None], ["walk", "thrust"])
+>>> classes, palette, blended = model.draw(outfit[None], ["walk", "thrust"])
 >>> classes.shape, palette.shape
 ((1, 68, 64, 64), (1, 18, 511, 4))
->>> model.rgba(classes, palette).shape
+>>> model.rgba(classes, palette, blended).shape
 (1, 68, 64, 64, 4)
 """
 from __future__ import annotations
@@ -46,17 +46,18 @@ class CharacterModel:
 
     def draw(self, outfits: np.ndarray, animations: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Outfits ``(n, 18)`` variant ids -> (classes ``(n, F, 64, 64)`` uint16: 0 transparent, else
-        ``slot * 511 + shade``; palettes ``(n, 18, 511, 4)`` RGBA; the class under each translucent
-        pixel, same shape as classes, 0 elsewhere), F the frames of ``animations``."""
+        ``slot * 511 + shade``; palettes ``(n, 18, 511, 4)`` RGBA; ``blended`` ``(n, F, 64, 64)``
+        uint32: the packed RGBA of a pixel whose top colour is translucent, blended over what lies
+        below (:func:`over`), 0 elsewhere), F the frames of ``animations``."""
         rows, starts = _rows(tuple(check_animations(animations)))
         classes = np.zeros((len(outfits), starts[-1]), np.uint16)
         palette = np.zeros((len(outfits), len(SLOTS), K, 4), np.uint8)
-        under = np.zeros_like(classes)
+        blended = np.zeros(classes.shape, np.uint32)
         for i, outfit in enumerate(outfits):
             pieces = self._pieces(outfit, palette[i])                    # [(slot, piece)]
             clear = palette[i, :, :, 3] < 255                              # (18, K) translucent shades
-            blends = clear.any(1)
-            out, stacks = classes[i], {}
+            lut = _lut(palette[i]) if clear.any() else None
+            out, mixed, stacks, any_mixed = classes[i], blended[i], {}, False
             for start, row in zip(starts, rows):
                 frame = FRAMES[ROW_FRAMES[row][0]]
                 key = "down" if frame.animation == "hurt" else frame.direction
@@ -64,12 +65,17 @@ class CharacterModel:
                     stacks[key] = self._stack(pieces, frame.animation, frame.direction)
                 for slot, piece in stacks[key]:
                     idx, val = self.lib.row_pixels(piece, row)
-                    if blends[slot]:
-                        see = idx[clear[slot][val - 1]] + start
-                        under[i, see] = out[see]
-                    out[start + idx] = val + slot * K
+                    see = idx[clear[slot][val - 1]] + start if lut is not None else idx[:0]
+                    if len(see):
+                        below = np.where(mixed[see] != 0, mixed[see], lut[out[see]])
+                        top = _over(lut[classes_of(val[clear[slot][val - 1]], slot)], below)
+                    if any_mixed:
+                        mixed[start + idx] = 0
+                    out[start + idx] = classes_of(val, slot)
+                    if len(see):
+                        mixed[see], any_mixed = top, True
         shape = (len(outfits), -1, FRAME, FRAME)
-        return classes.reshape(shape), palette, under.reshape(shape)
+        return classes.reshape(shape), palette, blended.reshape(shape)
 
     def _pieces(self, outfit: np.ndarray, palette: np.ndarray) -> list[tuple[int, int]]:
         """One outfit's (slot, piece) pairs, and its palette filled in."""
@@ -107,20 +113,14 @@ class CharacterModel:
         return self.lib.parts[self.lib.variants[variant]["part"]]
 
     @staticmethod
-    def rgba(classes: np.ndarray, palette: np.ndarray, under: np.ndarray | None = None) -> np.ndarray:
-        """Class maps + palettes -> RGBA ``(n, F, 64, 64, 4)`` uint8; where ``under`` names a class
-        below a translucent pixel, the pixel is blended over it (:func:`over`)."""
-        n = len(classes)
+    def rgba(classes: np.ndarray, palette: np.ndarray, blended: np.ndarray | None = None) -> np.ndarray:
+        """Class maps + palettes -> RGBA ``(n, F, 64, 64, 4)`` uint8; where ``blended`` is not 0
+        (a translucent colour over others, see :meth:`draw`), that colour."""
         out = np.empty(classes.shape, np.uint32)
-        for i in range(n):
-            lut = np.zeros((len(SLOTS) * K + 1, 4), np.uint8)
-            lut[1:] = palette[i].reshape(-1, 4)
-            lut32 = lut.view(np.uint32)[:, 0]
-            out[i] = np.take(lut32, classes[i])
-            if under is not None and (palette[i, :, :, 3] < 255).any() and under[i].any():
-                flat, below = out[i].reshape(-1), under[i].reshape(-1)
-                blend = np.flatnonzero((below > 0) & (flat.view(np.uint8)[3::4] < 255))
-                flat[blend] = _over(flat[blend], lut32[below[blend]])
+        for i in range(len(classes)):
+            out[i] = np.take(_lut(palette[i]), classes[i])
+            if blended is not None and (palette[i, :, :, 3] < 255).any():
+                np.copyto(out[i], blended[i], where=blended[i] != 0)
         return out.view(np.uint8).reshape(classes.shape + (4,))
 
     # --- model folders -------------------------------------------------------------------------
@@ -180,6 +180,18 @@ class CharacterModel:
               and int(self.prior.donors.max(initial=-1)) < len(lib.variants))
         if not ok:
             raise ValueError("tables do not fit together")
+
+
+def classes_of(shades: np.ndarray, slot: int) -> np.ndarray:
+    """A slot's shades (1..K) as batch classes ``slot * K + shade``."""
+    return shades + slot * K
+
+
+def _lut(palette: np.ndarray) -> np.ndarray:
+    """``(18 * K + 1,)`` uint32: packed RGBA of each class of one character (0 transparent)."""
+    lut = np.zeros((len(SLOTS) * K + 1, 4), np.uint8)
+    lut[1:] = palette.reshape(-1, 4)
+    return lut.view(np.uint32)[:, 0]
 
 
 @functools.lru_cache(maxsize=64)
