@@ -5,7 +5,8 @@
 
 Keys: 1-4 (or click a tab) switch views, R regenerates with the next seed, S saves the view's
 assets with their exporters, Tab moves the focus between panels, arrows / wheel scroll, F1 lists
-every key, Esc quits. Generation runs in the background (an AssetService), so the window never
+every key, Esc quits. In Sprites, A / Shift+A switch the animation and D turns the enlarged
+character. Generation runs in the background (an AssetService), so the window never
 freezes; a family whose generator has not landed shows a "not available" panel.
 """
 from __future__ import annotations

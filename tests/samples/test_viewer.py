@@ -126,3 +126,59 @@ def test_sprites_view_animates_and_click_enlarges(viewer_factory, monkeypatch):
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=v.view.cells[3].center, button=1))
     v.step(1 / 60)
     assert v.view.selected == 3
+
+
+def test_sprites_view_plays_every_lpc_v3_animation_and_keys_switch(viewer_factory, monkeypatch):
+    """A hand-made CharacterBatch: A switches the animation (its name is drawn), D turns the
+    enlarged character, and hurt (down only) shows one direction."""
+    from concurrent.futures import Future
+
+    import viewer_views.sprites as sprites
+    from _common import Result, Source
+
+    monkeypatch.setattr(sprites.SpritesView, "sources", (Source("Hand-made", "sprites/none-v3", n=2),))
+    animations = ["walk", "slash", "hurt"]
+    batch = ws.CharacterBatch(np.zeros((2, 66, 64, 64, 4), np.uint8), ws.AssetMeta(seed=[0, 1]),
+                              animations=animations)
+    for k, f in enumerate(batch.frames):  # a block that moves with the frame, coloured by animation
+        colour = {"walk": (60, 200, 90, 255), "slash": (220, 60, 60, 255), "hurt": (60, 90, 220, 255)}
+        batch.images[:, k, 10 + 3 * f.index:40 + 3 * f.index, 20:44] = colour[f.animation]
+    v = viewer_factory("sprites")
+    slot = v.view.slots[0]
+    slot.future = Future()
+    slot.future.set_result(Result(batch, 0, 5.0, {"walk": 10.0, "slash": 12.5, "hurt": 10.0}))
+    v.step(1 / 60)
+    view = v.view
+    assert view.animations == animations and view.animation == "walk"
+    assert view.directions == ["down", "left", "right", "up"]
+    bar = pygame.Rect(view.cells[0].x, view.cells[0].y - sprites.BAR_H - 4, view.cells[0].w, sprites.BAR_H)
+    walk_bar, walk_cell = pixels(v.screen, bar), pixels(v.screen, view.cells[0])
+    assert (walk_cell == (60, 200, 90)).all(-1).any()
+    press(pygame.K_a)
+    v.step(1 / 60)
+    assert view.animation == "slash" and view.time < 0.1
+    assert not np.array_equal(walk_bar, pixels(v.screen, bar))  # the highlighted name moved
+    assert (pixels(v.screen, view.cells[0]) == (220, 60, 60)).all(-1).any()
+    before = pixels(v.screen, view.cells[0])
+    v.step(0.08)  # 80 ms a slash frame: one frame later
+    assert not np.array_equal(before, pixels(v.screen, view.cells[0]))
+    press(pygame.K_d)
+    v.step(1 / 60)
+    assert view.facing == "left"
+    press(pygame.K_a)
+    v.step(1 / 60)
+    assert view.animation == "hurt" and view.directions == ["down"] and view.facing == "down"
+    press(pygame.K_a, pygame.KMOD_SHIFT)
+    v.step(1 / 60)
+    assert view.animation == "slash" and view.facing == "left"  # the chosen direction comes back
+
+
+def test_sheet_timing_reads_each_animations_frame_rate():
+    import viewer_views.sprites as sprites
+
+    batch = ws.make("sprites/lpc-v3", animations=["walk", "slash", "hurt"])(seed=1)
+    assert sprites.sheet_timing(batch) == {"walk": 10.0, "slash": 12.5, "hurt": 10.0}
+    anims = sprites.animations_of(batch)[0]
+    assert {a: {d: len(f) for d, f in dirs.items()} for a, dirs in anims.items()} == {
+        "walk": dict.fromkeys(sprites.DIRECTIONS, 9), "slash": dict.fromkeys(sprites.DIRECTIONS, 6),
+        "hurt": {"down": 6}}
