@@ -21,6 +21,7 @@ import numpy as np
 from worldsmith.core.data import data_path
 from worldsmith.core.weights import load_folder
 from worldsmith.sprites.credits import library_credits
+from worldsmith.sprites.lpc_v3.build_fit import fit_anchors
 from worldsmith.sprites.lpc_v3.model import CharacterModel
 from worldsmith.sprites.lpc_v3.pack import pack
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS
@@ -43,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     root = data_path("sprites", "lpc_library")
     lib = pack(root, only={"body", "torso", "weapon"} if args.dry_run else None)
-    model = CharacterModel(lib, Prior(np.zeros((0, len(SLOTS)), np.int32), np.zeros(0, np.int32)))
+    anchors = fit_anchors(root, styles=["plain", "bangs"] if args.dry_run else None)
+    model = CharacterModel(lib, Prior(np.zeros((0, len(SLOTS)), np.int32), np.zeros(0, np.int32)), anchors)
     model.prior = prior = donors(model)
     out = Path(tempfile.mkdtemp()) / "lpc-v3" if args.dry_run else args.out
     model.save(out, library_credits(), {"data": "lpc_library", "prior": "sprites-lpc-v2"})

@@ -1,4 +1,4 @@
-"""The ``worldsmith`` command line: list, info, generate, bake, train.
+"""The ``worldsmith`` command line: list, info, generate, bake, train, parts.
 
 Bad input prints one line on stderr and exits 2; it never shows a traceback.
 
@@ -125,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
                            "0 bakes on CPUs")
     train = sub.add_parser("train", help="train a model family (levels, sprites)", add_help=False)
     train.add_argument("family")
+    parts = sub.add_parser("parts", help="make a sprites/lpc-v3 part from your own drawings",
+                           description="`parts build FOLDER --out PART.npz`: place a head-worn part drawn once per "
+                                       "direction (n.png s.png e.png w.png, 128x128, the LPC _build format; optional "
+                                       "bg-/behindbody- layers and s-hurtN frames) in all 178 frames of both body "
+                                       "kinds; wear it with --set 'parts={\"head\": \"PART.npz\"}' "
+                                       "(docs/sprites.md, 'Parts of your own').")
+    parts.add_argument("action", choices=("build",), help="build: drawings -> part file")
+    parts.add_argument("folder", help="the folder of drawings")
+    parts.add_argument("--out", required=True, help="the part file to write (.npz)")
+    parts.add_argument("--slot", default="head", choices=("head", "hair", "facial"),
+                       help="what the part is worn as (drawn over hair for head)")
+    parts.add_argument("--weights", default="sprites-lpc-v3", help="the lpc-v3 model whose head anchors place it")
     onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX",
                           description="Export a generator's network to one ONNX file (opset 18, dynamic batch).")
     onnx.add_argument("id", help="sprites/lpc-v1, levels/smb-v1, levels/loderunner-v1 or levels/zelda-v1")
@@ -158,6 +170,8 @@ def _cmd_info(args: argparse.Namespace) -> None:
     cls = spec(args.id).load()
     info = {"id": args.id, "summary": spec(args.id).summary, "config": cls.Config.describe(),
             "formats": cls.formats()}
+    if hasattr(cls, "catalogue"):                     # generators with parts picked by name
+        info["parts"] = cls.catalogue()
     if args.json:
         print(json.dumps(info, indent=2))
         return
@@ -168,6 +182,21 @@ def _cmd_info(args: argparse.Namespace) -> None:
         print(f"  {row['name']:16s} {row['type']:10s} default={json.dumps(row['default'])} "
               f"{bounds}  {row.get('help', '')}".rstrip())
     print("formats: " + " ".join("." + f for f in info["formats"]))
+    if "parts" in info:
+        print("parts (--set 'parts={\"SLOT\": \"NAME\"}'; NAME/VARIANT picks a colour):")
+        for slot, names in info["parts"].items():
+            print(f"  {slot:12s} " + " ".join(names))
+
+
+def _cmd_parts(args: argparse.Namespace) -> None:
+    from worldsmith.sprites.lpc_v3 import userpart
+    from worldsmith.sprites.lpc_v3.generator import load_model
+
+    anchors = load_model(args.weights).anchors
+    if anchors is None:
+        raise UsageError(f"--weights {args.weights}: a model without head anchors")
+    part = userpart.build_folder(args.folder, anchors, args.slot)
+    print(userpart.save(part, args.out))
 
 
 def _cmd_generate(args: argparse.Namespace) -> None:
@@ -211,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _train(argv[1:])
         args = _parser().parse_args(argv)
         command = {"list": _cmd_list, "info": _cmd_info, "generate": _cmd_generate, "bake": _cmd_bake,
-                   "export-onnx": _cmd_export_onnx}[args.command]
+                   "export-onnx": _cmd_export_onnx, "parts": _cmd_parts}[args.command]
         with running(args) if hasattr(args, "threads") else contextlib.nullcontext():
             command(args)
         return 0

@@ -41,7 +41,8 @@ class CharacterConfig(Config):
     weights: str = param("sprites-lpc-v3", help="model folder: a shipped name or a path")
     animations: list = param(list(ANIMATIONS), help="animations to draw, in any order: " + ", ".join(ANIMATIONS))
     parts: dict = param({}, help="slot -> part name (see `worldsmith info sprites/lpc-v3`; 'name/variant' picks a "
-                                 "colour file) or null for none, e.g. {\"hair\": \"ponytail\", \"weapon\": \"spear\"}")
+                                 "colour file), null for none, or for head/hair/facial a part file or folder of "
+                                 "drawings of your own, e.g. {\"hair\": \"ponytail\", \"weapon\": \"spear\"}")
     sex: str = param("any", choices=("any", "male", "female"), help="body sex (any: drawn by the prior)")
     recolor: dict = param({}, help="slot -> list of '#rrggbb' (dark to light; one colour keeps the shading), or a "
                                    "colour name of the part (hair: 'blonde', 'raven', ...)")
@@ -80,6 +81,12 @@ class CharacterGenerator(Generator):
         if not any(p is not None for p in self.pinned.values()):
             raise self._pin_error()
 
+    @classmethod
+    def catalogue(cls) -> dict[str, list[str]]:
+        """Every slot's part names (either body sex), for ``worldsmith info``."""
+        lib = load_model(cls.Config().weights).lib
+        return {slot: lib.names(slot) for slot in SLOTS}
+
     @property
     def model(self) -> CharacterModel:
         """The part library and outfit prior."""
@@ -95,7 +102,7 @@ class CharacterGenerator(Generator):
                 pinned[slot] = None
                 continue
             try:
-                pinned[slot] = self.model.lib.find(slot, name, sex)
+                pinned[slot] = self._find(slot, name, sex)
             except ConfigError as e:
                 if "drawn for" in str(e):
                     return None
@@ -107,6 +114,18 @@ class CharacterGenerator(Generator):
                                   "the animations it lacks)", name)
         return pinned
 
+    def _find(self, slot: str, name: str, sex: str) -> Part:
+        """A library part by name, or a part of the user's own: a part file or a folder of
+        drawings (``parts={"head": "my_hat/"}``)."""
+        from worldsmith.sprites.lpc_v3.userpart import SLOTS as HEAD_SLOTS
+
+        if isinstance(name, str) and Path(name).exists():
+            if slot not in HEAD_SLOTS:
+                raise ConfigError(f"parts.{slot}", f"a library part name (parts of your own are worn as "
+                                  f"{', '.join(HEAD_SLOTS)})", name)
+            return self.model.user_part(slot, name, sex)
+        return self.model.lib.find(slot, name, sex)
+
     def _pin_error(self) -> ConfigError:
         sexes = {slot: [s for s in SEXES if self._fits_sex(slot, name, s)]
                  for slot, name in self.config.parts.items() if name is not None}
@@ -116,7 +135,7 @@ class CharacterGenerator(Generator):
 
     def _fits_sex(self, slot: str, name: str, sex: str) -> bool:
         try:
-            self.model.lib.find(slot, name, sex)
+            self._find(slot, name, sex)
             return True
         except ConfigError:
             return False

@@ -20,7 +20,6 @@ blended over the pixel below it when the RGBA sheet is made, as the library's co
 from __future__ import annotations
 
 import functools
-import json
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,7 +27,8 @@ from typing import Sequence
 
 import numpy as np
 
-from worldsmith.core.errors import WeightsError
+from worldsmith.core.errors import ConfigError, FormatError, WeightsError
+from worldsmith.sprites.lpc_v3.headwear import Anchors
 from worldsmith.sprites.lpc_v3.layout import FRAME, FRAMES, check_animations
 from worldsmith.sprites.lpc_v3.parts import K, ROW_FRAMES, SLOTS, Part, PartLibrary
 from worldsmith.sprites.lpc_v3.prior import Prior
@@ -42,7 +42,9 @@ class CharacterModel:
 
     lib: PartLibrary
     prior: Prior
+    anchors: Anchors | None = None        # head anchors for parts from four drawings (None: tiny models)
     _by_file: dict = field(default_factory=dict, repr=False, compare=False)
+    _user: dict = field(default_factory=dict, repr=False, compare=False)
 
     def draw(self, outfits: np.ndarray, animations: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Outfits ``(n, 18)`` variant ids -> (classes ``(n, F, 64, 64)`` uint16: 0 transparent, else
@@ -108,6 +110,25 @@ class CharacterModel:
             outfit[SLOTS.index(self.part(variant).slot)] = variant
         return outfit
 
+    def user_part(self, slot: str, path: str, sex: str) -> Part:
+        """The part at ``path``: a part file (``worldsmith parts build``) or a folder of drawings
+        placed with this model's anchors; added to the library once per file version."""
+        from worldsmith.sprites.lpc_v3 import userpart
+
+        file = Path(path)
+        key = (slot, str(file.resolve()), file.stat().st_mtime_ns, sex)
+        if key not in self._user:
+            if file.is_dir():
+                if self.anchors is None:
+                    raise WeightsError("this model has no head anchors to place drawings with")
+                made = userpart.build_folder(file, self.anchors, slot)
+            else:
+                made = userpart.load(file)
+            layers = [slot if layer == "front" else "behind" for layer in made.layers]
+            pieces = list(zip(made.paths(), layers, made.classes[sex]))
+            self._user[key] = self.lib.add_part(slot, f"{made.name} ({path})", sex, pieces, made.palette, str(path))
+        return self._user[key]
+
     def part(self, variant: int) -> Part:
         """The part a variant belongs to."""
         return self.lib.parts[self.lib.variants[variant]["part"]]
@@ -138,7 +159,8 @@ class CharacterModel:
         return {"blobs": np.frombuffer(b"".join(self.lib.blobs), np.uint8), "blob_sizes": sizes,
                 "drawn": np.packbits(self.lib.drawn, axis=1), "palettes": np.concatenate(
                     [v["palette"] for v in self.lib.variants]), "palette_sizes": pal_sizes,
-                "donors": self.prior.donors, "donor_sex": self.prior.sex}
+                "donors": self.prior.donors, "donor_sex": self.prior.sex,
+                **(self.anchors.to_arrays() if self.anchors is not None else {})}
 
     def save(self, folder: str | Path, credits: str, extra: dict | None = None) -> Path:
         """Write a verified model folder (config.json, model.safetensors, CREDITS.md, MANIFEST)."""
@@ -162,9 +184,10 @@ class CharacterModel:
             parts = [Part(**p) for p in config["parts"]]
             drawn = np.unpackbits(arr["drawn"], axis=1)[:, :len(FRAMES)].astype(bool)
             lib = PartLibrary(parts, list(config["piece_z"]), blobs, drawn, variants)
-            model = cls(lib, Prior(arr["donors"].astype(np.int32), arr["donor_sex"].astype(np.int32)))
+            anchors = Anchors.from_arrays(arr) if "anchors.offsets" in arr else None
+            model = cls(lib, Prior(arr["donors"].astype(np.int32), arr["donor_sex"].astype(np.int32)), anchors)
             model.check()
-        except (KeyError, TypeError, ValueError, zlib.error) as e:
+        except (KeyError, TypeError, ValueError, zlib.error, ConfigError, FormatError) as e:
             raise WeightsError(f"lpc-v3 character model: missing or malformed entry ({e})") from None
         return model
 
@@ -221,8 +244,3 @@ def _over(top: np.ndarray, below: np.ndarray) -> np.ndarray:
         return px.view(np.uint8).reshape(-1, 4)
 
     return np.ascontiguousarray(over(unpack(top), unpack(below))).view(np.uint32)[:, 0]
-
-
-def summary(model: CharacterModel) -> str:
-    """A JSON line per slot listing its part names (for ``worldsmith info``)."""
-    return json.dumps({slot: model.lib.names(slot) for slot in SLOTS})

@@ -101,8 +101,24 @@ class PartLibrary:
         if len(prefixed) == 1:
             return prefixed[0], None
         close = difflib.get_close_matches(name, names, 1, 0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ConfigError(f"parts.{slot}", f"a part name of slot {slot} ({', '.join(names)}){hint}", name)
+        known = f"did you mean {close[0]!r}? (all: worldsmith info sprites/lpc-v3)" if close else ", ".join(names)
+        raise ConfigError(f"parts.{slot}", f"a part name of slot {slot}; {known}", name)
+
+    def add_part(self, slot: str, name: str, sex: str, pieces: list[tuple[str, str, np.ndarray]],
+                 palette: np.ndarray, source: str) -> Part:
+        """Add a part drawn by ``pieces`` ([(path, z-layer, class map (178, 64, 64) uint16)]) in one
+        colour variant ``palette``; ``source`` is what the credits name (a user's file)."""
+        ids = []
+        for path, z, classes in pieces:
+            ids.append(len(self.piece_z))
+            self.piece_z.append(z)
+            self.piece_path.append(path)
+            self.blobs.append(zlib.compress(np.ascontiguousarray(classes, "<u2").tobytes(), 1))
+            self.drawn = np.concatenate([self.drawn, classes.reshape(1, N_FRAMES, -1).any(2)])
+        self.variants.append({"part": len(self.parts), "name": "default", "files": [source] * len(ids),
+                              "palette": palette})
+        self.parts.append(Part(slot, name, sex, ids, [len(self.variants) - 1]))
+        return self.parts[-1]
 
     # --- pixels ---------------------------------------------------------------------------------
 

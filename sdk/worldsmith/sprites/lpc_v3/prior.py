@@ -26,7 +26,8 @@ from worldsmith.sprites.lpc_v3.layout import FRAMES
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part, PartLibrary
 
 ANCHORS = ("body", "nose", "ears")
-# slot -> chance a character wears something there (slots no training character wears)
+# slot -> chance a character wears something there (slots no training character wears; drawn in
+# this order, after the others, so a clasp can follow its cape and a shield its weapon)
 EXTRA = {"cape": 0.2, "neck": 0.2, "back": 0.15, "weapon": 0.6, "shield": 0.25}
 TWO_HANDED = ("bow", "greatbow", "recurvebow", "bow_skeleton", "spear_two_handed")
 
@@ -77,7 +78,8 @@ class Prior:
             sex = SEXES[int(self.sex[i])]
         else:
             sex = sex or SEXES[int(r.integers(2))]
-        for j, slot in enumerate(SLOTS):
+        for slot in [s for s in SLOTS if s not in EXTRA] + list(EXTRA):     # a cape before its clasp
+            j = SLOTS.index(slot)
             if slot in ANCHORS and outfit[j] >= 0:
                 continue
             outfit[j] = self._draw_slot(lib, r, slot, sex, ok, fits, pinned, outfit)
