@@ -75,7 +75,7 @@ def test_cli_ray_bake_of_the_demo_equals_the_plain_bake(repo, tmp_path, capsys):
     assert a == b and len(a) > 30
     events = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert events[0] == {"event": "stage", "message": "starting a local Ray"}
-    assert events[-1] == {"event": "progress", "label": "bake", "done": 10, "total": 10, "unit": "asset"}
+    assert events[-1] == {"event": "progress", "label": "bake", "done": 11, "total": 11, "unit": "asset"}
 
 
 def test_ray_bake_reports_each_asset_and_equals_the_plain_bake(ray_session, tmp_path):

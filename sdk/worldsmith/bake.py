@@ -31,6 +31,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 LOCK_NAME = "assets.lock.json"
+CREDITS_NAME = "CREDITS.txt"      # a bake's combined credits for the art its characters draw
 
 
 def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence[str | Path],
@@ -50,7 +51,7 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
             skipped[str(out)] = str(rendered)
         else:
             files += write_files_atomic(out.parent, rendered)
-    return {**record_head(id, gen, seed, n), "files": {str(f): sha256_file(f) for f in files},
+    return {**record_head(id, gen, seed, n, asset), "files": {str(f): sha256_file(f) for f in files},
             **({"skipped": skipped} if skipped else {})}
 
 
@@ -71,10 +72,24 @@ def render_outputs(asset: Any, outputs: Sequence[str | Path]) -> Iterator[tuple[
             yield path, rendered
 
 
-def record_head(id: str, gen: Any, seed: int, n: int | None) -> dict[str, Any]:
-    """The lock record of one asset without its files: id, version, config, seed (and n)."""
+def record_head(id: str, gen: Any, seed: int, n: int | None, asset: Any = None) -> dict[str, Any]:
+    """The lock record of one asset without its files: id, version, config, seed (and n), and for
+    characters drawn from credited art (``sprites/lpc-v3``) the art files each one draws."""
+    credits = getattr(asset, "files", None) if getattr(asset, "credited", False) else None
     return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
-            **({"n": n} if n is not None else {})}
+            **({"n": n} if n is not None else {}), **({"credits": credits} if credits else {})}
+
+
+def write_credits(out_dir: Path, records: list[dict[str, Any]]) -> dict[str, str] | None:
+    """One ``CREDITS.txt`` in ``out_dir`` for every credited asset of a bake (each art file and its
+    authors once); returns its lock entry, or None when the bake has no credited asset."""
+    characters = [files for rec in records for files in rec.get("credits", [])]
+    if not characters:
+        return None
+    from worldsmith.sprites.lpc_v3.authors import combined_credits
+
+    write_atomic(out_dir / CREDITS_NAME, combined_credits(characters).encode())
+    return {"file": CREDITS_NAME, "sha256": sha256_file(out_dir / CREDITS_NAME)}
 
 
 def _make(gen: Any, seed: int, n: int | None) -> Any:
@@ -184,6 +199,9 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
     else:
         records = _bake_here(manifest, entries, mine, out_dir)
     lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
+    credits = write_credits(out_dir, records) if count == 1 else None
+    if credits:
+        lock["credits"] = credits
     if count > 1:
         lock["shard"] = f"{index}/{count}"
     name = LOCK_NAME if count == 1 else f"assets.lock.{index}-of-{count}.json"
@@ -220,6 +238,9 @@ def merge_locks(out_dir: str | Path) -> dict[str, Any]:
         raise FormatError(f"{out_dir}: shard locks are incomplete or from different shardings")
     assets = sorted((a for lock in locks for a in lock["assets"]), key=lambda a: a["index"])
     merged = {"worldsmith": locks[0]["worldsmith"], "manifest": locks[0]["manifest"], "assets": assets}
+    credits = write_credits(out_dir, assets)
+    if credits:
+        merged["credits"] = credits
     write_atomic(out_dir / LOCK_NAME, (json.dumps(merged, indent=2) + "\n").encode())
     return merged
 

@@ -97,7 +97,7 @@ class Worker:
                 skipped[out.as_posix()] = str(rendered)
             else:
                 files += [((out.parent / name).as_posix(), data) for name, data in rendered.items()]
-        return index, record_head(id, gen, seed, n), files, skipped
+        return index, record_head(id, gen, seed, n, asset), files, skipped
 
 
 def bake_records(manifest: str | Path, entries: list[dict[str, Any]], mine: list[int], out_dir: Path,

@@ -8,8 +8,9 @@ not asked for stay transparent, so every LPC importer reads it. The atlas has on
 frame and one tag per animation and direction (``walk_down``, ``slash_left``, ``hurt``; with more
 than one character, ``001_walk_down``), each frame carrying its animation's duration;
 ``meta.worldsmith`` holds the batch's meta, ``meta.parts`` and ``meta.credits`` the parts and
-library files per character and their authors and licence. ``CREDITS.txt`` beside the sheet says
-the same for people.
+library files per character and their authors and licence. ``<stem>.CREDITS.txt`` beside the
+sheet says the same for people (named after the sheet, so sheets in one folder keep their own; a
+bake also writes one ``CREDITS.txt`` for all its characters).
 
 >>> import worldsmith as ws
 >>> files = ws.make("sprites/lpc-v3", animations=["hurt"])(seed=1).export(fmt="png")
@@ -102,12 +103,12 @@ def _png(array: np.ndarray) -> bytes:
 
 
 def write_png(batch: CharacterBatch, name: str) -> dict[str, bytes]:
-    """Sheet PNG, ``<stem>.json`` atlas and ``CREDITS.txt`` (when the batch names its files)."""
+    """Sheet PNG, ``<stem>.json`` atlas and ``<stem>.CREDITS.txt`` (when the batch names its files)."""
     stem = Path(name).stem
     out = {name: _png(sheet_array(batch)),
            f"{stem}.json": (json.dumps(atlas(batch, name), indent=1) + "\n").encode()}
     if batch.files:
-        out["CREDITS.txt"] = credits_text(batch).encode()
+        out[f"{stem}.CREDITS.txt"] = credits_text(batch).encode()
     return out
 
 

@@ -39,6 +39,7 @@ class CharacterBatch(Asset):
     parts: list[dict] = field(default_factory=list)        # per character: slot -> part name
     files: list[dict] = field(default_factory=list)        # per character: slot -> [library files]
     exporters: ClassVar[str] = "worldsmith.export.characters"
+    credited: ClassVar[bool] = True                        # a bake credits the art ``files`` names
 
     def __post_init__(self) -> None:
         from worldsmith.sprites.lpc_v3.layout import check_animations, frame_indices

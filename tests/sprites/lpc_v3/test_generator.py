@@ -3,17 +3,20 @@ exact credits, recolouring, and parts of one's own from four drawings."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import numpy as np
 import pytest
 from PIL import Image
 
 import worldsmith as ws
+from tests.conftest import node_available
+from tests.sprites.test_atlas import LOADER, read_aseprite_hash
 from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import rng
 from worldsmith.sprites.lpc_v3.generator import load_model
-from worldsmith.sprites.lpc_v3.layout import ANIMATIONS, FRAMES, N_FRAMES
+from worldsmith.sprites.lpc_v3.layout import ANIMATIONS, DURATIONS_MS, FRAMES, N_FRAMES
 from worldsmith.sprites.lpc_v3.parts import K, SLOTS
 from worldsmith.sprites.lpc_v3.prior import covers
 
@@ -109,7 +112,7 @@ def test_credits_name_exactly_the_files_drawn(heroes, tmp_path):
         slots = {SLOTS[s] for s in np.unique((heroes.classes[i][heroes.classes[i] > 0].astype(int) - 1) // K)}
         assert set(heroes.files[i]) == slots
     heroes[0].export(tmp_path / "hero.png")
-    text = (tmp_path / "CREDITS.txt").read_text()
+    text = (tmp_path / "hero.CREDITS.txt").read_text()
     for files in heroes.files[0].values():
         for f in files:
             assert f in text and all(a in text for a in authors_of(f))
@@ -179,7 +182,9 @@ def test_a_part_from_four_drawings_renders_animates_and_recolours(tmp_path, caps
         assert set(map(tuple, hero.images[0][slot][:, :3].tolist())) <= {(150, 40, 40), (220, 90, 90)}
         blue = hero.recolor("head", ["#2040ff"])
         assert (blue.images[0][slot][:, 2] > blue.images[0][slot][:, 0]).all()
-        assert hero.files[0]["head"] == [source]
+        assert hero.files[0]["head"] == ["user:" + source]
+        hero.export(tmp_path / "hero.png")
+        assert f"you (a part of your own: {source})" in (tmp_path / "hero.CREDITS.txt").read_text()
     with pytest.raises(ConfigError, match="library part name"):
         ws.make("sprites/lpc-v3", parts={"torso": str(folder)})
 
@@ -197,3 +202,41 @@ def test_prior_draws_are_deterministic(model):
     a = model.prior.sample(model.lib, rng(3), list(ANIMATIONS), {})
     b = model.prior.sample(model.lib, rng(3), list(ANIMATIONS), {})
     np.testing.assert_array_equal(a, b)
+
+
+def test_a_bake_writes_one_credits_file_for_all_its_characters(tmp_path):
+    from worldsmith.bake import bake
+    from worldsmith.core.atomic import sha256_file
+
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('[[asset]]\nid = "sprites/lpc-v3"\nseed = 1\noutputs = ["a/hero.png"]\n\n'
+                        '[[asset]]\nid = "sprites/lpc-v3"\nseed = 2\nn = 2\nconfig = { animations = ["walk"] }\n'
+                        'outputs = ["a/crowd.png"]\n')
+    lock = bake(manifest, tmp_path / "out")
+    text = (tmp_path / "out" / "CREDITS.txt").read_text()
+    assert lock["credits"] == {"file": "CREDITS.txt", "sha256": sha256_file(tmp_path / "out" / "CREDITS.txt")}
+    characters = [files for asset in lock["assets"] for files in asset["credits"]]
+    assert len(characters) == 3
+    for files in characters:
+        assert all(f in text for fs in files.values() for f in fs)
+    assert (tmp_path / "out" / "a" / "hero.CREDITS.txt").is_file() and (tmp_path / "out" / "a" / "crowd.CREDITS.txt").is_file()
+
+
+@pytest.mark.skipif(not node_available(), reason="needs node and node_modules (make node)")
+def test_pixi_reads_the_lpc_sheet_atlas_with_a_tag_per_animation_and_direction(heroes, tmp_path):
+    png, atlas, _ = heroes[0].export(tmp_path / "hero.png")
+    got = read_aseprite_hash(atlas, meta_extensions=("worldsmith", "parts", "credits"))
+    proc = subprocess.run(["node", str(LOADER), str(atlas)], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    pixi = json.loads(proc.stdout)
+    assert pixi["image"] == {"width": 832, "height": 1344}
+    assert pixi["order"] == [f["name"] for f in got["frames"]] and len(pixi["order"]) == N_FRAMES
+    expected = [a if a == "hurt" else f"{a}_{d}" for a in ANIMATIONS for d in (["down"] if a == "hurt" else
+                                                                              ["up", "left", "down", "right"])]
+    assert list(pixi["animations"]) == list(got["animations"]) == expected
+    for name, anim in pixi["animations"].items():
+        animation = name.split("_")[0]
+        assert len(anim["frames"]) == ANIMATIONS[animation]
+        assert anim["durations"] == [DURATIONS_MS[animation]] * ANIMATIONS[animation]
+        for frame_name, rect in zip(anim["frames"], anim["rects"]):
+            assert pixi["frames"][frame_name]["frame"] == rect

@@ -228,9 +228,19 @@ def matching_rules(path: str) -> tuple[str, ...]:
     return tuple(pattern for rx, pattern, _ in _COMPILED if rx.match(path))
 
 
+USER = "user:"   # files of a part of the user's own (``parts={"head": "my_hat/"}``) start with this
+
+
 def authors_of(path: str) -> tuple[str, ...]:
     """Authors of one library sheet (library-relative, '/' separators), every matching rule's
-    authors in rule order without repeats; ``KeyError`` for a path no rule covers."""
+    authors in rule order without repeats; ``KeyError`` for a path no rule covers. A part of the
+    user's own (``user:<path>``) is credited to its maker, not to LPC artists.
+
+    >>> authors_of("user:my_hat/")
+    ('you (a part of your own: my_hat/)',)
+    """
+    if path.startswith(USER):
+        return (f"you (a part of your own: {path[len(USER):]})",)
     found: dict[str, None] = {}
     for rx, _, authors in _COMPILED:
         if rx.match(path):

@@ -28,6 +28,7 @@ from typing import Sequence
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
+from worldsmith.sprites.lpc_v3.authors import USER
 from worldsmith.sprites.lpc_v3.headwear import Anchors
 from worldsmith.sprites.lpc_v3.layout import FRAME, FRAMES, check_animations
 from worldsmith.sprites.lpc_v3.parts import K, ROW_FRAMES, SLOTS, Part, PartLibrary
@@ -126,7 +127,8 @@ class CharacterModel:
                 made = userpart.load(file)
             layers = [slot if layer == "front" else "behind" for layer in made.layers]
             pieces = list(zip(made.paths(), layers, made.classes[sex]))
-            self._user[key] = self.lib.add_part(slot, f"{made.name} ({path})", sex, pieces, made.palette, str(path))
+            self._user[key] = self.lib.add_part(slot, f"{made.name} ({path})", sex, pieces, made.palette,
+                                                USER + str(path))
         return self._user[key]
 
     def part(self, variant: int) -> Part:
