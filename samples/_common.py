@@ -26,6 +26,7 @@ FG = (230, 232, 238)
 DIM = (140, 146, 160)
 ACCENT = (255, 196, 64)
 BAD = (235, 100, 90)
+DIRECTIONS = ("down", "left", "right", "up")  # display order of a character's directions
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,26 @@ def slot_message(surface: pygame.Surface, rect: pygame.Rect, slot: Slot) -> bool
         message(surface, rect, f"{slot.source.label}: generating...", slot.source.id)
         return True
     return False
+
+
+def animations_of(batch) -> list[dict[str, dict[str, list[np.ndarray]]]]:
+    """Per character: animation -> direction -> frames, directions in :data:`DIRECTIONS` order.
+
+    A ``CharacterBatch`` names each frame (``batch.frames``); a 4 x 4 walk ``SpriteBatch`` is
+    one ``walk`` animation facing down, left, right, up."""
+    out = []
+    frames = getattr(batch, "frames", None)
+    for images in batch.images:
+        anims: dict[str, dict[str, list[np.ndarray]]] = {}
+        if frames is None:  # SpriteBatch: (4 directions, 4 frames, 64, 64, 4)
+            anims["walk"] = {d: list(images[i]) for i, d in enumerate(DIRECTIONS)}
+        else:
+            for f, img in zip(frames, images):
+                anims.setdefault(f.animation, {}).setdefault(f.direction, []).append(img)
+            for name, dirs in anims.items():
+                anims[name] = {d: dirs[d] for d in DIRECTIONS if d in dirs}
+        out.append(anims)
+    return out
 
 
 def rgba_surface(rgba: np.ndarray) -> pygame.Surface:

@@ -1,14 +1,15 @@
 """A tiny side-scroller built at runtime by worldsmith.
 
 Each level is generated while you play: a playable SMB level (``levels/smb-v1``), a hero and
-enemies (``sprites/lpc-v2``) and a quest (``plots/quest-v1``) whose beats wait at checkpoint
-flags. The next level is generated in the background (an AssetService), so the game keeps its
-60 fps; N jumps to it.
+enemies (``sprites/lpc-v3`` characters with daggers: walk, slash and hurt animations) and a
+quest (``plots/quest-v1``) whose beats wait at checkpoint flags. The next level is generated in
+the background (an AssetService), so the game keeps its 60 fps; N jumps to it.
 
     python samples/platformer.py [--seed S] [--autoplay] [--frames N] [--screenshot PATH]
 
-Keys: arrows run, Space jumps (hold for height), Down drops, 1-9 answer a quest box, N next
-level, Esc quits. ``--autoplay`` lets a bot replay the level agent's path to the goal.
+Keys: arrows run, Space jumps (hold for height), Down drops, X slashes (an enemy in reach is
+defeated), 1-9 answer a quest box, N next level, Esc quits. ``--autoplay`` lets a bot replay the
+level agent's path to the goal.
 """
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ SIZE = (960, 540)
 HUD = 36  # height of the top bar
 BOT_READS = 1.0  # seconds the autoplay bot leaves a quest box open
 LEVEL = Source("Level", "levels/smb-v1", {})
-CAST = Source("Cast", "sprites/lpc-v2", n=4)
+#: the hero (character 0) and three enemies, with the animations the game plays
+CAST = Source("Cast", "sprites/lpc-v3", {"animations": ["walk", "slash", "hurt"], "parts": {"weapon": "dagger"}},
+              n=4)
 QUEST = Source("Quest", "plots/quest-v1", {"acts": 1, "endings": 2})
 
 
@@ -97,6 +100,8 @@ class Platformer(App):
                 self.running = False
             elif event.key == pygame.K_n:
                 self.next_level()
+            elif event.key == pygame.K_x and self.world is not None and self.loading is None:
+                self.world.attack()
             elif pygame.K_1 <= event.key <= pygame.K_9 and self.world is not None:
                 self.world.choose(event.key - pygame.K_1)
 
@@ -144,12 +149,13 @@ class Platformer(App):
                 message(screen, box, "levels/smb-v1 is not available", error, BAD)
             else:
                 message(screen, box, "generating a level...",
-                        f"levels/smb-v1 + sprites/lpc-v2 + plots/quest-v1 (seed {self.loading.seed})")
+                        f"levels/smb-v1 + sprites/lpc-v3 + plots/quest-v1 (seed {self.loading.seed})")
             return
         top = screen.get_height() - self.tiles.get_height()
         draw_world(screen, world, self.tiles, self.cast, self.frac, top, self.time)
         s = world.stats
-        parts = [f"seed {self.current.seed}", f"coins {s.coins}", f"stomps {s.stomps}", f"falls {s.falls}"]
+        parts = [f"seed {self.current.seed}", f"coins {s.coins}", f"stomps {s.stomps}", f"slashes {s.slashes}",
+                 f"falls {s.falls}"]
         if self.clock.get_fps():
             parts.append(f"{self.clock.get_fps():.0f} fps")
         upcoming = self.upcoming or self.loading

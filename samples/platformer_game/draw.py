@@ -1,5 +1,6 @@
-"""Drawing the platformer: procedural tile art, the hero and enemies from a SpriteBatch, coins,
-flags, the HUD and the quest boxes."""
+"""Drawing the platformer: procedural tile art, the hero and enemies from ``sprites/lpc-v3``
+characters (walk, slash, hurt; a 4 x 4 walk SpriteBatch works too), coins, flags, the HUD and the
+quest boxes."""
 from __future__ import annotations
 
 import functools
@@ -7,11 +8,13 @@ import math
 
 import pygame
 
-from _common import ACCENT, BG, DIM, FG, PANEL, font, rgba_surface, text, wrap
-from platformer_game.world import Body, Dialog, World
+from _common import ACCENT, BG, DIM, FG, PANEL, animations_of, font, rgba_surface, text, wrap
+from platformer_game.world import HURT_STEPS, SLASH_STEPS, STEP, Body, Dialog, World
 
 TILE = 32
 SPRITE = 56
+SLASH_FRAME = 0.08  # seconds per slash frame (the LPC sheet's 80 ms)
+HURT_FRAMES = 6  # the LPC hurt animation: knocked down in 6 frames, one per step
 SKY_TOP, SKY_LOW = (92, 148, 252), (170, 210, 255)
 COLOURS = {"X": (160, 82, 45), "S": (200, 96, 40), "?": (240, 190, 40), "Q": (150, 110, 70),
            "<": (60, 170, 60), ">": (40, 140, 40), "[": (60, 170, 60), "]": (40, 140, 40),
@@ -66,23 +69,50 @@ def redraw_tile(surf: pygame.Surface, world: World, r: int, c: int) -> None:
         surf.blit(img, (c * TILE, r * TILE))
 
 
+Pose = tuple[str, int]  # (animation, frame index)
+
+
 class Cast:
-    """Walk-cycle frames at SPRITE pixels: the hero (character 0) and the enemies (the others,
-    tinted red so they read as foes)."""
+    """Frames at SPRITE pixels per animation and direction: the hero (character 0, every
+    animation the batch has) and the enemies (the others, walking, tinted red so they read as
+    foes)."""
 
     def __init__(self, batch):
-        chars = [[[pygame.transform.smoothscale(rgba_surface(f), (SPRITE, SPRITE)) for f in d] for d in c]
-                 for c in batch.images] if batch is not None else []
-        self.hero = chars[:1]
-        self.enemies = [[[_tint(f) for f in d] for d in c] for c in chars[1:] or chars]
+        def scaled(frames):
+            return [pygame.transform.smoothscale(rgba_surface(f), (SPRITE, SPRITE)) for f in frames]
 
-    def frame(self, who: int, face: int, step: int, moving: bool) -> pygame.Surface | None:
+        chars = [{a: {d: scaled(fs) for d, fs in dirs.items()} for a, dirs in c.items()}
+                 for c in animations_of(batch)] if batch is not None else []
+        self.hero = chars[:1]
+        self.enemies = [{"walk": {d: [_tint(f) for f in fs] for d, fs in c["walk"].items()}}
+                        for c in chars[1:] or chars]
+
+    def frame(self, who: int, face: int, step: int, moving: bool, pose: Pose = ("walk", 0)) -> pygame.Surface | None:
         """The frame of the hero (``who`` 0) or enemy ``who - 1`` facing ``face`` (-1 left,
-        1 right) at walk ``step``; ``None`` when no sprites have landed."""
+        1 right): frame ``pose[1]`` of animation ``pose[0]`` (hurt faces down), or of the walk
+        at ``step`` (an lpc-v3 walk stands on frame 0 and steps through 1-8); ``None`` when no
+        sprites have landed."""
         if not self.hero:
             return None
         character = self.hero[0] if who == 0 else self.enemies[(who - 1) % len(self.enemies)]
-        return character[2 if face > 0 else 1][step % 4 if moving else 0]
+        animation, index = pose if pose[0] in character else ("walk", 0)
+        dirs = character[animation]
+        frames = dirs.get("right" if face > 0 else "left") or next(iter(dirs.values()))
+        if animation != "walk":
+            return frames[min(index, len(frames) - 1)]
+        cycle = frames[1:] if len(frames) == 9 else frames
+        return cycle[step % len(cycle)] if moving else frames[0]
+
+
+def hero_pose(world: World, frac: float) -> Pose:
+    """The hero's animation and frame: knocked down (hurt) for the first steps after a hit, a
+    slash while one lasts, else walking."""
+    since_hit = HURT_STEPS - world.hurt
+    if world.hurt and since_hit < HURT_FRAMES:
+        return "hurt", since_hit
+    if world.slash:
+        return "slash", int(((SLASH_STEPS - world.slash) + frac) * STEP / SLASH_FRAME)
+    return "walk", 0
 
 
 def _tint(img: pygame.Surface) -> pygame.Surface:
@@ -98,10 +128,10 @@ def glide(body: Body, frac: float) -> pygame.Vector2:
 
 
 def draw_body(screen: pygame.Surface, cast: Cast, who: int, body: Body, frac: float, cam: pygame.Vector2,
-              step: int, colour: tuple[int, int, int]) -> None:
+              step: int, colour: tuple[int, int, int], pose: Pose = ("walk", 0)) -> None:
     """A character standing in its cell (a coloured block when no sprites have landed)."""
     pos = glide(body, frac) - cam
-    img = cast.frame(who, body.face, step, body.prev != (body.r, body.c))
+    img = cast.frame(who, body.face, step, body.prev != (body.r, body.c), pose)
     if img is None:
         pygame.draw.rect(screen, colour, (pos.x + 6, pos.y + 2, TILE - 12, TILE - 2), border_radius=6)
         return
@@ -138,8 +168,9 @@ def draw_world(screen: pygame.Surface, world: World, tiles: pygame.Surface, cast
     step = world.stats.steps
     for i, enemy in enumerate(world.enemies):
         draw_body(screen, cast, 1 + i, enemy, frac, cam, step // 2, (200, 60, 60))
-    if not world.hurt or step % 2:
-        draw_body(screen, cast, 0, world.hero, frac, cam, step, (255, 255, 255))
+    pose = hero_pose(world, frac)
+    if not world.hurt or pose[0] == "hurt" or step % 2:  # blinks while invulnerable, once back up
+        draw_body(screen, cast, 0, world.hero, frac, cam, step, (255, 255, 255), pose)
 
 
 def draw_dialog(screen: pygame.Surface, dialog: Dialog, title: str) -> None:

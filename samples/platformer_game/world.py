@@ -23,6 +23,7 @@ from _common import ending_distances
 STEP = 0.1  # seconds per grid move
 ENEMY_EVERY = 3  # enemies move once every this many hero steps
 HURT_STEPS = 15  # invulnerable steps after a hit
+SLASH_STEPS = 5  # steps a slash lasts (the sprite's 6 slash frames of 80 ms)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Stats:
     coins: int = 0
     stomps: int = 0
     hurts: int = 0
+    slashes: int = 0
     falls: int = 0
     blocks: int = 0
     steps: int = 0
@@ -126,6 +128,7 @@ class World:
         self.dialog: Dialog | None = None
         self.stats = Stats()
         self.hurt = 0
+        self.slash = 0
         self.won = False
         self.clock = 0.0
 
@@ -178,6 +181,7 @@ class World:
         hero.r, hero.c = r, c
         self.stats.steps += 1
         self.hurt = max(0, self.hurt - 1)
+        self.slash = max(0, self.slash - 1)
         if r >= self.h:
             return self._fall()
         if self.stats.steps % ENEMY_EVERY == 0:
@@ -191,6 +195,18 @@ class World:
         if c == self.w - 1:
             self.won = True
             self.stats.events.append("goal")
+
+    def attack(self) -> bool:
+        """A slash (X): an enemy in the hero's cell or the next one he faces is defeated.
+        False while a slash is under way or the game is paused."""
+        if self.paused or self.slash:
+            return False
+        self.slash = SLASH_STEPS
+        hero = self.hero
+        for enemy in [e for e in self.enemies if e.r == hero.r and e.c in (hero.c, hero.c + hero.face)]:
+            self.enemies.remove(enemy)
+            self.stats.slashes += 1
+        return True
 
     def _bump(self, r: int, c: int) -> None:
         if self.tiles[r, c] == self.vocab.id("?"):

@@ -10,11 +10,10 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from _common import ACCENT, DIM, FG, PANEL, Slot, Source, font, rgba_surface, text
+from _common import ACCENT, DIM, DIRECTIONS, FG, PANEL, Slot, Source, animations_of, font, rgba_surface, text
 
 from viewer_views.base import View
 
-DIRECTIONS = ("down", "left", "right", "up")  # display order (lpc-v3 sheets store up, left, down, right)
 DEFAULT_FPS = 8.0
 CELL = 64
 BIG = 3 * CELL  # the enlarged character
@@ -41,26 +40,6 @@ def sheet_timing(batch) -> dict[str, float]:
     if not fps:
         fps["walk"] = 1000.0 / durations[0] if durations and durations[0] else DEFAULT_FPS
     return fps
-
-
-def animations_of(batch) -> list[dict[str, dict[str, list[np.ndarray]]]]:
-    """Per character: animation -> direction -> frames, in :data:`DIRECTIONS` order.
-
-    A ``CharacterBatch`` names each frame (``batch.frames``); a 4 x 4 walk ``SpriteBatch`` is
-    one ``walk`` animation facing down, left, right, up."""
-    out = []
-    frames = getattr(batch, "frames", None)
-    for images in batch.images:
-        anims: dict[str, dict[str, list[np.ndarray]]] = {}
-        if frames is None:  # SpriteBatch: (4 directions, 4 frames, 64, 64, 4)
-            anims["walk"] = {d: list(images[i]) for i, d in enumerate(DIRECTIONS)}
-        else:
-            for f, img in zip(frames, images):
-                anims.setdefault(f.animation, {}).setdefault(f.direction, []).append(img)
-            for name, dirs in anims.items():
-                anims[name] = {d: dirs[d] for d in DIRECTIONS if d in dirs}
-        out.append(anims)
-    return out
 
 
 def palette(rgba: np.ndarray, most: int = 32) -> list[tuple[tuple[int, int, int], int]]:

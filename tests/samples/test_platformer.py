@@ -11,7 +11,7 @@ from conftest import pixels, press
 
 import worldsmith as ws
 from platformer_game.bot import Bot
-from platformer_game.world import Input, World, move
+from platformer_game.world import HURT_STEPS, SLASH_STEPS, Input, World, move
 
 from worldsmith.levels.physics import moves
 
@@ -63,6 +63,48 @@ def test_stomp_from_above_and_hurt_from_the_side():
     assert world.stats.coins == 1 and (3, 6) not in world.coins
 
 
+def test_slash_defeats_the_enemy_in_reach_once_per_swing():
+    tiles = ws.TileLevel(np.full((5, 8), 2, np.uint8), "smb")
+    v = tiles.vocab
+    tiles.tiles[4] = v.id("X")
+    tiles.tiles[3, [2, 4]] = v.id("E")
+    world = World(tiles)
+    world.hero.r, world.hero.c, world.hero.face = 3, 3, 1
+    assert world.attack() and world.slash == SLASH_STEPS
+    assert world.stats.slashes == 1 and [(e.r, e.c) for e in world.enemies] == [(3, 2)]
+    world.hero.face = -1
+    assert not world.attack()                      # one swing at a time
+    for _ in range(SLASH_STEPS):
+        world.tick(Input(0))
+    world.enemies[0].c = 2                         # it walked off meanwhile: back within reach
+    assert world.slash == 0 and world.attack() and world.stats.slashes == 2 and not world.enemies
+
+
+def test_hero_poses_follow_the_hit_and_the_slash():
+    from platformer_game.draw import HURT_FRAMES, hero_pose
+
+    tiles = ws.TileLevel(np.full((5, 8), 2, np.uint8), "smb")
+    tiles.tiles[4] = tiles.vocab.id("X")
+    world = World(tiles)
+    assert hero_pose(world, 0.0) == ("walk", 0)
+    world.attack()
+    poses = []
+    for _ in range(SLASH_STEPS):
+        poses += [hero_pose(world, 0.0), hero_pose(world, 0.5)]
+        world.tick(Input(0))
+    assert {p[0] for p in poses} == {"slash"} and hero_pose(world, 0.0) == ("walk", 0)
+    indices = [p[1] for p in poses]
+    assert indices == sorted(indices) and set(indices) == set(range(6))  # all six frames, in order
+    world = World(tiles)
+    world.hurt = HURT_STEPS
+    seen = []
+    while world.hurt:
+        seen.append(hero_pose(world, 0.0))
+        world.tick(Input(0))
+    assert seen[:HURT_FRAMES] == [("hurt", i) for i in range(HURT_FRAMES)]
+    assert {p[0] for p in seen[HURT_FRAMES:]} == {"walk"}
+
+
 def test_autoplay_bot_reaches_the_goal_on_20_seeds():
     levels = ws.make("levels/smb-v1", **SMALL_LEVEL)
     quests = ws.make("plots/quest-v1", acts=1, endings=2)
@@ -81,7 +123,7 @@ def game(monkeypatch):
     from _common import Source
 
     monkeypatch.setattr(platformer, "LEVEL", Source("Level", "levels/smb-v1", SMALL_LEVEL))
-    monkeypatch.setattr(platformer, "CAST", Source("Cast", "sprites/lpc-v1", n=2))
+    monkeypatch.setattr(platformer, "CAST", Source("Cast", "sprites/lpc-v3", platformer.CAST.config, n=2))
     made = []
 
     def make(**kw):
@@ -152,3 +194,24 @@ def test_missing_level_generator_shows_a_panel(monkeypatch):
         assert pixels(g.screen).std() > 5
     finally:
         g.close()
+
+
+def test_x_key_slashes_with_the_lpc_v3_hero_and_a_hit_knocks_him_down(game):
+    from platformer_game.draw import hero_pose
+
+    g = game(seed=2)
+    world, cast = g.world, g.cast
+    assert set(cast.hero[0]) == {"walk", "slash", "hurt"} and list(cast.hero[0]["hurt"]) == ["down"]
+    walk = pixels(g.screen)
+    press(pygame.K_x)
+    for _ in range(10):
+        g.step(1 / 60)
+    assert world.slash and hero_pose(world, g.frac)[0] == "slash"
+    assert not np.array_equal(walk, pixels(g.screen))
+    right = [cast.frame(0, 1, 0, False, ("slash", i)) for i in range(6)]
+    assert len({pygame.image.tobytes(f, "RGBA") for f in right}) == 6          # six distinct slash frames
+    assert cast.frame(0, -1, 0, False, ("hurt", 5)) is cast.frame(0, 1, 0, False, ("hurt", 5))  # faces down
+    world.enemies.append(type(world.hero)(world.hero.r, world.hero.c, face=-1))
+    world.slash = 0
+    world.tick(Input(0))                           # an enemy walked into him
+    assert world.stats.hurts == 1 and hero_pose(world, 0.0) == ("hurt", 0)
