@@ -30,6 +30,7 @@ import worldsmith as ws  # noqa: E402
 END_TO_END = {  # id -> config for the batch-1 end-to-end latency
     "sprites/lpc-v1": {},
     "sprites/lpc-v2": {},
+    "sprites/lpc-v3": {},
     "levels/smb-v1": {"width": 200},
     "levels/loderunner-v1": {},
     "levels/zelda-v1": {},

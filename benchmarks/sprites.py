@@ -1,4 +1,4 @@
-"""Benchmark sprites/lpc-v1 and sprites/lpc-v2 on the CPU: one character sheet (batch 1) and a
+"""Benchmark sprites/lpc-v1, lpc-v2 and lpc-v3 on the CPU: one character sheet (batch 1) and a
 batch of 64, in one run, with the v2/v1 latency ratio.
 
     python benchmarks/sprites.py [--runs 15] [--threads 1 2] [--out benchmarks/results/sprites.json]
@@ -9,8 +9,11 @@ default post-processing (speck removal and a per-character octree palette), i.e.
 an outfit, composites its layers' class maps and colours them (its default post-processing is
 none), i.e. ``ws.make("sprites/lpc-v2")(seed=s)``; ``v2_recolor_batch1`` adds one slot recoloured
 in the config; ``batch64_net4`` / ``batch64_net16`` make v1's batch of 64 with the network run
-on fixed calls of 4 / 16 sheets (``net_batch``) instead of one. Prints median and p99 milliseconds from ``benchmarks/timing.py``. Targets, batch 1
-median: v1 under 10 ms, v2 at most 5 ms.
+on fixed calls of 4 / 16 sheets (``net_batch``) instead of one. v3: a whole character, all six
+animations (178 frames): ``v3_batch1`` is ``ws.make("sprites/lpc-v3")(seed=s)`` plus laying the
+frames out as the RGBA 832 x 1344 LPC sheet (no PNG encoding); ``v3_walk_batch1`` the walk alone
+(36 frames). Prints median and p99 milliseconds from ``benchmarks/timing.py``. Targets, batch 1
+median: v1 under 10 ms, v2 at most 5 ms, v3 (178 frames and the sheet) at most 10 ms.
 """
 from __future__ import annotations
 
@@ -47,6 +50,12 @@ def bench(runs: int, batch_runs: int) -> dict:
            "v2_batch1": summary(timed(lambda i: v2(seed=i), runs)),
            "v2_batch64": summary(timed(lambda i: v2(seed=i, n=64), batch_runs, warmup=1), items=64),
            "v2_recolor_batch1": summary(timed(lambda i: v2_red(seed=i), runs))}
+    from worldsmith.export.characters import sheet_array
+
+    v3, v3_walk = ws.make("sprites/lpc-v3"), ws.make("sprites/lpc-v3", animations=["walk"])
+    out["v3_batch1"] = summary(timed(lambda i: sheet_array(v3(seed=i)), runs))
+    out["v3_batch64"] = summary(timed(lambda i: v3(seed=i, n=64), batch_runs, warmup=1), items=64)
+    out["v3_walk_batch1"] = summary(timed(lambda i: v3_walk(seed=i), runs))
     for rows in NET_BATCHES:                            # v1's fixed network batch shape (net_batch)
         fixed = ws.make("sprites/lpc-v1", net_batch=rows)
         out[f"batch64_net{rows}"] = summary(timed(lambda i: fixed(seed=i, n=64), batch_runs, warmup=1), items=64)

@@ -10,7 +10,7 @@ colour: the share of identical RGBA pixels over the union of pixels drawn by eit
     python tools/rebuild_lpc_build.py --out benchmarks/results/lpc_build.json
     python tools/rebuild_lpc_build.py --dry-run          # two styles, nothing written
 
-Writes the per-style table to ``docs/sprites_build_table.md`` (not in --dry-run).
+Writes the per-style table to ``docs/results/lpc_build_table.md`` (docs/sprites.md quotes it) (not in --dry-run).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from worldsmith.sprites.lpc_v3 import build_fit as bf
 from worldsmith.sprites.lpc_v3.headwear import SEXES, parse_key, place, sheet_of
 from worldsmith.sprites.lpc_v3.layout import frame_indices
 
-TABLE = Path(__file__).resolve().parents[1] / "docs" / "sprites_build_table.md"
+TABLE = Path(__file__).resolve().parents[1] / "docs" / "results" / "lpc_build_table.md"
 DRY_STYLES = ["hair/plain", "facial/beard"]
 DRY_VOTERS = ["hair/bangs", "hair/ponytail", "facial/mustache"]    # --dry-run fits with these only
 DRY_COLOURS = 3                                                     # --dry-run: the first three ramps

@@ -2,7 +2,7 @@
 
 A part (one library sheet) belongs to one z-layer (:func:`z_layer`); a frame is composited bottom first in
 the order :func:`order` gives for its row, alpha over. Parts that share a z-layer keep the order of
-:data:`WITHIN` (then the caller's order). Rules and where they come from: docs/sprites_layering.md.
+:data:`WITHIN` (then the caller's order). Rules and where they come from: docs/sprites.md, "Layering".
 
 - ``down``, ``left``, ``right`` (and ``hurt``): weapons and the off hand go on top (the art draws them in
   front of the body, the bow in front of the face); ``behind`` (cape inside, quiver, wings, the hair's
