@@ -21,7 +21,7 @@ from PIL import Image
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.sprites.lpc_v3.layout import DIRECTIONS, FRAME
-from worldsmith.sprites.lpc_v3.model import over
+from worldsmith.sprites.lpc_v3.headwear import over
 from worldsmith.sprites.lpc_v3.order import sort_parts, z_layer
 
 NPZ_DIRECTIONS = ("down", "left", "right", "up")     # the npz's direction 0..3

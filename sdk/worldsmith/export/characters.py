@@ -25,10 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from worldsmith.core.errors import FormatError
 from worldsmith.core.generator import VERSION
 from worldsmith.export.registry import register_reader, register_writer
-from worldsmith.export.sprites import APP, TAG_COLOR, npz_bytes
+from worldsmith.export.sprites import APP, TAG_COLOR, npz_bytes, read_typed_npz
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.character import CharacterBatch
 
@@ -158,15 +157,12 @@ def write_npz(batch: CharacterBatch, name: str) -> dict[str, bytes]:
 
 def read_npz(path: Path) -> CharacterBatch:
     """Read a batch written by :func:`write_npz`."""
-    try:
-        with np.load(path, allow_pickle=False) as d:
-            if str(d["type"]) != "CharacterBatch":
-                raise KeyError("type")
-            lists = json.loads(str(d["lists"]))
-            layers = {"classes": d["classes"], "palette": d["palette"]} if "classes" in d.files else {}
-            return CharacterBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))), **lists, **layers)
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise FormatError(f"{path}: not a worldsmith CharacterBatch .npz ({e})") from None
+    def build(d) -> CharacterBatch:
+        layers = {"classes": d["classes"], "palette": d["palette"]} if "classes" in d.files else {}
+        return CharacterBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))),
+                              **json.loads(str(d["lists"])), **layers)
+
+    return read_typed_npz(path, "CharacterBatch", build)
 
 
 register_writer(CharacterBatch, "png", write_png)

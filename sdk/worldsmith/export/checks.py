@@ -67,6 +67,22 @@ def _scene(scene, where: str) -> None:
         _plot(scene.plot, where)
 
 
+def _characters(batch, where: str) -> None:
+    from worldsmith.sprites.lpc_v3.authors import authors_of
+
+    for files in batch.files:
+        for slot, paths in files.items():
+            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+                raise FormatError(f"{where}: files.{slot} must be a list of art file names")
+            for path in paths:
+                try:
+                    authors_of(path)
+                except KeyError:
+                    raise FormatError(f"{where}: files.{slot} names {path!r}, no LPC library file") from None
+    if not all(isinstance(v, str) for parts in batch.parts for v in parts.values()):
+        raise FormatError(f"{where}: parts must map slots to part names")
+
+
 def check_loaded(asset: Any, where: str) -> None:
     """Raise :class:`FormatError` (naming ``where``) if ``asset`` breaks its type's invariants."""
     kind = type(asset).__name__
@@ -76,3 +92,5 @@ def check_loaded(asset: Any, where: str) -> None:
         _plot(asset, where)
     elif kind == "Scene2D":
         _scene(asset, where)
+    elif kind == "CharacterBatch":
+        _characters(asset, where)

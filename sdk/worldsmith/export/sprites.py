@@ -135,17 +135,26 @@ def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buf.getvalue()
 
 
-def read_npz(path: Path) -> SpriteBatch:
-    """Read a batch written by :func:`write_npz`."""
+def read_typed_npz(path: Path, type_name: str, build):
+    """``build(arrays)`` of an ``.npz`` whose ``type`` array names ``type_name``; a foreign or
+    damaged file is one :class:`FormatError` naming it."""
     try:
         with np.load(path, allow_pickle=False) as d:
-            if str(d["type"]) != "SpriteBatch":
+            if str(d["type"]) != type_name:
                 raise KeyError("type")
-            layers = ({"classes": d["classes"], "palette": d["palette"], "slots": d["slots"].tolist()}
-                      if "classes" in d.files else {})
-            return SpriteBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))), **layers)
-    except (OSError, ValueError, KeyError) as e:
-        raise FormatError(f"{path}: not a worldsmith SpriteBatch .npz ({e})") from None
+            return build(d)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise FormatError(f"{path}: not a worldsmith {type_name} .npz ({e})") from None
+
+
+def read_npz(path: Path) -> SpriteBatch:
+    """Read a batch written by :func:`write_npz`."""
+    def build(d) -> SpriteBatch:
+        layers = ({"classes": d["classes"], "palette": d["palette"], "slots": d["slots"].tolist()}
+                  if "classes" in d.files else {})
+        return SpriteBatch(d["images"], AssetMeta.from_dict(json.loads(str(d["meta"]))), **layers)
+
+    return read_typed_npz(path, "SpriteBatch", build)
 
 
 register_writer(SpriteBatch, "png", write_png)

@@ -240,3 +240,14 @@ def test_pixi_reads_the_lpc_sheet_atlas_with_a_tag_per_animation_and_direction(h
         assert anim["durations"] == [DURATIONS_MS[animation]] * ANIMATIONS[animation]
         for frame_name, rect in zip(anim["frames"], anim["rects"]):
             assert pixi["frames"][frame_name]["frame"] == rect
+
+
+def test_load_refuses_a_tampered_character_file(heroes, tmp_path):
+    from worldsmith.export.characters import write_npz
+    from worldsmith.core.errors import FormatError
+
+    bad = heroes[0]
+    bad.files = [{"hair": ["../../etc/passwd"]}]
+    (tmp_path / "bad.npz").write_bytes(write_npz(bad, "bad.npz")["bad.npz"])
+    with pytest.raises(FormatError, match="no LPC library file"):
+        ws.load(tmp_path / "bad.npz")

@@ -29,7 +29,7 @@ import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
 from worldsmith.sprites.lpc_v3.authors import USER
-from worldsmith.sprites.lpc_v3.headwear import Anchors
+from worldsmith.sprites.lpc_v3.headwear import Anchors, over
 from worldsmith.sprites.lpc_v3.layout import FRAME, FRAMES, check_animations
 from worldsmith.sprites.lpc_v3.parts import K, ROW_FRAMES, SLOTS, Part, PartLibrary
 from worldsmith.sprites.lpc_v3.prior import Prior
@@ -51,7 +51,8 @@ class CharacterModel:
         """Outfits ``(n, 18)`` variant ids -> (classes ``(n, F, 64, 64)`` uint16: 0 transparent, else
         ``slot * 511 + shade``; palettes ``(n, 18, 511, 4)`` RGBA; ``blended`` ``(n, F, 64, 64)``
         uint32: the packed RGBA of a pixel whose top colour is translucent, blended over what lies
-        below (:func:`over`), 0 elsewhere), F the frames of ``animations``."""
+        below (straight-alpha "over", as the library's characters were composited), 0 elsewhere),
+        F the frames of ``animations``."""
         rows, starts = _rows(tuple(check_animations(animations)))
         classes = np.zeros((len(outfits), starts[-1]), np.uint16)
         palette = np.zeros((len(outfits), len(SLOTS), K, 4), np.uint8)
@@ -227,21 +228,8 @@ def _rows(animations: tuple[str, ...]) -> tuple[list[int], list[int]]:
     return rows, [int(x) for x in starts]
 
 
-def over(top: np.ndarray, below: np.ndarray) -> np.ndarray:
-    """RGBA ``top`` composited over ``below`` (uint8 ``(..., 4)``, straight alpha, "source over"
-    in float64, rounded): the compositing the library's composited characters were made with.
-
-    >>> over(np.array([[0, 0, 0, 156]], np.uint8), np.array([[200, 100, 50, 255]], np.uint8)).tolist()
-    [[78, 39, 19, 255]]
-    """
-    sa, da = top[..., 3:4] / 255.0, below[..., 3:4] / 255.0
-    oa = sa + da * (1 - sa)
-    rgb = (top[..., :3] * sa + below[..., :3] * da * (1 - sa)) / np.maximum(oa, 1e-12)
-    return np.round(np.concatenate([rgb, oa * 255], -1)).astype(np.uint8)
-
-
 def _over(top: np.ndarray, below: np.ndarray) -> np.ndarray:
-    """:func:`over` on packed RGBA pixels (uint32)."""
+    """:func:`~worldsmith.sprites.lpc_v3.headwear.over` on packed RGBA pixels (uint32)."""
     def unpack(px: np.ndarray) -> np.ndarray:
         return px.view(np.uint8).reshape(-1, 4)
 
