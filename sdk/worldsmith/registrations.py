@@ -20,5 +20,9 @@ register("scenes/terrain-v1", "worldsmith.scenes.terrain:TerrainGenerator",
          "3D islands: eroded Perlin terrain, biomes, water and props, exported as glTF")
 register("scenes/platformer-v1", "worldsmith.scenes.platformer:PlatformerGenerator",
          "2D platformer scenes: smb-v1 level, hero, enemies, items, flag, parallax, quest checkpoints (Tiled)")
+register("scenes/platformer-v2", "worldsmith.scenes.platformer:PlatformerV2Generator",
+         "2D platformer scenes as v1 with a sprites/lpc-v3 hero: 9-frame walk per direction, slash and hurt sheets")
 register("scenes/dungeon-v1", "worldsmith.scenes.dungeon:DungeonGenerator",
          "Zelda-like dungeons: lock-and-key mission on a room grid of zelda-v1 rooms, solver-proved (Tiled)")
+register("scenes/dungeon-v2", "worldsmith.scenes.dungeon:DungeonV2Generator",
+         "Zelda-like dungeons as v1 with a sprites/lpc-v3 hero: 9-frame walk per direction, slash and hurt sheets")

@@ -1,4 +1,4 @@
-"""``scenes/dungeon-v1``: a Zelda-like dungeon built as Dormans' missions and spaces.
+"""``scenes/dungeon-v1`` and ``-v2``: a Zelda-like dungeon built as Dormans' missions and spaces.
 
 A lock-and-key mission is laid out as a tree of rooms on a grid (:mod:`worldsmith.scenes.mission`);
 each room comes from ``levels/zelda-v1`` with doors exactly where the layout needs them (turned
@@ -7,16 +7,25 @@ doors drawn shut, and keys, monsters, the entrance and the goal chest are placed
 room's doors reach. Every dungeon is proved solvable by :func:`worldsmith.scenes.solver.prove`
 before it is returned, and carries the mission graph and the solver's walk.
 
+``scenes/dungeon-v2`` is the same dungeon with a ``sprites/lpc-v3`` hero: sheet ``hero`` walks 9
+frames per direction (down, left, right, up; frame 0 standing), and ``hero_slash`` and
+``hero_hurt`` come with it (see :func:`worldsmith.scenes.sprites2d.hero_sheets`). The v1 id keeps
+its ``sprites/lpc-v2`` hero, so its seeds give the same dungeons as before.
+
 >>> import worldsmith as ws
 >>> d = ws.make("scenes/dungeon-v1", rooms=4, keys=1, hero="procedural")(seed=2)
 >>> d.layers()
 ['rooms', 'doors', 'locks', 'keys', 'goal', 'monsters', 'spawn']
 >>> d.solution[-1]["room"] == d.mission["nodes"][-1]["room"]
 True
+>>> v2 = ws.make("scenes/dungeon-v2", rooms=4, keys=1)(seed=2)
+>>> v2.meta.extra["hero"], sorted(v2.meta.extra["hero_sheets"]), v2.layer("spawn")[0].frame
+('sprites/lpc-v3', ['hero', 'hero_hurt', 'hero_slash'], 0)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -28,7 +37,8 @@ from worldsmith.core.seeding import child_seed, rng
 from worldsmith.levels.agents import reachable
 from worldsmith.scenes.mission import Plan, layout, min_rooms
 from worldsmith.scenes.solver import prove, solve
-from worldsmith.scenes.sprites2d import BODIES, HERO_CHOICES, check_hero, creature, items, pick_hero
+from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_CHOICES, HERO_V3, check_hero, creature, hero_sheet_info,
+                                         hero_sheets, items, pick_hero)
 from worldsmith.scenes.tiles2d import TILE, dungeon_tileset
 from worldsmith.types.level import TileLevel
 from worldsmith.types.scene import SceneObject, Scene2D
@@ -57,12 +67,13 @@ class DungeonConfig(Config):
     monster_kinds: int = param(3, lo=1, hi=3, help="distinct procedural monster species")
     hero: str = param("auto", choices=HERO_CHOICES,
                       help="hero sprite: sprites/lpc-v2, procedural, or lpc if installed")
+    hero_source: ClassVar[str] = HERO  # the generator hero="lpc" needs
 
     def check(self) -> None:
         if self.rooms < min_rooms(self.keys):
             raise ConfigError("keys", f"at most {(self.rooms - 1) // 2} keys for {self.rooms} rooms "
                                       "(each key needs a room of its own before its lock)", self.keys)
-        check_hero(self.hero)
+        check_hero(self.hero, self.hero_source)
 
 
 class DungeonGenerator(Generator):
@@ -86,16 +97,22 @@ class DungeonGenerator(Generator):
         rooms = [self._room(plan, i, child_seed(seed, 100 + i)) for i in range(len(plan.rooms))]
         tileset = dungeon_tileset()
         tiles, doors = _compose(plan, rooms, tileset)
-        hero, hero_source = pick_hero(cfg.hero, child_seed(seed, 2))
+        heroes, hero_meta = self._hero(child_seed(seed, 2))
         art = items()
         species = [creature(r, BODIES[(k + 1) % 3]) for k in range(cfg.monster_kinds)]
-        sprites = {"hero": hero.reshape(16, 64, 64, 4), "key": art["key"], "chest": art["chest"],
+        sprites = {**heroes, "key": art["key"], "chest": art["chest"],
                    **{f"monster{k}": s for k, s in enumerate(species)}}
         objects = _objects(plan, rooms, doors, r, cfg.monster_kinds)
         return Scene2D(kind="dungeon", tiles=tiles, tileset=tileset.images, tile_names=tileset.names,
                        tile_solid=tileset.solid, objects=objects, object_layers=LAYERS, sprites=sprites,
                        mission=plan.mission(), solution=solve(plan) or [],
-                       meta=self.meta(seed, extra={"hero": hero_source, "solver_states": proof.states}))
+                       meta=self.meta(seed, extra={**hero_meta, "solver_states": proof.states}))
+
+    def _hero(self, seed: int) -> tuple[dict[str, np.ndarray], dict]:
+        """The hero's sheets (v1: ``hero``, 4 walk frames per direction; the spawn shows frame 0,
+        facing down) and what ``meta.extra`` says of them (v1: their source)."""
+        hero, source = pick_hero(self.config.hero, seed)
+        return {"hero": hero.reshape(16, 64, 64, 4)}, {"hero": source}
 
     def _room(self, plan: Plan, i: int, seed: int) -> TileLevel:
         """A ``levels/zelda-v1`` room with doors on the sides the plan links (VGLC orientation)."""
@@ -106,6 +123,27 @@ class DungeonGenerator(Generator):
             if room.path and room.meta.extra.get("playable") and len(_open_floor(room)) >= MIN_FLOOR:
                 return room
         raise ConfigError("rooms", f"rooms the zelda model can make with doors {doors!r}", self.config.rooms)
+
+
+@dataclass(frozen=True)
+class DungeonV2Config(DungeonConfig):
+    """Config of ``scenes/dungeon-v2``: v1's, with a ``sprites/lpc-v3`` hero."""
+
+    hero: str = param("auto", choices=HERO_CHOICES,
+                      help="hero sprite: sprites/lpc-v3 (walk, slash, hurt), procedural, or lpc if installed")
+    hero_source: ClassVar[str] = HERO_V3
+
+
+class DungeonV2Generator(DungeonGenerator):
+    """``scenes/dungeon-v2``: the v1 dungeon with a ``sprites/lpc-v3`` hero (walk, slash, hurt)."""
+
+    id = "scenes/dungeon-v2"
+    Config = DungeonV2Config
+    test_config = {"rooms": 3, "keys": 1}
+
+    def _hero(self, seed: int) -> tuple[dict[str, np.ndarray], dict]:
+        sheets, source = hero_sheets(self.config.hero, seed)
+        return sheets, {"hero": source, "hero_sheets": hero_sheet_info(sheets)}
 
 
 def _origin(plan: Plan, i: int) -> tuple[int, int]:

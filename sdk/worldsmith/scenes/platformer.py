@@ -1,4 +1,5 @@
-"""``scenes/platformer-v1``: a playable side-scrolling level composed from the public generators.
+"""``scenes/platformer-v1`` and ``-v2``: a playable side-scrolling level composed from the public
+generators.
 
 The level comes from ``levels/smb-v1`` (re-drawn with our own tileset), the hero from
 ``sprites/lpc-v2`` (or a procedural hero where that generator is not installed), enemies are
@@ -8,16 +9,25 @@ objects, a flag marks the goal, three noise backgrounds scroll behind, and the b
 
 Sub-assets use child seeds of the scene seed, so a scene is deterministic.
 
+``scenes/platformer-v2`` is the same scene with a ``sprites/lpc-v3`` hero: sheet ``hero`` walks
+9 frames per direction (down, left, right, up; frame 0 standing), and ``hero_slash`` and
+``hero_hurt`` come with it (see :func:`worldsmith.scenes.sprites2d.hero_sheets`). The v1 id keeps
+its ``sprites/lpc-v2`` hero, so its seeds give the same scenes as before.
+
 >>> import worldsmith as ws
 >>> s = ws.make("scenes/platformer-v1", width=40, hero="procedural")(seed=1)
 >>> s.layers()
 ['checkpoints', 'items', 'enemies', 'goal', 'spawn']
 >>> s.layer("checkpoints")[0].properties["beat"] == s.plot.start
 True
+>>> v2 = ws.make("scenes/platformer-v2", width=40)(seed=1)
+>>> v2.meta.extra["hero"], v2.sprites["hero"].shape[0], v2.layer("spawn")[0].frame
+('sprites/lpc-v3', 36, 18)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -28,7 +38,8 @@ from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import child_seed, rng
 from worldsmith.plots.runner import PlotRunner
 from worldsmith.scenes.parallax import backgrounds
-from worldsmith.scenes.sprites2d import BODIES, HERO_CHOICES, check_hero, creature, items, pick_hero
+from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_ANIMATIONS, HERO_CHOICES, HERO_V3, check_hero, creature,
+                                         hero_sheet_info, hero_sheets, items, pick_hero)
 from worldsmith.scenes.tiles2d import THEMES, TILE, platformer_tileset
 from worldsmith.types.level import TileLevel
 from worldsmith.types.plot import PlotGraph
@@ -53,8 +64,19 @@ class PlatformerConfig(Config):
     enemy_kinds: int = param(2, lo=1, hi=4, help="distinct procedural enemy species")
     acts: int = param(1, lo=1, hi=3, help="acts of the quest whose beats become checkpoints")
 
+    hero_source: ClassVar[str] = HERO  # the generator hero="lpc" needs
+
     def check(self) -> None:
-        check_hero(self.hero)
+        check_hero(self.hero, self.hero_source)
+
+
+@dataclass(frozen=True)
+class PlatformerV2Config(PlatformerConfig):
+    """Config of ``scenes/platformer-v2``: v1's, with a ``sprites/lpc-v3`` hero."""
+
+    hero: str = param("auto", choices=HERO_CHOICES,
+                      help="hero sprite: sprites/lpc-v3 (walk, slash, hurt), procedural, or lpc if installed")
+    hero_source: ClassVar[str] = HERO_V3
 
 
 class PlatformerGenerator(Generator):
@@ -73,14 +95,14 @@ class PlatformerGenerator(Generator):
         r = rng(child_seed(seed, 0))
         theme = cfg.theme if cfg.theme != "auto" else list(THEMES)[int(r.integers(len(THEMES)))]
         level = self._level(seed)
-        hero, hero_source = pick_hero(cfg.hero, child_seed(seed, 2))
+        heroes, hero_meta, walk = self._hero(child_seed(seed, 2))
         plot = ws.make("plots/quest-v1", acts=cfg.acts, endings=1, locks=0)(seed=child_seed(seed, 3))
         tileset = platformer_tileset(theme)
         species = [creature(r, BODIES[k % len(BODIES)]) for k in range(cfg.enemy_kinds)]
         art = items()
-        sprites = {"hero": hero.reshape(16, 64, 64, 4), **{k: art[k] for k in ("coin", "checkpoint", "flag")},
+        sprites = {**heroes, **{k: art[k] for k in ("coin", "checkpoint", "flag")},
                    **{f"enemy{k}": s for k, s in enumerate(species)}}
-        objects = (_spawn(level) + _enemies(level, r, cfg.enemy_kinds) + _items(level, r)
+        objects = (_spawn(level, walk) + _enemies(level, r, cfg.enemy_kinds) + _items(level, r)
                    + _checkpoints(level, plot) + _goal(level))
         height = level.shape[0] * TILE
         return Scene2D(
@@ -88,8 +110,13 @@ class PlatformerGenerator(Generator):
             tile_names=tileset.names, tile_solid=tileset.solid, objects=objects, object_layers=LAYERS,
             sprites=sprites, backgrounds=backgrounds(r, height, theme), plot=plot,
             solution=[{"row": int(a), "col": int(b)} for a, b in level.path],
-            meta=self.meta(seed, extra={"theme": theme, "hero": hero_source,
-                                        "level_seed": level.meta.seed}))
+            meta=self.meta(seed, extra={"theme": theme, **hero_meta, "level_seed": level.meta.seed}))
+
+    def _hero(self, seed: int) -> tuple[dict[str, np.ndarray], dict, int]:
+        """The hero's sheets (v1: ``hero``, 4 walk frames per direction), what ``meta.extra``
+        says of them (v1: their source) and the walk frames per direction."""
+        hero, source = pick_hero(self.config.hero, seed)
+        return {"hero": hero.reshape(16, 64, 64, 4)}, {"hero": source}, 4
 
     def _level(self, seed: int) -> TileLevel:
         """The first playable ``levels/smb-v1`` level among the scene's level seeds."""
@@ -119,10 +146,22 @@ def _cells(level: TileLevel, char: str) -> list[tuple[int, int]]:
     return sorted(zip(cols.tolist(), rows.tolist()))  # left to right
 
 
-def _spawn(level: TileLevel) -> list[SceneObject]:
+class PlatformerV2Generator(PlatformerGenerator):
+    """``scenes/platformer-v2``: the v1 scene with a ``sprites/lpc-v3`` hero (walk, slash, hurt)."""
+
+    id = "scenes/platformer-v2"
+    Config = PlatformerV2Config
+    test_config = {"width": 40}
+
+    def _hero(self, seed: int) -> tuple[dict[str, np.ndarray], dict, int]:
+        sheets, source = hero_sheets(self.config.hero, seed)
+        return sheets, {"hero": source, "hero_sheets": hero_sheet_info(sheets)}, HERO_ANIMATIONS["hero"][1]
+
+
+def _spawn(level: TileLevel, walk: int = 4) -> list[SceneObject]:
     row, col = level.path[0]
     return [SceneObject("spawn", "hero", "spawn", col * TILE, (row + 1) * TILE, 2 * TILE, 2 * TILE,
-                        sprite="hero", frame=RIGHT * 4, properties={"facing": "right"})]
+                        sprite="hero", frame=RIGHT * walk, properties={"facing": "right"})]
 
 
 def _enemies(level: TileLevel, r: np.random.Generator, kinds: int) -> list[SceneObject]:

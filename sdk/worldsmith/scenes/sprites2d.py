@@ -1,4 +1,6 @@
-"""Original procedural sprites for the 2D scenes: creatures, items, markers and a fallback hero.
+"""Original procedural sprites for the 2D scenes: creatures, items, markers and a fallback hero;
+and the hero's sheets from the public sprite generators (``sprites/lpc-v2`` for the v1 scenes,
+``sprites/lpc-v3`` for the v2 scenes).
 
 Creatures are a seeded body shape (beetle, slime or bat) in a seeded colour with eyes and a
 two-frame step; items (coin, key, chest, flag, checkpoint post) are fixed drawings. Every sheet
@@ -11,6 +13,9 @@ is ``(frames, h, w, 4)`` uint8 RGBA.
 (4, 4, 64, 64, 4)
 >>> pick_hero("procedural", 5)[1]
 'procedural'
+>>> sheets, source = hero_sheets("auto", 5)
+>>> source, {k: v.shape[0] for k, v in sheets.items()}
+('sprites/lpc-v3', {'hero': 36, 'hero_slash': 24, 'hero_hurt': 6})
 """
 from __future__ import annotations
 
@@ -26,6 +31,11 @@ from worldsmith.scenes.tiles2d import draw
 
 BODIES = ("beetle", "slime", "bat")
 HERO = "sprites/lpc-v2"
+HERO_V3 = "sprites/lpc-v3"  # the v2 scenes' hero
+DIRECTIONS = ("down", "left", "right", "up")  # direction order of every hero sheet
+#: the v2 scenes' hero sheets: sheet name -> (lpc-v3 animation, frames per direction); each sheet
+#: holds its frames direction by direction in DIRECTIONS order (hurt faces down only)
+HERO_ANIMATIONS = {"hero": ("walk", 9), "hero_slash": ("slash", 6), "hero_hurt": ("hurt", 6)}
 #: config choices for the hero sprite: sprites/lpc-v2, procedural, or lpc when it is installed
 HERO_CHOICES = ("auto", "lpc", "procedural")
 
@@ -125,7 +135,42 @@ def pick_hero(choice: str, seed: int) -> tuple[np.ndarray, str]:
     return hero_sheet(rng(seed)), "procedural"
 
 
-def check_hero(choice: str) -> None:
-    """Raise :class:`ConfigError` for ``hero="lpc"`` when ``sprites/lpc-v2`` is not installed."""
-    if choice == "lpc" and HERO not in ws.list_generators():
-        raise ConfigError("hero", f"'procedural' or 'auto' ({HERO} is not installed)", choice)
+def hero_sheets(choice: str, seed: int) -> tuple[dict[str, np.ndarray], str]:
+    """The v2 scenes' hero: sheets named as in :data:`HERO_ANIMATIONS` and where they came from.
+
+    From ``sprites/lpc-v3`` (through ``ws.make``): ``hero`` is the walk, 9 frames per direction
+    (frame 0 standing), ``hero_slash`` 6 per direction, ``hero_hurt`` 6 facing down; directions
+    in :data:`DIRECTIONS` order, so frame ``d * 9 + i`` is walk frame ``i`` facing ``DIRECTIONS[d]``.
+    The procedural fallback has the walk only, in the same layout (its standing frame, then its
+    4-frame step twice)."""
+    if choice != "procedural" and HERO_V3 in ws.list_generators():
+        animations = [a for a, _ in HERO_ANIMATIONS.values()]
+        batch = ws.make(HERO_V3, animations=animations)(seed=seed)
+        frames = {(f.animation, f.direction, f.index): img for f, img in zip(batch.frames, batch.images[0])}
+        sheets = {}
+        for name, (animation, count) in HERO_ANIMATIONS.items():
+            sheets[name] = np.stack([frames[animation, d, i] for d in DIRECTIONS for i in range(count)
+                                     if (animation, d, i) in frames])
+        return sheets, HERO_V3
+    walk = hero_sheet(rng(seed))                                    # (4, 4, 64, 64, 4)
+    walk = np.concatenate([walk[:, :1], walk, walk], axis=1)        # (4, 9, ...): stand, step, step
+    return {"hero": walk.reshape(-1, *walk.shape[2:])}, "procedural"
+
+
+def hero_sheet_info(sheets: dict[str, np.ndarray]) -> dict[str, dict]:
+    """Per hero sheet of :func:`hero_sheets`: its animation, directions and frames per direction
+    (what a v2 scene's ``meta.extra["hero_sheets"]`` says, so a game can cut the sheets)."""
+    out = {}
+    for name, frames in sheets.items():
+        animation, count = HERO_ANIMATIONS[name]
+        directions = ["down"] if animation == "hurt" else list(DIRECTIONS)
+        assert len(frames) == count * len(directions), (name, frames.shape)
+        out[name] = {"animation": animation, "directions": directions, "frames": count}
+    return out
+
+
+def check_hero(choice: str, source: str = HERO) -> None:
+    """Raise :class:`ConfigError` for ``hero="lpc"`` when ``source`` (``sprites/lpc-v2``, or
+    ``sprites/lpc-v3`` for the v2 scenes) is not installed."""
+    if choice == "lpc" and source not in ws.list_generators():
+        raise ConfigError("hero", f"'procedural' or 'auto' ({source} is not installed)", choice)
