@@ -59,25 +59,23 @@ class CharacterModel:
         blended = np.zeros(classes.shape, np.uint32)
         for i, outfit in enumerate(outfits):
             pieces = self._pieces(outfit, palette[i])                    # [(slot, piece)]
-            clear = palette[i, :, :, 3] < 255                              # (18, K) translucent shades
+            clear = np.concatenate([[False], translucent(palette[i]).reshape(-1)])   # per class
             lut = _lut(palette[i]) if clear.any() else None
-            out, mixed, stacks, any_mixed = classes[i], blended[i], {}, False
-            for start, row in zip(starts, rows):
+            blends = np.zeros(len(SLOTS), bool) if lut is None else clear[1:].reshape(len(SLOTS), K).any(1)
+            stacks, any_mixed = {}, False
+            for start, end, row in zip(starts, starts[1:], rows):
                 frame = FRAMES[ROW_FRAMES[row][0]]
                 key = "down" if frame.animation == "hurt" else frame.direction
                 if key not in stacks:
                     stacks[key] = self._stack(pieces, frame.animation, frame.direction)
+                seg, mix = classes[i, start:end], blended[i, start:end]       # this row's frames
                 for slot, piece in stacks[key]:
-                    idx, val = self.lib.row_pixels(piece, row)
-                    see = idx[clear[slot][val - 1]] + start if lut is not None else idx[:0]
-                    if len(see):
-                        below = np.where(mixed[see] != 0, mixed[see], lut[out[see]])
-                        top = _over(lut[classes_of(val[clear[slot][val - 1]], slot)], below)
-                    if any_mixed:
-                        mixed[start + idx] = 0
-                    out[start + idx] = classes_of(val, slot)
-                    if len(see):
-                        mixed[see], any_mixed = top, True
+                    idx, cls = self.lib.row_pixels(piece, row)
+                    if blends[slot]:
+                        any_mixed |= _lay_translucent(seg, mix, idx, cls, clear, lut)
+                    elif any_mixed:
+                        mix[idx] = 0
+                    seg[idx] = cls
         shape = (len(outfits), -1, FRAME, FRAME)
         return classes.reshape(shape), palette, blended.reshape(shape)
 
@@ -143,7 +141,7 @@ class CharacterModel:
         out = np.empty(classes.shape, np.uint32)
         for i in range(len(classes)):
             out[i] = np.take(_lut(palette[i]), classes[i])
-            if blended is not None and (palette[i, :, :, 3] < 255).any():
+            if blended is not None and translucent(palette[i]).any():
                 np.copyto(out[i], blended[i], where=blended[i] != 0)
         return out.view(np.uint8).reshape(classes.shape + (4,))
 
@@ -208,9 +206,23 @@ class CharacterModel:
             raise ValueError("tables do not fit together")
 
 
-def classes_of(shades: np.ndarray, slot: int) -> np.ndarray:
-    """A slot's shades (1..K) as batch classes ``slot * K + shade``."""
-    return shades + slot * K
+def _lay_translucent(seg: np.ndarray, mix: np.ndarray, idx: np.ndarray, cls: np.ndarray, clear: np.ndarray,
+                     lut: np.ndarray) -> bool:
+    """Before ``seg[idx] = cls``: blend the translucent ones of ``cls`` over what ``seg`` (or an
+    earlier blend in ``mix``) shows there, into ``mix``; clear ``mix`` under the opaque ones.
+    Returns whether anything was blended."""
+    see = clear[cls]
+    where = idx[see]
+    below = np.where(mix[where] != 0, mix[where], lut[seg[where]])
+    mix[idx[~see]] = 0
+    mix[where] = _over(lut[cls[see]], below)
+    return bool(len(where))
+
+
+def translucent(palette: np.ndarray) -> np.ndarray:
+    """Which colours of a palette ``(..., 4)`` are translucent (drawn, not opaque)."""
+    alpha = palette[..., 3]
+    return (alpha > 0) & (alpha < 255)
 
 
 def _lut(palette: np.ndarray) -> np.ndarray:

@@ -59,9 +59,12 @@ class PartLibrary:
     def __post_init__(self) -> None:
         #: a library path of each piece (its first variant's file): what the drawing order reads
         self.piece_path = [""] * len(self.piece_z)
+        #: the slot of each piece (its part's): what its classes are offset by
+        self.piece_slot = [0] * len(self.piece_z)
         for part in self.parts:
             for piece, path in zip(part.pieces, self.variants[part.variants[0]]["files"]):
                 self.piece_path[piece] = path
+                self.piece_slot[piece] = SLOTS.index(part.slot)
 
     # --- lookup ---------------------------------------------------------------------------------
 
@@ -113,6 +116,7 @@ class PartLibrary:
             ids.append(len(self.piece_z))
             self.piece_z.append(z)
             self.piece_path.append(path)
+            self.piece_slot.append(SLOTS.index(slot))
             self.blobs.append(zlib.compress(np.ascontiguousarray(classes, "<u2").tobytes(), 1))
             self.drawn = np.concatenate([self.drawn, classes.reshape(1, N_FRAMES, -1).any(2)])
         self.variants.append({"part": len(self.parts), "name": "default", "files": [source] * len(ids),
@@ -128,14 +132,15 @@ class PartLibrary:
 
     def row_pixels(self, piece: int, row: int) -> tuple[np.ndarray, np.ndarray]:
         """Piece ``piece``'s drawn pixels in sheet row ``row``: flat indices into that row's frames
-        ``(frames_in_row * 64 * 64)`` int32, and their classes uint16 (cached)."""
+        ``(frames_in_row * 64 * 64)`` int32, and their batch classes ``slot * K + shade`` uint16
+        (cached)."""
         key = (piece, row)
         if key not in self._rows:
-            dense = self.classes(piece)
+            dense, offset = self.classes(piece), self.piece_slot[piece] * K
             for r, frames in enumerate(ROW_FRAMES):
                 flat = dense[frames].reshape(-1)
                 idx = np.flatnonzero(flat).astype(np.int32)
-                self._rows[(piece, r)] = (idx, flat[idx])
+                self._rows[(piece, r)] = (idx, (flat[idx] + offset).astype(np.uint16))
         return self._rows[key]
 
     def palette(self, variant: int) -> np.ndarray:
