@@ -38,6 +38,8 @@ END_TO_END = {  # id -> config for the batch-1 end-to-end latency
     "scenes/terrain-v1": {"size": 256},
     "scenes/platformer-v1": {},
     "scenes/dungeon-v1": {},
+    "scenes/platformer-v2": {},
+    "scenes/dungeon-v2": {},
 }
 TERRAIN_SIZES = (256, 1024, 2048)
 BATCHES = {"cuda": (16, 256, 4096), "cpu": (16, 256)}  # 4096 sprite sheets take minutes on 2 cores

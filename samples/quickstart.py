@@ -19,7 +19,7 @@ TOUR = [
     ("plots/quest-v1", {"acts": 2, "endings": 2}, 7, None, "quest.ink"),
     ("levels/smb-v1", {"width": 80}, 7, None, "level.tmx"),
     ("levels/zelda-v1", {}, 7, None, "room.png"),
-    ("sprites/lpc-v2", {}, 7, 4, "heroes.png"),
+    ("sprites/lpc-v3", {}, 7, 4, "heroes.png"),
     ("scenes/terrain-v1", {"size": 64}, 7, None, "island.glb"),
 ]
 

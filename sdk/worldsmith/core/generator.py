@@ -64,6 +64,10 @@ class Generator:
             return [item for part in parts for item in part]
         return self.combine(parts)
 
+    def warm(self) -> None:
+        """Fill the caches a first call would fill as it goes (default: none), so the first
+        assets cost what later ones do; :class:`~worldsmith.runtime.AssetService` calls it at load."""
+
     def check_fits(self, n: int) -> None:
         """Raise :class:`ConfigError` before any work if ``n`` items cannot fit in the memory
         this machine has free (``item_bytes`` each, half the free memory at most)."""

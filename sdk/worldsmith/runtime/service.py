@@ -168,6 +168,7 @@ class AssetService:
         gen = make(key[0], **json.loads(key[1])).to(self.device)
         gen.runner = self._runner(gen)
         try:
+            gen.warm()
             gen(seed=0)  # warm up: load weights, allocate buffers, capture graphs
         except WorldsmithError:
             raise

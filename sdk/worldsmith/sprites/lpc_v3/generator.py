@@ -87,6 +87,11 @@ class CharacterGenerator(Generator):
         lib = load_model(cls.Config().weights).lib
         return {slot: lib.names(slot) for slot in SLOTS}
 
+    def warm(self) -> None:
+        """Unpack every part's pixels now (about 0.6 s and 50 MB) instead of on first use (the
+        first characters would cost up to ~30 ms more while the cache fills)."""
+        self.model.lib.warm()
+
     @property
     def model(self) -> CharacterModel:
         """The part library and outfit prior."""

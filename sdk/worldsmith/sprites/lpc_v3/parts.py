@@ -143,6 +143,11 @@ class PartLibrary:
                 self._rows[(piece, r)] = (idx, (flat[idx] + offset).astype(np.uint16))
         return self._rows[key]
 
+    def warm(self) -> None:
+        """Unpack every piece's rows into the cache (what drawing does on first use)."""
+        for piece in range(len(self.piece_z)):
+            self.row_pixels(piece, 0)
+
     def palette(self, variant: int) -> np.ndarray:
         """Variant ``variant``'s palette ``(K, 4)`` RGBA uint8 (row k-1 colours class k)."""
         return self.variants[variant]["palette"]
