@@ -72,17 +72,16 @@ class Prior:
         if sex is not None:
             pool &= self.sex == SEXES.index(sex)
         outfit = np.full(len(SLOTS), -1, np.int32)
-        if pool.any():
+        drawn = set()
+        if pool.any():                      # one character's skin: its body, nose and ears as they are
             i = r.choice(np.flatnonzero(pool))
             outfit[anchors] = self.donors[i, anchors]
-            sex = SEXES[int(self.sex[i])]
+            sex, drawn = SEXES[int(self.sex[i])], set(ANCHORS)
         else:
             sex = sex or SEXES[int(r.integers(2))]
         for slot in [s for s in SLOTS if s not in EXTRA] + list(EXTRA):     # a cape before its clasp
-            j = SLOTS.index(slot)
-            if slot in ANCHORS and outfit[j] >= 0:
-                continue
-            outfit[j] = self._draw_slot(lib, r, slot, sex, ok, fits, pinned, outfit)
+            if slot not in drawn:
+                outfit[SLOTS.index(slot)] = self._draw_slot(lib, r, slot, sex, ok, fits, pinned, outfit)
         return outfit
 
     def _pinned_ok(self, pinned: dict[str, Part | None], slots: Sequence[str]) -> np.ndarray:
