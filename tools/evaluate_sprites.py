@@ -1,4 +1,4 @@
-"""Evaluate the sprite generators (sprites/lpc-v1 and sprites/lpc-v2, in one run) against the
+"""Evaluate the sprite generators (sprites/lpc-v1, lpc-v2 and lpc-v3, in one run) against the
 held-out LPC characters.
 
 Generates ``--n`` characters per ``--id`` with the default config (so the default post-processing is
@@ -8,7 +8,16 @@ feature network's space (sheet descriptor = mean frame embedding), precision/rec
 nearest training character, over that of validation characters: 1 is as new as unseen real
 characters; the real-train row scores 0 by construction), direction accuracy, identity
 consistency (same body, hair and clothing label in all 16 cells; also per head) and colours per
-frame and per character (all 16 cells).
+frame and per character (all 16 cells). ``sprites/lpc-v3`` (default config: all six animations)
+is scored on its walk frames laid out as the v1/v2 sheets (directions down, left, right, up x walk
+columns 0, 2, 4, 6; :func:`worldsmith.sprites.eval.lpc_v3.walk_sheets`).
+
+``--animations`` adds a table per LPC animation: ``sprites/lpc-v3`` drawn with only that animation
+against the held-out characters (same split) redrawn from their library files in that animation,
+the ones whose parts all draw it; the floor is ``--n`` training characters redrawn the same way
+against the same held-out ones. Descriptors: the mean feature-network embedding over 16 frames
+per character (4 directions x 4 columns spread over the animation; hurt: its 6 frames); the network
+was trained on walk frames only.
 
 ``--invert N`` adds a diagnostic row: the latents that best redraw N validation characters, found by
 gradient descent through the frozen generator, rendered with the same post-processing. It is the
@@ -16,6 +25,7 @@ best any latent prior could do with this generator, so it tells a short prior fr
 
     python tools/evaluate_sprites.py --n 2000 --out benchmarks/results/sprites_eval.json
     python tools/evaluate_sprites.py --id sprites/lpc-v1 --n 300 --invert 96
+    python tools/evaluate_sprites.py --n 2000 --animations all --out benchmarks/results/sprites_eval.json
 """
 from __future__ import annotations
 
@@ -32,18 +42,22 @@ import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.core.weights import load_folder
+from worldsmith.sprites.eval import lpc_v3
 from worldsmith.sprites.eval import metrics as M
-from worldsmith.sprites.data import crop, load_npz
+from worldsmith.sprites.data import SheetData, crop, load_npz
 from worldsmith.sprites.eval.features import WEIGHTS, load_features
+from worldsmith.sprites.lpc_v3.layout import ANIMATIONS
 
-
-IDS = ("sprites/lpc-v1", "sprites/lpc-v2")
+V3 = "sprites/lpc-v3"
+IDS = ("sprites/lpc-v1", "sprites/lpc-v2", V3)
 
 
 def generated(gid: str, n: int, seed: int, config: dict) -> np.ndarray:
-    """``n`` characters of generator ``gid`` as cropped sheets ``(n, 16, 64, 48, 4)``."""
+    """``n`` characters of generator ``gid`` as cropped sheets ``(n, 16, 64, 48, 4)`` (lpc-v3: its
+    walk frames as v1/v2 sheets)."""
     gen = ws.make(gid, **config)
-    parts = [gen(seed=seed + i, n=min(100, n - i)).images for i in range(0, n, 100)]
+    batches = (gen(seed=seed + i, n=min(100, n - i)) for i in range(0, n, 100))
+    parts = [lpc_v3.walk_sheets(b) if gid == V3 else b.images for b in batches]
     return crop(np.concatenate(parts).reshape(n, 16, 64, 64, 4))
 
 
@@ -98,10 +112,63 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def animation_rows(animations: Sequence[str], n: int, seed: int, net, npz: dict, split: tuple[float, int],
+                   config: dict, val_cap: int | None = None) -> list[dict]:
+    """Per animation: ``sprites/lpc-v3`` (``n`` characters drawn with only that animation) and ``n``
+    training characters redrawn from their library files, each against the held-out characters
+    redrawn the same way (``npz``: ``char_id``, ``sex``, ``layers``, ``layer_names``; only
+    characters whose parts all draw the animation; ``val_cap``: at most that many, for dry runs)."""
+    from worldsmith.sprites.lpc_v3.generator import load_model
+
+    model = load_model(config.get("weights", "sprites-lpc-v3"))
+    _, first = np.unique(npz["char_id"], return_index=True)           # characters in load_npz's order
+    outfits = lpc_v3.outfits_of(model, npz["layers"][first], [str(x) for x in npz["layer_names"]],
+                                npz["sex"][first])
+    ids = SheetData(np.arange(len(first)), {}, {}).split(*split)      # the same split, as indices
+    train_ids, val_ids = (d.sheets for d in ids)
+
+    def describe(frames_of, count: int) -> np.ndarray:
+        return np.concatenate([lpc_v3.descriptors(net, frames_of(i, min(100, count - i)))
+                               for i in range(0, count, 100)])
+
+    rows = []
+    for a in animations:
+        start = time.monotonic()
+        ok = lpc_v3.covering(model, outfits, a)
+        train, val = train_ids[ok[train_ids]], val_ids[ok[val_ids]][:val_cap]
+        pick = train[np.sort(np.random.default_rng(seed).choice(len(train), min(n, len(train)), replace=False))]
+        real_val = describe(lambda i, k: lpc_v3.composites(model, outfits[val[i:i + k]], a), len(val))
+        real_train = describe(lambda i, k: lpc_v3.composites(model, outfits[pick[i:i + k]], a), len(pick))
+        gen, idx = ws.make(V3, **{**config, "animations": [a]}), lpc_v3.cells([a], a)
+        fake = describe(lambda i, k: gen(seed=seed + i, n=k).images[:, idx], n)
+        floor, precision_recall = M.kid(real_train, real_val), M.precision_recall(real_val, fake)
+        rows.append({"animation": a, "frames_per_character": len(idx), "n": n, "n_train": len(pick),
+                     "n_val": len(val), "n_val_all": len(val_ids), "kid": M.kid(fake, real_val), "kid_floor": floor,
+                     "fid": M.fid(fake, real_val), "fid_floor": M.fid(real_train, real_val),
+                     "precision": precision_recall[0], "recall": precision_recall[1],
+                     "recall_floor": M.precision_recall(real_val, real_train)[1],
+                     "seconds": time.monotonic() - start})
+        rows[-1]["kid_x_floor"] = rows[-1]["kid"] / floor
+    return rows
+
+
+def animation_table(rows: list[dict]) -> str:
+    """A markdown table of :func:`animation_rows`."""
+    cols = ["animation", "n", "n_train", "n_val", "kid", "kid_floor", "kid_x_floor", "fid", "fid_floor",
+            "precision", "recall", "recall_floor"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        lines.append("| " + " | ".join(f"{r[c]:.4g}" if isinstance(r[c], float) else str(r[c]) for c in cols) + " |")
+    return "\n".join(lines)
+
+
 def split_of(gid: str, config: dict) -> tuple[float, int]:
-    """(validation fraction, split seed) that generator ``gid``'s weights were trained with."""
-    default = {"sprites/lpc-v1": "sprites-lpc-v1", "sprites/lpc-v2": "sprites-lpc-v2"}[gid]
+    """(validation fraction, split seed) that generator ``gid``'s weights were trained with (lpc-v3:
+    those of the lpc-v2 weights its outfit prior came from)."""
+    default = {"sprites/lpc-v1": "sprites-lpc-v1", "sprites/lpc-v2": "sprites-lpc-v2", V3: "sprites-lpc-v3"}[gid]
     model_cfg, _ = load_folder(config.get("weights", default))
+    if gid == V3 and "prior" in model_cfg:
+        model_cfg, _ = load_folder(model_cfg["prior"])
     return model_cfg.get("val_fraction", 0.1), model_cfg.get("split_seed", model_cfg.get("seed", 0))
 
 
@@ -119,17 +186,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--invert", type=int, default=0, metavar="N",
                    help="also score the best-fitting latents of N validation characters (sprites/lpc-v1)")
     p.add_argument("--invert-steps", type=int, default=150, help="gradient steps of --invert")
-    p.add_argument("--dry-run", action="store_true", help="8 characters, for tests")
+    p.add_argument("--animations", nargs="+", default=[], metavar="NAME",
+                   help=f"also the per-animation table of {V3} ({', '.join(ANIMATIONS)}, or all)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="8 characters, 400 training and (per animation) 24 held-out characters, for tests")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     n = 8 if args.dry_run else args.n
     ids = args.id or list(IDS)
+    animations = list(ANIMATIONS) if args.animations == ["all"] else args.animations
+    for a in animations:
+        if a not in ANIMATIONS:
+            p.error(f"--animations: {a!r} is none of {', '.join(ANIMATIONS)}, all")
     config = {k: json.loads(v) for k, _, v in (s.partition("=") for s in args.set)}
     splits = {gid: split_of(gid, config) for gid in ids}
     if len(set(splits.values())) > 1:
         raise SystemExit(f"the generators were fitted with different held-out splits: {splits}")
     data = load_npz(args.data or data_path("sprites", "lpc_walk64.npz"))
     train, val = data.split(*splits[ids[0]])
+    if args.dry_run:
+        train = train.take(np.arange(min(400, len(train.sheets))))
     net, _ = load_features(args.features)
     pick = np.sort(np.random.default_rng(args.seed).choice(len(train.sheets), min(n, len(train.sheets)),
                                                            replace=False))
@@ -156,8 +232,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"real validation sheets: identity {rows[-1]['identity']:.3f}, direction acc "
           f"{rows[-1]['direction_acc']:.3f}, colours per character {rows[-1]['colours_per_character']:.0f}; "
           + "; ".join(f"{gid} {s:.1f} s for {n} characters" for gid, s in timing.items()))
+    result = {"config": config, "rows": rows, "seconds": timing}
+    if animations:
+        with np.load(args.data or data_path("sprites", "lpc_walk64.npz")) as npz:
+            meta = {k: npz[k] for k in ("char_id", "sex", "layers", "layer_names")}
+        result["animations"] = animation_rows(animations, n, args.seed, net, meta, split_of(V3, config),
+                                              config, 24 if args.dry_run else None)
+        print(animation_table(result["animations"]))
     if args.out:
-        write_atomic(args.out, (json.dumps({"config": config, "rows": rows}, indent=1) + "\n").encode())
+        write_atomic(args.out, (json.dumps(result, indent=1) + "\n").encode())
     return 0
 
 
