@@ -20,7 +20,7 @@ from PIL import Image
 
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
-from worldsmith.sprites.lpc_v3.layout import DIRECTIONS, FRAME
+from worldsmith.types.lpc_sheet import DIRECTIONS, FRAME
 from worldsmith.sprites.lpc_v3.headwear import over
 from worldsmith.sprites.lpc_v3.order import sort_parts, z_layer
 

@@ -21,7 +21,7 @@ import numpy as np
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.sprites.lpc_v3.generator import load_model
-from worldsmith.sprites.lpc_v3.layout import FRAMES, frame_indices
+from worldsmith.types.lpc_sheet import FRAMES, frame_indices
 
 NPZ_DIRECTIONS = ("down", "left", "right", "up")
 

@@ -46,7 +46,7 @@ from worldsmith.sprites.eval import lpc_v3
 from worldsmith.sprites.eval import metrics as M
 from worldsmith.sprites.data import SheetData, crop, load_npz
 from worldsmith.sprites.eval.features import WEIGHTS, load_features
-from worldsmith.sprites.lpc_v3.layout import ANIMATIONS
+from worldsmith.types.lpc_sheet import ANIMATIONS
 
 V3 = "sprites/lpc-v3"
 IDS = ("sprites/lpc-v1", "sprites/lpc-v2", V3)

@@ -28,7 +28,7 @@ from worldsmith.core.data import data_dir
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.sprites.lpc_v3 import build_fit as bf
 from worldsmith.sprites.lpc_v3.headwear import SEXES, parse_key, place, sheet_of
-from worldsmith.sprites.lpc_v3.layout import frame_indices
+from worldsmith.types.lpc_sheet import frame_indices
 
 TABLE = Path(__file__).resolve().parents[1] / "docs" / "results" / "lpc_build_table.md"
 DRY_STYLES = ["hair/plain", "facial/beard"]

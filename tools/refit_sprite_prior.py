@@ -7,7 +7,7 @@ learned the model's latents with the generator frozen (every step an ``--encoder
     worldsmith train sprites --init sprites-lpc-v1 --encoder-warmup 1000 --steps 1000 \\
         --adv-start 1000000 --kl-weight 0.002 --batch 16 --ckpt-every 1000 --out runs/enc
     python tools/refit_sprite_prior.py --run runs/enc --k 1024 --out runs/prior1024
-    python tools/evaluate_sprites.py --n 300 --set weights='"runs/prior1024"'
+    python tools/evaluate_sprites.py --id sprites/lpc-v1 --n 300 --set weights='"runs/prior1024"'
 
 The run's generator must be the model's (checked), so the encoder speaks its latent language.
 

@@ -3,7 +3,7 @@ an Aseprite JSON-hash atlas and ``CREDITS.txt``, ``.gif`` per animation, a ``.fr
 ``.npz`` (exact round trip).
 
 The sheet is the standard LPC layout, 832 x 1344 per character (13 columns x 21 rows of 64 x 64;
-see :mod:`worldsmith.sprites.lpc_v3.layout`), characters stacked vertically; rows of animations
+see :mod:`worldsmith.types.lpc_sheet`), characters stacked vertically; rows of animations
 not asked for stay transparent, so every LPC importer reads it. The atlas has one frame per drawn
 frame and one tag per animation and direction (``walk_down``, ``slash_left``, ``hurt``; with more
 than one character, ``001_walk_down``), each frame carrying its animation's duration;
@@ -45,7 +45,7 @@ def sheet_array(batch: CharacterBatch) -> np.ndarray:
 
 
 def _tag(batch: CharacterBatch, char: int, animation: str, direction: str) -> str:
-    from worldsmith.sprites.lpc_v3.layout import tag
+    from worldsmith.types.lpc_sheet import tag
 
     name = tag(animation, direction)
     return name if len(batch) == 1 else f"{char:03d}_{name}"
@@ -70,7 +70,7 @@ def credits_text(batch: CharacterBatch) -> str:
 
 def atlas(batch: CharacterBatch, image: str) -> dict:
     """The Aseprite "JSON hash" atlas of :func:`sheet_array` (keys in Aseprite's order)."""
-    from worldsmith.sprites.lpc_v3.layout import DURATIONS_MS
+    from worldsmith.types.lpc_sheet import DURATIONS_MS
 
     frames, tags = {}, []
     for char in range(len(batch)):
@@ -123,7 +123,7 @@ def _gif(batch: CharacterBatch, animation: str) -> bytes:
     """One animation looping: characters in rows, directions side by side."""
     from PIL import Image
 
-    from worldsmith.sprites.lpc_v3.layout import ANIMATIONS, DURATIONS_MS
+    from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS
 
     index = [i for i, f in enumerate(batch.frames) if f.animation == animation]
     per_dir = ANIMATIONS[animation]

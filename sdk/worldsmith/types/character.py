@@ -2,7 +2,7 @@
 
 ``images`` is ``(n, F, 64, 64, 4)`` uint8: character, frame, rows, columns, RGBA, where the F
 frames are those of ``animations`` in the standard LPC sheet's order (all six: 178 frames; see
-:mod:`worldsmith.sprites.lpc_v3.layout`). ``classes`` ``(n, F, 64, 64)`` uint16 (0 transparent,
+:mod:`worldsmith.types.lpc_sheet`). ``classes`` ``(n, F, 64, 64)`` uint16 (0 transparent,
 else ``slot * K + shade``), ``palette`` ``(n, slots, K, 4)`` RGBA and ``slots`` let a slot be
 recoloured; ``parts`` names each character's part per slot and ``files`` the library files drawn
 (for the credits).
@@ -22,8 +22,7 @@ import numpy as np
 
 from worldsmith.core.errors import FormatError
 from worldsmith.types.base import Asset, AssetMeta
-
-ANIMATIONS = ("spellcast", "thrust", "walk", "slash", "shoot", "hurt")
+from worldsmith.types.lpc_sheet import ANIMATIONS, FRAMES, check_animations, frame_indices
 
 
 @dataclass(eq=False)
@@ -42,8 +41,6 @@ class CharacterBatch(Asset):
     credited: ClassVar[bool] = True                        # a bake credits the art ``files`` names
 
     def __post_init__(self) -> None:
-        from worldsmith.sprites.lpc_v3.layout import check_animations, frame_indices
-
         try:
             self.animations = check_animations(self.animations)
         except Exception as e:
@@ -74,9 +71,7 @@ class CharacterBatch(Asset):
 
     @property
     def frames(self):
-        """The :class:`~worldsmith.sprites.lpc_v3.layout.Frame` of each frame index."""
-        from worldsmith.sprites.lpc_v3.layout import FRAMES, frame_indices
-
+        """The :class:`~worldsmith.types.lpc_sheet.Frame` of each frame index."""
         return [FRAMES[i] for i in frame_indices(self.animations)]
 
     def recolor(self, slot: str, colors: list[str]) -> "CharacterBatch":

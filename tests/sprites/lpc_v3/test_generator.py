@@ -16,7 +16,7 @@ from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import rng
 from worldsmith.sprites.lpc_v3.generator import load_model
-from worldsmith.sprites.lpc_v3.layout import ANIMATIONS, DURATIONS_MS, FRAMES, N_FRAMES
+from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS, FRAMES, N_FRAMES
 from worldsmith.sprites.lpc_v3.parts import K, SLOTS
 from worldsmith.sprites.lpc_v3.prior import covers
 

@@ -26,7 +26,7 @@ from typing import Sequence
 import numpy as np
 
 from worldsmith.sprites.data import crop
-from worldsmith.sprites.lpc_v3 import layout
+from worldsmith.types import lpc_sheet as layout
 from worldsmith.types.sprite import DIRECTIONS as SHEET_DIRECTIONS
 
 WALK_COLUMNS = (0, 2, 4, 6)                # the walk frames of lpc_walk64.npz (and v1/v2 sheets)

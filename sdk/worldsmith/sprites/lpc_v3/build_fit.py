@@ -29,7 +29,7 @@ from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.sprites.lpc_v3.headwear import (
     DIRECTION_LETTERS, LAYERS, ORIGIN, SEXES, SOURCE_SIZE, Anchors, _key_for, _resolve, flatten, frames_of,
     load_sources, place)
-from worldsmith.sprites.lpc_v3.layout import FRAME, FRAMES, N_FRAMES
+from worldsmith.types.lpc_sheet import FRAME, FRAMES, N_FRAMES
 
 PART_LAYERS = ("hair", "facial")
 RADIUS = 8                                            # offset search window: centre +- RADIUS

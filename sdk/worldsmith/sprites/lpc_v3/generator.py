@@ -26,7 +26,7 @@ from worldsmith.core.config import Config, param
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import rng
-from worldsmith.sprites.lpc_v3.layout import ANIMATIONS, check_animations
+from worldsmith.types.lpc_sheet import ANIMATIONS, check_animations
 from worldsmith.sprites.lpc_v3.model import CharacterModel
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part
 from worldsmith.types.character import CharacterBatch

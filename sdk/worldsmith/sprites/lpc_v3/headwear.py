@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
-from worldsmith.sprites.lpc_v3.layout import FRAME, FRAMES, N_FRAMES, SHEET
+from worldsmith.types.lpc_sheet import FRAME, FRAMES, N_FRAMES, SHEET
 
 SEXES = ("male", "female")
 DIRECTION_LETTERS = "nwse"                          # index = layout.DIRECTIONS (up, left, down, right)

@@ -24,7 +24,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from worldsmith.sprites.lpc_v3.layout import N_FRAMES, SHEET
+from worldsmith.types.lpc_sheet import N_FRAMES, SHEET
 
 SEXES = ("male", "female")
 # (path prefix, slot); first match wins. The z-layer comes from :func:`...order.z_layer`.
@@ -130,7 +130,7 @@ def load_frames(root: Path, path: str) -> np.ndarray:
     """A library sheet as ``(178, 64, 64, 4)`` uint8 frames in sheet order."""
     from PIL import Image
 
-    from worldsmith.sprites.lpc_v3.layout import FRAMES
+    from worldsmith.types.lpc_sheet import FRAMES
 
     sheet = np.asarray(Image.open(root / path).convert("RGBA"))
     if sheet.shape[:2] != SHEET:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from worldsmith.core.errors import ConfigError
-from worldsmith.sprites.lpc_v3.layout import ANIMATIONS, DIRECTIONS
+from worldsmith.types.lpc_sheet import ANIMATIONS, DIRECTIONS
 
 Z_LAYERS: tuple[str, ...] = (
     "behind", "body", "eyes", "nose", "ears", "legs", "feet", "torso", "torso_over", "neck", "belt", "hands",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from worldsmith.sprites.lpc_v3.layout import N_FRAMES
+from worldsmith.types.lpc_sheet import N_FRAMES
 from worldsmith.sprites.lpc_v3.library import SEXES, Sheet, load_frames, sheets
 from worldsmith.sprites.lpc_v3.parts import K, Part, PartLibrary
 

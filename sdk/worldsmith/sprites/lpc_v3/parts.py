@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from worldsmith.core.errors import ConfigError
-from worldsmith.sprites.lpc_v3.layout import FRAME, FRAMES, N_FRAMES
+from worldsmith.types.lpc_sheet import FRAME, FRAMES, N_FRAMES
 
 SLOTS = ("body", "eyes", "nose", "ears", "legs", "feet", "torso", "torso_over", "belt", "hands", "neck", "cape",
          "back", "facial", "hair", "head", "weapon", "shield")

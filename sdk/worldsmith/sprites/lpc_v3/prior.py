@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from worldsmith.sprites.lpc_v3.layout import FRAMES
+from worldsmith.types.lpc_sheet import FRAMES
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part, PartLibrary
 
 ANCHORS = ("body", "nose", "ears")

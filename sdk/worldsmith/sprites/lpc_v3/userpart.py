@@ -27,7 +27,7 @@ import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.sprites.lpc_v3.headwear import Anchors, load_sources, place
-from worldsmith.sprites.lpc_v3.layout import N_FRAMES
+from worldsmith.types.lpc_sheet import N_FRAMES
 from worldsmith.sprites.lpc_v3.pack import rank_colours
 
 SLOTS = ("head", "hair", "facial")                 # what a head-worn drawing can be worn as
