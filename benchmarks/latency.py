@@ -79,6 +79,7 @@ def end_to_end(gid: str, config: dict[str, Any], device: str, repeats: int) -> d
             return None
         config = {**config, "device": device}
     gen = ws.make(gid, **config)
+    gen.warm()                                 # what AssetService.load does before the first request
     return {"id": gid, "config": config, **summary(timed(lambda i: gen(seed=1000 + i), repeats, device))}
 
 
