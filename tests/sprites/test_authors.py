@@ -2,7 +2,6 @@
 data) that every library sheet has a rule."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -95,13 +94,16 @@ def test_combined_credits_lists_each_file_once():
 
 
 def _library() -> Path:
-    env = os.environ.get("WORLDSMITH_DATA")
-    roots = [Path(env)] if env else []
-    roots.append(Path(__file__).resolve().parents[2].parent / "shared" / "data")
-    for root in roots:
-        if (root / "sprites" / "lpc_library" / "AUTHORS.txt").is_file():
-            return root / "sprites" / "lpc_library"
-    pytest.skip("LPC library not present ($WORLDSMITH_DATA/sprites/lpc_library)")
+    from worldsmith.core.data import data_dir
+    from worldsmith.core.errors import ConfigError
+
+    try:
+        lib = data_dir() / "sprites" / "lpc_library"
+    except ConfigError:
+        pytest.skip("LPC library not present ($WORLDSMITH_DATA unset)")
+    if not (lib / "AUTHORS.txt").is_file():
+        pytest.skip("LPC library not present ($WORLDSMITH_DATA/sprites/lpc_library)")
+    return lib
 
 
 def test_every_library_sheet_has_authors():
