@@ -82,7 +82,8 @@ def test_the_readme_python_runs_from_another_folder(installed, tmp_path):
     for i, block in enumerate(_blocks("python")):
         proc = _run(installed, ["python", "-c", block], tmp_path)
         assert proc.returncode == 0, f"README python block {i}:\n{block}\n{proc.stderr}"
-    assert (tmp_path / "out" / "heroes.png").is_file() and (tmp_path / "out" / "quest.ink").is_file()
+    assert (tmp_path / "out" / "hero.png").is_file() and (tmp_path / "out" / "hero.CREDITS.txt").is_file()
+    assert (tmp_path / "out" / "quest.ink").is_file()
 
 
 def test_every_readme_command_runs_from_another_folder(installed, tmp_path):

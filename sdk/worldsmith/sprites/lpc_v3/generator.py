@@ -115,8 +115,9 @@ class CharacterGenerator(Generator):
             from worldsmith.sprites.lpc_v3.prior import covers
 
             if not covers(self.model.lib, pinned[slot], self.animations):
-                raise ConfigError(f"parts.{slot}", "a part drawn in every requested animation (leave out "
-                                  "the animations it lacks)", name)
+                lacks = [a for a in self.animations if not covers(self.model.lib, pinned[slot], [a])]
+                raise ConfigError(f"parts.{slot}", f"a part drawn in the requested animations ({name} has no "
+                                  f"{', '.join(lacks)} rows)", name)
         return pinned
 
     def _find(self, slot: str, name: str, sex: str) -> Part:
