@@ -77,7 +77,7 @@ def atlas(batch: CharacterBatch, image: str) -> dict:
         for f in batch.frames:
             name = _tag(batch, char, f.animation, f.direction)
             if f.index == 0:
-                tags.append({"name": name, "from": len(frames), "to": len(frames) + 0, "direction": "forward",
+                tags.append({"name": name, "from": len(frames), "to": len(frames), "direction": "forward",
                              "color": TAG_COLOR})
             tags[-1]["to"] = len(frames)
             rect = {"x": f.col * FRAME, "y": char * SHEET_H + f.row * FRAME, "w": FRAME, "h": FRAME}

@@ -76,8 +76,8 @@ def export_files(asset: Any, path: str | os.PathLike | None, fmt: str | None):
     return write_files_atomic(path.parent, files)
 
 
-FAMILIES = ("worldsmith.export.sprites", "worldsmith.export.characters", "worldsmith.export.levels", "worldsmith.export.plots",
-            "worldsmith.export.scenes", "worldsmith.export.terrain")  # every reader's module
+FAMILIES = ("worldsmith.export.sprites", "worldsmith.export.characters", "worldsmith.export.levels",
+            "worldsmith.export.plots", "worldsmith.export.scenes", "worldsmith.export.terrain")  # every reader's module
 MAX_UNPACKED = 2 << 30  # bytes: a compressed file that inflates past this is refused, not loaded
 
 

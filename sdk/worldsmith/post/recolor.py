@@ -30,12 +30,14 @@ def luminance(rgb: np.ndarray) -> np.ndarray:
 
 
 def colour(classes: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Class maps ``(n, ...)`` + per-character ``palette (n, slots, K, 3)`` -> RGBA ``(n, ..., 4)``
-    uint8 (class 0 transparent, class ``slot * K + s`` the colour ``palette[:, slot, s - 1]``)."""
-    n, slots, k, _ = palette.shape
+    """Class maps ``(n, ...)`` + per-character ``palette (n, slots, K, 3)`` (opaque) or
+    ``(n, slots, K, 4)`` (RGBA) -> RGBA ``(n, ..., 4)`` uint8 (class 0 transparent, class
+    ``slot * K + s`` the colour ``palette[:, slot, s - 1]``)."""
+    n, slots, k, channels = palette.shape
     lut = np.zeros((n, slots * k + 1, 4), np.uint8)                              # class -> RGBA
-    lut[:, 1:, :3] = palette.reshape(n, slots * k, 3)
-    lut[:, 1:, 3] = 255
+    lut[:, 1:, :channels] = palette.reshape(n, slots * k, channels)
+    if channels == 3:
+        lut[:, 1:, 3] = 255
     flat = classes.reshape(n, -1, 1).astype(np.intp)
     return np.take_along_axis(lut, flat, 1).reshape(classes.shape + (4,))
 
@@ -98,15 +100,9 @@ def recolor_rgba(batch, slot: str, colors: Sequence[str]):
         raise ConfigError("batch", "a batch carrying classes and palette", "no classes")
     if slot not in batch.slots:
         raise ConfigError("slot", f"one of {', '.join(batch.slots)}", slot)
-    index, k = batch.slots.index(slot), batch.palette.shape[2]
+    index = batch.slots.index(slot)
     palette = replace_rgba(batch.palette, batch.classes, index, colors)
-    n = len(batch)
-    lut = np.zeros((n, palette.shape[1] * k + 1, 4), np.uint8)
-    lut[:, 1:] = palette.reshape(n, -1, 4)
-    flat = batch.classes.reshape(n, -1).astype(np.intp)
-    painted = np.take_along_axis(lut, flat[..., None], 1).reshape(batch.images.shape)
-    redraw = (slot_of(batch.classes, k) == index)[..., None]
-    images = np.where(redraw, painted, batch.images)
+    images = repaint(batch.images, batch.classes, palette, [index])
     return dataclasses.replace(batch, images=images, palette=palette,
                                meta=batch.meta.with_post("recolor", slot=slot, colors=list(colors)))
 

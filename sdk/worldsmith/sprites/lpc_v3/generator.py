@@ -101,50 +101,50 @@ class CharacterGenerator(Generator):
         """``parts=`` resolved for ``sex`` (None if a named part is not drawn for that sex)."""
         if self.config.sex not in ("any", sex):
             return None
+        from worldsmith.sprites.lpc_v3.prior import covers
+
         pinned: dict[str, Part | None] = {}
         for slot, name in self.config.parts.items():
             if name is None:
                 pinned[slot] = None
                 continue
-            try:
-                pinned[slot] = self._find(slot, name, sex)
-            except ConfigError as e:
-                if "drawn for" in str(e):
-                    return None
-                raise
-            from worldsmith.sprites.lpc_v3.prior import covers
-
+            if sex not in self._sexes(slot, name):
+                return None
+            pinned[slot] = self._find(slot, name, sex)
             if not covers(self.model.lib, pinned[slot], self.animations):
                 lacks = [a for a in self.animations if not covers(self.model.lib, pinned[slot], [a])]
                 raise ConfigError(f"parts.{slot}", f"a part drawn in the requested animations ({name} has no "
                                   f"{', '.join(lacks)} rows)", name)
         return pinned
 
-    def _find(self, slot: str, name: str, sex: str) -> Part:
-        """A library part by name, or a part of the user's own: a part file or a folder of
-        drawings (``parts={"head": "my_hat/"}``)."""
+    @staticmethod
+    def _own(slot: str, name: str) -> bool:
+        """Whether ``name`` is a part of the user's own (a part file or a folder of drawings,
+        ``parts={"head": "my_hat/"}``), worn on both bodies; raises for a slot that cannot wear one."""
         from worldsmith.sprites.lpc_v3.userpart import SLOTS as HEAD_SLOTS
 
-        if isinstance(name, str) and Path(name).exists():
-            if slot not in HEAD_SLOTS:
-                raise ConfigError(f"parts.{slot}", f"a library part name (parts of your own are worn as "
-                                  f"{', '.join(HEAD_SLOTS)})", name)
+        if not (isinstance(name, str) and Path(name).exists()):
+            return False
+        if slot not in HEAD_SLOTS:
+            raise ConfigError(f"parts.{slot}", f"a library part name (parts of your own are worn as "
+                              f"{', '.join(HEAD_SLOTS)})", name)
+        return True
+
+    def _sexes(self, slot: str, name: str) -> list[str]:
+        """The body sexes part ``name`` is drawn for."""
+        return list(SEXES) if self._own(slot, name) else self.model.lib.sexes(slot, name)
+
+    def _find(self, slot: str, name: str, sex: str) -> Part:
+        """A library part by name, or a part of the user's own."""
+        if self._own(slot, name):
             return self.model.user_part(slot, name, sex)
         return self.model.lib.find(slot, name, sex)
 
     def _pin_error(self) -> ConfigError:
-        sexes = {slot: [s for s in SEXES if self._fits_sex(slot, name, s)]
-                 for slot, name in self.config.parts.items() if name is not None}
+        sexes = {slot: self._sexes(slot, name) for slot, name in self.config.parts.items() if name is not None}
         return ConfigError("parts", "parts drawn for one body sex together (" + "; ".join(
             f"{slot}: {', '.join(v) or 'none'}" for slot, v in sexes.items()) + f"; sex={self.config.sex})",
             self.config.parts)
-
-    def _fits_sex(self, slot: str, name: str, sex: str) -> bool:
-        try:
-            self._find(slot, name, sex)
-            return True
-        except ConfigError:
-            return False
 
     def outfits(self, seeds: Sequence[int]) -> np.ndarray:
         """``(n, 18)`` int32: the variant each seed's character wears per slot (-1: none)."""
@@ -185,20 +185,20 @@ class CharacterGenerator(Generator):
                  colors: Any) -> np.ndarray:
         from worldsmith.post import recolor as paint
 
-        j = SLOTS.index(slot)
+        j, model = SLOTS.index(slot), self.model
         if not isinstance(colors, str):
             return paint.replace_rgba(palette, classes, j, colors)
         out = palette.copy()
         for i, variant in enumerate(outfits[:, j]):
             if variant < 0:
                 continue
-            part = self.model.part(int(variant))
-            named = [v for v in part.variants if self.model.lib.variants[v]["name"] == colors]
+            part = model.part(int(variant))
+            named = [v for v in part.variants if model.lib.variants[v]["name"] == colors]
             if not named:
-                known = sorted(self.model.lib.variants[v]["name"] for v in part.variants)
+                known = sorted(model.lib.variants[v]["name"] for v in part.variants)
                 raise ConfigError(f"recolor.{slot}", f"a list of '#rrggbb' or a colour of {part.name} "
                                   f"({', '.join(known)})", colors)
-            pal = self.model.lib.palette(named[0])
+            pal = model.lib.palette(named[0])
             out[i, j] = 0
             out[i, j, :len(pal)] = pal
         return out

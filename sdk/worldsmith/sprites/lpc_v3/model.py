@@ -2,9 +2,10 @@
 
 Drawing is exact layering, row by row of the LPC sheet: the pieces of a character's parts are
 laid down in the order :func:`worldsmith.sprites.lpc_v3.order.sort_parts` gives for that animation
-and direction (by each piece's library path), each piece's pixels overwriting what is below (class maps, so every pixel stays one of
-the character's colours). A translucent colour (a shaved head's stubble, a five o'clock shadow) is
-blended over the pixel below it when the RGBA sheet is made, as the library's compositing does.
+and direction (by each piece's library path), each piece's pixels overwriting what is below (class
+maps, so every pixel stays one of the character's colours). A translucent colour (a shaved head's
+stubble, a five o'clock shadow) is blended over everything below it as it is laid down, as the
+library's compositing does; the blend is kept beside the class maps (``blended``).
 
 >>> from worldsmith.sprites.lpc_v3.parts import PartLibrary
 >>> from worldsmith.sprites.lpc_v3.prior import Prior

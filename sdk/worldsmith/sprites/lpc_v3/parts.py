@@ -76,14 +76,11 @@ class PartLibrary:
         """The part ``name`` of ``slot`` for ``sex``; ``name`` may end in ``/<variant>`` (a colour
         file: ``ponytail/blonde``), or be a unique prefix (``chain`` for ``chain/mail``). Unknown
         names raise :class:`ConfigError` with a "did you mean"."""
-        if slot not in SLOTS:
-            raise ConfigError("parts", f"slot names ({', '.join(SLOTS)})", slot)
-        names = self.names(slot)
-        base, variant = self._split(slot, name, names)
+        base, variant = self._split(slot, name)
         part = next((p for p in self.parts if p.slot == slot and p.name == base and p.sex == sex), None)
         if part is None:
-            sexes = sorted({p.sex for p in self.parts if p.slot == slot and p.name == base})
-            raise ConfigError(f"parts.{slot}", f"a part drawn for {sex} bodies (it has: {', '.join(sexes)})", name)
+            raise ConfigError(f"parts.{slot}", f"a part drawn for {sex} bodies (it has: "
+                                               f"{', '.join(self.sexes(slot, name))})", name)
         if variant is None:
             return part
         keep = [v for v in part.variants if self.variants[v]["name"] == variant]
@@ -94,7 +91,17 @@ class PartLibrary:
                               + (f"; did you mean {base}/{close[0]}?" if close else ""), name)
         return Part(part.slot, part.name, part.sex, part.pieces, keep, part.kind)
 
-    def _split(self, slot: str, name: str, names: list[str]) -> tuple[str, str | None]:
+    def sexes(self, slot: str, name: str) -> list[str]:
+        """The body sexes part ``name`` of ``slot`` is drawn for (unknown names raise as in
+        :meth:`find`)."""
+        base, _ = self._split(slot, name)
+        return sorted({p.sex for p in self.parts if p.slot == slot and p.name == base})
+
+    def _split(self, slot: str, name: str) -> tuple[str, str | None]:
+        """``name`` as (part name, variant or None)."""
+        if slot not in SLOTS:
+            raise ConfigError("parts", f"slot names ({', '.join(SLOTS)})", slot)
+        names = self.names(slot)
         if not isinstance(name, str) or not name:
             raise ConfigError(f"parts.{slot}", "a part name, or None for none", name)
         for base in sorted(names, key=len, reverse=True):

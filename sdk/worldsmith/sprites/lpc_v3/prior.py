@@ -103,7 +103,7 @@ class Prior:
                 return int(self.donors[r.choice(np.flatnonzero(pool)), j])
         if slot in pinned:
             return int(r.choice(pinned[slot].variants))
-        if slot in EXTRA and r.random() < self._chance(lib, slot, outfit):
+        if slot in EXTRA and r.random() < self._chance(slot, outfit):
             choices = [v for p in lib.parts if p.slot == slot and p.sex == sex and fits[p.variants[0]]
                        and self._goes_with(lib, p, outfit) for v in p.variants]
             if choices:
@@ -111,7 +111,7 @@ class Prior:
         return -1
 
     @staticmethod
-    def _chance(lib: PartLibrary, slot: str, outfit: np.ndarray) -> float:
+    def _chance(slot: str, outfit: np.ndarray) -> float:
         if slot == "neck" and outfit[SLOTS.index("cape")] >= 0:
             return 0.8                                                   # a cape is usually clasped
         return EXTRA[slot]
