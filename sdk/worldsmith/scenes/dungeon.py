@@ -37,7 +37,7 @@ from worldsmith.core.seeding import child_seed, rng
 from worldsmith.levels.agents import reachable
 from worldsmith.scenes.mission import Plan, layout, min_rooms
 from worldsmith.scenes.solver import prove, solve
-from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_CHOICES, HERO_V3, check_hero, creature, hero_sheet_info,
+from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_V3, check_hero, creature, hero_param, hero_sheet_info,
                                          hero_sheets, items, pick_hero)
 from worldsmith.scenes.tiles2d import TILE, dungeon_tileset
 from worldsmith.types.level import TileLevel
@@ -65,8 +65,7 @@ class DungeonConfig(Config):
     keys: int = param(2, lo=0, hi=12, help="lock-and-key pairs (at most (rooms - 1) // 2)")
     loops: float = param(0.25, lo=0.0, hi=1.0, help="chance of an extra door between rooms of one segment")
     monster_kinds: int = param(3, lo=1, hi=3, help="distinct procedural monster species")
-    hero: str = param("auto", choices=HERO_CHOICES,
-                      help="hero sprite: sprites/lpc-v2, procedural, or lpc if installed")
+    hero: str = hero_param(HERO)
     hero_source: ClassVar[str] = HERO  # the generator hero="lpc" needs
 
     def check(self) -> None:
@@ -129,8 +128,7 @@ class DungeonGenerator(Generator):
 class DungeonV2Config(DungeonConfig):
     """Config of ``scenes/dungeon-v2``: v1's, with a ``sprites/lpc-v3`` hero."""
 
-    hero: str = param("auto", choices=HERO_CHOICES,
-                      help="hero sprite: sprites/lpc-v3 (walk, slash, hurt), procedural, or lpc if installed")
+    hero: str = hero_param(HERO_V3, " (walk, slash, hurt)")
     hero_source: ClassVar[str] = HERO_V3
 
 

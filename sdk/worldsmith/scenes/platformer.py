@@ -38,7 +38,7 @@ from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import child_seed, rng
 from worldsmith.plots.runner import PlotRunner
 from worldsmith.scenes.parallax import backgrounds
-from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_ANIMATIONS, HERO_CHOICES, HERO_V3, check_hero, creature,
+from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_ANIMATIONS, HERO_V3, check_hero, creature, hero_param,
                                          hero_sheet_info, hero_sheets, items, pick_hero)
 from worldsmith.scenes.tiles2d import THEMES, TILE, platformer_tileset
 from worldsmith.types.level import TileLevel
@@ -59,8 +59,7 @@ class PlatformerConfig(Config):
 
     width: int = param(160, lo=32, hi=1024, help="level length in tiles")
     theme: str = param("auto", choices=("auto", *THEMES), help="colours of sky and tiles")
-    hero: str = param("auto", choices=HERO_CHOICES,
-                      help="hero sprite: sprites/lpc-v2, procedural, or lpc if installed")
+    hero: str = hero_param(HERO)
     enemy_kinds: int = param(2, lo=1, hi=4, help="distinct procedural enemy species")
     acts: int = param(1, lo=1, hi=3, help="acts of the quest whose beats become checkpoints")
 
@@ -74,8 +73,7 @@ class PlatformerConfig(Config):
 class PlatformerV2Config(PlatformerConfig):
     """Config of ``scenes/platformer-v2``: v1's, with a ``sprites/lpc-v3`` hero."""
 
-    hero: str = param("auto", choices=HERO_CHOICES,
-                      help="hero sprite: sprites/lpc-v3 (walk, slash, hurt), procedural, or lpc if installed")
+    hero: str = hero_param(HERO_V3, " (walk, slash, hurt)")
     hero_source: ClassVar[str] = HERO_V3
 
 

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import colorsys
 import functools
+from typing import Any
 
 import numpy as np
 
 import worldsmith as ws
+from worldsmith.core.config import param
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import rng
 from worldsmith.scenes.tiles2d import draw
@@ -38,6 +40,12 @@ DIRECTIONS = ("down", "left", "right", "up")  # direction order of every hero sh
 HERO_ANIMATIONS = {"hero": ("walk", 9), "hero_slash": ("slash", 6), "hero_hurt": ("hurt", 6)}
 #: config choices for the hero sprite: sprites/lpc-v2, procedural, or lpc when it is installed
 HERO_CHOICES = ("auto", "lpc", "procedural")
+
+
+def hero_param(source: str, sheets: str = "") -> Any:
+    """The scene configs' ``hero`` field for a hero drawn by ``source`` (``sheets``: what it adds)."""
+    return param("auto", choices=HERO_CHOICES,
+                 help=f"hero sprite: {source}{sheets}, procedural, or lpc if installed")
 
 
 def _hue(rng: np.random.Generator, s: float = 0.7, v: float = 0.8) -> tuple[str, str, str]:
