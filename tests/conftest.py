@@ -20,6 +20,18 @@ def node_available() -> bool:
     return shutil.which("node") is not None and NODE_MODULES.is_dir()
 
 
+def data_present(*parts: str) -> bool:
+    """True when ``$WORLDSMITH_DATA/<parts>`` exists; False (a test skips) when there is no data
+    folder at all, as in a clone without ``../shared``."""
+    from worldsmith.core.data import data_dir
+    from worldsmith.core.errors import ConfigError
+
+    try:
+        return data_dir().joinpath(*parts).exists()
+    except ConfigError:
+        return False
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from worldsmith.cli import THREADS, _parser, main
-from worldsmith.core.data import data_dir
+from tests.conftest import data_present
 
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
@@ -111,7 +111,7 @@ def test_threads_option_sets_torch_and_leaves_bytes_alone(tmp_path, capsys):
     assert "--threads 0: expected a positive number" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not (data_dir() / "vglc" / "super_mario_bros").is_dir(), reason="VGLC data not present")
+@pytest.mark.skipif(not data_present("vglc", "super_mario_bros"), reason="VGLC data not present")
 def test_training_writes_a_log_and_curves_and_reports_json(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     before = torch.get_num_threads()

@@ -8,10 +8,11 @@ import sys
 import pytest
 
 from worldsmith.core import weights
+from tests.conftest import data_present
 from worldsmith.core.data import data_dir
 
 
-@pytest.mark.skipif(not (data_dir() / "vglc" / "zelda").is_dir(), reason="VGLC data not present")
+@pytest.mark.skipif(not data_present("vglc", "zelda"), reason="VGLC data not present")
 def test_torchrun_two_processes_train_and_rank0_writes(tmp_path):
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29517",
            "-m", "worldsmith.cli", "train", "levels", "--game", "zelda", "--dry-run",
@@ -24,7 +25,7 @@ def test_torchrun_two_processes_train_and_rank0_writes(tmp_path):
     assert config["world_size"] == 2 and config["steps"] == 3 and state
 
 
-@pytest.mark.skipif(not (data_dir() / "sprites" / "lpc_walk32.npz").is_file(), reason="LPC data not present")
+@pytest.mark.skipif(not data_present("sprites", "lpc_walk32.npz"), reason="LPC data not present")
 def test_torchrun_trains_the_sprite_gan_for_two_steps(tmp_path):
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29519",
            "-m", "worldsmith.cli", "train", "sprites", "--dry-run", "--out", str(tmp_path / "run"),
