@@ -27,9 +27,9 @@ def lpc_tool(repo: Path, name: str):
     """``tools/<name>.py`` loaded as a module; skips the test when the LPC data is absent."""
     import importlib.util
 
-    from worldsmith.core.data import data_dir
+    from tests.conftest import data_present
 
-    if not (data_dir() / "sprites" / "lpc_walk64.npz").is_file():
+    if not data_present("sprites", "lpc_walk64.npz"):
         pytest.skip("LPC data not present ($WORLDSMITH_DATA/sprites)")
     spec = importlib.util.spec_from_file_location(name, repo / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)

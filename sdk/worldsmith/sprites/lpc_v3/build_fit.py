@@ -8,13 +8,13 @@ pixels). Votes are pooled over styles (hair and facial share one head layout) an
 (direction, offset) per frame wins. ``exclude`` leaves one style out for a held-out check.
 The cut-out planes come from ``masks_<sex>.png`` (grey #808080 cuts ``bg``, silver #C0C0C0
 ``bg`` and ``behind``, white #FFFFFF every layer: the bow arm, the same pixels as
-``cutouts_<sex>.png``); :func:`fitted_cut_agreement` checks them against what the sheets erase.
+``cutouts_<sex>.png``); :func:`cut_agreement` checks them against what the sheets erase.
 
->>> from worldsmith.core.data import data_dir
->>> root = data_dir() / "sprites" / "lpc_library"
->>> if root.is_dir():   # doctest: +SKIP
-...     anchors = fit_anchors(root)
-...     print(reference_agreement(anchors, root))
+With the LPC data (``$WORLDSMITH_DATA``; tools/rebuild_lpc_build.py runs this)::
+
+    root = data_dir() / "sprites" / "lpc_library"
+    anchors = fit_anchors(root)
+    print(reference_agreement(anchors, root))
 """
 from __future__ import annotations
 
