@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import data_present
 from worldsmith.core.data import data_dir
 
 SMB_LEVEL = ["-" * 24] * 9 + [
@@ -42,7 +43,6 @@ def lr_folder(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def vglc() -> Path:
     """The real VGLC copy, or skip."""
-    folder = data_dir() / "vglc"
-    if not (folder / "super_mario_bros").is_dir():
+    if not data_present("vglc", "super_mario_bros"):
         pytest.skip("VGLC data not present ($WORLDSMITH_DATA/vglc)")
-    return folder
+    return data_dir() / "vglc"

@@ -106,12 +106,12 @@ def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
 
 
 def _lpc32():
+    from tests.conftest import data_present
     from worldsmith.core.data import data_dir
 
-    path = data_dir() / "sprites" / "lpc_walk32.npz"
-    if not path.is_file():
+    if not data_present("sprites", "lpc_walk32.npz"):
         pytest.skip("LPC data not present")
-    return path
+    return data_dir() / "sprites" / "lpc_walk32.npz"
 
 
 def test_init_needs_a_model_of_the_data_frame_size(tmp_path, capsys):

@@ -1,8 +1,10 @@
 """Where training and evaluation data lives: ``$WORLDSMITH_DATA``, else ``shared/data`` beside a
 clone of the repository. Generating needs no data (the weights ship in the package).
 
->>> data_dir().name
-'data'
+>>> from unittest import mock
+>>> with mock.patch.dict("os.environ", {"WORLDSMITH_DATA": "/games/data"}):
+...     data_dir().as_posix()
+'/games/data'
 """
 from __future__ import annotations
 
