@@ -19,6 +19,8 @@ import worldsmith as ws
 from worldsmith.core.seeding import child_seed
 from worldsmith.export.characters import sheet_array
 
+GEAR = {"cape": 0.4, "neck": 0.3, "back": 0.25, "weapon": 0.7, "shield": 0.3}   # the sample shows gear
+
 GREY, LIGHT = (96, 96, 104), (224, 224, 228)
 
 
@@ -28,8 +30,9 @@ def _over(rgba: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
 
 
 def sample(n: int = 8) -> np.ndarray:
-    """``n`` rows: per character the middle frame of each animation row facing down, then right."""
-    gen = ws.make("sprites/lpc-v3")
+    """``n`` rows: per character the middle frame of each animation row facing down, then right
+    (with gear: :data:`GEAR`)."""
+    gen = ws.make("sprites/lpc-v3", gear=GEAR)
     rows = []
     for i in range(n):
         hero = gen(seed=child_seed(7, i))

@@ -53,12 +53,16 @@ def palette(rgba: np.ndarray, most: int = 32) -> list[tuple[tuple[int, int, int]
     return [(tuple(int(v) for v in colours[i]), int(counts[i])) for i in order]
 
 
+#: how often the characters shown carry each kind of gear (lpc-v3 draws none by default)
+GEAR = {"cape": 0.4, "neck": 0.2, "back": 0.25, "weapon": 0.7, "shield": 0.3}
+
+
 class SpritesView(View):
     """A grid of ``sprites/lpc-v3`` characters in the current animation; the selected one
     enlarged in the current direction, with the animation's frames and its palette."""
 
     name = "Sprites"
-    sources = (Source("Characters", "sprites/lpc-v3", n=12, ext="png", prepare=sheet_timing),)
+    sources = (Source("Characters", "sprites/lpc-v3", {"gear": GEAR}, n=12, ext="png", prepare=sheet_timing),)
     keys = ("A / Shift+A   next / previous animation", "D / Shift+D   turn the enlarged character",
             "click a character   enlarge it with its frames and palette")
 

@@ -40,11 +40,13 @@ def test_dry_run_writes_every_row(evaluate, tmp_path, capsys):
         assert r["n"] == r["n_train"] == 8 and 0 < r["n_val"] <= 24 and r["n_val_all"] == 360
         assert r["frames_per_character"] == (16 if a == "walk" else 6)
         assert np.isfinite([r["kid"], r["kid_floor"], r["kid_x_floor"], r["fid"]]).all()
+        assert r["repeats"] == len(r["kids"]) == 3 and r["kid"] == pytest.approx(np.mean(r["kids"]))
+        assert len(r["kid_halves"]) == 8 and len(set(r["kid_halves"])) > 1   # real halves differ too
     for r in rows:                                      # every head alone is at least as consistent
         assert all(r["identity"] <= v <= 1 for v in r["identity_by_head"].values())
     printed = capsys.readouterr().out
     assert f"real validation sheets: identity {rows[5]['identity']:.3f}" in printed
-    assert "| hurt | 8 | 8 |" in printed
+    assert "| hurt | 8 | 3 | 8 |" in printed
 
 
 def test_inversion_redraws_its_targets_closer(evaluate):

@@ -18,7 +18,7 @@ from worldsmith.core.seeding import rng
 from worldsmith.sprites.lpc_v3.generator import load_model
 from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS, FRAMES, N_FRAMES
 from worldsmith.sprites.lpc_v3.parts import K, SLOTS
-from worldsmith.sprites.lpc_v3.prior import covers
+from worldsmith.sprites.lpc_v3.prior import GEAR, covers
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +84,9 @@ def test_info_lists_every_slot_with_its_part_names(capsys):
 
 
 def test_every_slot_appears_and_no_part_has_holes(model):
-    """2,000 outfits drawn by the prior: every slot worn by someone; no worn part lacks a row of a
-    requested animation (weapons are drawn only where their animation is)."""
-    gen = ws.make("sprites/lpc-v3")
+    """2,000 outfits drawn by the prior (gear asked for): every slot worn by someone; no worn part lacks
+    a row of a requested animation (weapons are drawn only where their animation is)."""
+    gen = ws.make("sprites/lpc-v3", gear=dict.fromkeys(GEAR, 0.3))
     outfits = gen.outfits(list(range(2000)))
     worn = (outfits >= 0).any(0)
     assert worn.all(), [s for s, w in zip(SLOTS, worn) if not w]
@@ -95,6 +95,32 @@ def test_every_slot_appears_and_no_part_has_holes(model):
     hurt_only = ws.make("sprites/lpc-v3", animations=["hurt"]).outfits(list(range(300)))
     heads = {model.part(int(v)).name for v in hurt_only[:, SLOTS.index("head")] if v >= 0}
     assert "helm" not in heads                                   # helms draw no hurt row
+
+
+def test_gear_chances_arm_everyone_or_no_one(capsys, tmp_path):
+    weapon, back = SLOTS.index("weapon"), SLOTS.index("back")      # (the library's capes are drawn for women)
+    armed = ws.make("sprites/lpc-v3", gear={"weapon": 1, "back": 1}).outfits(list(range(200)))
+    assert (armed[:, weapon] >= 0).all() and (armed[:, back] >= 0).all()
+    gear = [SLOTS.index(s) for s in GEAR]
+    assert (ws.make("sprites/lpc-v3").outfits(list(range(200)))[:, gear] == -1).all()   # none by default
+    for bad in ({"weapon": 1.5}, {"hat": 0.5}, {"cape": "often"}):
+        with pytest.raises(ConfigError, match="gear"):
+            ws.make("sprites/lpc-v3", gear=bad)
+    assert main(["generate", "sprites/lpc-v3", "--seed", "1", "--set", 'gear={"weapon": 2}', "--out", str(tmp_path / "x.png")]) == 2
+    assert "gear.weapon" in capsys.readouterr().err
+
+
+def test_donors_are_real_outfits_that_play_the_animations(model):
+    """Asked for thrust, whole outfits drawn in thrust are the donors (robes and dresses have no
+    thrust rows, so fewer women wear one), as in the real characters that can thrust."""
+    def female(animations):
+        outfits = ws.make("sprites/lpc-v3", animations=animations).outfits(list(range(600)))
+        return np.mean([model.part(int(v)).sex == "female" for v in outfits[:, SLOTS.index("body")]])
+
+    fits = model.prior.fits(model.lib, ["thrust"])[model.prior.donors].all(1)
+    assert abs(female(["thrust"]) - model.prior.sex[fits].mean()) < 0.04
+    assert abs(female(["walk"]) - model.prior.sex.mean()) < 0.04
+    assert model.prior.sex.mean() - model.prior.sex[fits].mean() > 0.06
 
 
 def test_weapons_are_drawn_only_in_their_animation():

@@ -68,9 +68,10 @@ def fid(a: np.ndarray, b: np.ndarray) -> float:
     return float(max(0.0, mu @ mu + np.trace(ca + cb - 2 * np.real(root))))
 
 
-def kid(a: np.ndarray, b: np.ndarray, subsets: int = 50, size: int = 300, seed: int = 0) -> float:
+def kid(a: np.ndarray, b: np.ndarray, subsets: int = 1000, size: int = 300, seed: int = 0) -> float:
     """Kernel inception distance: unbiased MMD^2 with the cubic polynomial kernel, averaged
-    over random subsets."""
+    over random subsets (1,000: with 50, the same two sets of 220 and 1,890 characters scored
+    from 0.92x to 1.52x of their mean, one subset seed to the next)."""
     rng = np.random.default_rng(seed)
     m = min(size, len(a), len(b))
     d = a.shape[1]

@@ -44,11 +44,21 @@ class CharacterConfig(Config):
                                  "colour file), null for none, or for head/hair/facial a part file or folder of "
                                  "drawings of your own, e.g. {\"hair\": \"ponytail\", \"weapon\": \"spear\"}")
     sex: str = param("any", choices=("any", "male", "female"), help="body sex (any: drawn by the prior)")
+    gear: dict = param({}, help="gear slot (cape, neck, back, weapon, shield) -> chance a character wears one "
+                                "(0..1; default 0, as the real LPC characters), e.g. {\"weapon\": 1, \"back\": 0.3} "
+                                "to arm everyone and give some a quiver")
     recolor: dict = param({}, help="slot -> list of '#rrggbb' (dark to light; one colour keeps the shading), or a "
                                    "colour name of the part (hair: 'blonde', 'raven', ...)")
 
     def check(self) -> None:
+        from worldsmith.sprites.lpc_v3.prior import GEAR
+
         check_animations(self.animations)
+        for slot, chance in self.gear.items():
+            if slot not in GEAR or isinstance(chance, bool) or not isinstance(chance, (int, float)) \
+                    or not 0 <= chance <= 1:
+                raise ConfigError(f"gear.{slot}", f"a gear slot ({', '.join(GEAR)}) with a chance from 0 to 1",
+                                  chance if slot in GEAR else slot)
         for slot in list(self.parts) + list(self.recolor):
             if slot not in SLOTS:
                 raise ConfigError("parts" if slot in self.parts else "recolor",
@@ -153,10 +163,10 @@ class CharacterGenerator(Generator):
         for seed in seeds:
             r = rng(seed)
             if len(sexes) == 2 and not self.config.parts:         # the body's donor decides the sex
-                out.append(model.prior.sample(model.lib, r, self.animations, {}))
+                out.append(model.prior.sample(model.lib, r, self.animations, {}, gear=self.config.gear))
                 continue
             sex = sexes[0] if len(sexes) == 1 else SEXES[int(r.integers(2))]
-            out.append(model.prior.sample(model.lib, r, self.animations, self.pinned[sex], sex))
+            out.append(model.prior.sample(model.lib, r, self.animations, self.pinned[sex], sex, self.config.gear))
         return np.stack(out).astype(np.int32)
 
     def _generate(self, seeds: Sequence[int]) -> CharacterBatch:

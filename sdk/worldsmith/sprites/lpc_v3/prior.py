@@ -3,10 +3,14 @@
 The slots the composited training characters wear (body to head, 13 of them) come from those
 characters, as in ``sprites/lpc-v2``: the anchors (body, nose, ears: one skin) together from one
 training character, every other slot from a training character of the same sex, drawn
-independently. The slots no training character wears (cape, neck, back, weapon, shield) are drawn
-with the chances in :data:`EXTRA`, uniformly over the parts that fit. Only parts drawn in every
-requested animation are drawn (a weapon: drawn in one of them), so a sheet never shows a part with
-holes; ``parts=`` pins slots by name (or ``None``: nothing there).
+independently. Only parts drawn in every requested animation are drawn (a weapon: drawn in one of
+them), so a sheet never shows a part with holes; the donors are the training characters whose
+whole outfit is drawn in the requested animations (as the real characters that can play them:
+fewer robes and dresses, so more men, where thrust or shoot is asked for), or, where a slot's
+pinned part rules all of those out, any character whose part in that slot is. The slots no
+training character wears (cape, neck, back, weapon, shield: gear) are drawn with the chances
+``gear`` gives (default none, :data:`GEAR`), uniformly over the parts that fit. ``parts=`` pins slots by
+name (or ``None``: nothing there).
 
 >>> from worldsmith.sprites.lpc_v3.parts import PartLibrary
 >>> lib = PartLibrary.tiny()
@@ -26,9 +30,10 @@ from worldsmith.types.lpc_sheet import FRAMES
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part, PartLibrary
 
 ANCHORS = ("body", "nose", "ears")
-# slot -> chance a character wears something there (slots no training character wears; drawn in
-# this order, after the others, so a clasp can follow its cape and a shield its weapon)
-EXTRA = {"cape": 0.2, "neck": 0.2, "back": 0.15, "weapon": 0.6, "shield": 0.25}
+# slot -> default chance a character wears something there: none, as no real (composited) character
+# does; ``gear=`` sets them (drawn in this order, after the other slots, so a clasp can follow its
+# cape and a shield its weapon)
+GEAR = {"cape": 0.0, "neck": 0.0, "back": 0.0, "weapon": 0.0, "shield": 0.0}
 TWO_HANDED = ("bow", "greatbow", "recurvebow", "bow_skeleton", "spear_two_handed")
 
 
@@ -63,10 +68,14 @@ class Prior:
         return self._fits[key]
 
     def sample(self, lib: PartLibrary, r: np.random.Generator, animations: Sequence[str],
-               pinned: dict[str, Part | None], sex: str | None = None) -> np.ndarray:
-        """One outfit ``(18,)`` int32 of variant ids drawn with ``r``; ``pinned`` fixes slots."""
+               pinned: dict[str, Part | None], sex: str | None = None,
+               gear: dict[str, float] | None = None) -> np.ndarray:
+        """One outfit ``(18,)`` int32 of variant ids drawn with ``r``; ``pinned`` fixes slots,
+        ``gear`` the chances of the gear slots (default :data:`GEAR`)."""
         fits = self.fits(lib, animations)
         ok = fits[self.donors] if len(self.donors) else np.zeros((0, len(SLOTS)), bool)   # (N, 18), -1 -> last
+        free = [j for j, s in enumerate(SLOTS) if s not in pinned]
+        ok &= ok[:, free].all(1, keepdims=True) | ~self._whole_any(ok[:, free])   # whole outfits that fit
         anchors = [SLOTS.index(s) for s in ANCHORS]
         pool = ok[:, anchors].all(1) & self._pinned_ok(pinned, ANCHORS)
         if sex is not None:
@@ -79,10 +88,18 @@ class Prior:
             sex, drawn = SEXES[int(self.sex[i])], set(ANCHORS)
         else:
             sex = sex or SEXES[int(r.integers(2))]
-        for slot in [s for s in SLOTS if s not in EXTRA] + list(EXTRA):     # a cape before its clasp
+        chances = {**GEAR, **(gear or {})}
+        for slot in [s for s in SLOTS if s not in GEAR] + list(GEAR):       # a cape before its clasp
             if slot not in drawn:
-                outfit[SLOTS.index(slot)] = self._draw_slot(lib, r, slot, sex, ok, fits, pinned, outfit)
+                outfit[SLOTS.index(slot)] = self._draw_slot(lib, r, slot, sex, ok, fits, pinned, outfit, chances)
         return outfit
+
+    def _whole_any(self, ok: np.ndarray) -> np.ndarray:
+        """``(N, 1)`` bool: some donor of the same sex wears a whole outfit that fits (``ok``
+        restricted to the slots that are not pinned); where none does, the slots are judged alone."""
+        whole = ok.all(1)
+        has = np.array([whole[self.sex == k].any() for k in range(len(SEXES))])
+        return has[self.sex][:, None] if len(self.sex) else np.zeros((0, 1), bool)
 
     def _pinned_ok(self, pinned: dict[str, Part | None], slots: Sequence[str]) -> np.ndarray:
         ok = np.ones(len(self.donors), bool)
@@ -93,17 +110,18 @@ class Prior:
         return ok
 
     def _draw_slot(self, lib: PartLibrary, r: np.random.Generator, slot: str, sex: str, ok: np.ndarray,
-                   fits: np.ndarray, pinned: dict[str, Part | None], outfit: np.ndarray) -> int:
+                   fits: np.ndarray, pinned: dict[str, Part | None], outfit: np.ndarray,
+                   chances: dict[str, float]) -> int:
         j = SLOTS.index(slot)
         if slot in pinned and pinned[slot] is None:
             return -1
-        if slot not in EXTRA:
+        if slot not in GEAR:
             pool = ok[:, j] & (self.sex == SEXES.index(sex)) & self._pinned_ok(pinned, [slot])
             if pool.any():
                 return int(self.donors[r.choice(np.flatnonzero(pool)), j])
         if slot in pinned:
             return int(r.choice(pinned[slot].variants))
-        if slot in EXTRA and r.random() < self._chance(slot, outfit):
+        if slot in GEAR and r.random() < self._chance(slot, outfit, chances):
             choices = [v for p in lib.parts if p.slot == slot and p.sex == sex and fits[p.variants[0]]
                        and self._goes_with(lib, p, outfit) for v in p.variants]
             if choices:
@@ -111,10 +129,10 @@ class Prior:
         return -1
 
     @staticmethod
-    def _chance(slot: str, outfit: np.ndarray) -> float:
-        if slot == "neck" and outfit[SLOTS.index("cape")] >= 0:
+    def _chance(slot: str, outfit: np.ndarray, chances: dict[str, float]) -> float:
+        if slot == "neck" and outfit[SLOTS.index("cape")] >= 0 and chances["neck"] > 0:
             return 0.8                                                   # a cape is usually clasped
-        return EXTRA[slot]
+        return chances[slot]
 
     @staticmethod
     def _goes_with(lib: PartLibrary, part: Part, outfit: np.ndarray) -> bool:
