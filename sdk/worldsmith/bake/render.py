@@ -80,7 +80,8 @@ def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:
         ext = out.suffix.lower().lstrip(".")
         if ext not in formats:
             given = f".{ext}" if ext else "a name without an extension"
-            raise ExportError(f"{out}: {gen.id} exports to the formats {' '.join('.' + f for f in formats)}, not {given}")
+            listed = " ".join("." + f for f in formats)
+            raise ExportError(f"{out}: {gen.id} exports to the formats {listed}, not {given}")
 
 
 def inside(out_dir: Path, outputs: list[Path], where: str) -> None:
