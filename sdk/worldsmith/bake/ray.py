@@ -113,7 +113,7 @@ def bake_records(manifest: str | Path, entries: list[dict[str, Any]], mine: list
         config = entry.get("config", {})
         inside(out_dir, [out_dir / o for o in entry["outputs"]], f"{manifest}: asset[{k}]")
         _check_generator(entry["id"], config, entry["outputs"])
-        key = (entry["id"], json.dumps(config, sort_keys=True))
+        key = (entry["id"], json.dumps(config))  # key order kept: it reaches the asset's meta
         groups.setdefault(key, []).append((k, entry["seed"], list(entry["outputs"]), entry.get("n")))
     with session(address) as ray:
         return _run(ray, groups, out_dir, gpus)
