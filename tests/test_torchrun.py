@@ -19,7 +19,7 @@ def test_torchrun_two_processes_train_and_rank0_writes(tmp_path):
            "--out", str(tmp_path / "m")]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     assert len(lines) == 1  # only rank 0 reports
     config, state = weights.load_folder(json.loads(lines[0])["model"])
     assert config["world_size"] == 2 and config["steps"] == 3 and state

@@ -108,7 +108,8 @@ def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:
         ext = out.suffix.lower().lstrip(".")
         if ext not in formats:
             given = f".{ext}" if ext else "a name without an extension"
-            raise ExportError(f"{out}: {gen.id} exports to the formats {' '.join('.' + f for f in formats)}, not {given}")
+            known = " ".join("." + f for f in formats)
+            raise ExportError(f"{out}: {gen.id} exports to the formats {known}, not {given}")
 
 
 def read_manifest(path: str | Path) -> list[dict[str, Any]]:

@@ -124,8 +124,8 @@ class Moves:
     ``row[p]`` rows above the take-off row, ``steer[p]`` columns Mario may steer in it, ``next[p]``
     the following stage (-1: none), ``bump[p]`` for a stage that rises on (of the full jump, or of
     a bumped jump still below its bump): the stage Mario is in instead when a ceiling stops him
-    in that row (a jump that bumped its head there; -1 otherwise). ``jump`` and ``drop`` are the first stages of a jump and of a walk
-    off a ledge.
+    in that row (a jump that bumped its head there; -1 otherwise). ``jump`` and ``drop`` are the
+    first stages of a jump and of a walk off a ledge.
 
     >>> m = Moves()
     >>> m.row[m.jump], m.steer[m.jump], m.row[m.next[m.jump]]
