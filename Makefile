@@ -1,4 +1,4 @@
-# worldsmith: make demo | make test | make bench | make preview
+# worldsmith: make demo | make test | make test-fast | make lint | make bench | make preview
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,7 +7,7 @@ BASELINE ?= 31e40b4
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 
-.PHONY: setup node demo test bench preview clean
+.PHONY: setup node demo lint test test-fast bench preview clean
 
 setup: $(VENV)/.installed
 
@@ -26,8 +26,14 @@ node_modules/.installed: package.json package-lock.json
 demo: setup
 	$(PY) -m worldsmith.cli bake demo/manifest.toml --out build/demo
 
+lint: setup
+	$(VENV)/bin/ruff check sdk tests tools benchmarks samples
+
 test: setup node
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
+
+test-fast: setup node
+	$(PY) -m pytest -m "not slow"
 
 bench: setup
 	$(PY) benchmarks/cpu.py --baseline $(BASELINE) --out benchmarks/results
