@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-# make bench times this commit too (the code before issue 23's speed work), in the same run
+# make bench also times this baseline commit in the same run (breadth-first SMB search, whole-map
+# erosion, 2 service threads); docs/benchmarks.md reports each figure as a ratio to it
 BASELINE ?= 31e40b4
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy

@@ -61,8 +61,8 @@ def _tree(folder):
 
 
 def test_cli_ray_bake_of_the_demo_equals_the_plain_bake(repo, tmp_path, capsys):
-    """The issue's "done when", literally: `worldsmith bake demo/manifest.toml --out A --ray` (a
-    new local Ray, in a subprocess) gives the files and lock of `... --out B`."""
+    """`worldsmith bake demo/manifest.toml --out A --ray` (a new local Ray, in a subprocess) gives
+    the files and lock of `... --out B`."""
     manifest = str(repo / "demo" / "manifest.toml")
     ray_run = subprocess.Popen([sys.executable, "-m", "worldsmith.cli", "bake", manifest, "--out", str(tmp_path / "A"),
                                 "--ray", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
