@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import summary, sync, timed  # noqa: E402
+from timing import summary, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
 
@@ -62,7 +62,7 @@ def peak_tflops(device: str, dtype: str) -> float | None:
         return PEAK_TFLOPS.get(device_name(device), {}).get(dtype)
     try:
         info = open("/proc/cpuinfo").read()
-        mhz = max(float(l.split(":")[1]) for l in info.splitlines() if l.startswith("cpu MHz"))
+        mhz = max(float(line.split(":")[1]) for line in info.splitlines() if line.startswith("cpu MHz"))
     except (OSError, ValueError):
         return None
     import torch
@@ -100,8 +100,6 @@ def flops_per_item(network: Any, z: Any) -> float:
 
 def network_modes(gid: str, device: str, repeats: int, quick: bool) -> dict[str, Any] | None:
     """The network alone: eager fp32 vs optimised vs onnxruntime, batch 1 and large batches."""
-    import torch
-
     from worldsmith.runtime.accel import FastNetwork, bf16_is_exact
 
     gen = ws.make(gid)

@@ -3,8 +3,8 @@
     python benchmarks/plots.py [--repeats 200] [--out benchmarks/results/plots.json]
 
 ``generate`` already includes the state-space validation every quest passes before it is
-returned; ``validate`` alone is timed too, as are the text exports. Targets (issue 2): median
-under 5 ms for the default quest and under 50 ms for the 100-beat one.
+returned; ``validate`` alone is timed too, as are the text exports. Targets: median under 5 ms
+for the default quest and under 50 ms for the 100-beat one.
 """
 from __future__ import annotations
 

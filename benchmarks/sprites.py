@@ -13,8 +13,9 @@ on fixed calls of 4 / 16 sheets (``net_batch``) instead of one. v3: a whole char
 animations (178 frames): ``v3_batch1`` is ``ws.make("sprites/lpc-v3")(seed=s)`` plus laying the
 frames out as the RGBA 832 x 1344 LPC sheet (no PNG encoding); ``v3_walk_batch1`` the walk alone
 (36 frames); both after ``warm()`` (every part unpacked, as ``AssetService.load`` does; cold, the
-first characters cost up to ~30 ms while the cache fills). Prints median and p99 milliseconds from ``benchmarks/timing.py``. Targets, batch 1
-median: v1 under 10 ms, v2 at most 5 ms, v3 (178 frames and the sheet) at most 10 ms.
+first characters cost up to ~30 ms while the cache fills). Prints median and p99 milliseconds from
+``benchmarks/timing.py``. Targets, batch 1 median: v1 under 10 ms, v2 at most 5 ms, v3 (178
+frames and the sheet) at most 10 ms.
 """
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ from worldsmith.scenes.noise import FbmParams, pnoise2, pnoise2_grid
 
 NOISE = FbmParams(scale=4.0, offset_x=139.5, offset_y=18.25, octaves=4)
 ROOT = Path(__file__).resolve().parent.parent
-#: The last commit whose erosion worked on the whole map at once (issue 23).
+#: The last commit whose erosion works on the whole map at once (the banded code's baseline).
 BASELINE = "1c7a2c4"
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from worldsmith.core.data import data_dir
+from worldsmith.core.errors import ConfigError
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -21,15 +24,21 @@ def node_available() -> bool:
 
 
 def data_present(*parts: str) -> bool:
-    """True when ``$WORLDSMITH_DATA/<parts>`` exists; False (a test skips) when there is no data
-    folder at all, as in a clone without ``../shared``."""
-    from worldsmith.core.data import data_dir
-    from worldsmith.core.errors import ConfigError
-
+    """True when ``$WORLDSMITH_DATA/<parts>`` exists; False when it does not or when there is no
+    data folder at all, as in a clone without ``../shared``."""
     try:
         return data_dir().joinpath(*parts).exists()
     except ConfigError:
         return False
+
+
+def require_data(*parts: str) -> Path:
+    """``$WORLDSMITH_DATA/<parts>``; skips the calling test or fixture when it is missing, with the
+    one reason every data test gives: what is missing and how to provide it."""
+    if not data_present(*parts):
+        pytest.skip(f"needs $WORLDSMITH_DATA/{'/'.join(parts)}, which is missing: set WORLDSMITH_DATA "
+                    "to the training data folder (holding vglc/ and sprites/; a clone looks in ../shared/data)")
+    return data_dir().joinpath(*parts)
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,7 @@ def test_merge_refuses_incomplete_shards(manifest, tmp_path):
         merge_locks(tmp_path / "s")
 
 
+@pytest.mark.slow
 def test_cli_bake_shards_in_processes(manifest, tmp_path):
     out = tmp_path / "par"
     procs = [subprocess.run([sys.executable, "-m", "worldsmith.cli", "bake", str(manifest), "--out", str(out),
@@ -173,6 +174,7 @@ def test_a_killed_writes_temp_file_is_cleaned_and_errors_name_the_target(tmp_pat
         write_atomic(tmp_path / "afile" / "q.ink", b"x")
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_long_generate_cleanly(tmp_path):
     import signal
     import time

@@ -15,8 +15,8 @@ import termios
 import pytest
 import torch
 
+from tests.conftest import require_data
 from worldsmith.cli import THREADS, _parser, main
-from tests.conftest import data_present
 
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
@@ -61,6 +61,7 @@ def _on_terminal(argv: list[str], cwd) -> tuple[int, str, str]:
     return proc.returncode, b"".join(chunks).decode(errors="replace"), out
 
 
+@pytest.mark.slow
 def test_a_batch_shows_a_bar_on_a_terminal_only(tmp_path):
     argv = ["generate", "levels/zelda-v1", "--seed", "1", "--n", "130", "--out", "room.json"]
     code, terminal, out = _on_terminal(argv, tmp_path)
@@ -111,8 +112,8 @@ def test_threads_option_sets_torch_and_leaves_bytes_alone(tmp_path, capsys):
     assert "--threads 0: expected a positive number" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not data_present("vglc", "super_mario_bros"), reason="VGLC data not present")
 def test_training_writes_a_log_and_curves_and_reports_json(tmp_path, capsys):
+    require_data("vglc", "super_mario_bros")
     pytest.importorskip("matplotlib")
     before = torch.get_num_threads()
     try:

@@ -5,8 +5,6 @@ format writes deterministic bytes and reads back where a reader exists; bad conf
 """
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 import worldsmith as ws

@@ -60,9 +60,10 @@ def _tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_cli_ray_bake_of_the_demo_equals_the_plain_bake(repo, tmp_path, capsys):
-    """The issue's "done when", literally: `worldsmith bake demo/manifest.toml --out A --ray` (a
-    new local Ray, in a subprocess) gives the files and lock of `... --out B`."""
+    """`worldsmith bake demo/manifest.toml --out A --ray` (a new local Ray, in a subprocess) gives
+    the files and lock of `... --out B`."""
     manifest = str(repo / "demo" / "manifest.toml")
     ray_run = subprocess.Popen([sys.executable, "-m", "worldsmith.cli", "bake", manifest, "--out", str(tmp_path / "A"),
                                 "--ray", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -78,6 +79,7 @@ def test_cli_ray_bake_of_the_demo_equals_the_plain_bake(repo, tmp_path, capsys):
     assert events[-1] == {"event": "progress", "label": "bake", "done": 11, "total": 11, "unit": "asset"}
 
 
+@pytest.mark.slow
 def test_ray_bake_reports_each_asset_and_equals_the_plain_bake(ray_session, tmp_path):
     (tmp_path / "m.toml").write_text(SMALL)
     seen = []
@@ -88,6 +90,7 @@ def test_ray_bake_reports_each_asset_and_equals_the_plain_bake(ray_session, tmp_
     assert _tree(tmp_path / "ray") == _tree(tmp_path / "plain")
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_task_is_retried_and_leaves_no_partial_file(ray_session, tmp_path, monkeypatch):
     marker = tmp_path / "killed-once"
 
@@ -111,6 +114,7 @@ def test_a_worker_killed_mid_task_is_retried_and_leaves_no_partial_file(ray_sess
     assert json.loads(got["assets.lock.json"])["assets"][3]["files"]["q4.ink"]
 
 
+@pytest.mark.slow
 def test_bad_input_an_actor_meets_is_the_same_one_line_error(ray_session, tmp_path, monkeypatch):
     class NoWeights(ray_bake.Worker):
         def generator(self, key):
@@ -166,6 +170,7 @@ def test_the_scheduler_bakes_every_asset_of_many_uneven_groups(tmp_path):
     assert [r["index"] for r in records] == list(range(k)) and len(list(tmp_path.iterdir())) == k
 
 
+@pytest.mark.slow
 def test_shards_bake_on_ray_too(ray_session, tmp_path):
     (tmp_path / "m.toml").write_text(SMALL)
     lock = bake(tmp_path / "m.toml", tmp_path / "s", shard=(1, 2), executor="ray")

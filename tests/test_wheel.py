@@ -25,8 +25,9 @@ from worldsmith.core.data import data_dir
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
-pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
-                                reason="builds from the git checkout's tracked files")
+pytestmark = [pytest.mark.slow,  # builds and installs a wheel
+              pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
+                                 reason="builds from the git checkout's tracked files")]
 
 
 def _blocks(lang: str) -> list[str]:

@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             group[0] += same
             group[1] += 1
             if not same and len(mismatches) < 20:
-                mismatches.append({"char_id": int(c), "row": int(i), "pixels": int((mine != data["images"][i]).any(-1).sum())})
+                pixels = int((mine != data["images"][i]).any(-1).sum())
+                mismatches.append({"char_id": int(c), "row": int(i), "pixels": pixels})
     result = {k: {"equal_frames": e, "frames": t, "share_equal": e / max(t, 1)} for k, (e, t) in counts.items()}
     result["first_mismatches"] = mismatches
     for k, (e, t) in counts.items():

@@ -1,4 +1,4 @@
-"""Scale check of plots/quest-v1 with the real clients (issue 2, "Done when").
+"""Scale check of plots/quest-v1 with the real clients (inkjs, yarn-bound, extwee).
 
 Seeds 1..N of the default config, and M seeds at each parameter's extremes (lo, hi, every
 choice; the other parameters at default), each: validate() passes, the .ink compiles in inkjs

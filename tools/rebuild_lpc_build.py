@@ -49,10 +49,11 @@ def rebuild_style(root: Path, style: bf.Style, voters: list[str] | None = None,
         for colour, recoloured in bf.recolours(sheet, ramps):
             built = bf.read_rgba(root / style.layer / sex / style.name / f"{colour}.png")
             per[f"{sex}/{colour}"] = bf.union_agreement(recoloured, built)
-    coloured = [v for k, v in per.items() if not k.endswith("/base")]
+    coloured_keys = [k for k in per if not k.endswith("/base")]
+    coloured = [per[k] for k in coloured_keys]
     same = (anchors.offsets == bf.reference_offsets(root)).all(-1)
-    return {"style": style.key, "anchors_at_reference": float(same.mean()), "sheets": len(coloured), "mean": float(np.mean(coloured)),
-            "min": float(np.min(coloured)), "worst": min((k for k in per if not k.endswith("/base")), key=per.get),
+    return {"style": style.key, "anchors_at_reference": float(same.mean()), "sheets": len(coloured),
+            "mean": float(np.mean(coloured)), "min": float(np.min(coloured)), "worst": min(coloured_keys, key=per.get),
             "base_mean": float(np.mean([v for k, v in per.items() if k.endswith("/base")])),
             "layers": "+".join(style.build_layers), "drawings": len(style.sources[0]),
             "window_edge_offsets": border, "per_sheet": per}

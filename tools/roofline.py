@@ -236,16 +236,19 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     """The two tables of docs/benchmarks.md's roofline section."""
     eff = f"eff{int(EFFICIENCY * 100)}"
     pct = f"{int(EFFICIENCY * 100)}%"
-    lines = ["| network (per item) | GFLOP | weights read, fp32 / bf16 | activations moved, fp32 | output, fp32 | aten ops (kernel proxy) | FLOP/byte as B grows, fp32 / bf16 |",
+    lines = ["| network (per item) | GFLOP | weights read, fp32 / bf16 | activations moved, fp32 | output, fp32 | "
+             "aten ops (kernel proxy) | FLOP/byte as B grows, fp32 / bf16 |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         i, p = r["inspect"], r["projection"]["precisions"]
         lines.append(f"| {i['what']} | {i['flops_per_item_b64'] / 1e9:.3g} | "
                      f"{i['param_bytes_fp32'] / 1e6:.2f} / {i['param_bytes_bf16'] / 1e6:.2f} MB | "
-                     f"{i['activation_bytes_per_item_fp32'] / 1e6:.3g} MB | {i['output_bytes_per_item_fp32'] / 1e3:.0f} kB | "
+                     f"{i['activation_bytes_per_item_fp32'] / 1e6:.3g} MB | "
+                     f"{i['output_bytes_per_item_fp32'] / 1e3:.0f} kB | "
                      f"{i['kernels_proxy']} | {p['fp32']['intensity_limit_flop_per_byte']:.0f} / "
                      f"{p['bf16']['intensity_limit_flop_per_byte']:.0f} |")
-    lines += ["", f"| network | b1 latency, us, fp32: ideal; at {pct} | leaves the floor, fp32 / bf16 (ideal) | same at {pct} of peak | "
+    lines += ["", f"| network | b1 latency, us, fp32: ideal; at {pct} | leaves the floor, fp32 / bf16 (ideal) | "
+              f"same at {pct} of peak | "
               f"fp32 items/s at 16 / 256 / 4096: ideal; at {pct} | "
               f"bf16 items/s at 16 / 256 / 4096: ideal; at {pct} | CPU b1 p50, eager / ORT (measured) |",
               "|---|---:|---|---|---|---|---:|"]
@@ -265,8 +268,8 @@ def markdown(rows: list[dict[str, Any]]) -> str:
             return " / ".join(f"{v['bound']} from {_n(v['from_batch'])}" for v in vals)
 
         cpu = pr.get("cpu_measured") or {}
-        cpu_s = (f"{cpu['eager_fp32_b1_p50_ms'] * 1e3:,.0f} / {cpu.get('onnxruntime_b1_p50_ms', float('nan')) * 1e3:,.0f} us"
-                 if cpu else "-")
+        ort_ms = cpu.get("onnxruntime_b1_p50_ms", float("nan"))
+        cpu_s = f"{cpu['eager_fp32_b1_p50_ms'] * 1e3:,.0f} / {ort_ms * 1e3:,.0f} us" if cpu else "-"
         lines.append(
             f"| {i['what']} | {b1('ideal')}; {b1(eff)} | "
             f"{regime('ideal')} | {regime(eff)} | "

@@ -99,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
                           description="Config fields (type, default, range, help) and export formats of a generator.")
     info.add_argument("id", help="a generator id, e.g. levels/smb-v1 (see `worldsmith list`)")
     info.add_argument("--json", action="store_true", help="print JSON")
-    gen = sub.add_parser("generate", parents=[run_options()], help="make one asset (or --n) and export it", epilog_fn=_generators_and_formats,
+    gen = sub.add_parser("generate", parents=[run_options()], help="make one asset (or --n) and export it",
+                         epilog_fn=_generators_and_formats,
                          description="Make one asset from --seed (or --n assets from its child seeds) and write "
                                      "it to every --out file, the format chosen by the file's extension.")
     gen.add_argument("id", help="a generator id (listed below)")

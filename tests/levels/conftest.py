@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import data_present
-from worldsmith.core.data import data_dir
+from tests.conftest import require_data
 
 SMB_LEVEL = ["-" * 24] * 9 + [
     "----------S?S-----------",
@@ -43,6 +42,4 @@ def lr_folder(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def vglc() -> Path:
     """The real VGLC copy, or skip."""
-    if not data_present("vglc", "super_mario_bros"):
-        pytest.skip("VGLC data not present ($WORLDSMITH_DATA/vglc)")
-    return data_dir() / "vglc"
+    return require_data("vglc", "super_mario_bros").parent

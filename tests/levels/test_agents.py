@@ -53,7 +53,8 @@ def _ledge(height: int, travel: int, free_rows: int | None = None):
 
 @pytest.mark.parametrize("height, travel", list(physics.envelope().items()))
 def test_smb_agent_reproduces_the_jump_envelope(height, travel):
-    """The issue's table: columns from take-off to landing column, by landing height."""
+    """The agent reaches exactly physics' envelope: columns from take-off to landing column, by
+    landing height (the table in levels/physics.py)."""
     assert physics.envelope() == {4: 6, 3: 7, 2: 7, 1: 8, 0: 8, -1: 9, -2: 10, -3: 10, -4: 11, -6: 12, -8: 13}
     assert smb_path(_ledge(height, travel)) is not None
     assert smb_path(_ledge(height, travel + 1)) is None

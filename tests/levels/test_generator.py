@@ -58,7 +58,10 @@ def test_raw_mode_skips_repair_but_reports_playability():
 def test_search_moves_toward_a_target():
     base = ws.make("levels/zelda-v1")(seed=3)
     searched = ws.make("levels/zelda-v1", search="blocks=30", search_evals=48)(seed=3)
-    count = lambda lv: features(lv.tiles, "zelda", lv.path)["blocks"]
+
+    def count(lv: ws.TileLevel) -> int:
+        return features(lv.tiles, "zelda", lv.path)["blocks"]
+
     assert abs(count(searched) - 30) < abs(count(base) - 30)
     assert searched.path
 

@@ -26,7 +26,10 @@ def test_dry_run_writes_a_loadable_model_folder(smb_folder, tmp_path):
 def test_same_seed_same_weights(smb_folder, tmp_path):
     for name in ("a", "b"):
         _train(smb_folder, tmp_path / name, "--seed", "4")
-    blob = lambda n: (tmp_path / n / "model.safetensors").read_bytes()
+
+    def blob(name: str) -> bytes:
+        return (tmp_path / name / "model.safetensors").read_bytes()
+
     assert blob("a") == blob("b")
     _train(smb_folder, tmp_path / "c", "--seed", "5")
     assert blob("c") != blob("a")

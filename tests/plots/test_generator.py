@@ -1,7 +1,6 @@
 """plots/quest-v1: valid by construction, parameters do what they say, text varies across seeds."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest

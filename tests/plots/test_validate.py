@@ -73,7 +73,8 @@ def test_structural_errors_are_named():
 
 
 def test_counters_and_state_cap():
-    g = PlotGraph(variables={"n": 0}, beats=[Beat("a", "Loop.", "start"), Beat("b", "Hub."), Beat("z", "End.", "ending")],
+    g = PlotGraph(variables={"n": 0},
+                  beats=[Beat("a", "Loop.", "start"), Beat("b", "Hub."), Beat("z", "End.", "ending")],
                   choices=[Choice("a", "b", "Go"), Choice("b", "b", "Again", effects=[Effect("n", "add", 1)]),
                            Choice("b", "z", "Stop", [Condition("n", ">=", 3)])])
     r = validate(g, max_states=50)

@@ -145,6 +145,7 @@ MIX = [("plots/quest-v1", {}), ("levels/zelda-v1", {}), ("plots/quest-v1", {"act
        ("sprites/lpc-v1", {})]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["torch", "onnxruntime"])
 def test_thousand_mixed_requests_from_four_threads_match_direct_calls(backend):
     """Every asset equals the direct torch call's, onnxruntime's sprite sheets too (the bound

@@ -47,8 +47,8 @@ def test_poisson_disk_spacing_and_thinning():
 
 def _whole_map_reference(h: torch.Tensor, steps: int, sea: float | None
                          ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Hydraulic and thermal erosion as the whole-map code before issue 23 did them (the
-    arithmetic the banded code must reproduce bit for bit)."""
+    """Hydraulic and thermal erosion over the whole map at once (the arithmetic the banded code
+    must reproduce bit for bit)."""
     def nb(x):
         p = torch.nn.functional.pad(x[None, None], (1, 1, 1, 1), mode="replicate")[0, 0]
         return torch.stack([p[1:-1, :-2], p[1:-1, 2:], p[:-2, 1:-1], p[2:, 1:-1]])

@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import require_data
+
 
 @pytest.fixture(scope="session")
 def tiny_weights(tmp_path_factory) -> Path:
@@ -27,10 +29,7 @@ def lpc_tool(repo: Path, name: str):
     """``tools/<name>.py`` loaded as a module; skips the test when the LPC data is absent."""
     import importlib.util
 
-    from tests.conftest import data_present
-
-    if not data_present("sprites", "lpc_walk64.npz"):
-        pytest.skip("LPC data not present ($WORLDSMITH_DATA/sprites)")
+    require_data("sprites", "lpc_walk64.npz")
     spec = importlib.util.spec_from_file_location(name, repo / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_data
 from worldsmith.sprites.lpc_v3.authors import (BASE, GENERIC, RULES, authors_of, combined_credits,
                                                credits_text, matching_rules)
 
@@ -94,16 +95,7 @@ def test_combined_credits_lists_each_file_once():
 
 
 def _library() -> Path:
-    from worldsmith.core.data import data_dir
-    from worldsmith.core.errors import ConfigError
-
-    try:
-        lib = data_dir() / "sprites" / "lpc_library"
-    except ConfigError:
-        pytest.skip("LPC library not present ($WORLDSMITH_DATA unset)")
-    if not (lib / "AUTHORS.txt").is_file():
-        pytest.skip("LPC library not present ($WORLDSMITH_DATA/sprites/lpc_library)")
-    return lib
+    return require_data("sprites", "lpc_library", "AUTHORS.txt").parent
 
 
 def test_every_library_sheet_has_authors():

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import require_data
 from worldsmith.core.errors import FormatError
 from worldsmith.sprites.lpc_v3.headwear import (
     DIRECTION_LETTERS, Anchors, flatten, frames_of, load_sources, place, sheet_of)
@@ -102,16 +103,7 @@ def test_load_sources_names_the_bad_file(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def library() -> Path:
-    from worldsmith.core.data import data_dir
-    from worldsmith.core.errors import ConfigError
-
-    try:
-        root = data_dir() / "sprites" / "lpc_library"
-    except ConfigError:
-        pytest.skip("LPC library not present ($WORLDSMITH_DATA unset)")
-    if not (root / "_build" / "hair").is_dir():
-        pytest.skip("LPC library not present ($WORLDSMITH_DATA/sprites/lpc_library/_build)")
-    return root
+    return require_data("sprites", "lpc_library", "_build", "hair").parents[1]
 
 
 def test_anchors_from_two_styles_place_a_held_out_style(library):
@@ -129,6 +121,7 @@ def test_anchors_from_two_styles_place_a_held_out_style(library):
         assert bf.union_agreement(off[walk], plain.built[s][walk]) < 0.9    # placement matters
 
 
+@pytest.mark.slow
 def test_rebuild_tool_dry_run(library, repo, tmp_path):
     import importlib.util
     import json

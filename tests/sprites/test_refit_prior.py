@@ -22,6 +22,7 @@ def encoder_run(weights, sheets, out):
     return out
 
 
+@pytest.mark.slow
 def test_refit_keeps_the_generator_and_changes_the_prior(refit, tiny_weights, sheet_folder, tmp_path):
     run = encoder_run(tiny_weights, sheet_folder, tmp_path / "run")
     assert refit.main(["--weights", str(tiny_weights), "--run", str(run), "--k", "3",
@@ -73,6 +74,7 @@ def perceiver(tmp_path_factory):
                        net.state_dict(), "test net\n")
 
 
+@pytest.mark.slow
 def test_select_keeps_the_most_consistent_draws_per_component(refit, prior_weights, perceiver, tmp_path):
     import worldsmith as ws
     from worldsmith.sprites.eval.features import load_features

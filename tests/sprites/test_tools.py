@@ -16,6 +16,7 @@ def evaluate(repo):
     return lpc_tool(repo, "evaluate_sprites")
 
 
+@pytest.mark.slow
 def test_dry_run_writes_every_row(evaluate, tmp_path, capsys):
     out = tmp_path / "eval.json"
     assert evaluate.main(["--dry-run", "--invert", "4", "--invert-steps", "2", "--animations", "walk", "hurt",
@@ -49,6 +50,7 @@ def test_dry_run_writes_every_row(evaluate, tmp_path, capsys):
     assert "| hurt | 8 | 3 | 8 |" in printed
 
 
+@pytest.mark.slow
 def test_inversion_redraws_its_targets_closer(evaluate):
     from worldsmith.sprites.data import crop, load_npz
 

@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 
 import worldsmith as ws
+from tests.conftest import require_data
 from worldsmith.cli import main as cli
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.sprites.data import load_npz, load_sheet_folder, parse_grid
@@ -77,6 +78,7 @@ def test_init_starts_from_a_model_folder_and_warmup_holds_the_generator(sheet_fo
     assert any(not bool((after[k] == v).all()) for k, v in start.items() if not k.startswith("prior_"))
 
 
+@pytest.mark.slow
 def test_critic_warmup_keeps_the_critic_out_of_the_generator_loss(sheet_folder, tmp_path):
     from worldsmith.core.weights import load_folder
 
@@ -106,14 +108,10 @@ def test_trainer_bad_input_is_one_line_exit_2(sheet_folder, tmp_path, capsys):
 
 
 def _lpc32():
-    from tests.conftest import data_present
-    from worldsmith.core.data import data_dir
-
-    if not data_present("sprites", "lpc_walk32.npz"):
-        pytest.skip("LPC data not present")
-    return data_dir() / "sprites" / "lpc_walk32.npz"
+    return require_data("sprites", "lpc_walk32.npz")
 
 
+@pytest.mark.slow
 def test_init_needs_a_model_of_the_data_frame_size(tmp_path, capsys):
     assert cli(["train", "sprites", "--data", str(_lpc32()), "--init", "sprites-lpc-v1", "--dry-run",
                 "--out", str(tmp_path)]) == 2                        # 64-px model, 32-px data

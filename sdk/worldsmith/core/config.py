@@ -49,12 +49,11 @@ def _check_type(name: str, value: Any, tp: Any) -> Any:
         if value is None and type(None) in args:
             return None
         simple = [a for a in args if a is not type(None)]
-        errors = []
         for arg in simple:
             try:
                 return _check_type(name, value, arg)
-            except ConfigError as e:
-                errors.append(e)
+            except ConfigError:
+                continue  # not this member of the union: try the next
         raise ConfigError(name, " or ".join(_type_name(a) for a in args), value)
     if tp is bool:
         if not isinstance(value, bool):

@@ -22,7 +22,6 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, NamedTuple, TextIO
 
-MODES = ("auto", "bar", "json", "quiet")
 JSON_INTERVAL = 0.5  # seconds between two JSON progress lines of one label (first and last always)
 
 

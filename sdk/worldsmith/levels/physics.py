@@ -9,8 +9,8 @@ column ``n`` columns from the take-off column is in reach at frame ``t`` once
 ``RUN * t + REACH_SLACK >= 16 n`` (his 16-pixel box leaves the take-off tile with a pixel on its
 edge and needs only a pixel on the landing tile).
 
-Derived envelope (columns travelled from take-off to landing column; a gap is one less), the
-figures of the SMB issue, reproduced by :func:`envelope` and :func:`ceiling_gaps`:
+Derived envelope (columns travelled from take-off to landing column; a gap is one less), as
+:func:`envelope` and :func:`ceiling_gaps` compute it from the constants above:
 
 ======================  ===  ===  ===  ===  ===  ===  ===  ===  ===  ===  ===
 landing height (tiles)   +4   +3   +2   +1    0   -1   -2   -3   -4   -6   -8
@@ -124,8 +124,8 @@ class Moves:
     ``row[p]`` rows above the take-off row, ``steer[p]`` columns Mario may steer in it, ``next[p]``
     the following stage (-1: none), ``bump[p]`` for a stage that rises on (of the full jump, or of
     a bumped jump still below its bump): the stage Mario is in instead when a ceiling stops him
-    in that row (a jump that bumped its head there; -1 otherwise). ``jump`` and ``drop`` are the first stages of a jump and of a walk
-    off a ledge.
+    in that row (a jump that bumped its head there; -1 otherwise). ``jump`` and ``drop`` are the
+    first stages of a jump and of a walk off a ledge.
 
     >>> m = Moves()
     >>> m.row[m.jump], m.steer[m.jump], m.row[m.next[m.jump]]

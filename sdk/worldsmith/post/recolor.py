@@ -133,7 +133,8 @@ def recolor(batch, slot: str | None = None, colors: Sequence[str] | None = None,
     if slot is not None and slot not in batch.slots:
         raise ConfigError("slot", f"one of {', '.join(batch.slots)}", slot)
     if (colors is None) == (like is None):
-        raise ConfigError("recolor", "either colors or like (another character's batch)", "both" if colors else "neither")
+        given = "both" if colors else "neither"
+        raise ConfigError("recolor", "either colors or like (another character's batch)", given)
     index = [batch.slots.index(slot)] if slot is not None else list(range(len(batch.slots)))
     if colors is not None:
         palette = replace(batch.palette, batch.classes, index[0], colors)

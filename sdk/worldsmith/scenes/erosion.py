@@ -9,14 +9,15 @@ With one torch thread on the CPU (the CLI's, the asset service's and the bake's 
 step runs over bands of rows small enough for their temporaries to stay in the cache (each band
 reads a 2-row halo of the previous step's state, so bands are independent), which keeps the time
 per cell flat from 256 x 256 to 2048 x 2048. Done over the whole map at once, the ~20 full-size
-temporaries of a step spill out of the cache (and the (4, H, W) ones, past glibc's 32 MiB mmap
-threshold at 2048, were freshly mapped and zeroed by the OS on every step; the big buffers are
-now reused from step to step): a 2048 map cost 2-3x as much per cell as a 256 one. With more
-threads, and on other devices, the whole map is one band: each torch op is one parallel region,
-and bands make many short ones, which collapse when another process holds a core (bands with 2
-threads beside one busy process measured 4-9x slower than the whole map). The bands do exactly the whole-map arithmetic, element
-by element and in the same order, so the result is the same bytes whatever the band height and
-thread count (tested against the whole-map formulas).
+temporaries of a step spill out of the cache: a 2048 map costs 2-3x as much per cell as a 256
+one. The big buffers are reused from step to step, because the (4, H, W) ones pass glibc's 32 MiB
+mmap threshold at 2048 and, allocated anew, would be mapped and zeroed by the OS on every step.
+With more threads, and on other devices, the whole map is one band: each torch op is one
+parallel region, and bands make many short ones, which collapse when another process holds a
+core (bands with 2 threads beside one busy process measured 4-9x slower than the whole map). The
+bands do exactly the whole-map arithmetic, element by element and in the same order, so the
+result is the same bytes whatever the band height and thread count (tested against the
+whole-map formulas).
 
 >>> h = torch.zeros(16, 16); h[8, 8] = 10.0
 >>> out = thermal(h, steps=20, talus=1.0)

@@ -27,7 +27,6 @@ import numpy as np
 from worldsmith.core.errors import ConfigError
 
 SIDES = {"N": (0, -1), "S": (0, 1), "W": (-1, 0), "E": (1, 0)}
-OPPOSITE = {"N": "S", "S": "N", "W": "E", "E": "W"}
 TRIES = 50
 
 

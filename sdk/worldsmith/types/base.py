@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -83,8 +82,3 @@ class Asset:
         from worldsmith.export.registry import formats_for
 
         return formats_for(cls)
-
-
-def suffix_of(path: str | os.PathLike) -> str:
-    """The lower-case extension of ``path`` without the dot (``"tmx"``); ``""`` if none."""
-    return Path(path).suffix.lower().lstrip(".")

@@ -95,7 +95,10 @@ class CharacterBatch(Asset):
         """One batch holding ``batches`` in order (seeds joined; meta of the first otherwise)."""
         seeds = [s for b in batches for s in (b.meta.seed if isinstance(b.meta.seed, list) else [b.meta.seed])]
         layered = all(b.classes is not None for b in batches)
-        join = (lambda name: np.concatenate([getattr(b, name) for b in batches]) if layered else None)
+
+        def join(name: str) -> np.ndarray | None:
+            return np.concatenate([getattr(b, name) for b in batches]) if layered else None
+
         return cls(np.concatenate([b.images for b in batches]), dataclasses.replace(batches[0].meta, seed=seeds),
                    list(batches[0].animations), join("classes"), join("palette"),
                    list(batches[0].slots) if layered else [],
@@ -108,7 +111,10 @@ class CharacterBatch(Asset):
         i %= len(self)
         seeds = self.meta.seed
         seed = [seeds[i]] if isinstance(seeds, list) and len(seeds) == len(self) else seeds
-        part = (lambda a: None if a is None else a[i:i + 1].copy())
+
+        def part(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[i:i + 1].copy()
+
         return CharacterBatch(self.images[i:i + 1].copy(), dataclasses.replace(self.meta, seed=seed),
                               list(self.animations), part(self.classes), part(self.palette), list(self.slots),
                               self.parts[i:i + 1], self.files[i:i + 1])

@@ -4,8 +4,9 @@ Rows 0-3 spellcast (7 frames), 4-7 thrust (8), 8-11 walk (9, frame 0 standing), 
 16-19 shoot (13), 20 hurt (6, facing down only); within a group the rows face up, left, down,
 right. A character's 178 frames are kept in sheet order (row by row, left to right).
 
->>> len(FRAMES), FRAMES[0], FRAMES[-1]
-(178, Frame(animation='spellcast', direction='up', index=0, row=0, col=0), Frame(animation='hurt', direction='down', index=5, row=20, col=5))
+>>> len(FRAMES), FRAMES[0], FRAMES[-1]  # doctest: +NORMALIZE_WHITESPACE
+(178, Frame(animation='spellcast', direction='up', index=0, row=0, col=0),
+      Frame(animation='hurt', direction='down', index=5, row=20, col=5))
 >>> frame_indices(["hurt"])
 [172, 173, 174, 175, 176, 177]
 >>> tag("walk", "left"), tag("hurt", "down")

@@ -99,6 +99,9 @@ class SpriteBatch(Asset):
         i = i % len(self)
         seeds = self.meta.seed
         seed = [seeds[i]] if isinstance(seeds, list) and len(seeds) == len(self) else seeds
-        part = (lambda a: None if a is None else a[i:i + 1].copy())
+
+        def part(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[i:i + 1].copy()
+
         return SpriteBatch(self.images[i:i + 1].copy(), dataclasses.replace(self.meta, seed=seed),
                            part(self.classes), part(self.palette), list(self.slots))

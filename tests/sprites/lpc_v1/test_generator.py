@@ -66,10 +66,12 @@ def test_missing_and_tampered_weights(tiny_weights, tmp_path):
 
 def test_cli_same_seed_same_bytes_and_bad_option(tmp_path, capsys):
     for run in ("a", "b"):
-        assert cli(["generate", "sprites/lpc-v1", "--n", "2", "--seed", "5", "--out", str(tmp_path / run / "h.png")]) == 0
+        out = str(tmp_path / run / "h.png")
+        assert cli(["generate", "sprites/lpc-v1", "--n", "2", "--seed", "5", "--out", out]) == 0
     assert (tmp_path / "a" / "h.png").read_bytes() == (tmp_path / "b" / "h.png").read_bytes()
     assert (tmp_path / "a" / "h.json").read_bytes() == (tmp_path / "b" / "h.json").read_bytes()
-    assert cli(["generate", "sprites/lpc-v1", "--seed", "5", "--set", "outline=red", "--out", str(tmp_path / "x.png")]) == 2
+    bad = ["--set", "outline=red", "--out", str(tmp_path / "x.png")]
+    assert cli(["generate", "sprites/lpc-v1", "--seed", "5", *bad]) == 2
     assert "outline" in capsys.readouterr().err
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import worldsmith as ws
-from tests.sprites.conftest import lpc_tool
+from tests.conftest import require_data
 from worldsmith.cli import main as cli
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
 from worldsmith.post.recolor import colour
@@ -196,13 +196,12 @@ def test_train_on_user_sheets_resumes_to_the_same_model(sheet_folder, tmp_path):
     assert cli(common + ["--out", str(tmp_path / "f")]) == 2                              # corrupt sheet
 
 
-def test_lpc_fit_on_a_few_characters(tmp_path, repo):
-    from worldsmith.core.data import data_dir
+@pytest.mark.slow
+def test_lpc_fit_on_a_few_characters(tmp_path):
     from worldsmith.sprites.data import load_npz
     from worldsmith.sprites.lpc_v2.train import prepare
 
-    lpc_tool(repo, "evaluate_sprites")                          # skips without the data
-    data = load_npz(data_dir() / "sprites" / "lpc_walk64.npz", layering=True).take(np.arange(24))
+    data = load_npz(require_data("sprites", "lpc_walk64.npz"), layering=True).take(np.arange(24))
     prep = prepare(data, 0, "30,44")
     fit = fit_layers(prep.sheets, prep.slot_maps, prep.outfits, prep.groups)
     known = prep.outfits >= 0

@@ -106,7 +106,8 @@ def test_gear_chances_arm_everyone_or_no_one(capsys, tmp_path):
     for bad in ({"weapon": 1.5}, {"hat": 0.5}, {"cape": "often"}):
         with pytest.raises(ConfigError, match="gear"):
             ws.make("sprites/lpc-v3", gear=bad)
-    assert main(["generate", "sprites/lpc-v3", "--seed", "1", "--set", 'gear={"weapon": 2}', "--out", str(tmp_path / "x.png")]) == 2
+    bad = ["--set", 'gear={"weapon": 2}', "--out", str(tmp_path / "x.png")]
+    assert main(["generate", "sprites/lpc-v3", "--seed", "1", *bad]) == 2
     assert "gear.weapon" in capsys.readouterr().err
 
 
@@ -245,7 +246,7 @@ def test_a_bake_writes_one_credits_file_for_all_its_characters(tmp_path):
     assert len(characters) == 3
     for files in characters:
         assert all(f in text for fs in files.values() for f in fs)
-    assert (tmp_path / "out" / "a" / "hero.CREDITS.txt").is_file() and (tmp_path / "out" / "a" / "crowd.CREDITS.txt").is_file()
+    assert all((tmp_path / "out" / "a" / f"{name}.CREDITS.txt").is_file() for name in ("hero", "crowd"))
 
 
 @pytest.mark.skipif(not node_available(), reason="needs node and node_modules (make node)")

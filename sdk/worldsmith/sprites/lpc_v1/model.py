@@ -159,10 +159,6 @@ class Generator(nn.Module):
         return self.synthesis(self.mapping(z), cells)
 
 
-def _sn_conv(cin: int, cout: int, k: int, stride: int) -> nn.Module:
-    return spectral_norm(nn.Conv2d(cin, cout, k, stride=stride, padding=(k - 1) // 2 if k == 3 else 1))
-
-
 def _frame_encoder(size: int, width: int, feat: int, norm=lambda m: m) -> nn.Sequential:
     """``(M, 4, H, W)`` frames -> ``(M, feat)`` codes: strided convs down to 4 x 3."""
     steps = SIZES.index(size) + 3                                        # halvings to 4 x 3

@@ -111,7 +111,7 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     from worldsmith.core.device import resolve_device
     from worldsmith.core.seeding import child_seed
     from worldsmith.sprites.lpc_v1.augment import augment
-    from worldsmith.sprites.lpc_v1.model import Discriminator, Encoder, GanConfig, Generator
+    from worldsmith.sprites.lpc_v1.model import Discriminator, Encoder, Generator
     from worldsmith.core.curves import log_line, plot_curves
     from worldsmith.core.progress import Budget, stage
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from worldsmith.post.recolor import colour, luminance
 
-MAX_SHADES = 8      # shades per layer (the issue's measurement: 8 keep 97% of real pixels)
+MAX_SHADES = 8      # shades per layer (8 keep 97% of the real sheets' pixels exact)
 UNSEEN = 255        # template pixel the training data never showed (rendered absent)
 TRANSPARENT = 255   # slot-map value of a transparent pixel
 

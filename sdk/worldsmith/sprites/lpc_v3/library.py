@@ -9,10 +9,12 @@ variant is a palette: the class map is taken from the variant with the most colo
 other variant must map every class to one colour (checked; a variant that does not is split off
 as a part of its own).
 
->>> describe("hair/female/ponytail/blonde.png")
-Sheet(path='hair/female/ponytail/blonde.png', slot='hair', z='hair', part='ponytail', variant='blonde', sex='female')
->>> describe("behind_body/cape/tattered/female/tattercape_red.png")
-Sheet(path='behind_body/cape/tattered/female/tattercape_red.png', slot='cape', z='behind', part='tattered', variant='red', sex='female')
+>>> describe("hair/female/ponytail/blonde.png")  # doctest: +NORMALIZE_WHITESPACE
+Sheet(path='hair/female/ponytail/blonde.png', slot='hair', z='hair', part='ponytail', variant='blonde',
+      sex='female')
+>>> describe("behind_body/cape/tattered/female/tattercape_red.png")  # doctest: +NORMALIZE_WHITESPACE
+Sheet(path='behind_body/cape/tattered/female/tattercape_red.png', slot='cape', z='behind', part='tattered',
+      variant='red', sex='female')
 >>> describe("weapons/right hand/either/bow.png").sex is None
 True
 """
