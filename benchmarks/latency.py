@@ -140,7 +140,7 @@ def network_modes(gid: str, device: str, repeats: int, quick: bool) -> dict[str,
 def _eager(net: Any, z: Any, device: str) -> Any:
     import torch
 
-    from worldsmith.runtime.accel import ieee_fp32
+    from worldsmith.core.device import ieee_fp32
 
     with torch.inference_mode(), ieee_fp32():  # fp32 as the SDK runs it: no TF32 on a GPU
         return net(z.to(device))

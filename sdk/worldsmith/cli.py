@@ -16,27 +16,13 @@ import contextlib
 import importlib
 import json
 import sys
-from typing import Any, Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
+from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 
 TRAINABLE = {"levels": "worldsmith.levels.train", "sprites": "worldsmith.sprites.train_cli"}
 THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
-
-
-class UsageError(Exception):
-    """A command-line usage error (turned into one line and exit code 2)."""
-
-
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help that keeps the description's line breaks and shows every option's default."""
-
-    def _get_help_string(self, action: argparse.Action) -> str:
-        text = action.help or ""
-        if (action.option_strings and action.default is not None and action.default is not False
-                and action.default not in (argparse.SUPPRESS, []) and "default" not in text):
-            text += " (default: %(default)s)"
-        return text
 
 
 def run_options() -> argparse.ArgumentParser:
@@ -65,21 +51,6 @@ def running(args: argparse.Namespace) -> Iterator[None]:
         yield
 
 
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, epilog_fn: Callable[[], str] | None = None, **kwargs: Any):
-        kwargs.setdefault("formatter_class", HelpFormatter)
-        super().__init__(*args, **kwargs)
-        self.epilog_fn = epilog_fn
-
-    def error(self, message: str) -> None:  # one line, no usage dump
-        raise UsageError(f"{self.prog}: {message}")
-
-    def format_help(self) -> str:
-        if self.epilog_fn is not None:  # computed only when help is asked for (it imports generators)
-            self.epilog = self.epilog_fn()
-        return super().format_help()
-
-
 def _generators_and_formats() -> str:
     """The ``generate --help`` epilog: every id with its description and export formats."""
     from worldsmith.core.registry import list_generators, spec
@@ -92,8 +63,8 @@ def _generators_and_formats() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="worldsmith", description="Generate game assets.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = Parser(prog="worldsmith", description="Generate game assets.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("list", help="list the registered generators", description="List the registered generators.")
     info = sub.add_parser("info", help="config fields and export formats of a generator",
                           description="Config fields (type, default, range, help) and export formats of a generator.")

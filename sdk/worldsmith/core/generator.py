@@ -11,6 +11,7 @@ from typing import Any, Callable, ClassVar, Sequence
 
 from worldsmith.core.config import Config
 from worldsmith.core.errors import ConfigError
+from worldsmith.core.meta import AssetMeta
 from worldsmith.core.seeding import check_seed, child_seeds
 
 VERSION = "0.1.0"
@@ -92,10 +93,8 @@ class Generator:
     def _single(items: Any) -> Any:
         return items[0] if isinstance(items, list) else items
 
-    def meta(self, seed: int, **extra: Any):
+    def meta(self, seed: int, **extra: Any) -> AssetMeta:
         """The :class:`AssetMeta` for an asset made from ``seed`` by this generator."""
-        from worldsmith.types.base import AssetMeta
-
         return AssetMeta(generator=self.id, seed=seed, config=self.config.to_dict(),
                          version=VERSION, **extra)
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.types.tiles import vocab
 
 
 def _grid(name: str, where: str, a: Any, values: int | None = None) -> None:
@@ -32,8 +33,6 @@ def _grid(name: str, where: str, a: Any, values: int | None = None) -> None:
 
 
 def _level(level, where: str) -> None:
-    from worldsmith.levels.tiles import vocab
-
     try:
         size = vocab(level.game).size
     except (ConfigError, TypeError):                       # an unknown game name, or not a name

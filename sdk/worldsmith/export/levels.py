@@ -20,7 +20,7 @@ from worldsmith.core.errors import FormatError
 from worldsmith.export import tiled
 from worldsmith.export.registry import register_reader, register_writer
 from worldsmith.levels.render import TILE, render, tileset
-from worldsmith.levels.tiles import parse_text, vocab
+from worldsmith.types.tiles import parse_text, vocab
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.level import TileLevel
 

@@ -19,7 +19,7 @@
 Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's game.
 
 >>> import numpy as np
->>> from worldsmith.levels.tiles import parse_text, vocab
+>>> from worldsmith.types.tiles import parse_text, vocab
 >>> flat = parse_text("------\\n------\\n--X---\\nXX-XXX\\n", vocab("smb"))
 >>> smb_path(flat)[-1][1]
 5
@@ -33,7 +33,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from worldsmith.levels.physics import Moves, moves
-from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA
+from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA
 
 Cell = tuple[int, int]
 Path = list[Cell]
@@ -453,7 +453,7 @@ def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
     walkable tile cannot be reached from the doors (walking, and with ``ladder`` crossing one
     tile of water).
 
-    >>> from worldsmith.levels.tiles import parse_text
+    >>> from worldsmith.types.tiles import parse_text
     >>> moat = parse_text("DFPFD\\nWWWWW", ZELDA)
     >>> zelda_path(moat), zelda_path(moat, ladder=False)
     ([(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)], None)

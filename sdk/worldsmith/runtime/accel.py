@@ -14,10 +14,11 @@ torch.Size([3, 2])
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
 import torch
+
+from worldsmith.core.device import ieee_fp32
 
 
 def bucket(n: int) -> int:
@@ -77,22 +78,6 @@ class FastNetwork:
         with torch.cuda.graph(graph):
             static_out = self.network(static_in)
         return graph, static_in, static_out
-
-
-@contextmanager
-def ieee_fp32() -> Iterator[None]:
-    """Within the block, fp32 convolutions and matrix products on CUDA do not use TF32.
-
-    >>> with ieee_fp32():
-    ...     torch.backends.cudnn.allow_tf32
-    False
-    """
-    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
-    try:
-        yield
-    finally:
-        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
 def bf16_is_exact(network: torch.nn.Module, z: torch.Tensor,

@@ -14,8 +14,8 @@ from typing import ClassVar
 
 import numpy as np
 
-
 from worldsmith.types.base import Asset, AssetMeta
+from worldsmith.types.tiles import Vocab, to_text, vocab
 
 
 @dataclass(eq=False)
@@ -33,10 +33,8 @@ class TileLevel(Asset):
     exporters: ClassVar[str] = "worldsmith.export.levels"
 
     @property
-    def vocab(self):
-        """The game's :class:`worldsmith.levels.tiles.Vocab` (tile characters and names)."""
-        from worldsmith.levels.tiles import vocab
-
+    def vocab(self) -> Vocab:
+        """The game's :class:`~worldsmith.types.tiles.Vocab` (tile characters and names)."""
         return vocab(self.game)
 
     @property
@@ -46,6 +44,4 @@ class TileLevel(Asset):
 
     def text(self) -> str:
         """The level as VGLC text."""
-        from worldsmith.levels.tiles import to_text
-
         return to_text(self.tiles, self.vocab)

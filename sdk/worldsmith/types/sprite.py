@@ -20,6 +20,7 @@ from typing import ClassVar
 import numpy as np
 
 from worldsmith.core.errors import FormatError
+from worldsmith.pixels.recolor import recolor
 from worldsmith.types.base import Asset, AssetMeta
 
 DIRECTIONS = ("down", "left", "right", "up")
@@ -74,8 +75,6 @@ class SpriteBatch(Asset):
         'recolor'
         >>> twin = hero.recolor(like=gen(seed=2))
         """
-        from worldsmith.post.recolor import recolor
-
         return recolor(self, slot, colors, like)
 
     def __len__(self) -> int:

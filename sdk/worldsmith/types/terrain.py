@@ -21,7 +21,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from worldsmith.types.base import Asset, AssetMeta
+from worldsmith.types.base import Asset, AssetMeta, assets_equal
+from worldsmith.types.mesh import surface_height, surface_normal
 
 
 @dataclass(eq=False)
@@ -36,8 +37,6 @@ class Props:
     scale: np.ndarray
 
     def __eq__(self, other: object) -> bool:
-        from worldsmith.types.base import assets_equal
-
         return assets_equal(self, other)
 
     def __len__(self) -> int:
@@ -70,13 +69,9 @@ class Terrain(Asset):
     def height_at(self, x, z):
         """Surface height (y) at world ``x, z`` (scalars or arrays), interpolated over the
         mesh's own triangles, so it is exactly the rendered surface; clamped at the edges."""
-        from worldsmith.scenes.mesh import surface_height
-
         return surface_height(self.heightmap, self.world_size, x, z)
 
     def normal_at(self, x, z):
         """Unit surface normal(s) (..., 3) at world ``x, z``: the mesh's vertex normals blended
         over the triangle under the point."""
-        from worldsmith.scenes.mesh import surface_normal
-
         return surface_normal(self.heightmap, self.world_size, x, z)
