@@ -19,11 +19,11 @@ from typing import Any, Iterator, Sequence
 
 from worldsmith.core.atomic import sha256_file, write_atomic, write_files_atomic
 from worldsmith.core.errors import ConfigError, ExportError, FormatError, MissingDependencyError
+from worldsmith.core.formats import render
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
 from worldsmith.core.registry import make
 from worldsmith.core.seeding import check_seed
-from worldsmith.export.registry import render
 
 if sys.version_info >= (3, 11):
     import tomllib

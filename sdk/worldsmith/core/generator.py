@@ -11,6 +11,7 @@ from typing import Any, Callable, ClassVar, Sequence
 
 from worldsmith.core.config import Config
 from worldsmith.core.errors import ConfigError
+from worldsmith.core.formats import formats_for
 from worldsmith.core.meta import AssetMeta
 from worldsmith.core.seeding import check_seed, child_seeds
 
@@ -101,8 +102,6 @@ class Generator:
     @classmethod
     def formats(cls) -> list[str]:
         """File extensions this generator's assets export to."""
-        from worldsmith.export.registry import formats_for
-
         return formats_for(cls.asset_type)
 
 

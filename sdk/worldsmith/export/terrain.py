@@ -24,7 +24,7 @@ import numpy as np
 import trimesh
 from PIL import Image
 
-from worldsmith.export.registry import register_writer
+from worldsmith.core.formats import register_writer
 from worldsmith.scenes import biomes as B
 from worldsmith.scenes.props import CATALOGUE, prop_mesh
 from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals

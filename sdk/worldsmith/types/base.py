@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import ClassVar
 
+from worldsmith.core.formats import export_files, formats_for
 from worldsmith.core.meta import AssetMeta, assets_equal
 
 __all__ = ["Asset", "AssetMeta", "assets_equal", "suffix_of"]
@@ -14,10 +14,10 @@ __all__ = ["Asset", "AssetMeta", "assets_equal", "suffix_of"]
 class Asset:
     """Mixin for asset dataclasses: ``export`` by extension and deep equality.
 
-    Subclasses set ``exporters`` to the module that registers their exporters.
+    The family that declares a type in its manifest names the module that registers its
+    writers and readers (see :mod:`worldsmith.core.formats`).
     """
 
-    exporters: ClassVar[str] = ""
     meta: AssetMeta
 
     def __eq__(self, other: object) -> bool:
@@ -26,15 +26,11 @@ class Asset:
     def export(self, path: str | os.PathLike | None = None, *, fmt: str | None = None):
         """Write the asset to ``path`` (format from its extension, or ``fmt``) and return the
         list of files written; with ``path=None`` return the main file's bytes instead."""
-        from worldsmith.export.registry import export_files
-
         return export_files(self, path, fmt)
 
     @classmethod
     def formats(cls) -> list[str]:
         """The formats (extensions) this asset type exports to."""
-        from worldsmith.export.registry import formats_for
-
         return formats_for(cls)
 
 

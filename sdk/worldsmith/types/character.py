@@ -38,7 +38,6 @@ class CharacterBatch(Asset):
     slots: list[str] = field(default_factory=list)
     parts: list[dict] = field(default_factory=list)        # per character: slot -> part name
     files: list[dict] = field(default_factory=list)        # per character: slot -> [library files]
-    exporters: ClassVar[str] = "worldsmith.export.characters"
     credited: ClassVar[bool] = True                        # a bake credits the art ``files`` names
 
     def __post_init__(self) -> None:

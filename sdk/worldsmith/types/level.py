@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 
@@ -30,7 +29,6 @@ class TileLevel(Asset):
     game: str
     path: list[tuple[int, int]] = field(default_factory=list)
     meta: AssetMeta = field(default_factory=AssetMeta)
-    exporters: ClassVar[str] = "worldsmith.export.levels"
 
     @property
     def vocab(self) -> Vocab:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 
@@ -36,7 +35,6 @@ class SpriteBatch(Asset):
     classes: np.ndarray | None = None
     palette: np.ndarray | None = None
     slots: list[str] = field(default_factory=list)
-    exporters: ClassVar[str] = "worldsmith.export.sprites"
 
     def __post_init__(self) -> None:
         images = np.asarray(self.images)

@@ -17,7 +17,6 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 import numpy as np
 
@@ -49,8 +48,6 @@ class Terrain(Asset):
     (n, n) uint8 ids into ``worldsmith.scenes.biomes.BIOMES``, ``props``, ``spawns`` (K, 3)
     float32 flat open points on land, ``world_size`` and ``sea_level`` in metres, and
     ``prop_seed``, from which the prop meshes are built."""
-
-    exporters: ClassVar[str] = "worldsmith.export.terrain"
 
     heightmap: np.ndarray
     biomes: np.ndarray
