@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import summary, sync, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
+from worldsmith.core.generator import NeuralGenerator  # noqa: E402
 
 END_TO_END = {  # id -> config for the batch-1 end-to-end latency
     "sprites/lpc-v1": {},
@@ -105,11 +106,11 @@ def network_modes(gid: str, device: str, repeats: int, quick: bool) -> dict[str,
     from worldsmith.runtime.accel import FastNetwork, bf16_is_exact
 
     gen = ws.make(gid)
-    if not hasattr(gen, "network"):
+    if not isinstance(gen, NeuralGenerator):
         return None
     net = gen.network.eval().to(device)
     z1 = gen.latents([0])
-    quantise = getattr(gen, "quantise", lambda raw: raw.round())
+    quantise = gen.quantise
     bf16 = device.startswith("cuda") and bf16_is_exact(net, gen.latents(list(range(64))), quantise, device)
     runners = {"eager_fp32": lambda z: _eager(net, z, device),
                "optimised": FastNetwork(net, device, bf16=bf16, graphs=True)}

@@ -21,7 +21,7 @@ import torch
 from worldsmith.core.config import Config, param
 from worldsmith.core.device import ieee_fp32, resolve_device
 from worldsmith.core.errors import ConfigError
-from worldsmith.core.generator import Generator
+from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import playable
@@ -59,7 +59,7 @@ class LevelConfig(Config):
         parse_targets(self.search, self.game)
 
 
-class LevelGenerator(Generator):
+class LevelGenerator(NeuralGenerator):
     """Shared machinery: model loading, seeded latents, search and the playability loop."""
 
     game: ClassVar[str]

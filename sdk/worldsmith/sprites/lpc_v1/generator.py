@@ -21,7 +21,7 @@ import numpy as np
 
 from worldsmith.core.config import Config, param
 from worldsmith.core.device import ieee_fp32, resolve_device
-from worldsmith.core.generator import Generator
+from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.pixels import image as post
 from worldsmith.sprites.look import apply_steps, check_look, look_steps
@@ -89,7 +89,7 @@ def _slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     return (math.sin((1 - t) * omega) * a + math.sin(t * omega) * b) / math.sin(omega)
 
 
-class SpriteGenerator(Generator):
+class SpriteGenerator(NeuralGenerator):
     """Character walk sheets from the LPC-trained sheet GAN."""
 
     item_bytes = 3 * 4 * 4 * 64 * 64 * 4  # the RGBA sheets, a working copy and the joined batch
