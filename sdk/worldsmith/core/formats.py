@@ -51,7 +51,7 @@ def register_check(asset_type: type, check: Check) -> None:
     _CHECKS[asset_type.__name__] = check
 
 
-def _load_family(asset_type: type) -> None:
+def _load_exporters(asset_type: type) -> None:
     """Import the module that registers ``asset_type``'s writers and readers (if any declares it)."""
     module = registry.exporter_module(asset_type.__name__)
     if module:
@@ -60,19 +60,19 @@ def _load_family(asset_type: type) -> None:
 
 def formats_for(asset_type: type) -> list[str]:
     """Extensions ``asset_type`` can be exported to."""
-    _load_family(asset_type)
+    _load_exporters(asset_type)
     return sorted(fmt for (name, fmt) in _WRITERS if name == asset_type.__name__)
 
 
 def readable_formats(asset_type: type) -> list[str]:
     """Extensions ``asset_type`` can be read back from."""
-    _load_family(asset_type)
+    _load_exporters(asset_type)
     return sorted(fmt for (name, fmt) in _READERS if name == asset_type.__name__)
 
 
 def render(asset: Any, fmt: str, name: str) -> dict[str, bytes]:
     """Run the writer for ``fmt``: ``{file name: bytes}``, main file first."""
-    _load_family(type(asset))
+    _load_exporters(type(asset))
     writer = _WRITERS.get((type(asset).__name__, fmt))
     if writer is None:
         known = ", ".join("." + f for f in formats_for(type(asset)))
@@ -110,7 +110,7 @@ def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
     elif asset_type is None and fmt == "npz":
         asset_type = _npz_type(path)
     if asset_type is not None:
-        _load_family(asset_type)
+        _load_exporters(asset_type)
         reader = _READERS.get((asset_type.__name__, fmt))
         if reader is None:
             raise FormatError(f"{path}: {asset_type.__name__} cannot be read from .{fmt}")

@@ -41,16 +41,24 @@ _loaded = False
 
 
 def register(id: str, entry_point: str, summary: str = "", neural: bool = False) -> None:
-    """Register generator ``id`` (``family/name-vN``) at ``"module:Class"``."""
+    """Register generator ``id`` (``family/name-vN``) at ``"module:Class"`` (after the families,
+    so a clash with one of theirs raises here)."""
+    _ensure_loaded()
+    _check_id(id, entry_point)
+    _REGISTRY[id] = GeneratorSpec(id, entry_point, summary, neural)
+
+
+def _check_id(id: str, entry_point: str) -> None:
     if not ID_PATTERN.match(id):
         raise ConfigError("id", "a versioned id like 'family/name-v1'", id)
     if id in _REGISTRY and _REGISTRY[id].entry_point != entry_point:
         raise ConfigError("id", "an id not registered yet", id)
-    _REGISTRY[id] = GeneratorSpec(id, entry_point, summary, neural)
 
 
 def register_family(family: Family) -> None:
-    """Register a family's generators and declarations (see :class:`~worldsmith.core.family.Family`)."""
+    """Register a family's generators and declarations (see :class:`~worldsmith.core.family.Family`)
+    after the built-in and plugin families, so a clash with one of theirs raises here."""
+    _ensure_loaded()
     if not isinstance(family, Family):
         raise ConfigError("family", "a worldsmith.core.family.Family", type(family).__name__)
     known = _FAMILIES.get(family.name)
@@ -62,16 +70,17 @@ def register_family(family: Family) -> None:
         for table in ("asset_types", "exporters", "commands"):
             clash = set(getattr(family, table)) & set(getattr(other, table))
             if clash:
-                raise ConfigError(f"{family.name}.{table}", f"names {other.name} does not declare",
+                raise ConfigError(f"{family.name}.{table}", f"names the {other.name} family does not declare",
                                   ", ".join(sorted(clash)))
     for gen in family.generators:
-        register(gen.id, gen.entry_point, gen.summary, gen.neural)
+        _check_id(gen.id, gen.entry_point)
+    _REGISTRY.update((gen.id, gen) for gen in family.generators)
     _FAMILIES[family.name] = family
 
 
 def builtin_families() -> list[Family]:
-    """The ``FAMILY`` of each ``worldsmith.<package>.manifest`` module, by package name (only
-    those modules are imported, not the packages' other modules)."""
+    """The ``FAMILY`` of each ``worldsmith.<package>.manifest`` module, by package name (only the
+    manifests and their packages' ``__init__`` are imported, so those stay light)."""
     names = sorted(path.parent.name for path in PACKAGE.glob("*/manifest.py"))
     return [load_ref(f"worldsmith.{name}.manifest:FAMILY") for name in names]
 
@@ -92,11 +101,19 @@ def plugin_families() -> list[Family]:
 
 
 def _ensure_loaded() -> None:
+    """Register the built-in families, then the plugins (one that clashes is skipped with a warning)."""
     global _loaded
-    if not _loaded:
-        _loaded = True
-        for family in (*builtin_families(), *plugin_families()):
+    if _loaded:
+        return
+    _loaded = True
+    for family in builtin_families():
+        register_family(family)
+    for family in plugin_families():
+        try:
             register_family(family)
+        except ConfigError as e:
+            warnings.warn(f"worldsmith: skipping family plugin {getattr(family, 'name', family)!r}: {e}",
+                          stacklevel=2)
 
 
 def families() -> list[Family]:
