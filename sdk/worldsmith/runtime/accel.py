@@ -1,11 +1,12 @@
 """Faster inference for a generator network: channels_last, bf16 and CUDA graphs per batch size.
 
-Neural generators expose ``network`` (a module mapping latents ``(B, ...)`` to raw outputs) and
-``latents(seeds)`` (CPU tensor). :class:`FastNetwork` wraps the network: on CUDA it captures one
-CUDA graph per power-of-two batch bucket (inputs padded to the bucket) and can run in bf16; on
-the CPU it runs the plain network in inference mode. :func:`bf16_is_exact` checks that bf16 does
-not change the quantised output before it is used. fp32 on CUDA runs with TF32 off (cuDNN turns it
-on for convolutions by default, and its 10-bit mantissa changes quantised pixels).
+A :class:`~worldsmith.core.generator.NeuralGenerator` exposes ``network`` (a module mapping
+latents ``(B, ...)`` to raw outputs) and ``latents(seeds)`` (CPU tensor). :class:`FastNetwork`
+wraps the network: on CUDA it captures one CUDA graph per power-of-two batch bucket (inputs
+padded to the bucket) and can run in bf16; on the CPU it runs the plain network in inference
+mode. :func:`bf16_is_exact` checks that bf16 does not change the quantised output before it is
+used. fp32 on CUDA runs with TF32 off (cuDNN turns it on for convolutions by default, and its
+10-bit mantissa changes quantised pixels).
 
 >>> import torch
 >>> fast = FastNetwork(torch.nn.Linear(4, 2), device="cpu")
