@@ -34,10 +34,9 @@ EXPORT_PENDING = {
     ("worldsmith.export.terrain", "worldsmith.scenes.render"),
     ("worldsmith.export.terrain", "worldsmith.scenes.terrain"),
 }
-#: import cycles that later steps remove (the bake package; the plot JSON codec out of export/);
-#: the test fails when one of them is gone, so the list shrinks to nothing
+#: import cycles that a later step removes (the plot JSON codec out of export/); the test fails
+#: when one of them is gone, so the list shrinks to nothing
 CYCLES_PENDING = [
-    {"worldsmith.bake", "worldsmith.ray_bake"},
     {"worldsmith.export.plots", "worldsmith.export.twee"},
 ]
 

@@ -15,8 +15,8 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from worldsmith import ray_bake  # noqa: E402
 from worldsmith.bake import bake  # noqa: E402
+from worldsmith.bake import ray as ray_bake  # noqa: E402
 from worldsmith.cli import main  # noqa: E402
 from worldsmith.core.errors import WeightsError  # noqa: E402
 from worldsmith.core.progress import listening  # noqa: E402

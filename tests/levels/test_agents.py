@@ -168,7 +168,7 @@ def test_smb_move_tables_match_the_physics_functions():
     included) every move equals what :func:`entered` and :func:`stage_step` give directly."""
     import numpy as np
 
-    from worldsmith.levels.agents import SmbSearch, _steer, entered, stage_step
+    from worldsmith.levels.agents.smb import SmbSearch, _steer, entered, stage_step
 
     rng = np.random.default_rng(0)
     for _ in range(20):

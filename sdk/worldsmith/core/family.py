@@ -1,7 +1,7 @@
 """A family manifest: everything a generator family declares to the SDK, in one place.
 
 Each built-in family package (``plots``, ``levels``, ``sprites``, ``scenes``) has a
-``manifest.py`` whose ``FAMILY`` is a :class:`Family`; a third-party package ships one too and
+``family.py`` whose ``FAMILY`` is a :class:`Family`; a third-party package ships one too and
 names it in the ``worldsmith.families`` entry-point group (see :mod:`worldsmith.core.registry`).
 Everything is a ``"module:attribute"`` string, imported only when used, so reading the
 manifests imports no model code.

@@ -1,12 +1,12 @@
 """The generator registry: versioned ids (``family/name-vN``) mapped to lazy entry points, and
 the family manifests that declare them.
 
-The built-in families are the ``worldsmith.<package>.manifest`` modules found beside this
-package's folders; third-party packages add theirs in the ``worldsmith.families`` entry-point
-group, as Gymnasium reads ``gymnasium.envs`` plugins::
+Each built-in family package (``plots``, ``levels``...) declares itself in its ``family.py``,
+found by scanning the package's folders; third-party packages add theirs in the
+``worldsmith.families`` entry-point group, as Gymnasium reads ``gymnasium.envs`` plugins::
 
     [project.entry-points."worldsmith.families"]
-    mygame = "mygame.manifest:FAMILY"
+    mygame = "mygame.family:FAMILY"
 
 Entry points are ``"module:Class"`` strings imported on first use, so listing generators
 imports no model code.
@@ -33,7 +33,8 @@ from worldsmith.core.family import Family, GeneratorSpec, load_ref
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+/[a-z0-9_-]+-v\d+$")
 ENTRY_POINT_GROUP = "worldsmith.families"
-PACKAGE = Path(__file__).resolve().parent.parent  # the worldsmith package folder
+CORE = Path(__file__).resolve().parent
+PACKAGE = CORE.parent  # the worldsmith package folder
 
 _REGISTRY: dict[str, GeneratorSpec] = {}
 _FAMILIES: dict[str, Family] = {}
@@ -79,10 +80,11 @@ def register_family(family: Family) -> None:
 
 
 def builtin_families() -> list[Family]:
-    """The ``FAMILY`` of each ``worldsmith.<package>.manifest`` module, by package name (only the
-    manifests and their packages' ``__init__`` are imported, so those stay light)."""
-    names = sorted(path.parent.name for path in PACKAGE.glob("*/manifest.py"))
-    return [load_ref(f"worldsmith.{name}.manifest:FAMILY") for name in names]
+    """The ``FAMILY`` of each ``worldsmith.<package>.family`` module, by package name (core's
+    ``family.py`` defines the manifest type itself). Only those modules and their packages'
+    ``__init__`` are imported, so those stay light."""
+    names = sorted(path.parent.name for path in PACKAGE.glob("*/family.py") if path.parent != CORE)
+    return [load_ref(f"worldsmith.{name}.family:FAMILY") for name in names]
 
 
 def plugin_families() -> list[Family]:

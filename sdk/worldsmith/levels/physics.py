@@ -20,7 +20,7 @@ max columns travelled     6    7    7    8    8    9   10   10   11   12   13
 Under a ceiling with 0, 1, 2, 3, 4+ free rows above Mario's head the widest flat gap is 1, 2, 3,
 5, 7 columns.
 
-The playability agent (:func:`worldsmith.levels.agents.smb_search`) works on tiles: a jump is a
+The playability agent (:func:`worldsmith.levels.agents.smb.smb_search`) works on tiles: a jump is a
 sequence of *stages*, one per tile row Mario's feet pass through, each with the columns he may
 steer in it (:func:`stages`), so the agent's reach is exactly this envelope.
 

@@ -1,4 +1,4 @@
-"""The ``plots`` family: what it declares to the SDK (see :mod:`worldsmith.core.family`)."""
+"""The ``plots`` family's manifest: what it declares to the SDK (see :mod:`worldsmith.core.family`)."""
 from worldsmith.core.family import Family, GeneratorSpec
 
 FAMILY = Family(

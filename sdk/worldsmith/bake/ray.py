@@ -11,7 +11,7 @@ The files and the lock equal a one-process bake's, byte for byte (on the same ki
   a new worker process (imports torch, loads weights) costs seconds, a manifest may hold many
   small groups.
 - An actor writes nothing: it returns each asset's lock record (without hashes) and the bytes of
-  every file (:func:`worldsmith.bake.render_outputs`, what ``asset.export`` would write). The
+  every file (:func:`worldsmith.bake.render.render_outputs`, what ``asset.export`` would write). The
   driver writes whole results atomically and hashes the bytes, so a worker killed mid-task leaves
   no file behind, and its retried task (``max_restarts``/``max_task_retries`` :data:`RETRIES`)
   makes the same bytes again (same id, config and seed).
@@ -39,11 +39,12 @@ from collections import Counter, OrderedDict, deque
 from pathlib import Path
 from typing import Any, Iterator
 
-from worldsmith.bake import _inside, _make, check_outputs, record_head, render_outputs
+from worldsmith.bake.render import check_outputs, inside, make_items, record_head, render_outputs
 from worldsmith.core import errors
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError, MissingDependencyError, WorldsmithError
 from worldsmith.core.progress import advance, stage
+from worldsmith.core.registry import make, spec
 
 BATCH = 8  # assets per actor call
 DEPTH = 2  # batches queued on one actor at a time (one running, one waiting)
@@ -74,9 +75,7 @@ class Worker:
     def generator(self, key: tuple[str, str]) -> Any:
         """Generator ``key``, made on first use and kept (least recently used dropped first)."""
         if key not in self.gens:
-            import torch
-
-            from worldsmith.core.registry import make
+            import torch  # lazy: torch (1.2 s), only in the actors
 
             torch.set_num_threads(1)  # one CPU per actor (Ray's num_cpus)
             gen = make(key[0], **json.loads(key[1]))
@@ -89,7 +88,7 @@ class Worker:
     def bake_one(self, id: str, gen: Any, index: int, seed: int, outputs: list[str], n: int | None) -> tuple:
         """One asset: its record head, its files (relative to the output folder, in the order a
         one-process bake writes them) and its skipped outputs."""
-        asset = _make(gen, seed, n)
+        asset = make_items(gen, seed, n)
         files: list[tuple[str, bytes]] = []
         skipped: dict[str, str] = {}
         for out, rendered in render_outputs(asset, outputs):
@@ -112,17 +111,15 @@ def bake_records(manifest: str | Path, entries: list[dict[str, Any]], mine: list
     for k in mine:  # every check of the one-process bake, before anything starts
         entry = entries[k]
         config = entry.get("config", {})
-        _inside(out_dir, [out_dir / o for o in entry["outputs"]], f"{manifest}: asset[{k}]")
+        inside(out_dir, [out_dir / o for o in entry["outputs"]], f"{manifest}: asset[{k}]")
         _check_generator(entry["id"], config, entry["outputs"])
-        key = (entry["id"], json.dumps(config, sort_keys=True))
+        key = (entry["id"], json.dumps(config))  # key order kept: it reaches the asset's meta
         groups.setdefault(key, []).append((k, entry["seed"], list(entry["outputs"]), entry.get("n")))
     with session(address) as ray:
         return _run(ray, groups, out_dir, gpus)
 
 
 def _check_generator(id: str, config: dict[str, Any], outputs: list[str]) -> None:
-    from worldsmith.core.registry import spec
-
     cls = spec(id).load()
     cls.Config.from_dict(config)
     check_outputs(cls, outputs)
@@ -133,7 +130,7 @@ def session(address: str | None = None) -> Iterator[Any]:
     """The ``ray`` module, initialised: a new local Ray (``address`` None or ``"local"``; stopped at
     the end), the cluster at ``address``, or the session this process already has."""
     try:
-        import ray
+        import ray  # optional: the [ray] extra
     except ImportError:
         raise MissingDependencyError("--ray: Ray is not installed; pip install 'worldsmith[ray]'") from None
     if ray.is_initialized():

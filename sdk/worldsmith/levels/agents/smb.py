@@ -1,43 +1,18 @@
-"""Playability agents: each searches a level and returns the path it found, or ``None``.
-
-- SMB: breadth-first search over Mario's standing cells and airborne stages, with the moves
-  derived from the NES game's physics in :mod:`worldsmith.levels.physics` (running jumps of up to
-  4 tiles, gaps up to 7 wide at equal height, fewer under a ceiling; head bumps end a rise; he
-  steers in the air). From the lowest standing cell of column 0 to any cell of the last column.
-  Pipes, bricks, blocks, ground and cannons are solid; enemies and coins are not.
-- Lode Runner: from the single player start ``M``, every gold ``G`` in turn (the nearest from
-  which the rest stay in reach) by
-  walking, ladders, ropes, falls and digging a brick ``b`` below-beside to drop through it
-  (holes refill, so digging only leads down). In a hole, a brick beside it with open space above
-  counts as dug too (dug from the row above before dropping in), so the player can dig the brick
-  below that one: the two-wide hole by which players go down two layers. Hole timing and enemies
-  are not modelled.
-- Zelda: every door, and every walkable tile (floor, monster, stair, water floor) reachable
-  from the doors with 4-connected steps; with ``ladder`` (the default, NES Zelda's stepladder)
-  the hero also crosses one tile of water ``P`` in a straight line between walkable tiles.
-
-Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's game.
-
->>> import numpy as np
->>> from worldsmith.types.tiles import parse_text, vocab
->>> flat = parse_text("------\\n------\\n--X---\\nXX-XXX\\n", vocab("smb"))
->>> smb_path(flat)[-1][1]
-5
+"""SMB agent: breadth-first search over Mario's standing cells and airborne stages, with the moves
+derived from the NES game's physics in :mod:`worldsmith.levels.physics` (running jumps of up to 4
+tiles, gaps up to 7 wide at equal height, fewer under a ceiling; head bumps end a rise; he steers
+in the air). From the lowest standing cell of column 0 to any cell of the last column. Pipes,
+bricks, blocks, ground and cannons are solid; enemies and coins are not.
 """
 from __future__ import annotations
 
 import heapq
-from collections import deque
-from typing import Callable, Iterable
 
 import numpy as np
 
+from worldsmith.levels.agents.graph import Cell, Path
 from worldsmith.levels.physics import Moves, moves
-from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA
-
-Cell = tuple[int, int]
-Path = list[Cell]
-
+from worldsmith.types.tiles import SMB
 
 State = tuple[int, int, int]  # (row, col, phase of worldsmith.levels.physics.Moves; 0 standing)
 
@@ -327,170 +302,3 @@ def _unwind(parent: dict[int, int], key: int, phases: int, w: int) -> list[State
 def smb_path(tiles: np.ndarray) -> Path | None:
     """Mario's path from the start column to the last column, or ``None``."""
     return smb_search(tiles)[0]
-
-
-def _bfs(start: tuple[int, int], moves: Callable[[int, int], Iterable[tuple[int, int]]],
-         goals: set[tuple[int, int]] | None = None) -> tuple[dict, tuple[int, int] | None]:
-    """Breadth-first search; stops at the first cell in ``goals`` (parents, goal reached)."""
-    parent = {start: None}
-    queue = deque([start])
-    while queue:
-        cell = queue.popleft()
-        if goals and cell in goals:
-            return parent, cell
-        for nxt in moves(*cell):
-            if nxt not in parent:
-                parent[nxt] = cell
-                queue.append(nxt)
-    return parent, None
-
-
-def _trace(parent: dict, cell: tuple[int, int]) -> Path:
-    path = []
-    while cell is not None:
-        path.append(cell)
-        cell = parent[cell]
-    return path[::-1]
-
-
-def _tour(start: tuple[int, int], targets: set[tuple[int, int]],
-          moves: Callable[[int, int], Iterable[tuple[int, int]]]) -> Path | None:
-    """Visit every target: next the nearest one from which every target left stays in reach
-    (moves can be one-way: falls, digs); ``None`` if no such order is found greedily."""
-    path, here, left = [start], start, set(targets) - {start}
-    while left:
-        parent, _ = _bfs(here, moves)
-        goal = next((cell for cell in parent if cell in left and
-                     left - {cell} <= set(_bfs(cell, moves)[0])), None)  # BFS order: nearest first
-        if goal is None:
-            return None
-        path += _trace(parent, goal)[1:]
-        here = goal
-        left.discard(goal)
-    return path
-
-
-def _lr_moves(tiles: np.ndarray) -> Callable[[int, int], Iterable[tuple[int, int]]]:
-    h, w = tiles.shape
-    solid = LODERUNNER.solid_mask()[tiles].tolist()
-    ladder, rope, brick = LODERUNNER.id("#"), LODERUNNER.id("-"), LODERUNNER.id("b")
-    t = tiles.tolist()
-
-    def moves(r: int, c: int) -> Iterable[tuple[int, int]]:
-        held = t[r][c] in (ladder, rope)
-        below = r + 1 < h and (solid[r + 1][c] or t[r + 1][c] == ladder)
-        if not (held or below or r == h - 1):
-            yield r + 1, c  # falling
-            return
-        in_hole = t[r][c] == brick
-        for dc in (-1, 1):
-            if not 0 <= c + dc < w:
-                continue
-            side = t[r][c + dc]
-            if not solid[r][c + dc]:
-                yield r, c + dc
-            dug = in_hole and r > 0 and side == brick and not solid[r - 1][c + dc] \
-                and t[r - 1][c + dc] not in (ladder, rope)  # the brick beside was dug from above
-            if (not solid[r][c + dc] or dug) and side not in (ladder, rope) and r + 1 < h and \
-                    t[r + 1][c + dc] == brick:
-                yield r + 1, c + dc  # dig the brick below-beside and drop into the hole
-        if t[r][c] == ladder and r > 0 and not solid[r - 1][c]:
-            yield r - 1, c
-        if r + 1 < h and not solid[r + 1][c]:
-            yield r + 1, c
-
-    return moves
-
-
-def loderunner_path(tiles: np.ndarray) -> Path | None:
-    """The player's route through every gold (one start ``M``, at least one ``G``), or ``None``."""
-    starts = list(zip(*np.nonzero(tiles == LODERUNNER.id("M"))))
-    gold = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == LODERUNNER.id("G")))}
-    if len(starts) != 1 or not gold:
-        return None
-    start = (int(starts[0][0]), int(starts[0][1]))
-    return _tour(start, gold, _lr_moves(tiles))
-
-
-WALKABLE = "FMDSO"
-STEPS = ((-1, 0), (1, 0), (0, -1), (0, 1))
-
-
-def _zelda_moves(tiles: np.ndarray, ladder: bool = True) -> Callable[[int, int], Iterable[tuple[int, int]]]:
-    h, w = tiles.shape
-    walk = np.isin(tiles, ZELDA.ids(WALKABLE)).tolist()
-    water = (tiles == ZELDA.id("P")).tolist()
-
-    def inside(r: int, c: int) -> bool:
-        return 0 <= r < h and 0 <= c < w
-
-    def moves(r: int, c: int) -> Iterable[tuple[int, int]]:
-        for dr, dc in STEPS:
-            r2, c2 = r + dr, c + dc
-            if not inside(r2, c2):
-                continue
-            if walk[r2][c2]:
-                yield r2, c2
-            elif ladder and water[r2][c2] and inside(r2 + dr, c2 + dc) and walk[r2 + dr][c2 + dc]:
-                yield r2 + dr, c2 + dc  # the stepladder spans the water tile
-
-    return moves
-
-
-def _through_ladders(path: Path) -> Path:
-    """The path with the water tile of every stepladder crossing put back in (4-connected)."""
-    out = path[:1]
-    for r, c in path[1:]:
-        pr, pc = out[-1]
-        if abs(r - pr) + abs(c - pc) == 2:
-            out.append(((r + pr) // 2, (c + pc) // 2))
-        out.append((r, c))
-    return out
-
-
-def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
-    """A route from the first door through the others (and stairs), or ``None`` if any door or
-    walkable tile cannot be reached from the doors (walking, and with ``ladder`` crossing one
-    tile of water).
-
-    >>> from worldsmith.types.tiles import parse_text
-    >>> moat = parse_text("DFPFD\\nWWWWW", ZELDA)
-    >>> zelda_path(moat), zelda_path(moat, ladder=False)
-    ([(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)], None)
-    """
-    doors = [(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("D")))]
-    if not doors:
-        return None
-    moves = _zelda_moves(tiles, ladder)
-    reached, _ = _bfs(doors[0], moves)
-    walkable = int(np.isin(tiles, ZELDA.ids(WALKABLE)).sum())
-    if len(reached) != walkable:
-        return None
-    stairs = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("S")))}
-    targets = {d for d in doors if d[1] != doors[0][1] or abs(d[0] - doors[0][0]) > 2} | stairs
-    path = _tour(doors[0], targets, moves)
-    return None if path is None else _through_ladders(path)
-
-
-def reachable(tiles: np.ndarray, game: str, start: tuple[int, int],
-              ladder: bool = True) -> set[tuple[int, int]]:
-    """Every cell a Lode Runner player or a Zelda hero (``ladder``: with the stepladder) reaches
-    from ``start``."""
-    moves = _lr_moves(tiles) if game == "loderunner" else _zelda_moves(tiles, ladder)
-    return set(_bfs(start, moves)[0])
-
-
-AGENTS = {"smb": smb_path, "loderunner": loderunner_path, "zelda": zelda_path}
-
-
-def solve_tiles(tiles: np.ndarray, game: str) -> Path | None:
-    """The agent path through ``tiles`` of ``game``, or ``None`` if it is not playable."""
-    return AGENTS[game](tiles)
-
-
-def solve(level) -> Path | None:
-    """The agent path through a :class:`~worldsmith.types.level.TileLevel`, or ``None``, under
-    the rules it was made with (Zelda: ``ladder`` from its config, default on)."""
-    if level.game == "zelda":
-        return zelda_path(level.tiles, bool(level.meta.config.get("ladder", True)))
-    return solve_tiles(level.tiles, level.game)

@@ -1,4 +1,4 @@
-"""The ``levels`` family: what it declares to the SDK (see :mod:`worldsmith.core.family`)."""
+"""The ``levels`` family's manifest: what it declares to the SDK (see :mod:`worldsmith.core.family`)."""
 from worldsmith.core.family import Family, GeneratorSpec
 
 FAMILY = Family(

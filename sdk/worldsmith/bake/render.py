@@ -1,0 +1,93 @@
+"""One asset to files: make its items, render each output's bytes, write them, record the lock head.
+
+Shared by ``worldsmith generate``, the local bake (:mod:`worldsmith.bake.local`) and the Ray bake
+(:mod:`worldsmith.bake.ray`, which uses :func:`make_items`, :func:`render_outputs`,
+:func:`record_head`, :func:`check_outputs` and :func:`inside` and writes on the driver).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from worldsmith.core.atomic import sha256_file, write_files_atomic
+from worldsmith.core.errors import ExportError, FormatError, MissingDependencyError
+from worldsmith.core.formats import render
+from worldsmith.core.generator import VERSION
+from worldsmith.core.progress import advance
+from worldsmith.core.registry import make
+
+
+def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence[str | Path],
+                   n: int | None = None) -> dict[str, Any]:
+    """Make asset ``id`` and export it to each of ``outputs``; return a record of what was written.
+
+    With ``n`` and a generator that returns a list, item ``i`` goes to ``<stem>_<i><ext>``.
+    """
+    gen = make(id, **config)
+    check_outputs(gen, outputs)
+    asset = make_items(gen, seed, n)
+    files: list[Path] = []
+    skipped: dict[str, str] = {}
+    for out, rendered in render_outputs(asset, outputs):
+        if isinstance(rendered, MissingDependencyError):  # an optional tool (e.g. Graphviz' dot) is absent
+            print(f"skipped {out}: {rendered}", file=sys.stderr)
+            skipped[str(out)] = str(rendered)
+        else:
+            files += write_files_atomic(out.parent, rendered)
+    return {**record_head(id, gen, seed, n, asset), "files": {str(f): sha256_file(f) for f in files},
+            **({"skipped": skipped} if skipped else {})}
+
+
+def render_outputs(asset: Any, outputs: Sequence[str | Path]) -> Iterator[tuple[Path, Any]]:
+    """Yield ``(output, {file name beside it: bytes})`` for each output in turn (a list asset: one
+    per item, ``<stem>_<i><ext>``), or ``(output, MissingDependencyError)`` for an output whose
+    optional tool is absent. Nothing is written: :func:`generate_files` writes each as it comes,
+    the Ray bake (:mod:`worldsmith.bake.ray`) returns the bytes to the driver, which writes them."""
+    for out in map(Path, outputs):
+        items = [(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"), a) for i, a in enumerate(asset)] \
+            if isinstance(asset, list) else [(out, asset)]
+        for path, item in items:
+            try:
+                rendered = render(item, path.suffix.lower().lstrip("."), path.name)
+            except MissingDependencyError as e:
+                yield out, e
+                break
+            yield path, rendered
+
+
+def record_head(id: str, gen: Any, seed: int, n: int | None, asset: Any = None) -> dict[str, Any]:
+    """The lock record of one asset without its files: id, version, config, seed (and n), and for
+    characters drawn from credited art (``sprites/lpc-v3``) the art files each one draws."""
+    credits = getattr(asset, "files", None) if getattr(asset, "credited", False) else None
+    return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
+            **({"n": n} if n is not None else {}), **({"credits": credits} if credits else {})}
+
+
+def make_items(gen: Any, seed: int, n: int | None) -> Any:
+    """``gen(seed=seed, n=n)``, reporting the items of a batch (see :mod:`worldsmith.core.progress`)."""
+    if n is None:
+        return gen(seed=seed)
+    advance(gen.id, 0, n, unit="item")
+    return gen(seed=seed, n=n, progress=lambda done: advance(gen.id, done, n, unit="item"))
+
+
+def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:
+    """Raise :class:`ExportError` before any generating if an output's extension is not one of
+    the formats ``gen``'s assets export to."""
+    formats = gen.formats()
+    for out in map(Path, outputs):
+        ext = out.suffix.lower().lstrip(".")
+        if ext not in formats:
+            given = f".{ext}" if ext else "a name without an extension"
+            listed = " ".join("." + f for f in formats)
+            raise ExportError(f"{out}: {gen.id} exports to the formats {listed}, not {given}")
+
+
+def inside(out_dir: Path, outputs: list[Path], where: str) -> None:
+    """Raise unless every output, links resolved, lies inside ``out_dir``."""
+    root = out_dir.resolve()
+    for out in outputs:
+        real = out.parent.resolve() / out.name
+        if real != root and root not in real.parents:
+            raise FormatError(f"{where}: {out} leads outside {out_dir} (through a link)")

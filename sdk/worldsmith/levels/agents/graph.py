@@ -1,0 +1,49 @@
+"""Breadth-first search over grid cells, shared by the Lode Runner and Zelda agents."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Callable, Iterable
+
+Cell = tuple[int, int]
+Path = list[Cell]
+Neighbours = Callable[[int, int], Iterable[Cell]]  # the cells one move leads to from (row, col)
+
+
+def bfs(start: Cell, moves: Neighbours, goals: set[Cell] | None = None) -> tuple[dict, Cell | None]:
+    """Breadth-first search; stops at the first cell in ``goals`` (parents, goal reached)."""
+    parent = {start: None}
+    queue = deque([start])
+    while queue:
+        cell = queue.popleft()
+        if goals and cell in goals:
+            return parent, cell
+        for nxt in moves(*cell):
+            if nxt not in parent:
+                parent[nxt] = cell
+                queue.append(nxt)
+    return parent, None
+
+
+def trace(parent: dict, cell: Cell) -> Path:
+    """The path from the search's start to ``cell``, read back through ``parent`` (see :func:`bfs`)."""
+    path = []
+    while cell is not None:
+        path.append(cell)
+        cell = parent[cell]
+    return path[::-1]
+
+
+def tour(start: Cell, targets: set[Cell], moves: Neighbours) -> Path | None:
+    """Visit every target: next the nearest one from which every target left stays in reach
+    (moves can be one-way: falls, digs); ``None`` if no such order is found greedily."""
+    path, here, left = [start], start, set(targets) - {start}
+    while left:
+        parent, _ = bfs(here, moves)
+        goal = next((cell for cell in parent if cell in left and
+                     left - {cell} <= set(bfs(cell, moves)[0])), None)  # BFS order: nearest first
+        if goal is None:
+            return None
+        path += trace(parent, goal)[1:]
+        here = goal
+        left.discard(goal)
+    return path
