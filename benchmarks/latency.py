@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import summary, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
+from worldsmith.core.generator import NeuralGenerator  # noqa: E402
 
 END_TO_END = {  # id -> config for the batch-1 end-to-end latency
     "sprites/lpc-v1": {},
@@ -103,11 +104,11 @@ def network_modes(gid: str, device: str, repeats: int, quick: bool) -> dict[str,
     from worldsmith.runtime.accel import FastNetwork, bf16_is_exact
 
     gen = ws.make(gid)
-    if not hasattr(gen, "network"):
+    if not isinstance(gen, NeuralGenerator):
         return None
     net = gen.network.eval().to(device)
     z1 = gen.latents([0])
-    quantise = getattr(gen, "quantise", lambda raw: raw.round())
+    quantise = gen.quantise
     bf16 = device.startswith("cuda") and bf16_is_exact(net, gen.latents(list(range(64))), quantise, device)
     runners = {"eager_fp32": lambda z: _eager(net, z, device),
                "optimised": FastNetwork(net, device, bf16=bf16, graphs=True)}
@@ -138,7 +139,7 @@ def network_modes(gid: str, device: str, repeats: int, quick: bool) -> dict[str,
 def _eager(net: Any, z: Any, device: str) -> Any:
     import torch
 
-    from worldsmith.runtime.accel import ieee_fp32
+    from worldsmith.core.device import ieee_fp32
 
     with torch.inference_mode(), ieee_fp32():  # fp32 as the SDK runs it: no TF32 on a GPU
         return net(z.to(device))

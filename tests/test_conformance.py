@@ -9,8 +9,8 @@ import pytest
 
 import worldsmith as ws
 from worldsmith.core.errors import ConfigError, MissingDependencyError
+from worldsmith.core.formats import readable_formats
 from worldsmith.core.seeding import child_seed
-from worldsmith.export.registry import readable_formats
 
 IDS = ws.list_generators()
 

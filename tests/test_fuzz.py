@@ -132,11 +132,11 @@ def test_npz_loads_in_a_fresh_process_without_asset_type(exports):
 def test_an_archive_that_would_inflate_too_far_is_refused(tmp_path, monkeypatch):
     import zipfile
 
+    from worldsmith.core import formats
     from worldsmith.core.errors import FormatError
-    from worldsmith.export import registry
     from worldsmith.types.sprite import SpriteBatch
 
-    monkeypatch.setattr(registry, "MAX_UNPACKED", 1 << 20)
+    monkeypatch.setattr(formats, "MAX_UNPACKED", 1 << 20)
     bomb = tmp_path / "bomb.npz"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("images.npy", bytes(2 << 20))                  # 2 MiB of zeros, a few KB packed

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from worldsmith.core.atomic import write_atomic
 from worldsmith.levels.render import TILE, tileset
-from worldsmith.levels.tiles import VOCABS
+from worldsmith.types.tiles import VOCABS
 
 
 def preview(scale: int) -> Image.Image:

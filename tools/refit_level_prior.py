@@ -24,8 +24,8 @@ from worldsmith.core.seeding import torch_generator
 from worldsmith.core.weights import load_folder, resolve, save_folder
 from worldsmith.levels.data import augment, load_levels, samples
 from worldsmith.levels.model import build
-from worldsmith.levels.tiles import vocab
 from worldsmith.levels.train import with_prior
+from worldsmith.types.tiles import vocab
 
 
 def main(argv: Sequence[str] | None = None) -> int:

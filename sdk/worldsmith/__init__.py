@@ -7,36 +7,30 @@ True
 """
 from __future__ import annotations
 
-import importlib
 import os
 from typing import Any
 
+from worldsmith import errors
+from worldsmith.core import registry
+from worldsmith.core.formats import read_asset
 from worldsmith.core.generator import VERSION as __version__
 from worldsmith.core.registry import list_generators, make, spec
 from worldsmith.types.base import Asset, AssetMeta
 
-_LAZY = {
-    "PlotGraph": "worldsmith.types.plot",
-    "TileLevel": "worldsmith.types.level",
-    "SpriteBatch": "worldsmith.types.sprite",
-    "CharacterBatch": "worldsmith.types.character",
-    "Terrain": "worldsmith.types.terrain",
-    "Scene2D": "worldsmith.types.scene",
-    "errors": "worldsmith.errors",
-}
+#: the asset types of the built-in families (``ws.TileLevel``...), loaded on first use
+_TYPES = [name for family in registry.builtin_families() for name in family.asset_types]
 
-__all__ = ["make", "list_generators", "spec", "load", "Asset", "AssetMeta", "__version__", *_LAZY]
+__all__ = ["make", "list_generators", "spec", "load", "Asset", "AssetMeta", "__version__", "errors", *_TYPES]
 
 
 def load(path: str | os.PathLike, asset_type: type | None = None) -> Any:
     """Read an asset file written by ``export`` (JSON files carry their type)."""
-    from worldsmith.export.registry import read_asset
-
     return read_asset(path, asset_type)
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module = importlib.import_module(_LAZY[name])
-        return module if name == "errors" else getattr(module, name)
-    raise AttributeError(f"module 'worldsmith' has no attribute {name!r}")
+    """An asset type a family declares (``ws.TileLevel``), imported on first use."""
+    cls = None if name.startswith("_") else registry.asset_type(name)
+    if cls is None:
+        raise AttributeError(f"module 'worldsmith' has no attribute {name!r}")
+    return cls

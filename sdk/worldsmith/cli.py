@@ -1,4 +1,5 @@
-"""The ``worldsmith`` command line: list, info, generate, bake, train, parts.
+"""The ``worldsmith`` command line: list, info, generate, bake, train, export-onnx, and the
+commands families add in their manifests (``parts``).
 
 Bad input prints one line on stderr and exits 2; it never shows a traceback.
 
@@ -13,30 +14,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import sys
-from typing import Any, Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
+from worldsmith.core import registry
+from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
+from worldsmith.core.family import load_ref
 
-TRAINABLE = {"levels": "worldsmith.levels.train", "sprites": "worldsmith.sprites.train_cli"}
 THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
-
-
-class UsageError(Exception):
-    """A command-line usage error (turned into one line and exit code 2)."""
-
-
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help that keeps the description's line breaks and shows every option's default."""
-
-    def _get_help_string(self, action: argparse.Action) -> str:
-        text = action.help or ""
-        if (action.option_strings and action.default is not None and action.default is not False
-                and action.default not in (argparse.SUPPRESS, []) and "default" not in text):
-            text += " (default: %(default)s)"
-        return text
 
 
 def run_options() -> argparse.ArgumentParser:
@@ -65,35 +52,18 @@ def running(args: argparse.Namespace) -> Iterator[None]:
         yield
 
 
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, epilog_fn: Callable[[], str] | None = None, **kwargs: Any):
-        kwargs.setdefault("formatter_class", HelpFormatter)
-        super().__init__(*args, **kwargs)
-        self.epilog_fn = epilog_fn
-
-    def error(self, message: str) -> None:  # one line, no usage dump
-        raise UsageError(f"{self.prog}: {message}")
-
-    def format_help(self) -> str:
-        if self.epilog_fn is not None:  # computed only when help is asked for (it imports generators)
-            self.epilog = self.epilog_fn()
-        return super().format_help()
-
-
 def _generators_and_formats() -> str:
     """The ``generate --help`` epilog: every id with its description and export formats."""
-    from worldsmith.core.registry import list_generators, spec
-
     lines = ["generators (id: what; formats):"]
-    for id in list_generators():
-        formats = " ".join("." + f for f in spec(id).load().formats())
-        lines.append(f"  {id}: {spec(id).summary}; {formats}")
+    for id in registry.list_generators():
+        formats = " ".join("." + f for f in registry.spec(id).load().formats())
+        lines.append(f"  {id}: {registry.spec(id).summary}; {formats}")
     return "\n".join(lines + ["", "config keys and ranges: worldsmith info ID"])
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="worldsmith", description="Generate game assets.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = Parser(prog="worldsmith", description="Generate game assets.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("list", help="list the registered generators", description="List the registered generators.")
     info = sub.add_parser("info", help="config fields and export formats of a generator",
                           description="Config fields (type, default, range, help) and export formats of a generator.")
@@ -124,31 +94,20 @@ def _parser() -> argparse.ArgumentParser:
     bake.add_argument("--ray-gpus", type=float, default=0.0, metavar="G",
                       help="with --ray: GPUs per generator actor (1, or 0.25 for four actors on one GPU); "
                            "0 bakes on CPUs")
-    train = sub.add_parser("train", help="train a model family (levels, sprites)", add_help=False)
+    train = sub.add_parser("train", help=f"train a model family ({', '.join(registry.trainers())})", add_help=False)
     train.add_argument("family")
-    parts = sub.add_parser("parts", help="make a sprites/lpc-v3 part from your own drawings",
-                           description="`parts build FOLDER --out PART.npz`: place a head-worn part drawn once per "
-                                       "direction (n.png s.png e.png w.png, 128x128, the LPC _build format; optional "
-                                       "bg-/behindbody- layers and s-hurtN frames) in all 178 frames of both body "
-                                       "kinds; wear it with --set 'parts={\"head\": \"PART.npz\"}' "
-                                       "(docs/sprites.md, 'Parts of your own').")
-    parts.add_argument("action", choices=("build",), help="build: drawings -> part file")
-    parts.add_argument("folder", help="the folder of drawings")
-    parts.add_argument("--out", required=True, help="the part file to write (.npz)")
-    parts.add_argument("--slot", default="head", choices=("head", "hair", "facial"),
-                       help="what the part is worn as (drawn over hair for head)")
-    parts.add_argument("--weights", default="sprites-lpc-v3", help="the lpc-v3 model whose head anchors place it")
+    for add_command in registry.commands().values():             # sub-commands a family adds
+        load_ref(add_command)(sub)
     onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX",
                           description="Export a generator's network to one ONNX file (opset 18, dynamic batch).")
-    onnx.add_argument("id", help="sprites/lpc-v1, levels/smb-v1, levels/loderunner-v1 or levels/zelda-v1")
+    neural = [id for id in registry.list_generators() if registry.spec(id).neural]
+    onnx.add_argument("id", help="a neural generator: " + ", ".join(neural))
     onnx.add_argument("--out", required=True, help="the .onnx file to write")
     return p
 
 
 def _config_from_sets(id: str, pairs: Sequence[str]) -> dict:
-    from worldsmith.core.registry import spec
-
-    cls = spec(id).load()
+    cls = registry.spec(id).load()
     config = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -159,17 +118,13 @@ def _config_from_sets(id: str, pairs: Sequence[str]) -> dict:
 
 
 def _cmd_list(args: argparse.Namespace) -> None:
-    from worldsmith.core.registry import list_generators, spec
-
-    for id in list_generators():
-        print(f"{id:24s} {spec(id).summary}")
+    for id in registry.list_generators():
+        print(f"{id:24s} {registry.spec(id).summary}")
 
 
 def _cmd_info(args: argparse.Namespace) -> None:
-    from worldsmith.core.registry import spec
-
-    cls = spec(args.id).load()
-    info = {"id": args.id, "summary": spec(args.id).summary, "config": cls.Config.describe(),
+    cls = registry.spec(args.id).load()
+    info = {"id": args.id, "summary": registry.spec(args.id).summary, "config": cls.Config.describe(),
             "formats": cls.formats()}
     if hasattr(cls, "catalogue"):                     # generators with parts picked by name
         info["parts"] = cls.catalogue()
@@ -187,17 +142,6 @@ def _cmd_info(args: argparse.Namespace) -> None:
         print("parts (--set 'parts={\"SLOT\": \"NAME\"}'; NAME/VARIANT picks a colour):")
         for slot, names in info["parts"].items():
             print(f"  {slot:12s} " + " ".join(names))
-
-
-def _cmd_parts(args: argparse.Namespace) -> None:
-    from worldsmith.sprites.lpc_v3 import userpart
-    from worldsmith.sprites.lpc_v3.generator import load_model
-
-    anchors = load_model(args.weights).anchors
-    if anchors is None:
-        raise UsageError(f"--weights {args.weights}: a model without head anchors")
-    part = userpart.build_folder(args.folder, anchors, args.slot)
-    print(userpart.save(part, args.out))
 
 
 def _cmd_generate(args: argparse.Namespace) -> None:
@@ -241,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _train(argv[1:])
         args = _parser().parse_args(argv)
         command = {"list": _cmd_list, "info": _cmd_info, "generate": _cmd_generate, "bake": _cmd_bake,
-                   "export-onnx": _cmd_export_onnx, "parts": _cmd_parts}[args.command]
+                   "export-onnx": _cmd_export_onnx}.get(args.command) or args.handler
         with running(args) if hasattr(args, "threads") else contextlib.nullcontext():
             command(args)
         return 0
@@ -257,15 +201,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(argv: list[str]) -> int:
+    trainers = registry.trainers()
     if argv[:1] in (["-h"], ["--help"]):
         print("usage: worldsmith train FAMILY [options]\n\nTrain a model family: "
-              + ", ".join(TRAINABLE) + ".\n`worldsmith train FAMILY --help` lists a family's options.")
+              + ", ".join(trainers) + ".\n`worldsmith train FAMILY --help` lists a family's options.")
         return 0
-    if not argv or argv[0] not in TRAINABLE:
-        raise UsageError(f"worldsmith train: expected a family: {', '.join(TRAINABLE)}")
+    if not argv or argv[0] not in trainers:
+        raise UsageError(f"worldsmith train: expected a family: {', '.join(trainers)}")
     args, rest = run_options().parse_known_args(argv[1:])
     with running(args):
-        return importlib.import_module(TRAINABLE[argv[0]]).main(rest)
+        return load_ref(trainers[argv[0]])(rest)
 
 
 if __name__ == "__main__":

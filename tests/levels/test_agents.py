@@ -6,8 +6,8 @@ import pytest
 from worldsmith.levels import physics
 from worldsmith.levels.agents import loderunner_path, smb_path, smb_search, solve, zelda_path
 from worldsmith.levels.data import load_levels
-from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA, parse_text
 from worldsmith.types.level import TileLevel
+from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA, parse_text
 
 
 def smb(rows: list[str]):

@@ -10,8 +10,8 @@ from PIL import Image
 import worldsmith as ws
 from worldsmith.core.errors import FormatError
 from worldsmith.levels.render import TILE
-from worldsmith.levels.tiles import parse_text, vocab
 from worldsmith.types.level import TileLevel
+from worldsmith.types.tiles import parse_text, vocab
 
 
 @pytest.fixture(scope="module")

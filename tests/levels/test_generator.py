@@ -8,7 +8,7 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.levels.agents import solve
 from worldsmith.levels.repair import DOORS
 from worldsmith.levels.search import features
-from worldsmith.levels.tiles import LODERUNNER, ZELDA
+from worldsmith.types.tiles import LODERUNNER, ZELDA
 
 
 @pytest.mark.parametrize("gid, config, shape", [

@@ -5,7 +5,7 @@ import numpy as np
 
 from worldsmith.levels.repair import (DOORS, SAFE, loderunner_gold, loderunner_start, smb_repair,
                                       smb_structures, zelda_connect, zelda_sides, zelda_walls)
-from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA, parse_text, to_text
+from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA, parse_text, to_text
 
 
 def _pipes_ok(tiles: np.ndarray) -> bool:

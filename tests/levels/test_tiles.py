@@ -5,8 +5,8 @@ import pytest
 
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.levels.data import load_levels
-from worldsmith.levels.tiles import (LODERUNNER, SMB, ZELDA, parse_text, read_folder, read_level,
-                                     to_text, vocab, zelda_rooms)
+from worldsmith.levels.tiles import read_folder, read_level, zelda_rooms
+from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA, parse_text, to_text, vocab
 
 
 @pytest.mark.parametrize("v", [SMB, LODERUNNER, ZELDA])

@@ -83,7 +83,7 @@ def test_onnxruntime_sprites_equal_the_torch_path_on_16_seeds():
 def test_unsure_flags_only_roundings_that_change_the_sheet():
     import torch
 
-    from worldsmith.post import image as post
+    from worldsmith.pixels import image as post
     from worldsmith.sprites.lpc_v1.generator import unsure
     from worldsmith.sprites.lpc_v1.model import to_uint8
 

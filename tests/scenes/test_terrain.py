@@ -15,7 +15,7 @@ import worldsmith as ws
 from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
 from worldsmith.scenes import biomes as B
-from worldsmith.scenes.mesh import grid_faces, grid_positions, vertex_normals
+from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.scenes.props import CATALOGUE, spacing
 from tests.conftest import node_available
 

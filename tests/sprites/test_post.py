@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from worldsmith.core.errors import ConfigError
-from worldsmith.post import image as post
+from worldsmith.pixels import image as post
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.sprite import SpriteBatch
 

@@ -1,17 +1,18 @@
 """A bake's combined ``CREDITS.txt``: every credited art file its assets draw, and the authors of each.
 
-The bake's one reference to a family: the credited art is the LPC library that
-``sprites/lpc-v3`` characters are drawn from, and :mod:`worldsmith.sprites.lpc_v3.authors` knows
-its authors. A lock record lists the art files of each credited asset under ``credits`` (see
-:func:`worldsmith.bake.render.record_head`).
+A lock record lists the art files of each credited asset under ``credits`` (see
+:func:`worldsmith.bake.render.record_head`); the ``credits`` hook in the manifest of the family
+that made the asset turns them into text (the sprites family's lists the LPC library's authors).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from worldsmith.core import registry
 from worldsmith.core.atomic import sha256_file, write_atomic
-from worldsmith.sprites.lpc_v3.authors import combined_credits
+from worldsmith.core.errors import ConfigError
+from worldsmith.core.family import load_ref
 
 CREDITS_NAME = "CREDITS.txt"
 
@@ -19,8 +20,20 @@ CREDITS_NAME = "CREDITS.txt"
 def write_credits(out_dir: Path, records: list[dict[str, Any]]) -> dict[str, str] | None:
     """One ``CREDITS.txt`` in ``out_dir`` for every credited asset of a bake (each art file and its
     authors once); returns its lock entry, or None when the bake has no credited asset."""
-    characters = [files for rec in records for files in rec.get("credits", [])]
-    if not characters:
+    by_hook: dict[str, list[dict[str, list[str]]]] = {}
+    for rec in records:
+        if rec.get("credits"):
+            by_hook.setdefault(_credits_hook(rec["id"]), []).extend(rec["credits"])
+    if not by_hook:
         return None
-    write_atomic(out_dir / CREDITS_NAME, combined_credits(characters).encode())
+    text = "\n".join(load_ref(hook)(characters) for hook, characters in by_hook.items())
+    write_atomic(out_dir / CREDITS_NAME, text.encode())
     return {"file": CREDITS_NAME, "sha256": sha256_file(out_dir / CREDITS_NAME)}
+
+
+def _credits_hook(id: str) -> str:
+    """The ``"module:function"`` that credits the art of ``id``'s assets (its family's manifest)."""
+    family = registry.family_of(id)
+    if family is None or not family.credits:
+        raise ConfigError(id, "a generator whose family declares a credits hook for the art its assets draw")
+    return family.credits

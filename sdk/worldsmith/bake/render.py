@@ -12,10 +12,10 @@ from typing import Any, Iterator, Sequence
 
 from worldsmith.core.atomic import sha256_file, write_files_atomic
 from worldsmith.core.errors import ExportError, FormatError, MissingDependencyError
+from worldsmith.core.formats import render
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
 from worldsmith.core.registry import make
-from worldsmith.export.registry import render
 
 
 def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence[str | Path],

@@ -3,14 +3,18 @@
 A subclass sets ``id``, ``Config`` and ``asset_type`` and implements ``_generate(seeds)``, which
 makes one asset per seed. Calling the generator with ``seed=s`` makes one asset from ``s``; with
 ``n=k`` it makes ``k`` assets, item ``i`` from ``child_seed(s, i)``. A batch therefore equals its
-items made one by one.
+items made one by one. A generator whose assets come from one network subclasses
+:class:`NeuralGenerator`, the interface the runtime and ONNX export use.
 """
 from __future__ import annotations
 
+import abc
 from typing import Any, Callable, ClassVar, Sequence
 
 from worldsmith.core.config import Config
 from worldsmith.core.errors import ConfigError
+from worldsmith.core.formats import formats_for
+from worldsmith.core.meta import AssetMeta
 from worldsmith.core.seeding import check_seed, child_seeds
 
 VERSION = "0.1.0"
@@ -34,13 +38,10 @@ class Generator:
     def __init__(self, **config: Any):
         self.config = self.Config.from_dict(config)
         self.device = "cpu"
-        #: neural generators: what maps latents to raw network output; None means their torch
-        #: ``network`` on ``device`` (the runtime plugs in CUDA graphs or onnxruntime here)
-        self.runner = None
 
     def to(self, device: str) -> "Generator":
-        """Run the generator's networks on ``device`` from now on (drops a plugged-in runner)."""
-        self.device, self.runner = str(device), None
+        """Run the generator's networks on ``device`` from now on."""
+        self.device = str(device)
         return self
 
     def __call__(self, *, seed: int, n: int | None = None, progress: Callable[[int], None] | None = None):
@@ -92,19 +93,49 @@ class Generator:
     def _single(items: Any) -> Any:
         return items[0] if isinstance(items, list) else items
 
-    def meta(self, seed: int, **extra: Any):
+    def meta(self, seed: int, **extra: Any) -> AssetMeta:
         """The :class:`AssetMeta` for an asset made from ``seed`` by this generator."""
-        from worldsmith.types.base import AssetMeta
-
         return AssetMeta(generator=self.id, seed=seed, config=self.config.to_dict(),
                          version=VERSION, **extra)
 
     @classmethod
     def formats(cls) -> list[str]:
         """File extensions this generator's assets export to."""
-        from worldsmith.export.registry import formats_for
-
         return formats_for(cls.asset_type)
+
+
+class NeuralGenerator(Generator, abc.ABC):
+    """A generator whose assets come from one network: ``latents(seeds)`` feeds ``network``,
+    whose raw output ``quantise`` turns into what an asset holds (pixels, tile ids), then
+    procedural steps finish the asset. The runtime plugs a faster ``runner`` in (CUDA graphs,
+    bf16, onnxruntime) and ONNX export traces ``network`` on ``latents``. Torch is imported by
+    the subclasses, not here."""
+
+    def __init__(self, **config: Any):
+        super().__init__(**config)
+        #: what maps latents to raw network output; None means the torch ``network`` on ``device``
+        self.runner: Callable[[Any], Any] | None = None
+
+    def to(self, device: str) -> "NeuralGenerator":
+        """Run the network on ``device`` from now on (drops a plugged-in runner)."""
+        super().to(device)
+        self.runner = None
+        return self
+
+    @property
+    @abc.abstractmethod
+    def network(self) -> Any:
+        """The torch module mapping latents ``(B, ...)`` to raw output ``(B, ...)``."""
+
+    @abc.abstractmethod
+    def latents(self, seeds: Sequence[int]) -> Any:
+        """``(len(seeds), ...)`` CPU float32 tensor: row ``i`` drawn from ``seeds[i]`` and the config."""
+
+    @staticmethod
+    @abc.abstractmethod
+    def quantise(raw: Any) -> Any:
+        """Raw network output -> the integer values an asset holds, as a tensor (what bf16 and
+        other runners must not change)."""
 
 
 def available_memory() -> int:

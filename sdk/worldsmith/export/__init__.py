@@ -1,1 +1,2 @@
-"""Exporters keyed by file extension, one module per asset family (see :mod:`.registry`)."""
+"""Exporters keyed by file extension, one module per asset family (registered with
+:mod:`worldsmith.core.formats`)."""

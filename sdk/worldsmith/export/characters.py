@@ -25,8 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from worldsmith.core.formats import register_check, register_reader, register_writer
 from worldsmith.core.generator import VERSION
-from worldsmith.export.registry import register_reader, register_writer
+from worldsmith.export.checks import check_characters
 from worldsmith.export.sprites import APP, TAG_COLOR, npz_bytes, read_typed_npz
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.character import CharacterBatch
@@ -170,3 +171,4 @@ register_writer(CharacterBatch, "frames", write_frames)
 register_writer(CharacterBatch, "gif", write_gif)
 register_writer(CharacterBatch, "npz", write_npz)
 register_reader(CharacterBatch, "npz", read_npz)
+register_check(CharacterBatch, check_characters)

@@ -3,13 +3,14 @@
 Readers parse; these checks enforce each asset type's invariants, so a damaged or hand-edited
 file is one :class:`FormatError` naming it, never an asset that breaks later (a plot choice
 leading to a missing beat, a level route off the map, a scene whose tile layer is not a grid).
+Each type's exporter module registers its check with :func:`worldsmith.core.formats.register_check`.
 
 >>> import numpy as np
 >>> from worldsmith.types.level import TileLevel
->>> check_loaded(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(1, 2)]), "x.json") is None
+>>> check_level(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(1, 2)]), "x.json") is None
 True
 >>> try:
-...     check_loaded(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(5, 0)]), "x.json")
+...     check_level(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(5, 0)]), "x.json")
 ... except Exception as e:
 ...     print(e)
 x.json: path cell (5, 0) lies outside the 2 x 3 map
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.types.tiles import vocab
 
 
 def _grid(name: str, where: str, a: Any, values: int | None = None) -> None:
@@ -31,9 +33,8 @@ def _grid(name: str, where: str, a: Any, values: int | None = None) -> None:
         raise FormatError(f"{where}: {name} holds ids outside 0..{values - 1}")
 
 
-def _level(level, where: str) -> None:
-    from worldsmith.levels.tiles import vocab
-
+def check_level(level, where: str) -> None:
+    """A level's tiles are ids of its game's vocabulary and its path stays on the map."""
     try:
         size = vocab(level.game).size
     except (ConfigError, TypeError):                       # an unknown game name, or not a name
@@ -47,7 +48,8 @@ def _level(level, where: str) -> None:
                               f"lies outside the {h} x {w} map")
 
 
-def _plot(graph, where: str) -> None:
+def check_plot(graph, where: str) -> None:
+    """Beat ids are unique, there is one start beat, and every choice joins two beats."""
     ids = [b.id for b in graph.beats]
     if len(set(ids)) != len(ids):
         raise FormatError(f"{where}: duplicate beat ids")
@@ -59,15 +61,17 @@ def _plot(graph, where: str) -> None:
             raise FormatError(f"{where}: choice {c.source!r} -> {c.target!r} names a missing beat")
 
 
-def _scene(scene, where: str) -> None:
+def check_scene(scene, where: str) -> None:
+    """The tile layer is a grid of tileset ids, the tileset tables agree, the plot is sound."""
     _grid("tiles", where, scene.tiles, len(scene.tile_names) + 1)        # Tiled ids: 0 is no tile
     if not len(scene.tile_solid) == len(scene.tile_names) == len(scene.tileset):
         raise FormatError(f"{where}: tileset, tile_names and tile_solid differ in length")
     if scene.plot is not None:
-        _plot(scene.plot, where)
+        check_plot(scene.plot, where)
 
 
-def _characters(batch, where: str) -> None:
+def check_characters(batch, where: str) -> None:
+    """Every art file a character names is in the LPC library; parts map slots to names."""
     from worldsmith.sprites.lpc_v3.authors import authors_of
 
     for files in batch.files:
@@ -81,16 +85,3 @@ def _characters(batch, where: str) -> None:
                     raise FormatError(f"{where}: files.{slot} names {path!r}, no LPC library file") from None
     if not all(isinstance(v, str) for parts in batch.parts for v in parts.values()):
         raise FormatError(f"{where}: parts must map slots to part names")
-
-
-def check_loaded(asset: Any, where: str) -> None:
-    """Raise :class:`FormatError` (naming ``where``) if ``asset`` breaks its type's invariants."""
-    kind = type(asset).__name__
-    if kind == "TileLevel":
-        _level(asset, where)
-    elif kind == "PlotGraph":
-        _plot(asset, where)
-    elif kind == "Scene2D":
-        _scene(asset, where)
-    elif kind == "CharacterBatch":
-        _characters(asset, where)

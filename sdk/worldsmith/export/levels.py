@@ -17,12 +17,14 @@ import numpy as np
 from PIL import Image
 
 from worldsmith.core.errors import FormatError
+from worldsmith.core.formats import register_check, register_reader, register_writer
 from worldsmith.export import tiled
-from worldsmith.export.registry import register_reader, register_writer
+from worldsmith.export.checks import check_level
 from worldsmith.levels.render import TILE, render, tileset
-from worldsmith.levels.tiles import parse_text, vocab
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.level import TileLevel
+from worldsmith.types.tiles import parse_text, vocab
+
 
 def _png(img: Image.Image) -> bytes:
     buf = io.BytesIO()
@@ -98,3 +100,4 @@ for _fmt, _writer in (("txt", write_txt), ("png", write_png), ("json", write_jso
                       ("tmx", write_tmx), ("tmj", write_tmj)):
     register_writer(TileLevel, _fmt, _writer)
 register_reader(TileLevel, "json", read_json)
+register_check(TileLevel, check_level)

@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from worldsmith.core.errors import ExportError, FormatError, MissingDependencyError
+from worldsmith.core.formats import register_check, register_reader, register_writer
+from worldsmith.export.checks import check_plot
 from worldsmith.export.ink import condition as ink_condition
 from worldsmith.export.ink import to_ink
-from worldsmith.export.registry import register_reader, register_writer
 from worldsmith.export.twee import to_twee
 from worldsmith.export.yarn import to_yarn
 from worldsmith.types.base import AssetMeta
@@ -161,3 +162,4 @@ for _fmt, _fn in (("ink", to_ink), ("twee", to_twee), ("yarn", to_yarn), ("json"
 for _fmt in ("png", "svg"):
     register_writer(PlotGraph, _fmt, lambda graph, name, fmt=_fmt: {name: render_dot(to_dot(graph), fmt)})
 register_reader(PlotGraph, "json", _read_json)
+register_check(PlotGraph, check_plot)

@@ -28,9 +28,10 @@ import numpy as np
 from PIL import Image
 
 from worldsmith.core.errors import FormatError
+from worldsmith.core.formats import register_check, register_reader, register_writer
 from worldsmith.export import tiled
+from worldsmith.export.checks import check_scene
 from worldsmith.export.plots import from_json_text, to_ink, to_json
-from worldsmith.export.registry import register_reader, register_writer
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.scene import TILE, Background, Scene2D, SceneObject
 
@@ -237,3 +238,4 @@ for _fmt, _writer in (("tmx", write_tmx), ("tmj", write_tmj), ("png", write_png)
                       ("bundle", write_bundle)):
     register_writer(Scene2D, _fmt, _writer)
 register_reader(Scene2D, "json", read_json)
+register_check(Scene2D, check_scene)

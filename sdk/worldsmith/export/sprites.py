@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import FormatError
+from worldsmith.core.formats import register_reader, register_writer
 from worldsmith.core.generator import VERSION
-from worldsmith.export.registry import register_reader, register_writer
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.sprite import DIRECTIONS, SpriteBatch
 

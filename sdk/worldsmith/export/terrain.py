@@ -23,10 +23,10 @@ import numpy as np
 import trimesh
 from PIL import Image
 
-from worldsmith.export.registry import register_writer
+from worldsmith.core.formats import register_writer
 from worldsmith.scenes import biomes as B
-from worldsmith.scenes.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.scenes.props import CATALOGUE, prop_mesh
+from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.types.terrain import Terrain
 
 _WATER_RGBA = (40, 110, 170, 170)

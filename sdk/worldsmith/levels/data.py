@@ -19,7 +19,8 @@ import numpy as np
 from worldsmith.core.data import data_path
 from worldsmith.core.errors import FormatError
 from worldsmith.core.seeding import rng
-from worldsmith.levels.tiles import ROOM, read_folder, vocab, zelda_rooms
+from worldsmith.levels.tiles import ROOM, read_folder, zelda_rooms
+from worldsmith.types.tiles import vocab
 
 #: the sample shape the VAE of each game sees
 SHAPES = {"smb": (14, 16), "loderunner": (22, 32), "zelda": ROOM}

@@ -19,9 +19,9 @@ import numpy as np
 import torch
 
 from worldsmith.core.config import Config, param
-from worldsmith.core.device import resolve_device
+from worldsmith.core.device import ieee_fp32, resolve_device
 from worldsmith.core.errors import ConfigError
-from worldsmith.core.generator import Generator
+from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import playable
@@ -59,7 +59,7 @@ class LevelConfig(Config):
         parse_targets(self.search, self.game)
 
 
-class LevelGenerator(Generator):
+class LevelGenerator(NeuralGenerator):
     """Shared machinery: model loading, seeded latents, search and the playability loop."""
 
     game: ClassVar[str]
@@ -99,8 +99,6 @@ class LevelGenerator(Generator):
     def _logits(self, model: LevelVAE, z: torch.Tensor) -> torch.Tensor:
         """Latents ``(B, z)`` -> tile logits ``(B, C, H, W)`` on the CPU, through the plugged-in
         runner if there is one (TF32 off: a GPU gives the CPU's tiles)."""
-        from worldsmith.runtime.accel import ieee_fp32
-
         with torch.inference_mode(), ieee_fp32():
             return (self.runner or model.decode)(z.to(next(model.parameters()).device)).cpu()
 

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from worldsmith.levels.agents import solve_tiles
+from worldsmith.types.tiles import SMB
 
 EPS = 1e-7
 
@@ -38,7 +39,7 @@ def smb_density(levels: Sequence[np.ndarray], width: int = 16, stride: int = 8) 
     """Per ``width``-column window (``stride`` apart) of SMB levels: the share of solid tiles
     above the floor row. Real levels alternate dense set pieces with open stretches.
 
-    >>> from worldsmith.levels.tiles import SMB
+    >>> from worldsmith.types.tiles import SMB
     >>> flat = np.full((14, 32), SMB.id("-"), np.uint8); flat[-1] = SMB.id("X")   # ground only
     >>> busy = flat.copy(); busy[5:13, 8:16] = SMB.id("X")
     >>> smb_density([flat]).tolist(), smb_density([busy]).round(3).tolist()
@@ -46,8 +47,6 @@ def smb_density(levels: Sequence[np.ndarray], width: int = 16, stride: int = 8) 
     >>> density_stats([flat, busy])["bare"]
     0.6666666666666666
     """
-    from worldsmith.levels.tiles import SMB
-
     solid = [SMB.solid_mask()[lv[:-1]] for lv in levels]                     # rows above the floor
     return np.array([s[:, c:c + width].mean() for s in solid for c in range(0, s.shape[1] - width + 1, stride)])
 

@@ -17,7 +17,7 @@ from worldsmith.levels.agents import (SmbSearch, loderunner_path, reachable, smb
                                       zelda_path)
 from worldsmith.levels.repair import (SAFE, loderunner_gold, loderunner_start, smb_flatten,
                                       smb_repair, zelda_connect, zelda_sides, zelda_walls)
-from worldsmith.levels.tiles import LODERUNNER, ZELDA
+from worldsmith.types.tiles import LODERUNNER, ZELDA
 
 Decode = Callable[[torch.Tensor], np.ndarray]
 Fresh = Optional[Callable[[int], torch.Tensor]]

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
-from worldsmith.levels.tiles import vocab
+from worldsmith.types.tiles import vocab
 
 TILE = 16
 Op = tuple  # ("rect" | "ellipse" | "line", (x0, y0, x1, y1), colour)

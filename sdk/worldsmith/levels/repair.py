@@ -2,7 +2,7 @@
 
 Every function takes a ``(H, W)`` tile array and returns a new one; random ones take ``rng``.
 
->>> from worldsmith.levels.tiles import SMB, parse_text, to_text
+>>> from worldsmith.types.tiles import SMB, parse_text, to_text
 >>> t = parse_text("-<--\\n----\\n-[--\\nXXXX\\n", SMB)
 >>> print(to_text(smb_structures(t), SMB), end="")
 -<>-
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from worldsmith.levels.tiles import LODERUNNER, SMB, ZELDA
+from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA
 
 SAFE = 3  # flat columns at the start and the end of an SMB level
 _PIPE, _CANNON = SMB.ids("<>[]"), SMB.ids("Bb")

@@ -7,7 +7,7 @@ when the repaired level fails its playability agent, so the search keeps playabl
 >>> parse_targets("enemies=8, gaps=3", "smb")
 {'enemies': 8.0, 'gaps': 3.0}
 >>> import numpy as np
->>> from worldsmith.levels.tiles import SMB, parse_text
+>>> from worldsmith.types.tiles import SMB, parse_text
 >>> features(parse_text("--E-\\nXX-X\\n", SMB), "smb", [])["gaps"]
 1.0
 """
@@ -20,7 +20,7 @@ import numpy as np
 
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.progress import advance
-from worldsmith.levels.tiles import vocab
+from worldsmith.types.tiles import vocab
 
 Feature = Callable[[np.ndarray, list], float]
 UNPLAYABLE_PENALTY = 10.0

@@ -18,6 +18,7 @@ import torch
 
 from worldsmith.core import distributed
 from worldsmith.core.atomic import write_atomic
+from worldsmith.core.cliargs import Parser
 from worldsmith.core.curves import log_line, plot_curves
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.mixture import fit_mixture
@@ -27,7 +28,7 @@ from worldsmith.core.weights import save_folder
 from worldsmith.levels.data import (HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples,
                                    split_names)
 from worldsmith.levels.model import LevelVAE, one_hot, vae_loss
-from worldsmith.levels.tiles import VOCABS, vocab
+from worldsmith.types.tiles import VOCABS, vocab
 
 CREDITS = """# {name}
 
@@ -49,9 +50,7 @@ OWNERS = {"smb": "Super Mario Bros., Nintendo", "loderunner": "Lode Runner, Brod
 
 
 def _parser() -> argparse.ArgumentParser:
-    from worldsmith.cli import _Parser
-
-    p = _Parser(prog="worldsmith train levels", description=__doc__)
+    p = Parser(prog="worldsmith train levels", description=__doc__)
     p.add_argument("--game", required=True, help="one of " + ", ".join(VOCABS))
     p.add_argument("--data", default=None, help="folder of VGLC .txt files (default $WORLDSMITH_DATA/vglc/<game>)")
     p.add_argument("--out", default=None, help="output model folder (default runs/levels-<game>)")

@@ -1,11 +1,12 @@
 """Faster inference for a generator network: channels_last, bf16 and CUDA graphs per batch size.
 
-Neural generators expose ``network`` (a module mapping latents ``(B, ...)`` to raw outputs) and
-``latents(seeds)`` (CPU tensor). :class:`FastNetwork` wraps the network: on CUDA it captures one
-CUDA graph per power-of-two batch bucket (inputs padded to the bucket) and can run in bf16; on
-the CPU it runs the plain network in inference mode. :func:`bf16_is_exact` checks that bf16 does
-not change the quantised output before it is used. fp32 on CUDA runs with TF32 off (cuDNN turns it
-on for convolutions by default, and its 10-bit mantissa changes quantised pixels).
+A :class:`~worldsmith.core.generator.NeuralGenerator` exposes ``network`` (a module mapping
+latents ``(B, ...)`` to raw outputs) and ``latents(seeds)`` (CPU tensor). :class:`FastNetwork`
+wraps the network: on CUDA it captures one CUDA graph per power-of-two batch bucket (inputs
+padded to the bucket) and can run in bf16; on the CPU it runs the plain network in inference
+mode. :func:`bf16_is_exact` checks that bf16 does not change the quantised output before it is
+used. fp32 on CUDA runs with TF32 off (cuDNN turns it on for convolutions by default, and its
+10-bit mantissa changes quantised pixels).
 
 >>> import torch
 >>> fast = FastNetwork(torch.nn.Linear(4, 2), device="cpu")
@@ -14,10 +15,11 @@ torch.Size([3, 2])
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
 import torch
+
+from worldsmith.core.device import ieee_fp32
 
 
 def bucket(n: int) -> int:
@@ -77,22 +79,6 @@ class FastNetwork:
         with torch.cuda.graph(graph):
             static_out = self.network(static_in)
         return graph, static_in, static_out
-
-
-@contextmanager
-def ieee_fp32() -> Iterator[None]:
-    """Within the block, fp32 convolutions and matrix products on CUDA do not use TF32.
-
-    >>> with ieee_fp32():
-    ...     torch.backends.cudnn.allow_tf32
-    False
-    """
-    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
-    try:
-        yield
-    finally:
-        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
 def bf16_is_exact(network: torch.nn.Module, z: torch.Tensor,

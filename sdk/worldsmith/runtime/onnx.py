@@ -17,7 +17,8 @@ import numpy as np
 
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError, MissingDependencyError
-from worldsmith.core.registry import make
+from worldsmith.core.generator import NeuralGenerator
+from worldsmith.core.registry import list_generators, make, spec
 
 OPSET = 18
 
@@ -25,8 +26,9 @@ OPSET = 18
 def network_of(id: str, **config: Any):
     """The (network, latents function) of a neural generator; ConfigError for others."""
     gen = make(id, **config)
-    if not hasattr(gen, "network") or not hasattr(gen, "latents"):
-        raise ConfigError("id", "a neural generator (sprites/lpc-v1, levels/*)", id)
+    if not isinstance(gen, NeuralGenerator):
+        neural = ", ".join(g for g in list_generators() if spec(g).neural)
+        raise ConfigError("id", f"a neural generator ({neural})", id)
     return gen.network.eval(), gen.latents
 
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from worldsmith.core.errors import ConfigError, WorldsmithError
+from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.registry import make, spec
 from worldsmith.core.seeding import check_seed, child_seeds
 
@@ -166,7 +167,8 @@ class AssetService:
                 self._gens.move_to_end(key)
                 return gen
         gen = make(key[0], **json.loads(key[1])).to(self.device)
-        gen.runner = self._runner(gen)
+        if isinstance(gen, NeuralGenerator):
+            gen.runner = self._runner(gen)
         try:
             gen.warm()
             gen(seed=0)  # warm up: load weights, allocate buffers, capture graphs
@@ -297,7 +299,7 @@ class AssetService:
 def runner_for(gen: Any, backend: str, device: str = "cpu", threads: int = 1) -> Any:
     """What runs ``gen``'s network under ``backend`` on ``device``, as the service plugs it in as
     ``gen.runner`` (None: the eager torch network; also for generators without one)."""
-    if backend == "torch" or not hasattr(gen, "network"):
+    if backend == "torch" or not isinstance(gen, NeuralGenerator):
         return None
     z = gen.latents([0, 1])
     if backend == "onnxruntime":

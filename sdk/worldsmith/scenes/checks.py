@@ -24,10 +24,10 @@ import numpy as np
 
 from worldsmith.core.errors import MissingDependencyError
 from worldsmith.levels.agents import smb_path
-from worldsmith.levels.tiles import SMB
 from worldsmith.scenes.mission import Plan
 from worldsmith.scenes.solver import prove
 from worldsmith.types.scene import TILE, Scene2D, SceneObject
+from worldsmith.types.tiles import SMB
 
 POLE = 4  # tiles of flag pole the hero may touch
 

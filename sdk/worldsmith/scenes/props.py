@@ -21,7 +21,7 @@ import trimesh
 from scipy.spatial import cKDTree
 
 from worldsmith.scenes import biomes as B
-from worldsmith.scenes.mesh import surface_height
+from worldsmith.types.mesh import surface_height
 
 TREES, BUSHES, ROCKS = 4, 3, 3
 CATALOGUE = (tuple(f"tree_{i:02d}" for i in range(TREES)) + tuple(f"bush_{i:02d}" for i in range(BUSHES))

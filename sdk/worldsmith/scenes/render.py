@@ -15,8 +15,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from worldsmith.scenes import biomes as B
-from worldsmith.scenes.mesh import vertex_normals
 from worldsmith.scenes.props import CATALOGUE, spacing
+from worldsmith.types.mesh import vertex_normals
 
 _SUN = np.array([-0.5, 0.75, -0.45])
 _WATER_SHALLOW = np.array([70, 160, 200], dtype=np.float32)

@@ -25,8 +25,8 @@ from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import rng as make_rng
 from worldsmith.scenes import biomes as B
 from worldsmith.scenes import erosion, props
-from worldsmith.scenes.mesh import gradient_magnitude
 from worldsmith.scenes.noise import FbmParams, fbm_field
+from worldsmith.types.mesh import gradient_magnitude
 from worldsmith.types.terrain import Props, Terrain
 
 #: Domain offsets are multiples of 1/256 in [0, 192): exact in float32, and small enough that

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from worldsmith.core.cliargs import HelpFormatter
 from worldsmith.core.data import data_path
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.progress import stage
@@ -26,8 +27,6 @@ from worldsmith.sprites.data import SheetData, load_npz, load_sheet_folder
 
 def parser() -> argparse.ArgumentParser:
     """Command-line options of the sprite trainer."""
-    from worldsmith.cli import HelpFormatter
-
     p = argparse.ArgumentParser(prog="worldsmith train sprites", description=__doc__.split("\n\n")[0],
                                 formatter_class=HelpFormatter)
     p.add_argument("--model", choices=("gan", "layers", "features"), default="gan",

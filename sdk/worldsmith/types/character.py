@@ -21,6 +21,7 @@ from typing import ClassVar
 import numpy as np
 
 from worldsmith.core.errors import FormatError
+from worldsmith.pixels.recolor import recolor_rgba
 from worldsmith.types.base import Asset, AssetMeta
 from worldsmith.types.lpc_sheet import ANIMATIONS, FRAMES, check_animations, frame_indices
 
@@ -37,7 +38,6 @@ class CharacterBatch(Asset):
     slots: list[str] = field(default_factory=list)
     parts: list[dict] = field(default_factory=list)        # per character: slot -> part name
     files: list[dict] = field(default_factory=list)        # per character: slot -> [library files]
-    exporters: ClassVar[str] = "worldsmith.export.characters"
     credited: ClassVar[bool] = True                        # a bake credits the art ``files`` names
 
     def __post_init__(self) -> None:
@@ -83,8 +83,6 @@ class CharacterBatch(Asset):
         >>> hero.recolor("body", ["#40a040"]).meta.post[-1]["name"]
         'recolor'
         """
-        from worldsmith.post.recolor import recolor_rgba
-
         return recolor_rgba(self, slot, colors)
 
     def __len__(self) -> int:

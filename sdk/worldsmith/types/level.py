@@ -10,12 +10,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 
-
 from worldsmith.types.base import Asset, AssetMeta
+from worldsmith.types.tiles import Vocab, to_text, vocab
 
 
 @dataclass(eq=False)
@@ -30,13 +29,10 @@ class TileLevel(Asset):
     game: str
     path: list[tuple[int, int]] = field(default_factory=list)
     meta: AssetMeta = field(default_factory=AssetMeta)
-    exporters: ClassVar[str] = "worldsmith.export.levels"
 
     @property
-    def vocab(self):
-        """The game's :class:`worldsmith.levels.tiles.Vocab` (tile characters and names)."""
-        from worldsmith.levels.tiles import vocab
-
+    def vocab(self) -> Vocab:
+        """The game's :class:`~worldsmith.types.tiles.Vocab` (tile characters and names)."""
         return vocab(self.game)
 
     @property
@@ -46,6 +42,4 @@ class TileLevel(Asset):
 
     def text(self) -> str:
         """The level as VGLC text."""
-        from worldsmith.levels.tiles import to_text
-
         return to_text(self.tiles, self.vocab)

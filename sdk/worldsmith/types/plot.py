@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Union
+from typing import Any, Callable, Union
 
 from worldsmith.types.base import Asset, AssetMeta
 
@@ -93,7 +93,6 @@ class PlotGraph(Asset):
     """A branching story: ``beats`` (one ``start``, some ``ending``), ``choices`` between them and
     the initial ``variables`` (bool flags and small int counters) the choices read and change."""
 
-    exporters: ClassVar[str] = "worldsmith.export.plots"
 
     title: str = "Untitled"
     beats: list[Beat] = field(default_factory=list)

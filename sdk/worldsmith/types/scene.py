@@ -19,7 +19,7 @@ Tile ids in ``tiles`` are Tiled-style: ``0`` is no tile, ``k`` is ``tileset[k - 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +74,6 @@ class Scene2D(Asset):
     mission: dict[str, Any] = field(default_factory=dict)
     solution: list[dict[str, Any]] = field(default_factory=list)
     meta: AssetMeta = field(default_factory=AssetMeta)
-    exporters: ClassVar[str] = "worldsmith.export.scenes"
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 
 from worldsmith.core.errors import FormatError
+from worldsmith.pixels.recolor import recolor
 from worldsmith.types.base import Asset, AssetMeta
 
 DIRECTIONS = ("down", "left", "right", "up")
@@ -35,7 +35,6 @@ class SpriteBatch(Asset):
     classes: np.ndarray | None = None
     palette: np.ndarray | None = None
     slots: list[str] = field(default_factory=list)
-    exporters: ClassVar[str] = "worldsmith.export.sprites"
 
     def __post_init__(self) -> None:
         images = np.asarray(self.images)
@@ -74,8 +73,6 @@ class SpriteBatch(Asset):
         'recolor'
         >>> twin = hero.recolor(like=gen(seed=2))
         """
-        from worldsmith.post.recolor import recolor
-
         return recolor(self, slot, colors, like)
 
     def __len__(self) -> int:

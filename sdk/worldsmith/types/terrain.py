@@ -17,11 +17,11 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 import numpy as np
 
-from worldsmith.types.base import Asset, AssetMeta
+from worldsmith.types.base import Asset, AssetMeta, assets_equal
+from worldsmith.types.mesh import surface_height, surface_normal
 
 
 @dataclass(eq=False)
@@ -36,8 +36,6 @@ class Props:
     scale: np.ndarray
 
     def __eq__(self, other: object) -> bool:
-        from worldsmith.types.base import assets_equal
-
         return assets_equal(self, other)
 
     def __len__(self) -> int:
@@ -50,8 +48,6 @@ class Terrain(Asset):
     (n, n) uint8 ids into ``worldsmith.scenes.biomes.BIOMES``, ``props``, ``spawns`` (K, 3)
     float32 flat open points on land, ``world_size`` and ``sea_level`` in metres, and
     ``prop_seed``, from which the prop meshes are built."""
-
-    exporters: ClassVar[str] = "worldsmith.export.terrain"
 
     heightmap: np.ndarray
     biomes: np.ndarray
@@ -70,13 +66,9 @@ class Terrain(Asset):
     def height_at(self, x, z):
         """Surface height (y) at world ``x, z`` (scalars or arrays), interpolated over the
         mesh's own triangles, so it is exactly the rendered surface; clamped at the edges."""
-        from worldsmith.scenes.mesh import surface_height
-
         return surface_height(self.heightmap, self.world_size, x, z)
 
     def normal_at(self, x, z):
         """Unit surface normal(s) (..., 3) at world ``x, z``: the mesh's vertex normals blended
         over the triangle under the point."""
-        from worldsmith.scenes.mesh import surface_normal
-
         return surface_normal(self.heightmap, self.world_size, x, z)

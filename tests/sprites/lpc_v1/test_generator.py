@@ -9,7 +9,7 @@ import pytest
 import worldsmith as ws
 from worldsmith.cli import main as cli
 from worldsmith.core.errors import ConfigError, WeightsError
-from worldsmith.post.image import palette_colors
+from worldsmith.pixels.image import palette_colors
 
 
 def colours(images: np.ndarray) -> set:

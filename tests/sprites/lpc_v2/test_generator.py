@@ -11,7 +11,7 @@ import worldsmith as ws
 from tests.conftest import require_data
 from worldsmith.cli import main as cli
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
-from worldsmith.post.recolor import colour
+from worldsmith.pixels.recolor import colour
 from worldsmith.sprites.lpc_v2.model import LayerModel
 from worldsmith.sprites.lpc_v2.layers import TRANSPARENT, UNSEEN, composite, fit_layers
 from worldsmith.types.sprite import SpriteBatch

@@ -7,7 +7,7 @@ One module per game: :mod:`.smb` (Mario's moves from the NES physics), :mod:`.lo
 Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's game.
 
 >>> import numpy as np
->>> from worldsmith.levels.tiles import parse_text, vocab
+>>> from worldsmith.types.tiles import parse_text, vocab
 >>> flat = parse_text("------\\n------\\n--X---\\nXX-XXX\\n", vocab("smb"))
 >>> smb_path(flat)[-1][1]
 5

@@ -12,7 +12,7 @@ from typing import Iterable
 import numpy as np
 
 from worldsmith.levels.agents.graph import Cell, Neighbours, Path, tour
-from worldsmith.levels.tiles import LODERUNNER
+from worldsmith.types.tiles import LODERUNNER
 
 
 def loderunner_moves(tiles: np.ndarray) -> Neighbours:

@@ -12,7 +12,7 @@ import numpy as np
 
 from worldsmith.levels.agents.graph import Cell, Path
 from worldsmith.levels.physics import Moves, moves
-from worldsmith.levels.tiles import SMB
+from worldsmith.types.tiles import SMB
 
 State = tuple[int, int, int]  # (row, col, phase of worldsmith.levels.physics.Moves; 0 standing)
 

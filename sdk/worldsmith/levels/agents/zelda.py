@@ -9,7 +9,7 @@ from typing import Iterable
 import numpy as np
 
 from worldsmith.levels.agents.graph import Cell, Neighbours, Path, bfs, tour
-from worldsmith.levels.tiles import ZELDA
+from worldsmith.types.tiles import ZELDA
 
 WALKABLE = "FMDSO"
 STEPS = ((-1, 0), (1, 0), (0, -1), (0, 1))
@@ -54,7 +54,7 @@ def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
     walkable tile cannot be reached from the doors (walking, and with ``ladder`` crossing one
     tile of water).
 
-    >>> from worldsmith.levels.tiles import parse_text
+    >>> from worldsmith.types.tiles import parse_text
     >>> moat = parse_text("DFPFD\\nWWWWW", ZELDA)
     >>> zelda_path(moat), zelda_path(moat, ladder=False)
     ([(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)], None)

@@ -20,10 +20,11 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from worldsmith.core.config import Config, param
-from worldsmith.core.generator import Generator
+from worldsmith.core.device import ieee_fp32, resolve_device
+from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
-from worldsmith.post import image as post
-from worldsmith.post.look import apply_steps, check_look, look_steps
+from worldsmith.pixels import image as post
+from worldsmith.sprites.look import apply_steps, check_look, look_steps
 from worldsmith.types.sprite import SpriteBatch
 
 _MODELS: dict[tuple[str, float], Any] = {}
@@ -65,7 +66,6 @@ def load_model(weights: str | Path, device: str = "cpu"):
     mode on ``device``."""
     import torch
 
-    from worldsmith.core.device import resolve_device
     from worldsmith.core.weights import building, cache_key, load_folder
     from worldsmith.sprites.lpc_v1.model import GanConfig, Generator as Net
 
@@ -89,7 +89,7 @@ def _slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     return (math.sin((1 - t) * omega) * a + math.sin(t * omega) * b) / math.sin(omega)
 
 
-class SpriteGenerator(Generator):
+class SpriteGenerator(NeuralGenerator):
     """Character walk sheets from the LPC-trained sheet GAN."""
 
     item_bytes = 3 * 4 * 4 * 64 * 64 * 4  # the RGBA sheets, a working copy and the joined batch
@@ -151,8 +151,6 @@ class SpriteGenerator(Generator):
     def net_batch(self) -> int:
         """Rows of every network call: the config's ``net_batch``, else 1 on the CPU and
         :data:`CUDA_NET_BATCH` on a GPU."""
-        from worldsmith.core.device import resolve_device
-
         if self.config.net_batch is not None:
             return self.config.net_batch
         return CUDA_NET_BATCH if resolve_device(self.device).type == "cuda" else 1
@@ -175,7 +173,6 @@ class SpriteGenerator(Generator):
         """
         import torch
 
-        from worldsmith.runtime.accel import ieee_fp32
         from worldsmith.sprites.lpc_v1.model import to_uint8
 
         net = self._net()
@@ -212,7 +209,7 @@ class SpriteGenerator(Generator):
         return SpriteBatch(uncrop(sheets).reshape(len(seeds), 4, 4, 64, 64, 4), meta)
 
     def post_steps(self) -> list[tuple[Callable, dict[str, Any]]]:
-        """The configured cleanup, palette and outline steps (see :func:`worldsmith.post.look.look_steps`)."""
+        """The configured cleanup, palette and outline steps (see :func:`worldsmith.sprites.look.look_steps`)."""
         return look_steps(self.config)
 
 

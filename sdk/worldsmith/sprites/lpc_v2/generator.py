@@ -29,8 +29,8 @@ from worldsmith.core.config import Config, param
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import check_seed, rng
-from worldsmith.post import recolor as paint
-from worldsmith.post.look import apply_steps, check_look, look_steps
+from worldsmith.pixels import recolor as paint
+from worldsmith.sprites.look import apply_steps, check_look, look_steps
 from worldsmith.sprites.lpc_v2.model import LayerModel
 from worldsmith.types.sprite import SpriteBatch
 

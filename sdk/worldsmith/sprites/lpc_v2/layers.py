@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from worldsmith.post.recolor import colour, luminance
+from worldsmith.pixels.recolor import colour, luminance
 
 MAX_SHADES = 8      # shades per layer (8 keep 97% of the real sheets' pixels exact)
 UNSEEN = 255        # template pixel the training data never showed (rendered absent)

@@ -193,7 +193,7 @@ class CharacterGenerator(Generator):
 
     def _recolor(self, outfits: np.ndarray, classes: np.ndarray, palette: np.ndarray, slot: str,
                  colors: Any) -> np.ndarray:
-        from worldsmith.post import recolor as paint
+        from worldsmith.pixels import recolor as paint
 
         j, model = SLOTS.index(slot), self.model
         if not isinstance(colors, str):

@@ -1,9 +1,16 @@
-"""Exporters and readers keyed by (asset type, extension).
+"""Writers, readers and load checks keyed by (asset type, extension).
 
 A writer is ``writer(asset, name) -> {relative file name: bytes}``: the first entry is the main
 file (``name`` itself); others are sidecars such as a tileset image or an atlas. A reader is
-``reader(path) -> asset``. Family modules register theirs on import; each asset type names its
-module in ``Asset.exporters`` so nothing loads until it is used.
+``reader(path) -> asset``. A check is ``check(asset, where)``: it raises :class:`FormatError`
+(naming ``where``) when an asset read from a file breaks its type's invariants, so a damaged or
+hand-edited file fails on load, not later. Each family's manifest names the module that registers
+its types' writers, readers and checks on import (see :mod:`worldsmith.core.family`); nothing
+loads until a type is used.
+
+>>> from worldsmith.types.plot import PlotGraph
+>>> "ink" in formats_for(PlotGraph), readable_formats(PlotGraph)
+(True, ['json'])
 """
 from __future__ import annotations
 
@@ -14,14 +21,19 @@ import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
+from worldsmith.core import registry
 from worldsmith.core.atomic import write_files_atomic
 from worldsmith.core.errors import ExportError, FormatError, WorldsmithError
 
 Writer = Callable[[Any, str], dict[str, bytes]]
 Reader = Callable[[Path], Any]
+Check = Callable[[Any, str], None]
 
 _WRITERS: dict[tuple[str, str], Writer] = {}
 _READERS: dict[tuple[str, str], Reader] = {}
+_CHECKS: dict[str, Check] = {}
 
 
 def register_writer(asset_type: type, fmt: str, writer: Writer) -> None:
@@ -34,26 +46,33 @@ def register_reader(asset_type: type, fmt: str, reader: Reader) -> None:
     _READERS[(asset_type.__name__, fmt)] = reader
 
 
-def _load_family(asset_type: type) -> None:
-    if asset_type.exporters:
-        importlib.import_module(asset_type.exporters)
+def register_check(asset_type: type, check: Check) -> None:
+    """Register ``check(asset, where)``, run on every ``asset_type`` read from a file."""
+    _CHECKS[asset_type.__name__] = check
+
+
+def _load_exporters(asset_type: type) -> None:
+    """Import the module that registers ``asset_type``'s writers and readers (if any declares it)."""
+    module = registry.exporter_module(asset_type.__name__)
+    if module:
+        importlib.import_module(module)
 
 
 def formats_for(asset_type: type) -> list[str]:
     """Extensions ``asset_type`` can be exported to."""
-    _load_family(asset_type)
+    _load_exporters(asset_type)
     return sorted(fmt for (name, fmt) in _WRITERS if name == asset_type.__name__)
 
 
 def readable_formats(asset_type: type) -> list[str]:
     """Extensions ``asset_type`` can be read back from."""
-    _load_family(asset_type)
+    _load_exporters(asset_type)
     return sorted(fmt for (name, fmt) in _READERS if name == asset_type.__name__)
 
 
 def render(asset: Any, fmt: str, name: str) -> dict[str, bytes]:
     """Run the writer for ``fmt``: ``{file name: bytes}``, main file first."""
-    _load_family(type(asset))
+    _load_exporters(type(asset))
     writer = _WRITERS.get((type(asset).__name__, fmt))
     if writer is None:
         known = ", ".join("." + f for f in formats_for(type(asset)))
@@ -76,16 +95,12 @@ def export_files(asset: Any, path: str | os.PathLike | None, fmt: str | None):
     return write_files_atomic(path.parent, files)
 
 
-FAMILIES = ("worldsmith.export.sprites", "worldsmith.export.characters", "worldsmith.export.levels",
-            "worldsmith.export.plots", "worldsmith.export.scenes", "worldsmith.export.terrain")  # every reader's module
 MAX_UNPACKED = 2 << 30  # bytes: a compressed file that inflates past this is refused, not loaded
 
 
 def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
     """Read an asset file back (``worldsmith.load``). JSON files name their type inside; a
     damaged file is one :class:`FormatError` naming it, whatever the damage."""
-    from worldsmith.export.checks import check_loaded
-
     path = Path(path)
     if not path.is_file():
         raise FormatError(f"{path}: no such file")
@@ -95,12 +110,12 @@ def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
     elif asset_type is None and fmt == "npz":
         asset_type = _npz_type(path)
     if asset_type is not None:
-        _load_family(asset_type)
+        _load_exporters(asset_type)
         reader = _READERS.get((asset_type.__name__, fmt))
         if reader is None:
             raise FormatError(f"{path}: {asset_type.__name__} cannot be read from .{fmt}")
     else:
-        for module in FAMILIES:
+        for module in registry.exporter_modules():
             importlib.import_module(module)
         matches = [r for (name, f), r in _READERS.items() if f == fmt]
         if len(matches) != 1:
@@ -113,7 +128,9 @@ def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
         raise
     except Exception as e:  # noqa: BLE001 - untrusted bytes: any failure is a bad file
         raise FormatError(f"{path}: not a readable .{fmt} asset ({type(e).__name__}: {e})") from None
-    check_loaded(asset, str(path))
+    check = _CHECKS.get(type(asset).__name__)
+    if check is not None:
+        check(asset, str(path))
     return asset
 
 
@@ -132,8 +149,6 @@ def _check_unpacked(path: Path) -> None:
 
 def _npz_type(path: Path) -> type | None:
     """The asset type a worldsmith ``.npz`` names in its ``type`` array (None if it names none)."""
-    import numpy as np
-
     _check_unpacked(path)
     try:
         with np.load(path, allow_pickle=False) as d:
@@ -144,9 +159,8 @@ def _npz_type(path: Path) -> type | None:
 
 
 def _type_named(path: Path, name: Any) -> type:
-    import worldsmith
-
-    cls = getattr(worldsmith, str(name), None) if name else None
+    """The registered asset type called ``name`` (a file's ``type`` field)."""
+    cls = registry.asset_type(str(name)) if name else None
     if not isinstance(cls, type):
         raise FormatError(f"{path}: expected a worldsmith asset with a 'type' field, got {name!r}")
     return cls

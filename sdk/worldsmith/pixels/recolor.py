@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from worldsmith.core.errors import ConfigError
-from worldsmith.post.image import parse_color
+from worldsmith.pixels.image import parse_color
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:

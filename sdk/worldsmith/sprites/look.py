@@ -1,4 +1,4 @@
-"""A sprite config's "look": the cleanup, palette and outline steps of :mod:`worldsmith.post.image`
+"""A sprite config's "look": the cleanup, palette and outline steps of :mod:`worldsmith.pixels.image`
 it asks for, checked, listed in order and applied to one character's frames. Shared by the sprite
 generators (``sprites/lpc-v1``, ``sprites/lpc-v2``), whose configs carry the same look options.
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import check_seed
-from worldsmith.post import image as post
+from worldsmith.pixels import image as post
 
 
 def check_look(cfg: Any) -> None:
@@ -41,7 +41,7 @@ def check_look(cfg: Any) -> None:
 
 
 def look_steps(cfg: Any) -> list[tuple[Callable, dict[str, Any]]]:
-    """The cleanup, palette and outline steps of :mod:`worldsmith.post.image` that a sprite
+    """The cleanup, palette and outline steps of :mod:`worldsmith.pixels.image` that a sprite
     config asks for, in order, with their parameters (each is recorded in ``meta.post``)."""
     steps: list[tuple[Callable, dict[str, Any]]] = []
     if cfg.cleanup:

@@ -1,0 +1,2 @@
+"""Pure operations on RGBA pixel arrays that know no asset family: pixel-art cleanup, palettes,
+outlines, upscaling and recolouring by class maps."""

@@ -1,1 +1,0 @@
-"""Pure post-processing of generated assets (images, grids...)."""
