@@ -30,7 +30,6 @@ from timing import summary, thread_cli, timed  # noqa: E402
 import worldsmith as ws  # noqa: E402
 from worldsmith.sprites.lpc_v1.generator import load_model  # noqa: E402
 
-
 NET_BATCHES = (4, 16)
 
 

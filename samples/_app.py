@@ -6,9 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from _common import Generation
-
 import pygame
+from _common import Generation
 
 
 class App:

@@ -19,14 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pygame  # noqa: E402
 from _app import App, add_run_options, drive, headless_if_screenshot  # noqa: E402
 from _common import BAD, Generation, Slot, Source, message, text  # noqa: E402
-
-import pygame  # noqa: E402
-
 from platformer_game.bot import Bot  # noqa: E402
-from platformer_game.draw import (Cast, draw_dialog, draw_hud, draw_world,  # noqa: E402
-                                  level_surface, redraw_tile)
+from platformer_game.draw import Cast, draw_dialog, draw_hud, draw_world, level_surface, redraw_tile  # noqa: E402
 from platformer_game.world import Input, World  # noqa: E402
 
 SIZE = (960, 540)

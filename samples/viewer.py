@@ -18,11 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pygame  # noqa: E402
 from _app import App, add_run_options, drive, headless_if_screenshot  # noqa: E402
 from _common import ACCENT, BG, DIM, FG, PANEL, font, text  # noqa: E402
-
-import pygame  # noqa: E402
-
 from viewer_views import VIEWS  # noqa: E402
 
 SIZE = (1280, 760)

@@ -20,9 +20,9 @@ from PIL import Image
 
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
-from worldsmith.types.lpc_sheet import DIRECTIONS, FRAME
 from worldsmith.sprites.lpc_v3.headwear import over
 from worldsmith.sprites.lpc_v3.order import sort_parts, z_layer
+from worldsmith.types.lpc_sheet import DIRECTIONS, FRAME
 
 NPZ_DIRECTIONS = ("down", "left", "right", "up")     # the npz's direction 0..3
 WALK_FIRST_ROW = 8                                   # walk rows 8-11 face up, left, down, right

@@ -45,9 +45,9 @@ import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.data import data_path
 from worldsmith.core.weights import load_folder
+from worldsmith.sprites.data import SheetData, crop, load_npz
 from worldsmith.sprites.eval import lpc_v3
 from worldsmith.sprites.eval import metrics as M
-from worldsmith.sprites.data import SheetData, crop, load_npz
 from worldsmith.sprites.eval.features import WEIGHTS, load_features
 from worldsmith.types.lpc_sheet import ANIMATIONS
 

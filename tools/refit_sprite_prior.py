@@ -36,9 +36,9 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.weights import load_folder, save_folder
 from worldsmith.sprites.credits import credits
 from worldsmith.sprites.data import load_npz
-from worldsmith.sprites.lpc_v1.train import with_prior
 from worldsmith.sprites.lpc_v1.model import Encoder, GanConfig, Generator
 from worldsmith.sprites.lpc_v1.selection import select_prior
+from worldsmith.sprites.lpc_v1.train import with_prior
 
 
 def refit(weights: str, run: Path, k: int, seed: int, data: str | None) -> tuple[dict, dict]:

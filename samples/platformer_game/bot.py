@@ -7,8 +7,8 @@ reaches the next one; quest boxes get the option that leads closest to an ending
 from __future__ import annotations
 
 from _common import best_choice
-from platformer_game.world import Input, World, move
 
+from platformer_game.world import Input, World, move
 from worldsmith.levels.agents import smb_states
 
 INPUTS = [Input(dx, jump, down) for jump, down in ((False, False), (True, False), (False, True))

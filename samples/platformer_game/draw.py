@@ -7,8 +7,8 @@ import functools
 import math
 
 import pygame
-
 from _common import ACCENT, BG, DIM, FG, PANEL, animations_of, font, rgba_surface, text, wrap
+
 from platformer_game.world import HURT_STEPS, SLASH_STEPS, STEP, Body, Dialog, World
 
 TILE = 32

@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from _common import ending_distances
 
 from worldsmith.levels.agents import entered, stage_step
 from worldsmith.levels.physics import moves
 from worldsmith.plots import PlotRunner
-
-from _common import ending_distances
 
 STEP = 0.1  # seconds per grid move
 ENEMY_EVERY = 3  # enemies move once every this many hero steps

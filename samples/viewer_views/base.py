@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import pygame
-
 from _common import ACCENT, DIM, Generation, Slot, Source, scale_to, slot_message, text
 
 

@@ -3,7 +3,6 @@ playability agent's path drawn on top (P toggles it)."""
 from __future__ import annotations
 
 import pygame
-
 from _common import ACCENT, DIM, Slot, Source, font, png_bytes, png_surface, text
 
 from viewer_views.base import View

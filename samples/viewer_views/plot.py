@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections import deque
 
 import pygame
-
-from worldsmith.plots import PlotRunner
-
 from _common import ACCENT, BG, DIM, FG, PANEL, Slot, Source, font, text, wrap
 
 from viewer_views.base import View
+from worldsmith.plots import PlotRunner
 
 KIND_COLOURS = {"start": (90, 170, 110), "ending": (170, 90, 120), "beat": (70, 90, 140)}
 

@@ -3,7 +3,6 @@ dungeon scene renders (scrollable)."""
 from __future__ import annotations
 
 import pygame
-
 from _common import Slot, Source, png_bytes, png_surface
 
 from viewer_views.base import View

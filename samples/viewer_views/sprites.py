@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pygame
-
 from _common import ACCENT, DIM, DIRECTIONS, FG, PANEL, Slot, Source, animations_of, font, rgba_surface, text
 
 from viewer_views.base import View

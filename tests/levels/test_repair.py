@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from worldsmith.levels.repair import (DOORS, SAFE, loderunner_gold, loderunner_start, smb_repair,
-                                      smb_structures, zelda_connect, zelda_sides, zelda_walls)
+from worldsmith.levels.repair import (
+    DOORS,
+    SAFE,
+    loderunner_gold,
+    loderunner_start,
+    smb_repair,
+    smb_structures,
+    zelda_connect,
+    zelda_sides,
+    zelda_walls,
+)
 from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA, parse_text, to_text
 
 

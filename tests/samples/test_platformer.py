@@ -8,11 +8,10 @@ import numpy as np
 import pygame
 import pytest
 from conftest import pixels, press
-
-import worldsmith as ws
 from platformer_game.bot import Bot
 from platformer_game.world import HURT_STEPS, SLASH_STEPS, Input, World, move
 
+import worldsmith as ws
 from worldsmith.levels.physics import moves
 
 SMALL_LEVEL = {"width": 80}

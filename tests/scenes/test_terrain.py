@@ -12,12 +12,12 @@ from PIL import Image
 from scipy.spatial.distance import pdist
 
 import worldsmith as ws
+from tests.conftest import node_available
 from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
 from worldsmith.scenes import biomes as B
-from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.scenes.props import CATALOGUE, spacing
-from tests.conftest import node_available
+from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 
 VALIDATOR = Path(__file__).with_name("validate_gltf.js")
 

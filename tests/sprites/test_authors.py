@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_data
-from worldsmith.sprites.lpc_v3.authors import (BASE, GENERIC, RULES, authors_of, combined_credits,
-                                               credits_text, matching_rules)
+from worldsmith.sprites.lpc_v3.authors import (
+    BASE,
+    GENERIC,
+    RULES,
+    authors_of,
+    combined_credits,
+    credits_text,
+    matching_rules,
+)
 
 KNOWN = {
     "hair/female/ponytail/black.png": {"Manuel Riecke", "Joe White", "JaidynReiman"},

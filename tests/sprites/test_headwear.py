@@ -10,7 +10,14 @@ import pytest
 from tests.conftest import require_data
 from worldsmith.core.errors import FormatError
 from worldsmith.sprites.lpc_v3.headwear import (
-    DIRECTION_LETTERS, Anchors, flatten, frames_of, load_sources, place, sheet_of)
+    DIRECTION_LETTERS,
+    Anchors,
+    flatten,
+    frames_of,
+    load_sources,
+    place,
+    sheet_of,
+)
 from worldsmith.types.lpc_sheet import FRAMES, N_FRAMES, frame_indices
 
 COLOURS = {"n": (200, 0, 0, 255), "s": (0, 200, 0, 255), "e": (0, 0, 200, 255), "w": (200, 200, 0, 255)}

@@ -64,7 +64,8 @@ def credits(batch: CharacterBatch) -> dict:
 
 def credits_text(batch: CharacterBatch) -> str:
     """``CREDITS.txt``: every library file the batch draws, with its authors, and the licence."""
-    from worldsmith.sprites.lpc_v3.authors import combined_credits, credits_text as one
+    from worldsmith.sprites.lpc_v3.authors import combined_credits
+    from worldsmith.sprites.lpc_v3.authors import credits_text as one
 
     return one(batch.files[0]) if len(batch) == 1 else combined_credits(batch.files)
 

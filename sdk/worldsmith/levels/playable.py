@@ -13,10 +13,17 @@ from typing import Callable, Optional
 import numpy as np
 import torch
 
-from worldsmith.levels.agents import (SmbSearch, loderunner_path, reachable, smb_cells, smb_search,
-                                      zelda_path)
-from worldsmith.levels.repair import (SAFE, loderunner_gold, loderunner_start, smb_flatten,
-                                      smb_repair, zelda_connect, zelda_sides, zelda_walls)
+from worldsmith.levels.agents import SmbSearch, loderunner_path, reachable, smb_cells, smb_search, zelda_path
+from worldsmith.levels.repair import (
+    SAFE,
+    loderunner_gold,
+    loderunner_start,
+    smb_flatten,
+    smb_repair,
+    zelda_connect,
+    zelda_sides,
+    zelda_walls,
+)
 from worldsmith.types.tiles import LODERUNNER, ZELDA
 
 Decode = Callable[[torch.Tensor], np.ndarray]

@@ -25,8 +25,7 @@ from worldsmith.core.mixture import fit_mixture
 from worldsmith.core.progress import Budget, stage
 from worldsmith.core.seeding import child_seed, torch_generator
 from worldsmith.core.weights import save_folder
-from worldsmith.levels.data import (HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples,
-                                   split_names)
+from worldsmith.levels.data import HOLDOUT, SHAPES, augment, copy_hashes, load_levels, samples, split_names
 from worldsmith.levels.model import LevelVAE, one_hot, vae_loss
 from worldsmith.types.tiles import VOCABS, vocab
 

@@ -37,11 +37,21 @@ from worldsmith.core.seeding import child_seed, rng
 from worldsmith.levels.agents import reachable
 from worldsmith.scenes.mission import Plan, layout, min_rooms
 from worldsmith.scenes.solver import prove, solve
-from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_V3, check_hero, creature, hero_param, hero_sheet_info,
-                                         hero_sheets, items, pick_hero)
+from worldsmith.scenes.sprites2d import (
+    BODIES,
+    HERO,
+    HERO_V3,
+    check_hero,
+    creature,
+    hero_param,
+    hero_sheet_info,
+    hero_sheets,
+    items,
+    pick_hero,
+)
 from worldsmith.scenes.tiles2d import TILE, dungeon_tileset
 from worldsmith.types.level import TileLevel
-from worldsmith.types.scene import SceneObject, Scene2D
+from worldsmith.types.scene import Scene2D, SceneObject
 
 ROOM_H, ROOM_W = 11, 16  # a room in the NES orientation (zelda-v1 rooms are 16x11, transposed)
 ROOM_TRIES = 4

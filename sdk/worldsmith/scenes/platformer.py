@@ -38,12 +38,23 @@ from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import child_seed, rng
 from worldsmith.plots.runner import PlotRunner
 from worldsmith.scenes.parallax import backgrounds
-from worldsmith.scenes.sprites2d import (BODIES, HERO, HERO_ANIMATIONS, HERO_V3, check_hero, creature, hero_param,
-                                         hero_sheet_info, hero_sheets, items, pick_hero)
+from worldsmith.scenes.sprites2d import (
+    BODIES,
+    HERO,
+    HERO_ANIMATIONS,
+    HERO_V3,
+    check_hero,
+    creature,
+    hero_param,
+    hero_sheet_info,
+    hero_sheets,
+    items,
+    pick_hero,
+)
 from worldsmith.scenes.tiles2d import THEMES, TILE, platformer_tileset
 from worldsmith.types.level import TileLevel
 from worldsmith.types.plot import PlotGraph
-from worldsmith.types.scene import SceneObject, Scene2D
+from worldsmith.types.scene import Scene2D, SceneObject
 
 LEVEL_TRIES = 6
 LAYERS = ["checkpoints", "items", "enemies", "goal", "spawn"]  # drawn in this order: the hero on top

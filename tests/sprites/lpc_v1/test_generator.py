@@ -76,8 +76,8 @@ def test_cli_same_seed_same_bytes_and_bad_option(tmp_path, capsys):
 
 
 def test_shipped_model_faces_the_right_way_with_few_colours():
-    from worldsmith.sprites.eval import metrics as M
     from worldsmith.sprites.data import crop
+    from worldsmith.sprites.eval import metrics as M
     from worldsmith.sprites.eval.features import load_features
 
     sheets = crop(ws.make("sprites/lpc-v1")(seed=0, n=6).images.reshape(6, 16, 64, 64, 4))

@@ -12,8 +12,8 @@ from tests.conftest import require_data
 from worldsmith.cli import main as cli
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
 from worldsmith.pixels.recolor import colour
-from worldsmith.sprites.lpc_v2.model import LayerModel
 from worldsmith.sprites.lpc_v2.layers import TRANSPARENT, UNSEEN, composite, fit_layers
+from worldsmith.sprites.lpc_v2.model import LayerModel
 from worldsmith.types.sprite import SpriteBatch
 
 
@@ -213,8 +213,8 @@ def test_lpc_fit_on_a_few_characters(tmp_path):
 
 
 def test_shipped_v2_quality_on_a_small_sample():
-    from worldsmith.sprites.eval import metrics as M
     from worldsmith.sprites.data import crop
+    from worldsmith.sprites.eval import metrics as M
     from worldsmith.sprites.eval.features import load_features
 
     sheets = crop(ws.make("sprites/lpc-v2")(seed=0, n=24).images.reshape(24, 16, 64, 64, 4))

@@ -16,9 +16,9 @@ from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import rng
 from worldsmith.sprites.lpc_v3.generator import load_model
-from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS, FRAMES, N_FRAMES
-from worldsmith.sprites.lpc_v3.parts import K, SLOTS
+from worldsmith.sprites.lpc_v3.parts import SLOTS, K
 from worldsmith.sprites.lpc_v3.prior import GEAR, covers
+from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS, FRAMES, N_FRAMES
 
 
 @pytest.fixture(scope="module")
@@ -270,8 +270,8 @@ def test_pixi_reads_the_lpc_sheet_atlas_with_a_tag_per_animation_and_direction(h
 
 
 def test_load_refuses_a_tampered_character_file(heroes, tmp_path):
-    from worldsmith.export.characters import write_npz
     from worldsmith.core.errors import FormatError
+    from worldsmith.export.characters import write_npz
 
     bad = heroes[0]
     bad.files = [{"hair": ["../../etc/passwd"]}]

@@ -67,7 +67,8 @@ def load_model(weights: str | Path, device: str = "cpu"):
     import torch
 
     from worldsmith.core.weights import building, cache_key, load_folder
-    from worldsmith.sprites.lpc_v1.model import GanConfig, Generator as Net
+    from worldsmith.sprites.lpc_v1.model import GanConfig
+    from worldsmith.sprites.lpc_v1.model import Generator as Net
 
     folder, stamp = cache_key(weights)
     key = (*stamp, str(resolve_device(device)))

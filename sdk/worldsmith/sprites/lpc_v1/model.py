@@ -36,7 +36,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-
 import torch
 from torch import nn
 from torch.nn import functional as F

@@ -108,12 +108,12 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     import torch.nn.functional as F
 
     from worldsmith.core import distributed
+    from worldsmith.core.curves import log_line, plot_curves
     from worldsmith.core.device import resolve_device
+    from worldsmith.core.progress import Budget, stage
     from worldsmith.core.seeding import child_seed
     from worldsmith.sprites.lpc_v1.augment import augment
     from worldsmith.sprites.lpc_v1.model import Discriminator, Encoder, Generator
-    from worldsmith.core.curves import log_line, plot_curves
-    from worldsmith.core.progress import Budget, stage
 
     stage("building the models")
     ctx = distributed.setup(resolve_device(args.device))

@@ -27,8 +27,8 @@ from worldsmith.core.curves import log_line, pyplot, read_log, save_figure
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.progress import advance, stage
 from worldsmith.sprites.data import SheetData
-from worldsmith.sprites.lpc_v2.model import LayerModel
 from worldsmith.sprites.lpc_v2.layers import TRANSPARENT, LayerFit, layer_groups, shade_maps
+from worldsmith.sprites.lpc_v2.model import LayerModel
 
 ANCHOR_SLOTS = ("body", "nose", "ears")  # drawn in the body's skin colours: one donor for all three
 

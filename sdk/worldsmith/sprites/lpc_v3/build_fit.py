@@ -27,8 +27,19 @@ import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.sprites.lpc_v3.headwear import (
-    DIRECTION_LETTERS, LAYERS, ORIGIN, SEXES, SOURCE_SIZE, Anchors, _key_for, _resolve, flatten, frames_of,
-    load_sources, place)
+    DIRECTION_LETTERS,
+    LAYERS,
+    ORIGIN,
+    SEXES,
+    SOURCE_SIZE,
+    Anchors,
+    _key_for,
+    _resolve,
+    flatten,
+    frames_of,
+    load_sources,
+    place,
+)
 from worldsmith.types.lpc_sheet import FRAME, FRAMES, N_FRAMES
 
 PART_LAYERS = ("hair", "facial")

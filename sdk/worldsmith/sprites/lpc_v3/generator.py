@@ -26,10 +26,10 @@ from worldsmith.core.config import Config, param
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import rng
-from worldsmith.types.lpc_sheet import ANIMATIONS, check_animations
 from worldsmith.sprites.lpc_v3.model import CharacterModel
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part
 from worldsmith.types.character import CharacterBatch
+from worldsmith.types.lpc_sheet import ANIMATIONS, check_animations
 
 _MODELS: dict[tuple[str, float], CharacterModel] = {}
 

@@ -31,9 +31,9 @@ import numpy as np
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
 from worldsmith.sprites.lpc_v3.authors import USER
 from worldsmith.sprites.lpc_v3.headwear import Anchors, over
-from worldsmith.types.lpc_sheet import FRAME, FRAMES, check_animations
-from worldsmith.sprites.lpc_v3.parts import K, ROW_FRAMES, SLOTS, Part, PartLibrary
+from worldsmith.sprites.lpc_v3.parts import ROW_FRAMES, SLOTS, K, Part, PartLibrary
 from worldsmith.sprites.lpc_v3.prior import Prior
+from worldsmith.types.lpc_sheet import FRAME, FRAMES, check_animations
 
 PIXELS = FRAME * FRAME
 

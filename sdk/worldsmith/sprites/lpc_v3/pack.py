@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from worldsmith.types.lpc_sheet import N_FRAMES
 from worldsmith.sprites.lpc_v3.library import SEXES, Sheet, load_frames, sheets
 from worldsmith.sprites.lpc_v3.parts import K, Part, PartLibrary
+from worldsmith.types.lpc_sheet import N_FRAMES
 
 # pieces drawn with another part: a bow's arrow is held in the other hand while shooting
 EXTRA = {"bow": "arrow", "greatbow": "arrow", "recurvebow": "arrow", "bow_skeleton": "arrow_skeleton"}

@@ -26,8 +26,8 @@ from typing import Sequence
 
 import numpy as np
 
-from worldsmith.types.lpc_sheet import FRAMES
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part, PartLibrary
+from worldsmith.types.lpc_sheet import FRAMES
 
 ANCHORS = ("body", "nose", "ears")
 # slot -> default chance a character wears something there: none, as no real (composited) character

@@ -27,8 +27,8 @@ import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.sprites.lpc_v3.headwear import Anchors, load_sources, place
-from worldsmith.types.lpc_sheet import N_FRAMES
 from worldsmith.sprites.lpc_v3.pack import rank_colours
+from worldsmith.types.lpc_sheet import N_FRAMES
 
 SLOTS = ("head", "hair", "facial")                 # what a head-worn drawing can be worn as
 SEXES = ("male", "female")
