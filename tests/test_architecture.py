@@ -29,10 +29,11 @@ EXPORT_PENDING = {
     ("worldsmith.export.levels", "worldsmith.levels"),
     ("worldsmith.export.levels", "worldsmith.levels.render"),
     ("worldsmith.export.terrain", "worldsmith.scenes"),
-    ("worldsmith.export.terrain", "worldsmith.scenes.biomes"),
-    ("worldsmith.export.terrain", "worldsmith.scenes.props"),
-    ("worldsmith.export.terrain", "worldsmith.scenes.render"),
     ("worldsmith.export.terrain", "worldsmith.scenes.terrain"),
+    ("worldsmith.export.terrain", "worldsmith.scenes.terrain.biomes"),
+    ("worldsmith.export.terrain", "worldsmith.scenes.terrain.props"),
+    ("worldsmith.export.terrain", "worldsmith.scenes.terrain.render"),
+    ("worldsmith.export.terrain", "worldsmith.scenes.terrain.generator"),
 }
 #: import cycles that a later step removes (the plot JSON codec out of export/); the test fails
 #: when one of them is gone, so the list shrinks to nothing

@@ -24,8 +24,8 @@ import trimesh
 from PIL import Image
 
 from worldsmith.core.formats import register_writer
-from worldsmith.scenes import biomes as B
-from worldsmith.scenes.props import CATALOGUE, prop_mesh
+from worldsmith.scenes.terrain import biomes as B
+from worldsmith.scenes.terrain.props import CATALOGUE, prop_mesh
 from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.types.terrain import Terrain
 
@@ -56,7 +56,7 @@ def _height_scale(t: Terrain) -> float:
 
 
 def _thresholds(t: Terrain) -> B.Thresholds:
-    from worldsmith.scenes.terrain import TerrainConfig
+    from worldsmith.scenes.terrain.generator import TerrainConfig
 
     return TerrainConfig.from_dict(t.meta.config).thresholds
 
@@ -198,7 +198,7 @@ def biome_png(t: Terrain) -> Image.Image:
 
 def write_png(t: Terrain, name: str) -> dict[str, bytes]:
     """The top-down render, plus ``<stem>-height.png`` (16-bit) and ``<stem>-biomes.png``."""
-    from worldsmith.scenes.render import render
+    from worldsmith.scenes.terrain.render import render
 
     stem = Path(name).stem
     return {name: _png(render(t)), f"{stem}-height.png": _png(heightmap_png(t)),
@@ -208,7 +208,7 @@ def write_png(t: Terrain, name: str) -> dict[str, bytes]:
 def metadata(t: Terrain) -> dict[str, Any]:
     """Bounds, sea level, spawn points, props (node name, variant, transform), biome names,
     the heightmap PNG's value range and the noise recipe of the raw height field."""
-    from worldsmith.scenes.terrain import TerrainConfig, noise_recipe
+    from worldsmith.scenes.terrain.generator import TerrainConfig, noise_recipe
 
     positions = np.concatenate([grid_positions(t.heightmap, t.world_size), t.props.position])
     recipe = noise_recipe(TerrainConfig.from_dict(t.meta.config), t.meta.seed)
