@@ -150,7 +150,7 @@ def test_cli_generates_glb_and_rejects_bad_size(tmp_path, capsys):
 
 
 def test_obj_props_sit_where_the_glb_nodes_put_them(island):
-    from worldsmith.export.terrain import _baked_props
+    from worldsmith.scenes.terrain.export import _baked_props
     from worldsmith.scenes.terrain.props import prop_mesh
 
     scene = trimesh.load(trimesh.util.wrap_as_stream(island.export(fmt="glb")), file_type="glb")

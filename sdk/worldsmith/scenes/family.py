@@ -20,5 +20,6 @@ FAMILY = Family(
                       "hurt sheets"),
     ),
     asset_types={"Terrain": "worldsmith.types.terrain:Terrain", "Scene2D": "worldsmith.types.scene:Scene2D"},
-    exporters={"Terrain": "worldsmith.export.terrain", "Scene2D": "worldsmith.export.scenes"},
+    exporters={"Terrain": "worldsmith.scenes.terrain.export",
+               "Scene2D": "worldsmith.scenes.tiled2d.export"},
 )
