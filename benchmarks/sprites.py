@@ -51,7 +51,7 @@ def bench(runs: int, batch_runs: int) -> dict:
            "v2_batch1": summary(timed(lambda i: v2(seed=i), runs)),
            "v2_batch64": summary(timed(lambda i: v2(seed=i, n=64), batch_runs, warmup=1), items=64),
            "v2_recolor_batch1": summary(timed(lambda i: v2_red(seed=i), runs))}
-    from worldsmith.export.characters import sheet_array
+    from worldsmith.sprites.lpc_v3.export import sheet_array
 
     v3, v3_walk = ws.make("sprites/lpc-v3"), ws.make("sprites/lpc-v3", animations=["walk"])
     v3.warm()                                           # as AssetService.load does (0.6 s, once)

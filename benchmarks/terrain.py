@@ -35,9 +35,9 @@ import numpy as np
 import torch
 
 import worldsmith as ws
-from worldsmith.scenes import erosion as current_erosion
-from worldsmith.scenes import terrain as terrain_module
-from worldsmith.scenes.noise import FbmParams, pnoise2, pnoise2_grid
+from worldsmith.scenes.terrain import erosion as current_erosion
+from worldsmith.scenes.terrain import generator as terrain_module
+from worldsmith.scenes.terrain.noise import FbmParams, pnoise2, pnoise2_grid
 
 NOISE = FbmParams(scale=4.0, offset_x=139.5, offset_y=18.25, octaves=4)
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,28 +17,6 @@ PACKAGE = Path(worldsmith.__file__).resolve().parent
 #: what each lower layer may import from the package (besides itself)
 ALLOWED = {"core": ("core",), "pixels": ("core", "pixels"), "types": ("core", "pixels", "types"),
            "export": ("core", "pixels", "types", "export")}
-#: export -> family imports that the move of the family exporters out of export/ removes; the
-#: test fails when one of them is gone, so the list shrinks to nothing
-EXPORT_PENDING = {
-    ("worldsmith.export.characters", "worldsmith.sprites"),
-    ("worldsmith.export.characters", "worldsmith.sprites.lpc_v3"),
-    ("worldsmith.export.characters", "worldsmith.sprites.lpc_v3.authors"),
-    ("worldsmith.export.checks", "worldsmith.sprites"),
-    ("worldsmith.export.checks", "worldsmith.sprites.lpc_v3"),
-    ("worldsmith.export.checks", "worldsmith.sprites.lpc_v3.authors"),
-    ("worldsmith.export.levels", "worldsmith.levels"),
-    ("worldsmith.export.levels", "worldsmith.levels.render"),
-    ("worldsmith.export.terrain", "worldsmith.scenes"),
-    ("worldsmith.export.terrain", "worldsmith.scenes.biomes"),
-    ("worldsmith.export.terrain", "worldsmith.scenes.props"),
-    ("worldsmith.export.terrain", "worldsmith.scenes.render"),
-    ("worldsmith.export.terrain", "worldsmith.scenes.terrain"),
-}
-#: import cycles that a later step removes (the plot JSON codec out of export/); the test fails
-#: when one of them is gone, so the list shrinks to nothing
-CYCLES_PENDING = [
-    {"worldsmith.export.plots", "worldsmith.export.twee"},
-]
 
 
 def module_name(path: Path) -> str:
@@ -95,12 +73,9 @@ def test_the_walk_sees_function_level_imports():
 
 
 def test_there_is_no_import_cycle():
-    cycles = [c for c in nx.strongly_connected_components(GRAPH) if len(c) > 1]
-    assert [c for c in cycles if c not in CYCLES_PENDING] == []
-    assert [c for c in CYCLES_PENDING if c not in cycles] == [], "a pending cycle is gone: drop it from the list"
+    assert [c for c in nx.strongly_connected_components(GRAPH) if len(c) > 1] == []
 
 
 def test_core_types_and_export_import_no_family_nor_anything_above_them():
     wrong = {(m, t) for m, t in GRAPH.edges if layer(m) in ALLOWED and layer(t) not in ALLOWED[layer(m)]}
-    assert sorted(wrong - EXPORT_PENDING) == []
-    assert sorted(EXPORT_PENDING - wrong) == [], "a pending export import is gone: drop it from the list"
+    assert sorted(wrong) == []

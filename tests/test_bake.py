@@ -108,7 +108,7 @@ def test_cli_generate_prints_json_with_hashes(tmp_path, capsys):
 
 def test_a_bad_output_extension_fails_before_generating(tmp_path, capsys, monkeypatch):
     from worldsmith.cli import main as cli
-    from worldsmith.scenes.terrain import TerrainGenerator
+    from worldsmith.scenes.terrain.generator import TerrainGenerator
 
     def never(self, seeds):
         raise AssertionError("generated before the output names were checked")

@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 
 import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
-from worldsmith.scenes.checks import dungeon_problems, load_tiled, platformer_route
+from worldsmith.scenes.tiled2d.checks import dungeon_problems, load_tiled, platformer_route
 from worldsmith.types.scene import Scene2D
 
 CONFIGS = {"scenes/platformer-v1": {}, "scenes/dungeon-v1": {}}

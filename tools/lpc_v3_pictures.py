@@ -17,7 +17,7 @@ from PIL import Image
 
 import worldsmith as ws
 from worldsmith.core.seeding import child_seed
-from worldsmith.export.characters import sheet_array
+from worldsmith.sprites.lpc_v3.export import sheet_array
 
 GEAR = {"cape": 0.4, "neck": 0.3, "back": 0.25, "weapon": 0.7, "shield": 0.3}   # the sample shows gear
 

@@ -10,9 +10,9 @@ import pytest
 import worldsmith as ws
 from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
-from worldsmith.scenes.checks import cell_of, dungeon_problems, load_tiled
-from worldsmith.scenes.mission import Plan, layout
-from worldsmith.scenes.solver import prove, solve
+from worldsmith.scenes.tiled2d.checks import cell_of, dungeon_problems, load_tiled
+from worldsmith.scenes.tiled2d.mission import Plan, layout
+from worldsmith.scenes.tiled2d.solver import prove, solve
 
 SEEDS = range(10)
 

@@ -5,8 +5,8 @@ import numpy as np
 import torch
 from scipy.spatial.distance import pdist
 
-from worldsmith.scenes.erosion import hydraulic, thermal
-from worldsmith.scenes.props import poisson_disk
+from worldsmith.scenes.terrain.erosion import hydraulic, thermal
+from worldsmith.scenes.terrain.props import poisson_disk
 
 
 def _hill(n: int = 48) -> torch.Tensor:

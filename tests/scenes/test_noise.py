@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from worldsmith.core.errors import ConfigError
-from worldsmith.scenes.noise import FbmParams, fbm_field, pnoise2, pnoise2_grid
+from worldsmith.scenes.terrain.noise import FbmParams, fbm_field, pnoise2, pnoise2_grid
 
 noise = pytest.importorskip("noise")
 

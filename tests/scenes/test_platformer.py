@@ -10,8 +10,8 @@ import pytest
 import worldsmith as ws
 from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
-from worldsmith.scenes.checks import cell_of, load_tiled, platformer_route
-from worldsmith.scenes.sprites2d import HERO
+from worldsmith.scenes.tiled2d.checks import cell_of, load_tiled, platformer_route
+from worldsmith.scenes.tiled2d.sprites2d import HERO
 from worldsmith.types.scene import TILE
 
 SEEDS = range(10)

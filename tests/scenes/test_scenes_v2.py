@@ -7,8 +7,8 @@ import pytest
 
 import worldsmith as ws
 from worldsmith.core.errors import ConfigError
-from worldsmith.scenes.checks import load_tiled
-from worldsmith.scenes.sprites2d import DIRECTIONS, HERO_ANIMATIONS, hero_sheets
+from worldsmith.scenes.tiled2d.checks import load_tiled
+from worldsmith.scenes.tiled2d.sprites2d import DIRECTIONS, HERO_ANIMATIONS, hero_sheets
 
 CASES = {"platformer": ({"width": 40}, 18), "dungeon": ({"rooms": 3, "keys": 1}, 0)}  # config, spawn frame
 HERO_SHEETS = ["hero", "hero_slash", "hero_hurt"]
@@ -69,7 +69,7 @@ def test_v2_exports_load_in_tiled_and_round_trip(kind, tmp_path):
 
 
 def test_v2_lpc_hero_needs_sprites_lpc_v3(monkeypatch):
-    import worldsmith.scenes.sprites2d as sprites2d
+    import worldsmith.scenes.tiled2d.sprites2d as sprites2d
 
     real = ws.list_generators
     monkeypatch.setattr(sprites2d.ws, "list_generators", lambda: [g for g in real() if g != "sprites/lpc-v3"])

@@ -15,8 +15,8 @@ import worldsmith as ws
 from tests.conftest import node_available
 from worldsmith.cli import main
 from worldsmith.core.errors import ConfigError
-from worldsmith.scenes import biomes as B
-from worldsmith.scenes.props import CATALOGUE, spacing
+from worldsmith.scenes.terrain import biomes as B
+from worldsmith.scenes.terrain.props import CATALOGUE, spacing
 from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 
 VALIDATOR = Path(__file__).with_name("validate_gltf.js")
@@ -150,8 +150,8 @@ def test_cli_generates_glb_and_rejects_bad_size(tmp_path, capsys):
 
 
 def test_obj_props_sit_where_the_glb_nodes_put_them(island):
-    from worldsmith.export.terrain import _baked_props
-    from worldsmith.scenes.props import prop_mesh
+    from worldsmith.scenes.terrain.export import _baked_props
+    from worldsmith.scenes.terrain.props import prop_mesh
 
     scene = trimesh.load(trimesh.util.wrap_as_stream(island.export(fmt="glb")), file_type="glb")
     baked = _baked_props(island)

@@ -14,7 +14,7 @@ from PIL import Image
 
 import worldsmith as ws
 from tests.conftest import node_available
-from worldsmith.export.sprites import FRAME_MS
+from worldsmith.sprites.export import FRAME_MS
 from worldsmith.types.sprite import DIRECTIONS
 
 LOADER = Path(__file__).with_name("atlas_loader.js")

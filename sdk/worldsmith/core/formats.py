@@ -51,6 +51,15 @@ def register_check(asset_type: type, check: Check) -> None:
     _CHECKS[asset_type.__name__] = check
 
 
+def check_grid(name: str, where: str, a: Any, values: int | None = None) -> None:
+    """For checks: ``a`` is a non-empty 2-D integer array (of ids ``0..values - 1`` when given)."""
+    if not isinstance(a, np.ndarray) or a.ndim != 2 or 0 in a.shape or a.dtype.kind not in "ui":
+        raise FormatError(f"{where}: {name} must be a non-empty 2-D integer grid, got "
+                          f"{getattr(a, 'shape', type(a).__name__)}")
+    if values is not None and (int(a.min()) < 0 or int(a.max()) >= values):
+        raise FormatError(f"{where}: {name} holds ids outside 0..{values - 1}")
+
+
 def _load_exporters(asset_type: type) -> None:
     """Import the module that registers ``asset_type``'s writers and readers (if any declares it)."""
     module = registry.exporter_module(asset_type.__name__)

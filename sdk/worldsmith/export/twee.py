@@ -24,6 +24,7 @@ import uuid
 
 from worldsmith.export import dollar
 from worldsmith.types.plot import Condition, PlotGraph
+from worldsmith.types.plot_json import to_json
 
 FORMAT, FORMAT_VERSION = "SugarCube", "2.37.3"
 _MARKUP = ("[[", "]]", "<<", ">>", "$", "_", "//", "''", "@@", "{{{", "~~", "^^", "==", "/*", "<!--")
@@ -32,8 +33,6 @@ _OPS = {"==": "is", "!=": "isnot", ">=": "gte", "<=": "lte", ">": "gt", "<": "lt
 
 def ifid(graph: PlotGraph) -> str:
     """A stable upper-case UUID for ``graph`` (a hash of its content, seed and config included)."""
-    from worldsmith.export.plots import to_json
-
     digest = hashlib.sha256(to_json(graph).encode()).digest()
     return str(uuid.UUID(bytes=digest[:16], version=4)).upper()
 

@@ -13,6 +13,6 @@ FAMILY = Family(
                       "Zelda dungeon rooms (16x11) from a conv VAE, walls closed, doors connected", neural=True),
     ),
     asset_types={"TileLevel": "worldsmith.types.level:TileLevel"},
-    exporters={"TileLevel": "worldsmith.export.levels"},
+    exporters={"TileLevel": "worldsmith.levels.export"},
     trainer="worldsmith.levels.train:main",
 )

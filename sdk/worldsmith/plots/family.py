@@ -8,5 +8,5 @@ FAMILY = Family(
                       "branching quest graphs: branch-and-bottleneck acts with lock-and-key gates"),
     ),
     asset_types={"PlotGraph": "worldsmith.types.plot:PlotGraph"},
-    exporters={"PlotGraph": "worldsmith.export.plots"},
+    exporters={"PlotGraph": "worldsmith.plots.export"},
 )

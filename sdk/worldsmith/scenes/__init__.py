@@ -1,1 +1,2 @@
-"""Game scenes: 3D terrain (noise, erosion, biomes, props, mesh) and 2D scenes."""
+"""Game scenes: 3D terrain in :mod:`worldsmith.scenes.terrain`, 2D Tiled scenes in
+:mod:`worldsmith.scenes.tiled2d`."""

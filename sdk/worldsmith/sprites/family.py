@@ -16,7 +16,7 @@ FAMILY = Family(
     ),
     asset_types={"SpriteBatch": "worldsmith.types.sprite:SpriteBatch",
                  "CharacterBatch": "worldsmith.types.character:CharacterBatch"},
-    exporters={"SpriteBatch": "worldsmith.export.sprites", "CharacterBatch": "worldsmith.export.characters"},
+    exporters={"SpriteBatch": "worldsmith.sprites.export", "CharacterBatch": "worldsmith.sprites.lpc_v3.export"},
     trainer="worldsmith.sprites.train_cli:main",
     credits="worldsmith.sprites.lpc_v3.authors:combined_credits",
     commands={"parts": "worldsmith.sprites.lpc_v3.command:add_parts_command"},

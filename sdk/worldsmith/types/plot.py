@@ -1,7 +1,8 @@
 """The plot-graph asset: beats (nodes) joined by choices (edges) over a few state variables.
 
 A :class:`PlotGraph` is the one source of truth for a branching story; Ink, Twee, Yarn, JSON
-and DOT are exporters of it (``worldsmith.export.plots``).
+and DOT are exporters of it (registered by ``worldsmith.plots.export``; the JSON codec is
+:mod:`worldsmith.types.plot_json`).
 
 >>> g = PlotGraph(title="Gate", variables={"has_key": False}, beats=[
 ...     Beat("gate", "A locked gate.", "start"), Beat("shed", "A rusty key."),

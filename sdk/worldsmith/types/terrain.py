@@ -26,7 +26,7 @@ from worldsmith.types.mesh import surface_height, surface_normal
 
 @dataclass(eq=False)
 class Props:
-    """Prop instances: ``variant`` (N,) indexes ``worldsmith.scenes.props.CATALOGUE``
+    """Prop instances: ``variant`` (N,) indexes ``worldsmith.scenes.terrain.props.CATALOGUE``
     (``"tree_03"``...), ``position`` (N, 3) float32 x, y, z of the base, ``yaw`` (N,) radians
     about +y, ``scale`` (N,) uniform scale."""
 
@@ -45,7 +45,7 @@ class Props:
 @dataclass(eq=False)
 class Terrain(Asset):
     """An island scene: ``heightmap`` (n, n) float32 metres (y of each vertex), ``biomes``
-    (n, n) uint8 ids into ``worldsmith.scenes.biomes.BIOMES``, ``props``, ``spawns`` (K, 3)
+    (n, n) uint8 ids into ``worldsmith.scenes.terrain.biomes.BIOMES``, ``props``, ``spawns`` (K, 3)
     float32 flat open points on land, ``world_size`` and ``sea_level`` in metres, and
     ``prop_seed``, from which the prop meshes are built."""
 

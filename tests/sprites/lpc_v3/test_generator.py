@@ -271,7 +271,7 @@ def test_pixi_reads_the_lpc_sheet_atlas_with_a_tag_per_animation_and_direction(h
 
 def test_load_refuses_a_tampered_character_file(heroes, tmp_path):
     from worldsmith.core.errors import FormatError
-    from worldsmith.export.characters import write_npz
+    from worldsmith.sprites.lpc_v3.export import write_npz
 
     bad = heroes[0]
     bad.files = [{"hair": ["../../etc/passwd"]}]

@@ -75,7 +75,7 @@ def build_folder(folder: str | os.PathLike, anchors: Anchors, slot: str) -> User
 def save(part: UserPart, path: str | os.PathLike) -> Path:
     """Write ``part`` as an ``.npz`` (atomically); returns the path."""
     from worldsmith.core.atomic import write_atomic
-    from worldsmith.export.sprites import npz_bytes
+    from worldsmith.export.npz import npz_bytes
 
     meta = {"type": "UserPart", "slot": part.slot, "name": part.name, "layers": part.layers}
     arrays = {"meta": np.array(json.dumps(meta)), "palette": part.palette,

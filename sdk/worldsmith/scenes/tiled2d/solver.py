@@ -7,7 +7,7 @@ every key is reachable without the key of its own lock (so it comes before its l
 path) and is needed to reach the goal.
 
 >>> import numpy as np
->>> from worldsmith.scenes.mission import layout
+>>> from worldsmith.scenes.tiled2d.mission import layout
 >>> plan = layout(6, 2, 0.3, np.random.default_rng(1))
 >>> prove(plan).ok, solve(plan)[0]["room"] == plan.entrance
 (True, True)
@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from worldsmith.scenes.mission import Plan
+from worldsmith.scenes.tiled2d.mission import Plan
 
 State = tuple[int, int]  # (room, bit mask of keys held)
 

@@ -24,8 +24,8 @@ import numpy as np
 
 from worldsmith.core.errors import MissingDependencyError
 from worldsmith.levels.agents import smb_path
-from worldsmith.scenes.mission import Plan
-from worldsmith.scenes.solver import prove
+from worldsmith.scenes.tiled2d.mission import Plan
+from worldsmith.scenes.tiled2d.solver import prove
 from worldsmith.types.scene import TILE, Scene2D, SceneObject
 from worldsmith.types.tiles import SMB
 
@@ -87,7 +87,7 @@ def load_tiled(path: str | os.PathLike) -> dict[str, Any]:
     """Load a Tiled map with every reader that handles it; counts of layers, objects, images."""
     path = Path(path)
     try:
-        import pytiled_parser
+        import pytiled_parser  # optional: pytiled-parser (dev extra)
     except ImportError as e:
         raise MissingDependencyError(f"pytiled-parser is needed to check {path} ({e})") from None
     parsed = pytiled_parser.parse_map(path)
@@ -102,8 +102,8 @@ def _load_pytmx(path: Path) -> dict[str, Any]:
     """pytmx with pygame surfaces (a dummy display is opened if none is)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     try:
-        import pygame
-        from pytmx.util_pygame import load_pygame
+        import pygame  # lazy: pygame, start-up time
+        from pytmx.util_pygame import load_pygame  # optional: pytmx (dev extra)
     except ImportError as e:
         raise MissingDependencyError(f"pytmx and pygame are needed to check {path} ({e})") from None
     if not pygame.display.get_init() or pygame.display.get_surface() is None:

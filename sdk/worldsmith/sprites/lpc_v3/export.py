@@ -19,18 +19,21 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 """
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 
+from worldsmith.core.errors import FormatError
 from worldsmith.core.formats import register_check, register_reader, register_writer
-from worldsmith.core.generator import VERSION
-from worldsmith.export.checks import check_characters
-from worldsmith.export.sprites import APP, TAG_COLOR, npz_bytes, read_typed_npz
+from worldsmith.export import sheets
+from worldsmith.export.npz import npz_bytes, read_typed_npz
+from worldsmith.export.png import png_bytes
+from worldsmith.sprites.lpc_v3.authors import authors_of, combined_credits
+from worldsmith.sprites.lpc_v3.authors import credits_text as character_credits
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.character import CharacterBatch
+from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS, tag
 
 FRAME = 64
 SHEET_W, SHEET_H = 13 * FRAME, 21 * FRAME
@@ -42,20 +45,16 @@ def sheet_array(batch: CharacterBatch) -> np.ndarray:
     rows = np.array([f.row for f in batch.frames])
     cols = np.array([f.col for f in batch.frames])
     out[:, rows, cols] = batch.images
-    return out.transpose(0, 1, 3, 2, 4, 5).reshape(len(batch) * SHEET_H, SHEET_W, 4)
+    return sheets.frame_grid(out)
 
 
 def _tag(batch: CharacterBatch, char: int, animation: str, direction: str) -> str:
-    from worldsmith.types.lpc_sheet import tag
-
     name = tag(animation, direction)
     return name if len(batch) == 1 else f"{char:03d}_{name}"
 
 
 def credits(batch: CharacterBatch) -> dict:
     """The atlas's ``meta.credits``: per character the library files per slot and their authors."""
-    from worldsmith.sprites.lpc_v3.authors import authors_of
-
     return {"licence": "CC-BY-SA 3.0 (https://creativecommons.org/licenses/by-sa/3.0/) or GPL 3.0",
             "source": "Universal LPC Spritesheet (makrohn/Universal-LPC-spritesheet @29c1d69d)",
             "characters": [{slot: [{"file": f, "authors": list(authors_of(f))} for f in fs]
@@ -64,49 +63,28 @@ def credits(batch: CharacterBatch) -> dict:
 
 def credits_text(batch: CharacterBatch) -> str:
     """``CREDITS.txt``: every library file the batch draws, with its authors, and the licence."""
-    from worldsmith.sprites.lpc_v3.authors import combined_credits
-    from worldsmith.sprites.lpc_v3.authors import credits_text as one
-
-    return one(batch.files[0]) if len(batch) == 1 else combined_credits(batch.files)
+    return character_credits(batch.files[0]) if len(batch) == 1 else combined_credits(batch.files)
 
 
 def atlas(batch: CharacterBatch, image: str) -> dict:
     """The Aseprite "JSON hash" atlas of :func:`sheet_array` (keys in Aseprite's order)."""
-    from worldsmith.types.lpc_sheet import DURATIONS_MS
-
     frames, tags = {}, []
     for char in range(len(batch)):
         for f in batch.frames:
             name = _tag(batch, char, f.animation, f.direction)
             if f.index == 0:
-                tags.append({"name": name, "from": len(frames), "to": len(frames), "direction": "forward",
-                             "color": TAG_COLOR})
+                tags.append(sheets.tag(name, len(frames), len(frames)))
             tags[-1]["to"] = len(frames)
-            rect = {"x": f.col * FRAME, "y": char * SHEET_H + f.row * FRAME, "w": FRAME, "h": FRAME}
-            frames[f"{name}_{f.index}"] = {
-                "frame": rect, "rotated": False, "trimmed": False,
-                "spriteSourceSize": {"x": 0, "y": 0, "w": FRAME, "h": FRAME},
-                "sourceSize": {"w": FRAME, "h": FRAME}, "duration": DURATIONS_MS[f.animation]}
-    layer = {"name": APP, "opacity": 255, "blendMode": "normal", "data": "CharacterBatch"}
-    return {"frames": frames,
-            "meta": {"app": APP, "version": VERSION, "image": image, "format": "RGBA8888",
-                     "size": {"w": SHEET_W, "h": len(batch) * SHEET_H}, "scale": "1", "frameTags": tags,
-                     "layers": [layer], "slices": [], "worldsmith": batch.meta.to_dict(),
-                     "parts": batch.parts, "credits": credits(batch) if batch.files else {}}}
-
-
-def _png(array: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, format="PNG")
-    return buf.getvalue()
+            frames[f"{name}_{f.index}"] = sheets.frame(f.col * FRAME, char * SHEET_H + f.row * FRAME, FRAME, FRAME,
+                                                       DURATIONS_MS[f.animation])
+    return sheets.atlas(frames, tags, image, (SHEET_W, len(batch) * SHEET_H), "CharacterBatch",
+                        batch.meta.to_dict(), parts=batch.parts, credits=credits(batch) if batch.files else {})
 
 
 def write_png(batch: CharacterBatch, name: str) -> dict[str, bytes]:
     """Sheet PNG, ``<stem>.json`` atlas and ``<stem>.CREDITS.txt`` (when the batch names its files)."""
     stem = Path(name).stem
-    out = {name: _png(sheet_array(batch)),
+    out = {name: png_bytes(sheet_array(batch)),
            f"{stem}.json": (json.dumps(atlas(batch, name), indent=1) + "\n").encode()}
     if batch.files:
         out[f"{stem}.CREDITS.txt"] = credits_text(batch).encode()
@@ -116,26 +94,18 @@ def write_png(batch: CharacterBatch, name: str) -> dict[str, bytes]:
 def write_frames(batch: CharacterBatch, name: str) -> dict[str, bytes]:
     """A ``<stem>/`` folder of one PNG per frame (``<tag>_<i>.png``); ``name`` lists the files."""
     stem = Path(name).stem
-    files = {f"{stem}/{_tag(batch, c, f.animation, f.direction)}_{f.index}.png": _png(batch.images[c, i])
+    files = {f"{stem}/{_tag(batch, c, f.animation, f.direction)}_{f.index}.png": png_bytes(batch.images[c, i])
              for c in range(len(batch)) for i, f in enumerate(batch.frames)}
     return {name: ("\n".join(files) + "\n").encode(), **files}
 
 
 def _gif(batch: CharacterBatch, animation: str) -> bytes:
     """One animation looping: characters in rows, directions side by side."""
-    from PIL import Image
-
-    from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS
-
     index = [i for i, f in enumerate(batch.frames) if f.animation == animation]
     per_dir = ANIMATIONS[animation]
     clip = batch.images[:, index].reshape(len(batch), -1, per_dir, FRAME, FRAME, 4)   # (n, dirs, t, h, w, 4)
-    pics = [Image.fromarray(clip[:, :, t].transpose(0, 2, 1, 3, 4).reshape(len(batch) * FRAME, -1, 4))
-            for t in range(per_dir)]
-    buf = io.BytesIO()
-    pics[0].save(buf, format="GIF", save_all=True, append_images=pics[1:], duration=DURATIONS_MS[animation],
-                 loop=0, disposal=2, optimize=False)
-    return buf.getvalue()
+    pics = [clip[:, :, t].transpose(0, 2, 1, 3, 4).reshape(len(batch) * FRAME, -1, 4) for t in range(per_dir)]
+    return sheets.gif_bytes(pics, DURATIONS_MS[animation])
 
 
 def write_gif(batch: CharacterBatch, name: str) -> dict[str, bytes]:
@@ -165,6 +135,21 @@ def read_npz(path: Path) -> CharacterBatch:
                               **json.loads(str(d["lists"])), **layers)
 
     return read_typed_npz(path, "CharacterBatch", build)
+
+
+def check_characters(batch: CharacterBatch, where: str) -> None:
+    """Every art file a character names is in the LPC library; parts map slots to names."""
+    for files in batch.files:
+        for slot, paths in files.items():
+            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+                raise FormatError(f"{where}: files.{slot} must be a list of art file names")
+            for path in paths:
+                try:
+                    authors_of(path)
+                except KeyError:
+                    raise FormatError(f"{where}: files.{slot} names {path!r}, no LPC library file") from None
+    if not all(isinstance(v, str) for parts in batch.parts for v in parts.values()):
+        raise FormatError(f"{where}: parts must map slots to part names")
 
 
 register_writer(CharacterBatch, "png", write_png)

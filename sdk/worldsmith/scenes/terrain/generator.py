@@ -23,9 +23,9 @@ from worldsmith.core.device import resolve_device
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import rng as make_rng
-from worldsmith.scenes import biomes as B
-from worldsmith.scenes import erosion, props
-from worldsmith.scenes.noise import FbmParams, fbm_field
+from worldsmith.scenes.terrain import biomes as B
+from worldsmith.scenes.terrain import erosion, props
+from worldsmith.scenes.terrain.noise import FbmParams, fbm_field
 from worldsmith.types.mesh import gradient_magnitude
 from worldsmith.types.terrain import Props, Terrain
 

@@ -14,7 +14,6 @@ b'glTF'
 """
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -24,13 +23,15 @@ import trimesh
 from PIL import Image
 
 from worldsmith.core.formats import register_writer
-from worldsmith.scenes import biomes as B
-from worldsmith.scenes.props import CATALOGUE, prop_mesh
+from worldsmith.export import gltf
+from worldsmith.export.png import png_bytes
+from worldsmith.scenes.terrain import biomes as B
+from worldsmith.scenes.terrain.props import CATALOGUE, prop_mesh
+from worldsmith.scenes.terrain.render import render
 from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.types.terrain import Terrain
 
 _WATER_RGBA = (40, 110, 170, 170)
-_ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
 
 
 def _terrain_mesh(t: Terrain) -> trimesh.Trimesh:
@@ -56,7 +57,7 @@ def _height_scale(t: Terrain) -> float:
 
 
 def _thresholds(t: Terrain) -> B.Thresholds:
-    from worldsmith.scenes.terrain import TerrainConfig
+    from worldsmith.scenes.terrain.generator import TerrainConfig  # lazy: torch, start-up time
 
     return TerrainConfig.from_dict(t.meta.config).thresholds
 
@@ -87,40 +88,25 @@ def _instance_nodes(t: Terrain, mesh_index: dict[str, int]) -> list[dict[str, An
     return groups + instances
 
 
-def _material(name: str) -> dict[str, Any]:
-    """A rough, non-metallic material that shows the vertex colours as they are."""
-    return {"name": name, "pbrMetallicRoughness": {"metallicFactor": 0.0, "roughnessFactor": 1.0}}
+def _nodes(t: Terrain):
+    """The glb's node tree: ``island`` -> ``terrain``, ``water`` and ``props`` -> variant groups
+    -> instances (see :func:`_instance_nodes`)."""
 
-
-def _rebuild_tree(t: Terrain):
-    """A trimesh ``tree_postprocessor``: our node hierarchy, water blending, buffer targets."""
-
-    def post(tree: dict[str, Any]) -> None:
-        mesh_index = {m["name"]: i for i, m in enumerate(tree["meshes"])}
+    def nodes(mesh_index: dict[str, int]) -> list[dict[str, Any]]:
         props = _instance_nodes(t, mesh_index)
         groups = [p for p in props if "children" in p]
         first = 4                                        # island, terrain, water, props
         for g in groups:
             g["children"] = [first + len(groups) + c for c in g["children"]]
-        tree["nodes"] = [
+        return [
             {"name": "island", "children": [1, 2, 3]},
             {"name": "terrain", "mesh": mesh_index["terrain"]},
             {"name": "water", "mesh": mesh_index["water"]},
             {"name": "props", "children": list(range(first, first + len(groups)))},
             *props,
         ]
-        tree["scenes"] = [{"name": "island", "nodes": [0]}]
-        tree["asset"]["generator"] = f"worldsmith {t.meta.generator} via trimesh"
-        tree["materials"] = [_material("ground"), {**_material("water"), "alphaMode": "BLEND"}]
-        for mesh in tree["meshes"]:
-            for prim in mesh["primitives"]:
-                prim["material"] = int(mesh["name"] == "water")
-                tree["bufferViews"][tree["accessors"][prim["indices"]]["bufferView"]]["target"] = \
-                    _ELEMENT_ARRAY_BUFFER
-                for acc in prim["attributes"].values():
-                    tree["bufferViews"][tree["accessors"][acc]["bufferView"]]["target"] = _ARRAY_BUFFER
 
-    return post
+    return nodes
 
 
 def _scene(t: Terrain) -> trimesh.Scene:
@@ -135,8 +121,9 @@ def _scene(t: Terrain) -> trimesh.Scene:
 
 def write_glb(t: Terrain, name: str) -> dict[str, bytes]:
     """Binary glTF 2.0: terrain (vertex colours, normals), water plane, instanced props."""
-    data = trimesh.exchange.gltf.export_glb(_scene(t), include_normals=True,
-                                            tree_postprocessor=_rebuild_tree(t))
+    materials = [gltf.material("ground"), {**gltf.material("water"), "alphaMode": "BLEND"}]
+    data = gltf.glb_bytes(_scene(t), _nodes(t), "island", f"worldsmith {t.meta.generator} via trimesh", materials,
+                          lambda mesh: int(mesh == "water"))
     return {name: data}
 
 
@@ -171,15 +158,7 @@ def write_obj(t: Terrain, name: str) -> dict[str, bytes]:
     baked = _baked_props(t)
     if baked is not None:
         scene.add_geometry(baked, geom_name="props", node_name="props")
-    text = trimesh.exchange.obj.export_obj(scene, include_color=True, include_normals=True,
-                                           include_texture=False, header=None)
-    return {name: text.encode()}
-
-
-def _png(img: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=False)
-    return buf.getvalue()
+    return {name: gltf.obj_bytes(scene)}
 
 
 def heightmap_png(t: Terrain) -> Image.Image:
@@ -198,17 +177,15 @@ def biome_png(t: Terrain) -> Image.Image:
 
 def write_png(t: Terrain, name: str) -> dict[str, bytes]:
     """The top-down render, plus ``<stem>-height.png`` (16-bit) and ``<stem>-biomes.png``."""
-    from worldsmith.scenes.render import render
-
     stem = Path(name).stem
-    return {name: _png(render(t)), f"{stem}-height.png": _png(heightmap_png(t)),
-            f"{stem}-biomes.png": _png(biome_png(t))}
+    return {name: png_bytes(render(t)), f"{stem}-height.png": png_bytes(heightmap_png(t)),
+            f"{stem}-biomes.png": png_bytes(biome_png(t))}
 
 
 def metadata(t: Terrain) -> dict[str, Any]:
     """Bounds, sea level, spawn points, props (node name, variant, transform), biome names,
     the heightmap PNG's value range and the noise recipe of the raw height field."""
-    from worldsmith.scenes.terrain import TerrainConfig, noise_recipe
+    from worldsmith.scenes.terrain.generator import TerrainConfig, noise_recipe  # lazy: torch, start-up time
 
     positions = np.concatenate([grid_positions(t.heightmap, t.world_size), t.props.position])
     recipe = noise_recipe(TerrainConfig.from_dict(t.meta.config), t.meta.seed)

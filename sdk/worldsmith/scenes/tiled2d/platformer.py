@@ -11,7 +11,7 @@ Sub-assets use child seeds of the scene seed, so a scene is deterministic.
 
 ``scenes/platformer-v2`` is the same scene with a ``sprites/lpc-v3`` hero: sheet ``hero`` walks
 9 frames per direction (down, left, right, up; frame 0 standing), and ``hero_slash`` and
-``hero_hurt`` come with it (see :func:`worldsmith.scenes.sprites2d.hero_sheets`). The v1 id keeps
+``hero_hurt`` come with it (see :func:`worldsmith.scenes.tiled2d.sprites2d.hero_sheets`). The v1 id keeps
 its ``sprites/lpc-v2`` hero, so its seeds give the same scenes as before.
 
 >>> import worldsmith as ws
@@ -37,8 +37,8 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import child_seed, rng
 from worldsmith.plots.runner import PlotRunner
-from worldsmith.scenes.parallax import backgrounds
-from worldsmith.scenes.sprites2d import (
+from worldsmith.scenes.tiled2d.parallax import backgrounds
+from worldsmith.scenes.tiled2d.sprites2d import (
     BODIES,
     HERO,
     HERO_ANIMATIONS,
@@ -51,7 +51,7 @@ from worldsmith.scenes.sprites2d import (
     items,
     pick_hero,
 )
-from worldsmith.scenes.tiles2d import THEMES, TILE, platformer_tileset
+from worldsmith.scenes.tiled2d.tiles2d import THEMES, TILE, platformer_tileset
 from worldsmith.types.level import TileLevel
 from worldsmith.types.plot import PlotGraph
 from worldsmith.types.scene import Scene2D, SceneObject

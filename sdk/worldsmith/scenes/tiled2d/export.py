@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -28,25 +27,21 @@ import numpy as np
 from PIL import Image
 
 from worldsmith.core.errors import FormatError
-from worldsmith.core.formats import register_check, register_reader, register_writer
+from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
 from worldsmith.export import tiled
-from worldsmith.export.checks import check_scene
-from worldsmith.export.plots import from_json_text, to_ink, to_json
+from worldsmith.export.ink import to_ink
+from worldsmith.export.png import png_array, png_bytes
+from worldsmith.export.sheets import frame_grid
+from worldsmith.plots.export import check_plot
 from worldsmith.types.base import AssetMeta
+from worldsmith.types.plot_json import from_json_text, to_json
 from worldsmith.types.scene import TILE, Background, Scene2D, SceneObject
 
 SCHEMA = "worldsmith.scene2d/1"
 
 
-def png(array: np.ndarray) -> bytes:
-    """PNG bytes of an ``(h, w, 3|4)`` uint8 image (deterministic)."""
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(array)).save(buf, format="PNG")
-    return buf.getvalue()
-
-
 def _unpng(data: str) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))), np.uint8).copy()
+    return png_array(base64.b64decode(data))
 
 
 def sheet(frames: np.ndarray) -> tuple[np.ndarray, int]:
@@ -57,7 +52,7 @@ def sheet(frames: np.ndarray) -> tuple[np.ndarray, int]:
     rows = -(-f // cols)
     grid = np.zeros((rows * cols, h, w, 4), np.uint8)
     grid[:f] = frames
-    return grid.reshape(rows, cols, h, w, 4).transpose(0, 2, 1, 3, 4).reshape(rows * h, cols * w, 4), cols
+    return frame_grid(grid.reshape(1, rows, cols, h, w, 4)), cols
 
 
 def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, bytes]]:
@@ -65,7 +60,7 @@ def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, byt
     h, w = scene.shape
     images: dict[str, bytes] = {}
     tile_sheet, _ = sheet(scene.tileset)
-    images[image_name("tiles")] = png(tile_sheet)
+    images[image_name("tiles")] = png_bytes(tile_sheet)
     props = {i: {"name": n, "solid": s} for i, (n, s) in enumerate(zip(scene.tile_names, scene.tile_solid))}
     tilesets = [tiled.Tileset("tiles", image_name("tiles"), tile_sheet.shape[1], TILE, TILE, TILE,
                               len(scene.tileset), props)]
@@ -73,14 +68,14 @@ def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, byt
     gid = len(scene.tileset) + 1
     for name, frames in scene.sprites.items():
         img, cols = sheet(frames)
-        images[image_name(name)] = png(img)
+        images[image_name(name)] = png_bytes(img)
         tilesets.append(tiled.Tileset(name, image_name(name), img.shape[1], img.shape[0], frames.shape[2],
                                       frames.shape[1], cols, firstgid=gid))
         firstgid[name] = gid
         gid += len(frames)
     layers: list[tiled.Layer] = []
     for bg in scene.backgrounds:
-        images[image_name("bg-" + bg.name)] = png(bg.image)
+        images[image_name("bg-" + bg.name)] = png_bytes(bg.image)
         layers.append(tiled.ImageLayer(bg.name, image_name("bg-" + bg.name), bg.image.shape[1],
                                        bg.image.shape[0], bg.parallax))
     layers.append(tiled.TileLayer("tiles", scene.tiles))
@@ -142,11 +137,11 @@ def render(scene: Scene2D) -> np.ndarray:
 
 def write_png(scene: Scene2D, name: str) -> dict[str, bytes]:
     """The rendered scene."""
-    return {name: png(render(scene))}
+    return {name: png_bytes(render(scene))}
 
 
 def _b64(array: np.ndarray) -> str:
-    return base64.b64encode(png(array)).decode("ascii")
+    return base64.b64encode(png_bytes(array)).decode("ascii")
 
 
 def to_dict(scene: Scene2D) -> dict[str, Any]:
@@ -230,8 +225,17 @@ def write_bundle(scene: Scene2D, name: str) -> dict[str, bytes]:
                                             indent=1) + "\n").encode()
     index = _index(scene, story, sorted(images))
     files = {"scene.json": (json.dumps(index, indent=1) + "\n").encode(), "map.tmx": tiled.to_tmx(m).encode(),
-             "map.tmj": tiled.to_tmj(m).encode(), "render.png": png(render(scene)), **images, **files}
+             "map.tmj": tiled.to_tmj(m).encode(), "render.png": png_bytes(render(scene)), **images, **files}
     return {f"{folder}/{k}": v for k, v in files.items()}
+
+
+def check_scene(scene: Scene2D, where: str) -> None:
+    """The tile layer is a grid of tileset ids, the tileset tables agree, the plot is sound."""
+    check_grid("tiles", where, scene.tiles, len(scene.tile_names) + 1)        # Tiled ids: 0 is no tile
+    if not len(scene.tile_solid) == len(scene.tile_names) == len(scene.tileset):
+        raise FormatError(f"{where}: tileset, tile_names and tile_solid differ in length")
+    if scene.plot is not None:
+        check_plot(scene.plot, where)
 
 
 for _fmt, _writer in (("tmx", write_tmx), ("tmj", write_tmj), ("png", write_png), ("json", write_json),

@@ -1,15 +1,15 @@
 """``scenes/dungeon-v1`` and ``-v2``: a Zelda-like dungeon built as Dormans' missions and spaces.
 
-A lock-and-key mission is laid out as a tree of rooms on a grid (:mod:`worldsmith.scenes.mission`);
+A lock-and-key mission is laid out as a tree of rooms on a grid (:mod:`worldsmith.scenes.tiled2d.mission`);
 each room comes from ``levels/zelda-v1`` with doors exactly where the layout needs them (turned
 to the NES orientation, 16 wide and 11 tall); doorways are opened through the outer walls, locked
 doors drawn shut, and keys, monsters, the entrance and the goal chest are placed on floor the
-room's doors reach. Every dungeon is proved solvable by :func:`worldsmith.scenes.solver.prove`
+room's doors reach. Every dungeon is proved solvable by :func:`worldsmith.scenes.tiled2d.solver.prove`
 before it is returned, and carries the mission graph and the solver's walk.
 
 ``scenes/dungeon-v2`` is the same dungeon with a ``sprites/lpc-v3`` hero: sheet ``hero`` walks 9
 frames per direction (down, left, right, up; frame 0 standing), and ``hero_slash`` and
-``hero_hurt`` come with it (see :func:`worldsmith.scenes.sprites2d.hero_sheets`). The v1 id keeps
+``hero_hurt`` come with it (see :func:`worldsmith.scenes.tiled2d.sprites2d.hero_sheets`). The v1 id keeps
 its ``sprites/lpc-v2`` hero, so its seeds give the same dungeons as before.
 
 >>> import worldsmith as ws
@@ -35,9 +35,9 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import child_seed, rng
 from worldsmith.levels.agents import reachable
-from worldsmith.scenes.mission import Plan, layout, min_rooms
-from worldsmith.scenes.solver import prove, solve
-from worldsmith.scenes.sprites2d import (
+from worldsmith.scenes.tiled2d.mission import Plan, layout, min_rooms
+from worldsmith.scenes.tiled2d.solver import prove, solve
+from worldsmith.scenes.tiled2d.sprites2d import (
     BODIES,
     HERO,
     HERO_V3,
@@ -49,7 +49,7 @@ from worldsmith.scenes.sprites2d import (
     items,
     pick_hero,
 )
-from worldsmith.scenes.tiles2d import TILE, dungeon_tileset
+from worldsmith.scenes.tiled2d.tiles2d import TILE, dungeon_tileset
 from worldsmith.types.level import TileLevel
 from worldsmith.types.scene import Scene2D, SceneObject
 

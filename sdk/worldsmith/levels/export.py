@@ -1,35 +1,35 @@
 """Exporters for :class:`TileLevel`: ``.txt`` (VGLC), ``.json`` (exact, with a reader), ``.png``,
 and Tiled ``.tmx`` / ``.tmj`` maps with a tileset image sidecar and the agent path as a polyline.
+Every level read is checked by :func:`check_level`.
 
 >>> import numpy as np
 >>> from worldsmith.types.level import TileLevel
 >>> lv = TileLevel(tiles=np.array([[2, 0]], np.uint8), game="smb", path=[(0, 0)])
 >>> sorted(write_tmx(lv, "a.tmx"))
 ['a-tiles.png', 'a.tmx']
+>>> check_level(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(1, 2)]), "x.json") is None
+True
+>>> try:
+...     check_level(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(5, 0)]), "x.json")
+... except Exception as e:
+...     print(e)
+x.json: path cell (5, 0) lies outside the 2 x 3 map
 """
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
-from worldsmith.core.errors import FormatError
-from worldsmith.core.formats import register_check, register_reader, register_writer
+from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
 from worldsmith.export import tiled
-from worldsmith.export.checks import check_level
+from worldsmith.export.png import png_bytes
 from worldsmith.levels.render import TILE, render, tileset
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.level import TileLevel
 from worldsmith.types.tiles import parse_text, vocab
-
-
-def _png(img: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
 
 
 def write_txt(level: TileLevel, name: str) -> dict[str, bytes]:
@@ -39,7 +39,7 @@ def write_txt(level: TileLevel, name: str) -> dict[str, bytes]:
 
 def write_png(level: TileLevel, name: str) -> dict[str, bytes]:
     """The level drawn with the original tileset, 16 px per tile."""
-    return {name: _png(Image.fromarray(render(level.tiles, level.game)))}
+    return {name: png_bytes(render(level.tiles, level.game))}
 
 
 def write_json(level: TileLevel, name: str) -> dict[str, bytes]:
@@ -87,13 +87,28 @@ def _tiled_map(level: TileLevel, image: str) -> tiled.TiledMap:
 def write_tmx(level: TileLevel, name: str) -> dict[str, bytes]:
     """A Tiled XML map (CSV tile layer, ``path`` object layer) plus the tileset PNG."""
     image = _tileset_name(name)
-    return {name: tiled.to_tmx(_tiled_map(level, image)).encode(), image: _png(tileset(level.game))}
+    return {name: tiled.to_tmx(_tiled_map(level, image)).encode(), image: png_bytes(tileset(level.game))}
 
 
 def write_tmj(level: TileLevel, name: str) -> dict[str, bytes]:
     """A Tiled JSON map (same content as the ``.tmx``) plus the tileset PNG."""
     image = _tileset_name(name)
-    return {name: tiled.to_tmj(_tiled_map(level, image)).encode(), image: _png(tileset(level.game))}
+    return {name: tiled.to_tmj(_tiled_map(level, image)).encode(), image: png_bytes(tileset(level.game))}
+
+
+def check_level(level: TileLevel, where: str) -> None:
+    """A level's tiles are ids of its game's vocabulary and its path stays on the map."""
+    try:
+        size = vocab(level.game).size
+    except (ConfigError, TypeError):                       # an unknown game name, or not a name
+        raise FormatError(f"{where}: unknown game {level.game!r}") from None
+    check_grid("tiles", where, level.tiles, size)
+    h, w = level.tiles.shape
+    for cell in level.path:
+        if not (isinstance(cell, (tuple, list)) and len(cell) == 2 and all(isinstance(v, int) for v in cell)
+                and 0 <= cell[0] < h and 0 <= cell[1] < w):
+            raise FormatError(f"{where}: path cell {tuple(cell) if isinstance(cell, (list, tuple)) else cell!r} "
+                              f"lies outside the {h} x {w} map")
 
 
 for _fmt, _writer in (("txt", write_txt), ("png", write_png), ("json", write_json),

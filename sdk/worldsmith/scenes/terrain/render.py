@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from worldsmith.scenes import biomes as B
-from worldsmith.scenes.props import CATALOGUE, spacing
+from worldsmith.scenes.terrain import biomes as B
+from worldsmith.scenes.terrain.props import CATALOGUE, spacing
 from worldsmith.types.mesh import vertex_normals
 
 _SUN = np.array([-0.5, 0.75, -0.45])

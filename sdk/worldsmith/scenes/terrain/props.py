@@ -20,7 +20,7 @@ import numpy as np
 import trimesh
 from scipy.spatial import cKDTree
 
-from worldsmith.scenes import biomes as B
+from worldsmith.scenes.terrain import biomes as B
 from worldsmith.types.mesh import surface_height
 
 TREES, BUSHES, ROCKS = 4, 3, 3

@@ -29,7 +29,7 @@ import worldsmith as ws
 from worldsmith.core.config import param
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.seeding import rng
-from worldsmith.scenes.tiles2d import draw
+from worldsmith.scenes.tiled2d.tiles2d import draw
 
 BODIES = ("beetle", "slime", "bat")
 HERO = "sprites/lpc-v2"
