@@ -7,6 +7,9 @@ family), and no chain of imports leads back to where it started.
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -79,3 +82,40 @@ def test_there_is_no_import_cycle():
 def test_core_types_and_export_import_no_family_nor_anything_above_them():
     wrong = {(m, t) for m, t in GRAPH.edges if layer(m) in ALLOWED and layer(t) not in ALLOWED[layer(m)]}
     assert sorted(wrong) == []
+
+
+#: what a function-level import must say about itself: an optional extra, or a start-up cost
+LAZY_NOTE = re.compile(r"# (lazy|optional): \S")
+
+
+def function_level_imports(module: str) -> list[tuple[int, str]]:
+    """``(line, source)`` of each import inside a function of ``module``."""
+    path = MODULES[module]
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = []
+    for fn in ast.walk(ast.parse(source, str(path))):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found += [(node.lineno, "\n".join(lines[node.lineno - 1:node.end_lineno]))
+                      for node in ast.walk(fn) if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return sorted(set(found))
+
+
+def test_a_function_level_import_says_why_it_is_not_at_the_top():
+    """Imports belong at module level; one inside a function is for an optional dependency or
+    for start-up time (torch, scipy...), and its comment says which."""
+    unexplained = [f"{MODULES[m].relative_to(PACKAGE.parent)}:{line}"
+                   for m in MODULES
+                   for line, text in function_level_imports(m) if not LAZY_NOTE.search(text)]
+    assert unexplained == [], "add '# lazy: <module>, start-up time' or '# optional: the [extra] extra'"
+
+
+def test_the_light_entry_points_do_not_import_torch():
+    """``import worldsmith``, the CLI, bake, the registry and a plot made and exported stay
+    torch-free (torch takes over a second to import)."""
+    code = ("import sys, tempfile, worldsmith as ws, worldsmith.cli, worldsmith.bake\n"
+            "ws.list_generators()\n"
+            "ws.make('plots/quest-v1')(seed=1).export(tempfile.mkdtemp() + '/q.json')\n"
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]

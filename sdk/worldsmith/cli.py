@@ -18,10 +18,13 @@ import json
 import sys
 from typing import Iterator, Sequence
 
+from worldsmith.bake import bake, generate_files, merge_locks, parse_shard
 from worldsmith.core import registry
 from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
+from worldsmith.core.progress import reporting
+from worldsmith.runtime.onnx import export_onnx
 
 THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
 
@@ -41,11 +44,9 @@ def run_options() -> argparse.ArgumentParser:
 @contextlib.contextmanager
 def running(args: argparse.Namespace) -> Iterator[None]:
     """Apply ``--threads`` and show progress per ``--quiet``/``--json`` (bars on a terminal)."""
-    from worldsmith.core.progress import reporting
-
     if args.threads < 1:
         raise UsageError(f"--threads {args.threads}: expected a positive number")
-    import torch
+    import torch  # lazy: torch (1.2 s), start-up time
 
     torch.set_num_threads(args.threads)
     with reporting("quiet" if args.quiet else "json" if args.json else "auto"):
@@ -145,16 +146,12 @@ def _cmd_info(args: argparse.Namespace) -> None:
 
 
 def _cmd_generate(args: argparse.Namespace) -> None:
-    from worldsmith.bake import generate_files
-
     record = generate_files(args.id, args.seed, _config_from_sets(args.id, args.set), args.out, args.n)
     files = [{"path": p, "sha256": h} for p, h in record["files"].items()]
     print(json.dumps({"id": args.id, "seed": args.seed, "files": files}))
 
 
 def _cmd_bake(args: argparse.Namespace) -> None:
-    from worldsmith.bake import bake, merge_locks, parse_shard
-
     if args.ray is None and args.ray_gpus:
         raise UsageError("--ray-gpus: only with --ray")
     if args.manifest == "merge":
@@ -172,8 +169,6 @@ def _cmd_bake(args: argparse.Namespace) -> None:
 
 
 def _cmd_export_onnx(args: argparse.Namespace) -> None:
-    from worldsmith.runtime.onnx import export_onnx
-
     print(export_onnx(args.id, args.out))
 
 

@@ -38,11 +38,11 @@ def read_log(path: Path) -> list[dict[str, Any]]:
 def pyplot() -> Any:
     """matplotlib's pyplot on the Agg backend, or None when matplotlib is not installed."""
     try:
-        import matplotlib
+        import matplotlib  # optional: the [train] and [bench] extras
     except ImportError:
         return None
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # optional: the [train] and [bench] extras
 
     return plt
 

@@ -9,6 +9,7 @@ items made one by one. A generator whose assets come from one network subclasses
 from __future__ import annotations
 
 import abc
+import os
 from typing import Any, Callable, ClassVar, Sequence
 
 from worldsmith.core.config import Config
@@ -140,8 +141,6 @@ class NeuralGenerator(Generator, abc.ABC):
 
 def available_memory() -> int:
     """Bytes of memory free for new allocations (Linux ``MemAvailable``; else free physical pages)."""
-    import os
-
     try:
         with open("/proc/meminfo", encoding="ascii") as f:
             for line in f:

@@ -44,7 +44,7 @@ def rng(seed: int) -> np.random.Generator:
 
 def torch_generator(seed: int):
     """A fresh CPU ``torch.Generator`` seeded with ``seed``; draw noise on it, then move it."""
-    import torch
+    import torch  # lazy: torch (1.2 s), start-up time
 
     g = torch.Generator(device="cpu")
     g.manual_seed(check_seed(seed))

@@ -94,7 +94,7 @@ def cma_search(x0: np.ndarray, objective: Callable[[np.ndarray], float], evals: 
                rng: np.random.Generator) -> np.ndarray:
     """Minimise ``objective`` over latent vectors with CMA-ES from ``x0`` (sigma 0.5), drawing
     its samples from ``rng`` (never the global RNG); return the best vector found."""
-    import cma
+    import cma  # lazy: cma (1 s), start-up time
 
     opts = {"maxfevals": evals, "verbose": -9, "seed": float("nan"),
             "randn": lambda *shape: rng.standard_normal(shape), "popsize": 8 if evals < 200 else 12}

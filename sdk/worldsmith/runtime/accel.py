@@ -15,6 +15,7 @@ torch.Size([3, 2])
 """
 from __future__ import annotations
 
+import copy
 from typing import Callable
 
 import torch
@@ -90,6 +91,4 @@ def bf16_is_exact(network: torch.nn.Module, z: torch.Tensor,
 
 
 def _copy(network: torch.nn.Module) -> torch.nn.Module:
-    import copy
-
     return copy.deepcopy(network)

@@ -34,8 +34,8 @@ def network_of(id: str, **config: Any):
 
 def _require_onnx() -> None:
     try:
-        import onnxruntime  # noqa: F401
-        import onnxscript  # noqa: F401
+        import onnxruntime  # optional: the [onnx] extra  # noqa: F401
+        import onnxscript  # optional: the [onnx] extra  # noqa: F401
     except ImportError as e:
         raise MissingDependencyError(f"ONNX needs the onnx extra: pip install 'worldsmith[onnx]' ({e})") from None
 
@@ -43,7 +43,7 @@ def _require_onnx() -> None:
 def to_onnx(network: Any, z: Any) -> bytes:
     """The ONNX model (opset ``OPSET``, dynamic batch) of ``network`` traced on latents ``z``."""
     _require_onnx()
-    import torch
+    import torch  # lazy: torch (1.2 s), start-up time
 
     batch = torch.export.Dim("batch", min=1, max=65536)
     logging.getLogger("torch.onnx").setLevel(logging.ERROR)  # "torchvision is not installed" noise
@@ -67,7 +67,7 @@ def export_onnx(id: str, out: str | os.PathLike, check_seeds: int = 32, **config
 
 def session(model: bytes | str | os.PathLike, threads: int = 1):
     """An onnxruntime CPU session of ``model`` (bytes or a path) using ``threads`` threads."""
-    import onnxruntime as ort
+    import onnxruntime as ort  # optional: the [onnx] extra
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
@@ -95,14 +95,14 @@ class OrtRunner:
         self.input = self.session.get_inputs()[0].name
 
     def __call__(self, z: Any) -> Any:
-        import torch
+        import torch  # lazy: torch (1.2 s), start-up time
 
         return torch.from_numpy(self.session.run(None, {self.input: z.cpu().numpy()})[0])
 
 
 def max_difference(network: Any, latents: Any, path: Path, seeds: int) -> float:
     """Largest |torch - onnxruntime| over ``seeds`` seeds, checked at batch 1 and batch ``seeds``."""
-    import torch
+    import torch  # lazy: torch (1.2 s), start-up time
 
     sess = session(path)
     name = sess.get_inputs()[0].name

@@ -45,10 +45,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from worldsmith.core.device import resolve_device
 from worldsmith.core.errors import ConfigError, WorldsmithError
 from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.registry import make, spec
 from worldsmith.core.seeding import check_seed, child_seeds
+from worldsmith.runtime.onnx import OrtRunner
 
 REQUEST, PREFETCH = 0, 1
 BACKENDS = ("torch", "optimised", "onnxruntime")
@@ -73,14 +75,12 @@ class AssetService:
     def __init__(self, device: str = "auto", max_batch: int = 64, queue_size: int = 1024,
                  cache_size: int = 256, threads: int | None = 1, backend: str = "torch",
                  max_generators: int = 16):
-        from worldsmith.core.device import resolve_device
-
         if backend not in BACKENDS:
             raise ConfigError("backend", f"one of {', '.join(BACKENDS)}", backend)
         if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
             raise ConfigError("threads", "an int >= 1 or None", threads)
         if threads:
-            import torch
+            import torch  # lazy: torch (1.2 s), start-up time
 
             torch.set_num_threads(threads)
         self.device = str(resolve_device(device))
@@ -276,7 +276,7 @@ class AssetService:
             job.future.set_exception(error)
 
     def _generate(self, gen: Any, seeds: list[int], id: str) -> Any:
-        import torch
+        import torch  # lazy: torch (1.2 s), start-up time
 
         try:
             return gen._generate(seeds)
@@ -303,10 +303,8 @@ def runner_for(gen: Any, backend: str, device: str = "cpu", threads: int = 1) ->
         return None
     z = gen.latents([0, 1])
     if backend == "onnxruntime":
-        from worldsmith.runtime.onnx import OrtRunner
-
         return OrtRunner(gen.network, z, threads)
-    from worldsmith.runtime.accel import FastNetwork, bf16_is_exact
+    from worldsmith.runtime.accel import FastNetwork, bf16_is_exact  # lazy: torch (1.2 s), start-up time
 
     exact = device != "cpu" and bf16_is_exact(gen.network, gen.latents(list(range(16))), gen.quantise, device)
     return FastNetwork(gen.network, device, bf16=exact)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from worldsmith.core.errors import ConfigError, FormatError
 
@@ -145,8 +146,6 @@ def parse_grid(text: str) -> tuple[int, int]:
 
 
 def _read_png(path: Path) -> np.ndarray:
-    from PIL import Image
-
     try:
         with Image.open(io.BytesIO(path.read_bytes())) as im:
             return np.asarray(im.convert("RGBA"))

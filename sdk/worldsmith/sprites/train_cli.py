@@ -23,6 +23,7 @@ from worldsmith.core.data import data_path
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.progress import stage
 from worldsmith.sprites.data import SheetData, load_npz, load_sheet_folder
+from worldsmith.sprites.lpc_v2.train import train_layers
 
 
 def parser() -> argparse.ArgumentParser:
@@ -121,13 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 0 <= args.shades <= 16:
         raise ConfigError("shades", "0 (automatic) or 1..16 shade classes per slot", args.shades)
     if args.model == "layers":
-        from worldsmith.sprites.lpc_v2.train import train_layers
-
         return train_layers(train, val, args)
     if args.model == "features":
-        from worldsmith.sprites.eval.features import train_features
+        from worldsmith.sprites.eval.features import train_features  # lazy: torch, start-up time (`--help`)
 
         return train_features(train, val, args)
-    from worldsmith.sprites.lpc_v1.train import train_gan
+    from worldsmith.sprites.lpc_v1.train import train_gan  # lazy: torch, start-up time (`--help`)
 
     return train_gan(train, args)

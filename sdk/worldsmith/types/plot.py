@@ -124,7 +124,7 @@ class PlotGraph(Asset):
 
     def to_networkx(self):
         """A ``networkx.MultiDiGraph``: beats as nodes (their fields as attributes), choices as edges."""
-        import networkx as nx
+        import networkx as nx  # lazy: networkx (0.1 s), start-up time
 
         g = nx.MultiDiGraph(title=self.title, variables=dict(self.variables))
         for b in self.beats:

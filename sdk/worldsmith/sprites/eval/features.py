@@ -21,6 +21,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from worldsmith.core.curves import log_line, plot_curves
+from worldsmith.core.device import resolve_device
+from worldsmith.core.errors import ConfigError
+from worldsmith.core.progress import Budget
+from worldsmith.core.weights import load_folder, resolve, save_folder
+from worldsmith.sprites.credits import credits
 from worldsmith.sprites.data import SheetData
 from worldsmith.types.sprite import DIRECTIONS
 
@@ -70,8 +76,6 @@ def frame_labels(data: SheetData) -> dict[str, np.ndarray]:
 
 def load_features(name: str | Path = WEIGHTS) -> tuple[FeatureNet, dict[str, list[str]]]:
     """The shipped (or given) feature network in eval mode, and its class names per head."""
-    from worldsmith.core.weights import load_folder
-
     config, state = load_folder(name)
     net = FeatureNet({k: len(v) for k, v in config["classes"].items()})
     net.load_state_dict({k: v.float() for k, v in state.items()})
@@ -82,9 +86,6 @@ def load_independent(folder: str | Path, option: str) -> FeatureNet:
     """The feature network in ``folder`` for a training-side use (the ``option`` that names it),
     refusing the metrics' own network: what the generator is tuned or selected by must not be
     what it is scored by."""
-    from worldsmith.core.errors import ConfigError
-    from worldsmith.core.weights import resolve
-
     if resolve(folder).resolve() == resolve(WEIGHTS).resolve():
         raise ConfigError(option, f"a feature network other than the metrics' own ({WEIGHTS}), "
                                   "or the evaluation would no longer be independent", str(folder))
@@ -105,13 +106,6 @@ def _accuracy(net: FeatureNet, frames: torch.Tensor, labels: dict[str, torch.Ten
 
 def train_features(train: SheetData, val: SheetData, args: argparse.Namespace) -> int:
     """Train the feature network on ``train``'s labels; report validation accuracy; save it."""
-    from worldsmith.core.curves import log_line, plot_curves
-    from worldsmith.core.device import resolve_device
-    from worldsmith.core.errors import ConfigError
-    from worldsmith.core.progress import Budget
-    from worldsmith.core.weights import save_folder
-    from worldsmith.sprites.credits import credits
-
     if not train.labels:
         raise ConfigError("data", "the LPC npz (a sheet folder has no labels to learn)", args.sheets)
     device = resolve_device(args.device)

@@ -64,7 +64,7 @@ def walk_sheets(batch) -> np.ndarray:
 def descriptors(net, frames: np.ndarray, batch: int = 512) -> np.ndarray:
     """Feature network ``net``'s embedding averaged over each character's frames: ``(n, 128)``
     float32 for uncropped frames ``(n, C, 64, 64, 4)`` uint8 (cropped like the walk sheets)."""
-    import torch
+    import torch  # lazy: torch, start-up time (the numpy helpers need none)
 
     n, per = frames.shape[:2]
     flat = crop(frames.reshape(-1, *frames.shape[2:]))              # (n * C, 64, 48, 4)

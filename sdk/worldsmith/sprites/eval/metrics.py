@@ -37,7 +37,7 @@ class Features:
 def _outputs(net, sheets: np.ndarray, batch: int):
     """The feature network's ``(embedding, logits)`` over every frame of ``sheets``, ``batch``
     frames at a time, in frame order."""
-    import torch
+    import torch  # lazy: torch, start-up time (the numpy metrics need none)
 
     frames = sheets.reshape(-1, *sheets.shape[2:])
     with torch.inference_mode():
@@ -59,7 +59,7 @@ def extract(net, sheets: np.ndarray, batch: int = 512) -> Features:
 
 def fid(a: np.ndarray, b: np.ndarray) -> float:
     """Frechet distance between Gaussians fitted to rows of ``a`` and ``b``."""
-    from scipy import linalg
+    from scipy import linalg  # lazy: scipy (0.3 s), start-up time
 
     mu = a.mean(0) - b.mean(0)
     ridge = 1e-6 * np.eye(a.shape[1])                                    # dead feature dims
@@ -160,7 +160,7 @@ def label_agreement(net, sheets: np.ndarray, heads: tuple[str, ...] = IDENTITY_H
     >>> a.shape, bool((a > 0.3).all() and (a <= 1).all()), bool(a[0] == a[1])
     ((2,), True, True)
     """
-    import torch
+    import torch  # lazy: torch, start-up time (the numpy metrics need none)
 
     probs: dict[str, list] = {h: [] for h in heads}
     for _, logits in _outputs(net, sheets, batch):

@@ -23,7 +23,9 @@ from worldsmith.core.config import Config, param
 from worldsmith.core.device import ieee_fp32, resolve_device
 from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
+from worldsmith.core.weights import building, cache_key, load_folder
 from worldsmith.pixels import image as post
+from worldsmith.sprites.data import uncrop
 from worldsmith.sprites.look import apply_steps, check_look, look_steps
 from worldsmith.types.sprite import SpriteBatch
 
@@ -64,11 +66,10 @@ class SpriteConfig(Config):
 def load_model(weights: str | Path, device: str = "cpu"):
     """The generator network of a model folder (verified, cached per folder and device), in eval
     mode on ``device``."""
-    import torch
+    import torch  # lazy: torch, start-up time (`info` and `generate --help` load this class)
 
-    from worldsmith.core.weights import building, cache_key, load_folder
-    from worldsmith.sprites.lpc_v1.model import GanConfig
-    from worldsmith.sprites.lpc_v1.model import Generator as Net
+    from worldsmith.sprites.lpc_v1.model import GanConfig  # lazy: torch, start-up time
+    from worldsmith.sprites.lpc_v1.model import Generator as Net  # lazy: torch, start-up time
 
     folder, stamp = cache_key(weights)
     key = (*stamp, str(resolve_device(device)))
@@ -118,7 +119,7 @@ class SpriteGenerator(NeuralGenerator):
     def latents(self, seeds: Sequence[int]):
         """``(n, z)`` float32 tensor of latents, row ``i`` from ``seeds[i]`` and the config
         (truncation, variations, interpolation): exactly what the network is fed."""
-        import torch
+        import torch  # lazy: torch, start-up time
 
         cfg, net = self.config, self._net()
 
@@ -143,9 +144,9 @@ class SpriteGenerator(NeuralGenerator):
     @staticmethod
     def quantise(raw):
         """Raw sheets -> the uint8 RGBA pixels an asset holds, as a tensor (what bf16 must not change)."""
-        import torch
+        import torch  # lazy: torch, start-up time
 
-        from worldsmith.sprites.lpc_v1.model import to_uint8
+        from worldsmith.sprites.lpc_v1.model import to_uint8  # lazy: torch, start-up time
 
         return torch.from_numpy(to_uint8(raw))
 
@@ -172,9 +173,9 @@ class SpriteGenerator(NeuralGenerator):
         >>> gen.render(gen.latents([5])).shape
         (1, 16, 64, 48, 4)
         """
-        import torch
+        import torch  # lazy: torch, start-up time
 
-        from worldsmith.sprites.lpc_v1.model import to_uint8
+        from worldsmith.sprites.lpc_v1.model import to_uint8  # lazy: torch, start-up time
 
         net = self._net()
         size, run, rows = net.cfg.size, self.runner or net, self.net_batch()
@@ -201,8 +202,6 @@ class SpriteGenerator(NeuralGenerator):
         return np.stack(out)
 
     def _generate(self, seeds: Sequence[int]) -> SpriteBatch:
-        from worldsmith.sprites.data import uncrop
-
         sheets = self.render(self.latents(seeds))
         meta = self.meta(list(seeds)).with_post("binary_alpha", threshold=128)
         for step, params in self.post_steps():
@@ -243,9 +242,9 @@ def unsure(raw, sheet: np.ndarray, finish: Callable[[np.ndarray], np.ndarray],
     >>> unsure(raw, to_uint8(raw)[0], keep)
     True
     """
-    import torch
+    import torch  # lazy: torch, start-up time
 
-    from worldsmith.sprites.lpc_v1.model import to_uint8
+    from worldsmith.sprites.lpc_v1.model import to_uint8  # lazy: torch, start-up time
 
     rgb, alpha = margin
     tol = torch.tensor([rgb, rgb, rgb, alpha], dtype=raw.dtype).view(1, 1, 4, 1, 1)

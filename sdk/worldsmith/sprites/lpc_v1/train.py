@@ -18,14 +18,29 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import io
 from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
 
+from worldsmith.core import distributed
 from worldsmith.core.atomic import write_atomic
+from worldsmith.core.curves import log_line, plot_curves
+from worldsmith.core.device import resolve_device
+from worldsmith.core.errors import ConfigError
+from worldsmith.core.mixture import fit_mixture
+from worldsmith.core.progress import Budget, stage
+from worldsmith.core.seeding import child_seed
+from worldsmith.core.weights import load_folder, save_folder
+from worldsmith.sprites.credits import credits
 from worldsmith.sprites.data import SheetData
-from worldsmith.sprites.lpc_v1.model import to_uint8
+from worldsmith.sprites.eval.features import load_independent
+from worldsmith.sprites.lpc_v1.augment import augment
+from worldsmith.sprites.lpc_v1.model import Discriminator, Encoder, GanConfig, Generator, to_uint8
 
 LOG_EVERY = 100  # steps between log.jsonl lines (also at every sample grid and the last step)
 
@@ -37,8 +52,6 @@ def to_float(batch):
 
 def save_preview(sheets: np.ndarray, path: Path, per_row: int = 4) -> None:
     """A PNG of cropped sheets ``(n, 16, H, W, 4)`` over grey, ``per_row`` characters a row."""
-    from PIL import Image
-
     n = len(sheets)
     rows = -(-n // per_row)
     pad = np.zeros((rows * per_row - n, *sheets.shape[1:]), np.uint8)
@@ -63,8 +76,6 @@ def reconstruction_loss(out, target):
 def composite(frames):
     """Frames ``(..., 4, H, W)`` in [-1, 1] -> ``(M, 4, H, W)`` with colour faded to the transparent
     value (-1) by the soft alpha, as the frames of a real sheet are (differentiable)."""
-    import torch
-
     x = frames.reshape(-1, *frames.shape[-3:])
     alpha = (x[:, 3:] + 1).clamp(0, 2) / 2                              # (M, 1, H, W) in [0, 1]
     return torch.cat([alpha * (x[:, :3] + 1) - 1, x[:, 3:]], 1)
@@ -75,8 +86,6 @@ def perceptual_loss(net, out, target):
     the frozen perception network ``net`` (a FeatureNet), each layer divided by the target
     features' energy and the layers averaged (an LPIPS-like term that rewards the outlines and
     strands an L1 term blurs)."""
-    import torch
-
     with torch.no_grad():
         ref = net.activations(composite(target))
     got = net.activations(composite(out))
@@ -90,8 +99,6 @@ def kl_divergence(mu, logvar):
 
 def adaptive_weight(rec, adv, layer) -> float:
     """||d rec / d layer|| / ||d adv / d layer|| (VQGAN), clamped to [0, 1e3]."""
-    import torch
-
     g_rec = torch.autograd.grad(rec, layer, retain_graph=True)[0].norm()
     g_adv = torch.autograd.grad(adv, layer, retain_graph=True)[0].norm()
     return float((g_rec / (g_adv + 1e-6)).clamp(0, 1e3))
@@ -99,22 +106,11 @@ def adaptive_weight(rec, adv, layer) -> float:
 
 def _pick(x, cells):
     """Frames ``cells (B, k)`` of sheets ``x (B, 16, ...)`` -> ``(B, k, ...)``."""
-    return x[__import__("torch").arange(len(x))[:, None], cells]
+    return x[torch.arange(len(x))[:, None], cells]
 
 
 def train_gan(train: SheetData, args: argparse.Namespace) -> int:
     """Train (or resume) the VAE-GAN on ``train`` per ``args``; export the EMA generator."""
-    import torch
-    import torch.nn.functional as F
-
-    from worldsmith.core import distributed
-    from worldsmith.core.curves import log_line, plot_curves
-    from worldsmith.core.device import resolve_device
-    from worldsmith.core.progress import Budget, stage
-    from worldsmith.core.seeding import child_seed
-    from worldsmith.sprites.lpc_v1.augment import augment
-    from worldsmith.sprites.lpc_v1.model import Discriminator, Encoder, Generator
-
     stage("building the models")
     ctx = distributed.setup(resolve_device(args.device))
     device = ctx.device
@@ -211,12 +207,6 @@ def train_gan(train: SheetData, args: argparse.Namespace) -> int:
 def _start_config(args: argparse.Namespace, size: int):
     """``(GanConfig, generator state or None)``: a fresh ``--width`` model, or the architecture and
     weights of the ``--init`` model folder (its mixture prior dropped)."""
-    import dataclasses
-
-    from worldsmith.core.errors import ConfigError
-    from worldsmith.core.weights import load_folder
-    from worldsmith.sprites.lpc_v1.model import GanConfig
-
     if not args.init:
         return GanConfig(width=args.width, size=size), None
     config, state = load_folder(args.init)
@@ -228,8 +218,6 @@ def _start_config(args: argparse.Namespace, size: int):
 
 def _perceiver(folder: str | None, device):
     """The frozen perception network of a feature-network folder (``--perceptual``), or None."""
-    from worldsmith.sprites.eval.features import load_independent
-
     if not folder:
         return None
     net = load_independent(folder, "perceptual").to(device)
@@ -241,13 +229,6 @@ def _perceiver(folder: str | None, device):
 def with_prior(g, e, data, k: int, seed: int):
     """A copy of generator ``g`` carrying a ``k``-component mixture prior fitted to encoder ``e``'s
     posterior means of the uint8 sheets ``data`` (unchanged for ``k == 0``)."""
-    import dataclasses
-
-    import torch
-
-    from worldsmith.core.mixture import fit_mixture
-    from worldsmith.sprites.lpc_v1.model import Generator
-
     if not k:
         return g
     with torch.no_grad():
@@ -269,9 +250,6 @@ def _checkpoint(out: Path, step: int, parts: dict, data, args: argparse.Namespac
 
 def export_generator(g, step: int, args: argparse.Namespace, folder: Path) -> None:
     """Save the EMA generator (float32) as a verified model folder."""
-    from worldsmith.core.weights import save_folder
-    from worldsmith.sprites.credits import credits
-
     state = {k: v.detach() for k, v in g.state_dict().items()}
     config = {"gan": g.cfg.to_dict(), "steps": step, "seed": args.seed,
               "data": "sheets folder" if args.sheets else "lpc_walk64", "val_fraction": args.val_fraction,
@@ -293,8 +271,6 @@ def clone_frozen(module):
 
 
 def _save_torch(path: Path, obj: dict) -> None:
-    import torch
-
     buf = io.BytesIO()
     torch.save(obj, buf)
     write_atomic(path, buf.getvalue())

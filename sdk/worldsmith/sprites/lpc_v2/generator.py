@@ -29,7 +29,9 @@ from worldsmith.core.config import Config, param
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import check_seed, rng
+from worldsmith.core.weights import cache_key, load_folder
 from worldsmith.pixels import recolor as paint
+from worldsmith.sprites.data import uncrop
 from worldsmith.sprites.look import apply_steps, check_look, look_steps
 from worldsmith.sprites.lpc_v2.model import LayerModel
 from worldsmith.types.sprite import SpriteBatch
@@ -71,8 +73,6 @@ class LayeredConfig(Config):
 
 def load_model(weights: str | Path) -> LayerModel:
     """The layered model of a model folder (verified, cached per folder)."""
-    from worldsmith.core.weights import cache_key, load_folder
-
     folder, key = cache_key(weights)
     if key not in _MODELS:
         _MODELS[key] = LayerModel.from_folder(*load_folder(folder))
@@ -118,8 +118,6 @@ class LayeredSpriteGenerator(Generator):
         return np.stack([draw(s) for s in seeds])
 
     def _generate(self, seeds: Sequence[int]) -> SpriteBatch:
-        from worldsmith.sprites.data import uncrop
-
         cfg, model = self.config, self.model
         classes, palette = model.draw(self.outfits(seeds))                # (n, 16, H, W), (n, slots, K, 3)
         meta = self.meta(list(seeds))

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import WeightsError
+from worldsmith.core.weights import save_folder
 from worldsmith.sprites.lpc_v2.layers import UNSEEN, class_map
 
 
@@ -139,7 +140,7 @@ class LayerModel:
 
     def tensors(self) -> dict:
         """The arrays of a model folder, as torch tensors (shapes packed 4 bits per pixel)."""
-        import torch
+        import torch  # lazy: torch, start-up time (lpc-v2 runs on numpy)
 
         shapes = np.where(self.shapes == UNSEEN, 0, self.shapes).astype(np.uint8)
         arrays = {"shapes": pack4(shapes), "layer_shape": self.layer_shape, "palettes": self.palettes,
@@ -148,8 +149,6 @@ class LayerModel:
 
     def save(self, folder: str | os.PathLike, credits: str, extra: dict | None = None) -> Path:
         """Write a verified model folder (config.json, model.safetensors, CREDITS.md, MANIFEST)."""
-        from worldsmith.core.weights import save_folder
-
         return save_folder(folder, {**self.config(), **(extra or {})}, self.tensors(), credits)
 
     @classmethod

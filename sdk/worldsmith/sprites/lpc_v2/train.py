@@ -16,6 +16,7 @@ pixels the model redraws exactly, per slot).
 from __future__ import annotations
 
 import argparse
+import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +27,9 @@ from worldsmith.core.atomic import write_atomic
 from worldsmith.core.curves import log_line, pyplot, read_log, save_figure
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.progress import advance, stage
+from worldsmith.sprites.credits import credits
 from worldsmith.sprites.data import SheetData
-from worldsmith.sprites.lpc_v2.layers import TRANSPARENT, LayerFit, layer_groups, shade_maps
+from worldsmith.sprites.lpc_v2.layers import TRANSPARENT, LayerFit, colour, layer_groups, shade_maps
 from worldsmith.sprites.lpc_v2.model import LayerModel
 
 ANCHOR_SLOTS = ("body", "nose", "ears")  # drawn in the body's skin colours: one donor for all three
@@ -101,8 +103,6 @@ class FitState(LayerFit):
     done: int = 0
 
     def save(self, path: Path) -> None:
-        import io
-
         buf = io.BytesIO()
         np.savez(buf, shapes=self.shapes, layer_shape=self.layer_shape, palettes=self.palettes,
                  done=np.array(self.done))
@@ -121,8 +121,6 @@ class FitState(LayerFit):
 def redrawn(model: LayerModel, data: SheetData) -> dict[str, float]:
     """Per slot, the share of held-out characters' opaque pixels (in that slot) the model redraws
     exactly from their own layers (characters wearing a layer the fit never saw are skipped)."""
-    from worldsmith.sprites.lpc_v2.layers import colour
-
     lay = data.layering
     known = ((lay.outfits < 0) | (model.layer_shape[np.maximum(lay.outfits, 0)] >= 0)).all(1)
     idx = np.flatnonzero(known)[:200]
@@ -152,8 +150,6 @@ def plot(log: list[dict], exact: dict[str, float], path: Path) -> bool:
 
 def train_layers(train: SheetData, val: SheetData, args: argparse.Namespace) -> int:
     """Fit (or resume fitting) the layered model; write ``<out>/model``. Returns 0."""
-    from worldsmith.sprites.credits import credits
-
     stage("taking the training characters apart into layers")
     prep = prepare(train, args.shades, args.bands)
     out = Path(args.out)

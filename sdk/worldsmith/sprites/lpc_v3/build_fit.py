@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import functools
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.sprites.lpc_v3.headwear import (
@@ -68,8 +70,6 @@ class Style:
 
 def read_rgba(path: Path) -> np.ndarray:
     """An image file as RGBA uint8, FormatError naming it when unreadable."""
-    from PIL import Image
-
     try:
         with Image.open(path) as im:
             return np.array(im.convert("RGBA"))
@@ -157,8 +157,6 @@ def window_centres(root: str, keys: list[str]) -> np.ndarray:
     """(2, 178, 4, 2) int: median box-aligned offset over ``keys`` per body kind, frame, direction."""
     est = np.stack([_style_estimates(root, k) for k in keys])
     with np.errstate(all="ignore"):
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             med = np.nanmedian(est, 0)

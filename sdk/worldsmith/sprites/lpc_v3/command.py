@@ -34,9 +34,8 @@ def add_parts_command(sub: argparse._SubParsersAction) -> None:
 
 def build_part(args: argparse.Namespace) -> None:
     """Build the part of ``args.folder``'s drawings and print the file written."""
-    # lazy: start-up time (75 ms), as every worldsmith command builds the parser this module adds to
-    from worldsmith.sprites.lpc_v3 import userpart
-    from worldsmith.sprites.lpc_v3.generator import load_model
+    from worldsmith.sprites.lpc_v3 import userpart  # lazy: start-up time (75 ms), every command builds this parser
+    from worldsmith.sprites.lpc_v3.generator import load_model  # lazy: start-up time, as above
 
     anchors = load_model(args.weights).anchors
     if anchors is None:

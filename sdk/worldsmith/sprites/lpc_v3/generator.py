@@ -26,8 +26,12 @@ from worldsmith.core.config import Config, param
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import Generator
 from worldsmith.core.seeding import rng
+from worldsmith.core.weights import cache_key, load_folder
+from worldsmith.pixels import recolor as paint
 from worldsmith.sprites.lpc_v3.model import CharacterModel
 from worldsmith.sprites.lpc_v3.parts import SEXES, SLOTS, Part
+from worldsmith.sprites.lpc_v3.prior import GEAR, covers
+from worldsmith.sprites.lpc_v3.userpart import SLOTS as HEAD_SLOTS
 from worldsmith.types.character import CharacterBatch
 from worldsmith.types.lpc_sheet import ANIMATIONS, check_animations
 
@@ -51,8 +55,6 @@ class CharacterConfig(Config):
                                    "colour name of the part (hair: 'blonde', 'raven', ...)")
 
     def check(self) -> None:
-        from worldsmith.sprites.lpc_v3.prior import GEAR
-
         check_animations(self.animations)
         for slot, chance in self.gear.items():
             if slot not in GEAR or isinstance(chance, bool) or not isinstance(chance, (int, float)) \
@@ -67,8 +69,6 @@ class CharacterConfig(Config):
 
 def load_model(weights: str | Path) -> CharacterModel:
     """The lpc-v3 model of a model folder (verified, cached per folder)."""
-    from worldsmith.core.weights import cache_key, load_folder
-
     folder, key = cache_key(weights)
     if key not in _MODELS:
         _MODELS[key] = CharacterModel.from_folder(*load_folder(folder, numpy=True))
@@ -111,7 +111,6 @@ class CharacterGenerator(Generator):
         """``parts=`` resolved for ``sex`` (None if a named part is not drawn for that sex)."""
         if self.config.sex not in ("any", sex):
             return None
-        from worldsmith.sprites.lpc_v3.prior import covers
 
         pinned: dict[str, Part | None] = {}
         for slot, name in self.config.parts.items():
@@ -131,8 +130,6 @@ class CharacterGenerator(Generator):
     def _own(slot: str, name: str) -> bool:
         """Whether ``name`` is a part of the user's own (a part file or a folder of drawings,
         ``parts={"head": "my_hat/"}``), worn on both bodies; raises for a slot that cannot wear one."""
-        from worldsmith.sprites.lpc_v3.userpart import SLOTS as HEAD_SLOTS
-
         if not (isinstance(name, str) and Path(name).exists()):
             return False
         if slot not in HEAD_SLOTS:
@@ -193,8 +190,6 @@ class CharacterGenerator(Generator):
 
     def _recolor(self, outfits: np.ndarray, classes: np.ndarray, palette: np.ndarray, slot: str,
                  colors: Any) -> np.ndarray:
-        from worldsmith.pixels import recolor as paint
-
         j, model = SLOTS.index(slot), self.model
         if not isinstance(colors, str):
             return paint.replace_rgba(palette, classes, j, colors)

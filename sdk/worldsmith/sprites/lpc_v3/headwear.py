@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.types.lpc_sheet import FRAME, FRAMES, N_FRAMES, SHEET
@@ -132,8 +133,6 @@ def load_sources(folder: str | Path) -> dict[str, np.ndarray]:
     >>> sorted(load_sources(d))
     ['e', 'n', 's', 'w']
     """
-    from PIL import Image
-
     folder = Path(folder)
     if not folder.is_dir():
         raise FormatError(f"{folder}: expected a folder of part drawings (n.png s.png e.png w.png)")

@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 import numpy as np
+from PIL import Image
 
-from worldsmith.types.lpc_sheet import N_FRAMES, SHEET
+from worldsmith.sprites.lpc_v3.order import z_layer
+from worldsmith.types.lpc_sheet import FRAMES, N_FRAMES, SHEET
 
 SEXES = ("male", "female")
 # (path prefix, slot); first match wins. The z-layer comes from :func:`...order.z_layer`.
@@ -85,8 +87,6 @@ def _words(text: str) -> list[str]:
 
 def describe(path: str) -> Sheet:
     """The slot, depth, part and variant of library file ``path`` (relative, '/' separated)."""
-    from worldsmith.sprites.lpc_v3.order import z_layer
-
     slot = next(s for prefix, s in RULES if path.startswith(prefix))
     if slot == "torso" and OVER.match(path):
         slot = "torso_over"
@@ -130,10 +130,6 @@ def sheets(root: Path) -> Iterator[Sheet]:
 
 def load_frames(root: Path, path: str) -> np.ndarray:
     """A library sheet as ``(178, 64, 64, 4)`` uint8 frames in sheet order."""
-    from PIL import Image
-
-    from worldsmith.types.lpc_sheet import FRAMES
-
     sheet = np.asarray(Image.open(root / path).convert("RGBA"))
     if sheet.shape[:2] != SHEET:
         raise ValueError(f"{path}: expected a {SHEET[1]} x {SHEET[0]} sheet, got {sheet.shape[1]} x {sheet.shape[0]}")

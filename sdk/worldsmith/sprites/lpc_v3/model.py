@@ -29,8 +29,11 @@ from typing import Sequence
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError, WeightsError
+from worldsmith.core.weights import save_folder
+from worldsmith.sprites.lpc_v3 import userpart
 from worldsmith.sprites.lpc_v3.authors import USER
 from worldsmith.sprites.lpc_v3.headwear import Anchors, over
+from worldsmith.sprites.lpc_v3.order import sort_parts
 from worldsmith.sprites.lpc_v3.parts import ROW_FRAMES, SLOTS, K, Part, PartLibrary
 from worldsmith.sprites.lpc_v3.prior import Prior
 from worldsmith.types.lpc_sheet import FRAME, FRAMES, check_animations
@@ -92,8 +95,6 @@ class CharacterModel:
 
     def _stack(self, pieces: list[tuple[int, int]], animation: str, direction: str) -> list[tuple[int, int]]:
         """``pieces`` in drawing order for one row (:func:`~worldsmith.sprites.lpc_v3.order.sort_parts`)."""
-        from worldsmith.sprites.lpc_v3.order import sort_parts
-
         by_path = {self.lib.piece_path[p]: (slot, p) for slot, p in pieces}
         return [by_path[path] for path in sort_parts(list(by_path), animation, direction)]
 
@@ -114,8 +115,6 @@ class CharacterModel:
     def user_part(self, slot: str, path: str, sex: str) -> Part:
         """The part at ``path``: a part file (``worldsmith parts build``) or a folder of drawings
         placed with this model's anchors; added to the library once per file version."""
-        from worldsmith.sprites.lpc_v3 import userpart
-
         file = Path(path)
         key = (slot, str(file.resolve()), file.stat().st_mtime_ns, sex)
         if key not in self._user:
@@ -166,8 +165,6 @@ class CharacterModel:
 
     def save(self, folder: str | Path, credits: str, extra: dict | None = None) -> Path:
         """Write a verified model folder (config.json, model.safetensors, CREDITS.md, MANIFEST)."""
-        from worldsmith.core.weights import save_folder
-
         return save_folder(folder, {**self.config(), **(extra or {})}, self.tensors(), credits)
 
     @classmethod

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.export.npz import npz_bytes
 from worldsmith.sprites.lpc_v3.headwear import Anchors, load_sources, place
 from worldsmith.sprites.lpc_v3.pack import rank_colours
 from worldsmith.types.lpc_sheet import N_FRAMES
@@ -74,9 +76,6 @@ def build_folder(folder: str | os.PathLike, anchors: Anchors, slot: str) -> User
 
 def save(part: UserPart, path: str | os.PathLike) -> Path:
     """Write ``part`` as an ``.npz`` (atomically); returns the path."""
-    from worldsmith.core.atomic import write_atomic
-    from worldsmith.export.npz import npz_bytes
-
     meta = {"type": "UserPart", "slot": part.slot, "name": part.name, "layers": part.layers}
     arrays = {"meta": np.array(json.dumps(meta)), "palette": part.palette,
               **{f"classes_{sex}": part.classes[sex] for sex in SEXES}}
