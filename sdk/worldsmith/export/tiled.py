@@ -30,7 +30,9 @@ Props = dict[str, Any]
 @dataclass
 class Tileset:
     """One tileset image cut into ``tile_w`` x ``tile_h`` frames; ``tiles`` holds per-frame
-    properties and ``types`` per-frame type names (frame index -> value)."""
+    properties and ``types`` per-frame type names (frame index -> value); each frame in ``solid``
+    carries a whole-tile collision rectangle (Tiled's collision editor: an object group on the
+    tile), which engine importers turn into collision shapes."""
 
     name: str
     image: str
@@ -42,6 +44,7 @@ class Tileset:
     tiles: dict[int, Props] = field(default_factory=dict)
     firstgid: int = 1
     types: dict[int, str] = field(default_factory=dict)
+    solid: frozenset[int] = frozenset()
 
     @property
     def count(self) -> int:
@@ -144,12 +147,20 @@ def _props_xml(props: Props, indent: str) -> str:
 
 def _tile_xml(ts: Tileset, i: int) -> str:
     kind = f" type={quoteattr(ts.types[i])}" if i in ts.types else ""
-    props = _props_xml(ts.tiles.get(i, {}), "   ")
-    return f'  <tile id="{i}"{kind}>\n{props}  </tile>\n' if props else f'  <tile id="{i}"{kind}/>\n'
+    body = _props_xml(ts.tiles.get(i, {}), "   ")
+    if i in ts.solid:
+        body += (f'   <objectgroup draworder="index" id="2">\n    <object id="1" x="0" y="0" '
+                 f'width="{ts.tile_w}" height="{ts.tile_h}"/>\n   </objectgroup>\n')
+    return f'  <tile id="{i}"{kind}>\n{body}  </tile>\n' if body else f'  <tile id="{i}"{kind}/>\n'
+
+
+def _tile_ids(ts: Tileset) -> list[int]:
+    """The frames the tileset says something about (type, properties or collision)."""
+    return sorted({*ts.tiles, *ts.types, *ts.solid})
 
 
 def _tileset_xml(ts: Tileset) -> str:
-    tiles = "".join(_tile_xml(ts, i) for i in sorted({*ts.tiles, *ts.types}))
+    tiles = "".join(_tile_xml(ts, i) for i in _tile_ids(ts))
     return (f' <tileset firstgid="{ts.firstgid}" name={quoteattr(ts.name)} tilewidth="{ts.tile_w}" '
             f'tileheight="{ts.tile_h}" tilecount="{ts.count}" columns="{ts.columns}">\n'
             f'  <image source={quoteattr(ts.image)} width="{ts.image_w}" height="{ts.image_h}"/>\n'
@@ -224,12 +235,17 @@ def _tileset_json(ts: Tileset) -> dict[str, Any]:
            "tilecount": ts.count, "columns": ts.columns, "margin": 0, "spacing": 0, "image": ts.image,
            "imagewidth": ts.image_w, "imageheight": ts.image_h}
     tiles = []
-    for i in sorted({*ts.tiles, *ts.types}):
+    for i in _tile_ids(ts):
         tile: dict[str, Any] = {"id": i}
         if i in ts.types:
             tile["type"] = ts.types[i]
         if ts.tiles.get(i):
             tile["properties"] = _props_json(ts.tiles[i])
+        if i in ts.solid:
+            box = {"id": 1, "name": "", "type": "", "x": 0, "y": 0, "width": ts.tile_w, "height": ts.tile_h,
+                   "rotation": 0, "visible": True}
+            tile["objectgroup"] = {"draworder": "index", "id": 2, "name": "", "objects": [box], "opacity": 1,
+                                   "type": "objectgroup", "visible": True, "x": 0, "y": 0}
         tiles.append(tile)
     if tiles:
         out["tiles"] = tiles

@@ -75,7 +75,8 @@ def _tiled_map(level: TileLevel, image: str) -> tiled.TiledMap:
     """The level as a Tiled map: one tileset, the ``tiles`` layer and the ``path`` polyline."""
     h, w = level.shape
     v = vocab(level.game)
-    ts = tiled.Tileset(level.game, image, TILE * v.size, TILE, TILE, TILE, v.size, types=dict(enumerate(v.names)))
+    ts = tiled.Tileset(level.game, image, TILE * v.size, TILE, TILE, TILE, v.size, types=dict(enumerate(v.names)),
+                       solid=frozenset(np.flatnonzero(v.solid_mask()).tolist()))
     path = [tiled.TiledObject(1, "agent path", "", 0, 0, 0, 0, points=_path_points(level))] if level.path else []
     props = {"game": level.game, "generator": level.meta.generator, "seed": int(level.meta.seed or 0)}
     if "ladder" in level.meta.config:  # Zelda: whether the path needs the stepladder over water

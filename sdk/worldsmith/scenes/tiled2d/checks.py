@@ -103,6 +103,7 @@ def _load_pytmx(path: Path) -> dict[str, Any]:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     try:
         import pygame  # lazy: pygame, start-up time
+        from pytmx import TiledObjectGroup  # optional: pytmx (dev extra)
         from pytmx.util_pygame import load_pygame  # optional: pytmx (dev extra)
     except ImportError as e:
         raise MissingDependencyError(f"pytmx and pygame are needed to check {path} ({e})") from None
@@ -110,7 +111,10 @@ def _load_pytmx(path: Path) -> dict[str, Any]:
         pygame.display.init()
         pygame.display.set_mode((1, 1))
     m = load_pygame(str(path))
-    objects = list(m.objects)
-    return {"pytmx_layers": len(m.layers), "pytmx_objects": len(objects),
+    # pytmx also lists each tile's collision group (embedded tileset) as a nameless map layer
+    layers = [layer for layer in m.layers if layer.name is not None]
+    objects = [o for layer in layers if isinstance(layer, TiledObjectGroup) for o in layer]
+    return {"pytmx_layers": len(layers), "pytmx_objects": len(objects),
+            "pytmx_colliders": len(list(m.get_tile_colliders())),
             "pytmx_sprite_images": sum(o.image is not None for o in objects if o.gid),
             "pytmx_sprites": sum(bool(o.gid) for o in objects)}

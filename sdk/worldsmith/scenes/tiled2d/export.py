@@ -63,7 +63,8 @@ def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, byt
     images[image_name("tiles")] = png_bytes(tile_sheet)
     props = {i: {"name": n, "solid": s} for i, (n, s) in enumerate(zip(scene.tile_names, scene.tile_solid))}
     tilesets = [tiled.Tileset("tiles", image_name("tiles"), tile_sheet.shape[1], TILE, TILE, TILE,
-                              len(scene.tileset), props)]
+                              len(scene.tileset), props,
+                              solid=frozenset(i for i, s in enumerate(scene.tile_solid) if s))]
     firstgid = {"": 0}
     gid = len(scene.tileset) + 1
     for name, frames in scene.sprites.items():
