@@ -4,7 +4,8 @@ Seeds 1..N of the default config, and M seeds at each parameter's extremes (lo, 
 choice; the other parameters at default), each: validate() passes, the .ink compiles in inkjs
 2.4 with no errors or warnings and exhaustive play reaches every ending and every knot without
 running out of content, PlotRunner walks agree with inkjs walks, the .yarn plays in yarn-bound
-to every ending, and the .twee parses in extwee with matching passages and links.
+to every ending, and the .twee parses in extwee with matching passages and links; inkjs,
+yarn-bound and the Twee passages show exactly the line IDs of the .csv string table.
 
     python tools/evaluate_plots.py [--seeds 200] [--extreme-seeds 50] [--out results.json]
     python tools/evaluate_plots.py --dry-run        # 3 seeds, 2 per extreme

@@ -37,7 +37,7 @@ def test_corrupt_json_names_the_file(tmp_path, text, why):
 
 
 def test_formats_and_headers(quest):
-    assert set(ws.PlotGraph.formats()) >= {"ink", "twee", "yarn", "json", "dot", "png", "svg"}
+    assert set(ws.PlotGraph.formats()) >= {"ink", "twee", "yarn", "csv", "json", "dot", "png", "svg"}
     assert quest.export(fmt="yarn").startswith(b"title: Start\n")
     twee = quest.export(fmt="twee").decode()
     ifid = json.loads(twee.split(":: StoryData\n")[1].split("\n\n")[0])["ifid"]

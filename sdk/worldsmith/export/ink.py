@@ -1,24 +1,27 @@
 """PlotGraph -> inkle Ink source (``.ink``): one knot per beat, sticky ``+`` choices.
 
 Variables become ``VAR`` declarations, requirements become choice conditions ``{...}``,
-effects become ``~`` assignments inside the choice, and endings divert to ``END``. The output
-compiles with the inkjs 2.4 compiler with no errors or warnings (tested in tests/plots).
+effects become ``~`` assignments inside the choice, and endings divert to ``END``. Each line
+and each choice carries its stable ID as the tag ``#id:<id>`` (:mod:`worldsmith.export.lines`;
+inkjs shows it in ``currentTags`` and ``Choice.tags``). The output compiles with the inkjs 2.4
+compiler with no errors or warnings (tested in tests/plots).
 
 >>> from worldsmith.types.plot import PlotGraph, Beat, Choice, Condition
 >>> g = PlotGraph(title="T", variables={"k": False}, beats=[Beat("a", "Hi.", "start"),
 ...     Beat("b", "Bye.", "ending")], choices=[Choice("a", "b", "Go", [Condition("k", "!=", True)])])
 >>> print(to_ink(g).split("=== a ===")[1].strip())
-Hi.
-+ {not k} [Go] -> b
+Hi. #id:bc215a2c5d1b
++ {not k} [Go #id:ab39a3ce1e98] -> b
 <BLANKLINE>
 === b ===
-Bye.
+Bye. #id:b3f73aee4aaa
 -> END
 """
 from __future__ import annotations
 
 import re
 
+from worldsmith.export.lines import beat_lines
 from worldsmith.types.plot import Condition, Effect, PlotGraph
 
 _SPECIAL = re.compile(r"([\\\[\]{}|#~*+\-=<>/^])")
@@ -52,13 +55,15 @@ def to_ink(graph: PlotGraph) -> str:
     out: dict[str, list] = {b.id: [] for b in graph.beats}
     for c in graph.choices:
         out[c.source].append(c)
+    ids = beat_lines(graph)
     for beat in graph.beats:
-        lines += ["", f"=== {beat.id} ===", escape(beat.text)]
+        said, *options = ids[beat.id]
+        lines += ["", f"=== {beat.id} ===", f"{escape(beat.text)} #id:{said.id}"]
         if beat.kind == "ending":
             lines.append("-> END")
-        for c in out[beat.id]:
+        for c, line in zip(out[beat.id], options):
             conds = "".join(f"{{{condition(r)}}} " for r in c.requires)
-            head = f"+ {conds}[{escape(c.text)}]"
+            head = f"+ {conds}[{escape(c.text)} #id:{line.id}]"
             if c.effects:
                 lines += [head, *(f"    {_assign(e)}" for e in c.effects), f"    -> {c.target}"]
             else:

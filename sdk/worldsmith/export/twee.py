@@ -3,18 +3,20 @@
 ``StoryData`` names SugarCube and a deterministic IFID (a UUID derived from the graph, so the
 same seed gives the same file); ``StoryInit`` sets the variables; each beat is a passage whose
 choices are links, conditional ones wrapped in ``<<if>>`` and effects written as setter links
-``[[text|target][$x to true]]``. Endings carry the ``ending`` tag.
+``[[text|target][$x to true]]``. Endings carry the ``ending`` tag. Twee has no line tags, so
+each line (the passage text, each link) is preceded by its stable ID in a SugarCube comment
+``/* line:<id> */``, which SugarCube drops when it renders (:mod:`worldsmith.export.lines`).
 
 >>> from worldsmith.types.plot import PlotGraph, Beat, Choice, Effect
 >>> g = PlotGraph(title="T", variables={"k": False}, beats=[Beat("a", "Hi.", "start"),
 ...     Beat("b", "Bye.", "ending")], choices=[Choice("a", "b", "Go", effects=[Effect("k", "set", True)])])
 >>> print(to_twee(g).split(":: a [start]")[1].strip())
-Hi.
+/* line:bc215a2c5d1b */Hi.
 <BLANKLINE>
-[[Go|b][$k to true]]
+/* line:ab39a3ce1e98 */[[Go|b][$k to true]]
 <BLANKLINE>
 :: b [ending]
-Bye.
+/* line:b3f73aee4aaa */Bye.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import json
 import uuid
 
 from worldsmith.export import dollar
+from worldsmith.export.lines import beat_lines
 from worldsmith.types.plot import Condition, PlotGraph
 from worldsmith.types.plot_json import to_json
 
@@ -60,16 +63,18 @@ def to_twee(graph: PlotGraph) -> str:
     out: dict[str, list] = {b.id: [] for b in graph.beats}
     for c in graph.choices:
         out[c.source].append(c)
+    ids = beat_lines(graph)
     for beat in graph.beats:
         tags = [beat.kind] if beat.kind != "beat" else []
         tags += [f"act{beat.tags['act']}"] if "act" in beat.tags else []
+        said, *options = ids[beat.id]
         links = []
-        for c in out[beat.id]:
+        for c, line in zip(out[beat.id], options):
             setter = f"[{'; '.join(map(dollar.assignment, c.effects))}]" if c.effects else ""
-            link = f"[[{_link_text(c.text)}|{c.target}]{setter}]"
+            link = f"/* line:{line.id} */[[{_link_text(c.text)}|{c.target}]{setter}]"
             if c.requires:
                 link = f"<<if {' and '.join(map(condition, c.requires))}>>{link}<</if>>"
             links.append(link)
-        body = _text(beat.text) + ("\n\n" + "\n".join(links) if links else "")
+        body = f"/* line:{said.id} */{_text(beat.text)}" + ("\n\n" + "\n".join(links) if links else "")
         parts.append(f":: {beat.id} [{' '.join(tags)}]\n{body}" if tags else f":: {beat.id}\n{body}")
     return "\n\n".join(parts) + "\n"

@@ -2,15 +2,17 @@
 
 The start beat's node is titled ``Start`` and declares every variable (``<<declare>>``);
 choices are options ``-> text <<if cond>>`` whose bodies ``<<set>>`` effects (never ``+=``,
-which yarn-bound rejects) and ``<<jump>>`` to the target. Endings simply end their node.
+which yarn-bound rejects) and ``<<jump>>`` to the target. Endings simply end their node. Each
+line and option ends with its stable ID as the hashtag ``#line:<id>``
+(:mod:`worldsmith.export.lines`; yarn-bound shows it in ``hashtags``).
 
 >>> from worldsmith.types.plot import PlotGraph, Beat, Choice, Condition
 >>> g = PlotGraph(title="T", variables={"n": 0}, beats=[Beat("a", "Hi.", "start"),
 ...     Beat("b", "Bye.", "ending")], choices=[Choice("a", "b", "Go", [Condition("n", "<", 2)])])
 >>> print(to_yarn(g).split("---", 1)[1].split("===")[0].strip())
 <<declare $n = 0>>
-Hi.
--> Go <<if $n < 2>>
+Hi. #line:bc215a2c5d1b
+-> Go <<if $n < 2>> #line:ab39a3ce1e98
     <<jump b>>
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import re
 
 from worldsmith.export import dollar
+from worldsmith.export.lines import beat_lines
 from worldsmith.types.plot import Condition, PlotGraph
 
 _SPECIAL = re.compile(r"([\\{}\[\]<>#/:])")
@@ -47,14 +50,16 @@ def to_yarn(graph: PlotGraph) -> str:
     for c in graph.choices:
         out[c.source].append(c)
     start = graph.beat(graph.start)
+    ids = beat_lines(graph)
     nodes = []
     for beat in [start] + [b for b in graph.beats if b is not start]:
         tags = [beat.kind] + ([f"act{beat.tags['act']}"] if "act" in beat.tags else [])
         body = [f"<<declare ${n} = {json.dumps(v)}>>" for n, v in graph.variables.items()] if beat is start else []
-        body.append(escape(beat.text))
-        for c in out[beat.id]:
+        said, *options = ids[beat.id]
+        body.append(f"{escape(beat.text)} #line:{said.id}")
+        for c, line in zip(out[beat.id], options):
             cond = f" <<if {' and '.join(map(condition, c.requires))}>>" if c.requires else ""
-            body.append(f"-> {escape(c.text)}{cond}")
+            body.append(f"-> {escape(c.text)}{cond} #line:{line.id}")
             body += [f"    <<set {dollar.assignment(e)}>>" for e in c.effects]
             body.append(f"    <<jump {title(graph, c.target)}>>")
         nodes.append(f"title: {title(graph, beat.id)}\ntags: {' '.join(tags)}\n---\n" + "\n".join(body) + "\n===")

@@ -1,8 +1,9 @@
-"""Exporters of :class:`PlotGraph`: ``.ink`` ``.twee`` ``.yarn`` ``.json`` ``.dot`` ``.png`` ``.svg``.
+"""Exporters of :class:`PlotGraph`: ``.ink`` ``.twee`` ``.yarn`` ``.csv`` ``.json`` ``.dot`` ``.png`` ``.svg``.
 
 ``.json`` is the SDK's own schema (:mod:`worldsmith.types.plot_json`) and reads back exactly
-(``worldsmith.load``); every plot read is checked by :func:`check_plot`. ``.png``/``.svg`` run
-Graphviz' ``dot`` binary on the ``.dot`` text (:mod:`worldsmith.export.dot`).
+(``worldsmith.load``); every plot read is checked by :func:`check_plot`. ``.csv`` is the string
+table of the lines whose stable IDs the dialogue formats tag (:mod:`worldsmith.export.lines`).
+``.png``/``.svg`` run Graphviz' ``dot`` binary on the ``.dot`` text (:mod:`worldsmith.export.dot`).
 
 >>> from worldsmith.types.plot import PlotGraph, Beat, Choice
 >>> g = PlotGraph(title="T", beats=[Beat("a", "Hi.", "start"), Beat("b", "Bye.", "ending")],
@@ -24,6 +25,7 @@ from worldsmith.core.errors import FormatError
 from worldsmith.core.formats import register_check, register_reader, register_writer
 from worldsmith.export.dot import render_dot, to_dot
 from worldsmith.export.ink import to_ink
+from worldsmith.export.lines import to_csv
 from worldsmith.export.twee import to_twee
 from worldsmith.export.yarn import to_yarn
 from worldsmith.types.plot import PlotGraph
@@ -55,7 +57,8 @@ def _text_writer(fn: Callable[[PlotGraph], str]):
     return lambda graph, name: {name: fn(graph).encode("utf-8")}
 
 
-for _fmt, _fn in (("ink", to_ink), ("twee", to_twee), ("yarn", to_yarn), ("json", to_json), ("dot", to_dot)):
+for _fmt, _fn in (("ink", to_ink), ("twee", to_twee), ("yarn", to_yarn), ("csv", to_csv), ("json", to_json),
+                  ("dot", to_dot)):
     register_writer(PlotGraph, _fmt, _text_writer(_fn))
 for _fmt in ("png", "svg"):
     register_writer(PlotGraph, _fmt, lambda graph, name, fmt=_fmt: {name: render_dot(to_dot(graph), fmt)})

@@ -1,6 +1,6 @@
 // Real-client checks for exported plot graphs (used by tests/plots and tools/evaluate_plots.py).
 // stdin: JSON array of jobs {kind: "ink" | "walk" | "yarn" | "twee", src, endings?, picks?}
-// stdout: JSON array of results, one per job, in order.
+// stdout: JSON array of results, one per job, in order (ink and yarn: the line tags they showed).
 'use strict';
 const { Compiler, CompilerOptions, Story } = require('inkjs/full');
 const YarnBoundModule = require('yarn-bound');
@@ -26,15 +26,16 @@ function knotsOf(json) {
   return Object.keys(named).filter(k => k !== 'global decl' && !k.startsWith('#'));
 }
 
-// Exhaustive DFS over (variables, choice points) with state save/restore.
+// Exhaustive DFS over (variables, choice points) with state save/restore; ``tags`` are those of
+// every line and choice the story showed.
 function exploreInk(job) {
   const c = compileInk(job.src);
-  const out = { errors: c.errors, warnings: c.warnings, states: 0, endings: [], knots: [],
+  const out = { errors: c.errors, warnings: c.warnings, states: 0, endings: [], knots: [], tags: [],
                 runtimeErrors: [], capped: false };
   if (!c.json) return out;
   const story = new Story(c.json);
   const knots = knotsOf(c.json);
-  const endings = new Set(), visited = new Set(), seen = new Set();
+  const endings = new Set(), visited = new Set(), seen = new Set(), tags = new Set();
   const stack = [story.state.toJson()];
   while (stack.length) {
     story.state.LoadJson(stack.pop());
@@ -42,6 +43,7 @@ function exploreInk(job) {
     if (story.currentErrors && story.currentErrors.length) out.runtimeErrors.push(...story.currentErrors);
     for (const k of knots) if (story.state.VisitCountAtPathString(k) > 0) visited.add(k);
     const choices = story.currentChoices;
+    for (const t of [...story.currentTags, ...choices.flatMap(ch => ch.tags || [])]) tags.add(t);
     if (!choices.length) {
       const ended = (job.endings || []).filter(e => story.state.VisitCountAtPathString(e) > 0);
       if (ended.length !== 1) out.runtimeErrors.push('ended outside one ending knot: ' + ended.join(','));
@@ -62,6 +64,7 @@ function exploreInk(job) {
   out.states = seen.size;
   out.endings = [...endings].sort();
   out.knots = [...visited].sort();
+  out.tags = [...tags].sort();
   return out;
 }
 
@@ -84,9 +87,10 @@ function walkInk(job) {
 
 // Breadth-first search over (node, variables): restore a state by setting the variables and
 // jumping to the node (our exported nodes keep no other state), then try each available option.
+// ``hashtags`` are those of every line and option (available or not) the runner showed.
 function exploreYarn(job) {
-  const out = { errors: [], states: 0, endings: [], nodes: [], capped: false };
-  const seen = new Set(), nodes = new Set(), endings = new Set();
+  const out = { errors: [], states: 0, endings: [], nodes: [], hashtags: [], capped: false };
+  const seen = new Set(), nodes = new Set(), endings = new Set(), hashtags = new Set();
   let r;
   try { r = new YarnBound({ dialogue: job.src, startAt: 'Start' }); } catch (e) {
     out.errors.push({ at: 'Start', err: String(e) });
@@ -99,15 +103,15 @@ function exploreYarn(job) {
     if (seen.has(key)) continue;
     seen.add(key);
     if (seen.size > MAX_STATES) { out.capped = true; break; }
-    const options = restore(r, state, nodes);
+    const options = restore(r, state, nodes, hashtags);
     if (options === null) { endings.add(state.title); continue; }
     const open = options.map((o, i) => [o, i]).filter(([o]) => o.isAvailable !== false);
     if (!open.length) out.errors.push({ at: state.title, err: 'no available option' });
     for (const [, i] of open) {
       try {
-        restore(r, state, nodes);
+        restore(r, state, nodes, hashtags);
         r.advance(i);
-        const title = settle(r, nodes);
+        const title = settle(r, nodes, hashtags);
         queue.push({ title, vars: JSON.stringify(r.runner.variables.data) });
       } catch (e) { out.errors.push({ at: state.title, option: i, err: String(e) }); }
     }
@@ -115,23 +119,26 @@ function exploreYarn(job) {
   out.states = seen.size;
   out.endings = [...endings].sort();
   out.nodes = [...nodes].sort();
+  out.hashtags = [...hashtags].sort();
   return out;
 }
 
 // Put the runner at the options of ``state`` (null when that node ends the dialogue).
-function restore(r, state, nodes) {
+function restore(r, state, nodes, hashtags) {
   r.runner.variables.data = JSON.parse(state.vars);
   r.jump(state.title);
-  settle(r, nodes);
+  settle(r, nodes, hashtags);
   return r.currentResult.options ? r.currentResult.options : null;
 }
 
-// Advance through text lines to the next options (or the end), noting the nodes passed.
-function settle(r, nodes) {
+// Advance through text lines to the next options (or the end), noting the nodes passed and the
+// hashtags of the lines and options shown.
+function settle(r, nodes, hashtags) {
   let title = null;
   for (;;) {
     const res = r.currentResult;
     if (res && res.metadata) nodes.add(title = res.metadata.title);
+    if (res) [...(res.hashtags || []), ...(res.options || []).flatMap(o => o.hashtags)].forEach(t => hashtags.add(t));
     if (!res || res.options || res.isDialogueEnd) return title;
     r.advance();
   }
