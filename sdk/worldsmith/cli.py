@@ -24,7 +24,7 @@ from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
 from worldsmith.core.progress import reporting
-from worldsmith.runtime.onnx import export_onnx
+from worldsmith.runtime.onnx import OPSET, UNITY_OPSETS, export_onnx
 
 THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
 
@@ -100,10 +100,14 @@ def _parser() -> argparse.ArgumentParser:
     for add_command in registry.commands().values():             # sub-commands a family adds
         load_ref(add_command)(sub)
     onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX",
-                          description="Export a generator's network to one ONNX file (opset 18, dynamic batch).")
+                          description="Export a generator's network to one ONNX file (dynamic batch), "
+                                      "checked in onnxruntime against torch.")
     neural = [id for id in registry.list_generators() if registry.spec(id).neural]
     onnx.add_argument("id", help="a neural generator: " + ", ".join(neural))
     onnx.add_argument("--out", required=True, help="the .onnx file to write")
+    onnx.add_argument("--opset", type=int, default=OPSET,
+                      help=f"ONNX opset: {OPSET} (default) or {UNITY_OPSETS[0]} to {UNITY_OPSETS[-1]} for Unity's "
+                           "inference engine (the level networks need 13 or above)")
     return p
 
 
@@ -169,7 +173,7 @@ def _cmd_bake(args: argparse.Namespace) -> None:
 
 
 def _cmd_export_onnx(args: argparse.Namespace) -> None:
-    print(export_onnx(args.id, args.out))
+    print(export_onnx(args.id, args.out, opset=args.opset))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
