@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     onnx.add_argument("id", help="a neural generator: " + ", ".join(neural))
     onnx.add_argument("--out", required=True, help="the .onnx file to write")
     onnx.add_argument("--opset", type=int, default=OPSET,
-                      help=f"ONNX opset: {OPSET} (default) or {UNITY_OPSETS[0]} to {UNITY_OPSETS[-1]} for Unity's "
+                      help=f"ONNX opset (default: {OPSET}), or {UNITY_OPSETS[0]} to {UNITY_OPSETS[-1]} for Unity's "
                            "inference engine (the level networks need 13 or above)")
     return p
 
