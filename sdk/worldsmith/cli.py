@@ -24,6 +24,7 @@ from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
 from worldsmith.core.progress import reporting
+from worldsmith.core.seeding import seed_to_json
 from worldsmith.runtime.onnx import OPSET, UNITY_OPSETS, export_onnx
 
 THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
@@ -152,7 +153,7 @@ def _cmd_info(args: argparse.Namespace) -> None:
 def _cmd_generate(args: argparse.Namespace) -> None:
     record = generate_files(args.id, args.seed, _config_from_sets(args.id, args.set), args.out, args.n)
     files = [{"path": p, "sha256": h} for p, h in record["files"].items()]
-    print(json.dumps({"id": args.id, "seed": args.seed, "files": files}))
+    print(json.dumps({"id": args.id, "seed": seed_to_json(args.seed), "files": files}))
 
 
 def _cmd_bake(args: argparse.Namespace) -> None:
