@@ -24,7 +24,8 @@ from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
 from worldsmith.core.progress import reporting
-from worldsmith.runtime.onnx import export_onnx
+from worldsmith.core.seeding import seed_to_json
+from worldsmith.runtime.onnx import OPSET, UNITY_OPSETS, export_onnx
 
 THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
 
@@ -100,10 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     for add_command in registry.commands().values():             # sub-commands a family adds
         load_ref(add_command)(sub)
     onnx = sub.add_parser("export-onnx", help="export a generator's network to ONNX",
-                          description="Export a generator's network to one ONNX file (opset 18, dynamic batch).")
+                          description="Export a generator's network to one ONNX file (dynamic batch), "
+                                      "checked in onnxruntime against torch.")
     neural = [id for id in registry.list_generators() if registry.spec(id).neural]
     onnx.add_argument("id", help="a neural generator: " + ", ".join(neural))
     onnx.add_argument("--out", required=True, help="the .onnx file to write")
+    onnx.add_argument("--opset", type=int, default=OPSET,
+                      help=f"ONNX opset (default: {OPSET}), or {UNITY_OPSETS[0]} to {UNITY_OPSETS[-1]} for Unity's "
+                           "inference engine (the level networks need 13 or above)")
     return p
 
 
@@ -148,7 +153,7 @@ def _cmd_info(args: argparse.Namespace) -> None:
 def _cmd_generate(args: argparse.Namespace) -> None:
     record = generate_files(args.id, args.seed, _config_from_sets(args.id, args.set), args.out, args.n)
     files = [{"path": p, "sha256": h} for p, h in record["files"].items()]
-    print(json.dumps({"id": args.id, "seed": args.seed, "files": files}))
+    print(json.dumps({"id": args.id, "seed": seed_to_json(args.seed), "files": files}))
 
 
 def _cmd_bake(args: argparse.Namespace) -> None:
@@ -169,7 +174,7 @@ def _cmd_bake(args: argparse.Namespace) -> None:
 
 
 def _cmd_export_onnx(args: argparse.Namespace) -> None:
-    print(export_onnx(args.id, args.out))
+    print(export_onnx(args.id, args.out, opset=args.opset))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

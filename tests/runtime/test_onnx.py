@@ -1,5 +1,6 @@
-"""ONNX export of the neural generators: opset 17+, dynamic batch, equal to torch within 1e-4;
-the service's onnxruntime backend gives the torch path's assets (sprite sheets: 0 pixels differ)."""
+"""ONNX export of the neural generators: opset 18 and opset 15 (Unity), dynamic batch, equal to
+torch within 1e-4; the service's onnxruntime backend gives the torch path's assets (sprite sheets:
+0 pixels differ)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ pytest.importorskip("onnxruntime")
 onnx = pytest.importorskip("onnx")
 
 from worldsmith.cli import main  # noqa: E402
-from worldsmith.runtime.onnx import export_onnx  # noqa: E402
+from worldsmith.runtime.onnx import OPSET, export_onnx  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -26,14 +27,15 @@ def _restore_torch_threads():
 NEURAL = ["sprites/lpc-v1", "levels/smb-v1", "levels/loderunner-v1", "levels/zelda-v1"]
 
 
+@pytest.mark.parametrize("opset", [OPSET, 15])
 @pytest.mark.parametrize("gid", NEURAL)
-def test_onnx_matches_torch_on_32_seeds(gid, tmp_path):
-    summary = export_onnx(gid, tmp_path / "net.onnx", check_seeds=32)
-    diff = float(re.search(r"= ([0-9.e+-]+) on 32 seeds", summary).group(1))
+def test_onnx_matches_torch_on_32_seeds(gid, opset, tmp_path):
+    summary = export_onnx(gid, tmp_path / "net.onnx", check_seeds=32, opset=opset)
+    diff = float(re.search(rf"opset {opset}, .*= ([0-9.e+-]+) on 32 seeds", summary).group(1))
     assert diff < 1e-4
     model = onnx.load(str(tmp_path / "net.onnx"))
     onnx.checker.check_model(model)
-    assert max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")) >= 17
+    assert [o.version for o in model.opset_import if o.domain in ("", "ai.onnx")] == [opset]
     batch = model.graph.input[0].type.tensor_type.shape.dim[0]
     assert batch.dim_param and not batch.dim_value  # symbolic: any batch size
 
@@ -42,6 +44,18 @@ def test_cli_export_onnx(tmp_path, capsys):
     assert main(["export-onnx", "levels/zelda-v1", "--out", str(tmp_path / "z.onnx")]) == 0
     assert "dynamic batch" in capsys.readouterr().out
     assert main(["export-onnx", "plots/quest-v1", "--out", str(tmp_path / "p.onnx")]) == 2
+
+
+@pytest.mark.parametrize("opset, message", [
+    ("16", "opset: expected 18 (the default) or 7 to 15 (Unity), got 16"),
+    ("9", "opset 9: Exporting the operator 'aten::unflatten' to ONNX opset version 9 is not supported."),
+])
+def test_cli_export_onnx_rejects_an_opset_in_one_line(opset, message, tmp_path, capfd):
+    out = tmp_path / "z.onnx"
+    assert main(["export-onnx", "levels/zelda-v1", "--out", str(out), "--opset", opset]) == 2
+    err = capfd.readouterr().err
+    assert err.startswith(f"worldsmith: error: {message}") and err.count("\n") == 1, err
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("backend", ["onnxruntime", "optimised"])

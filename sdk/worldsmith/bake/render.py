@@ -16,6 +16,7 @@ from worldsmith.core.formats import render
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
 from worldsmith.core.registry import make
+from worldsmith.core.seeding import seed_to_json
 
 
 def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence[str | Path],
@@ -60,7 +61,7 @@ def record_head(id: str, gen: Any, seed: int, n: int | None, asset: Any = None) 
     """The lock record of one asset without its files: id, version, config, seed (and n), and for
     characters drawn from credited art (``sprites/lpc-v3``) the art files each one draws."""
     credits = getattr(asset, "files", None) if getattr(asset, "credited", False) else None
-    return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed,
+    return {"id": id, "version": VERSION, "config": gen.config.to_dict(), "seed": seed_to_json(seed),
             **({"n": n} if n is not None else {}), **({"credits": credits} if credits else {})}
 
 

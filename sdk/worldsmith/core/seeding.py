@@ -7,14 +7,20 @@ items made one by one.
 True
 >>> float(rng(3).random()) == float(rng(3).random())
 True
+
+JSON files hold seeds as decimal strings (:func:`seed_to_json`): a seed uses all 63 bits, and
+parsers that read every JSON number as a double (JavaScript, GDScript) round integers above 2**53.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from worldsmith.core.errors import ConfigError
+from worldsmith.core.errors import ConfigError, FormatError
 
 MAX_SEED = 2**63 - 1
+
+#: a seed as the SDK holds it: one int, one per item of a batch, or none (a hand-made asset)
+Seed = int | list[int] | None
 
 
 def check_seed(seed: object, name: str = "seed") -> int:
@@ -49,3 +55,37 @@ def torch_generator(seed: int):
     g = torch.Generator(device="cpu")
     g.manual_seed(check_seed(seed))
     return g
+
+
+def seed_to_json(seed: Seed) -> str | list[str] | None:
+    """``seed`` as JSON files hold it: a decimal string (a list of them for a batch's seeds).
+
+    >>> seed_to_json(2**63 - 1), seed_to_json([1, 2]), seed_to_json(None)
+    ('9223372036854775807', ['1', '2'], None)
+    """
+    if isinstance(seed, list):
+        return [str(int(s)) for s in seed]
+    return None if seed is None else str(int(seed))
+
+
+def seed_from_json(value: object) -> Seed:
+    """Inverse of :func:`seed_to_json`; also reads the JSON numbers of files written before.
+
+    >>> seed_from_json("9223372036854775807") == 2**63 - 1, seed_from_json(7), seed_from_json(["1", 2])
+    (True, 7, [1, 2])
+    >>> seed_from_json("7.0")
+    Traceback (most recent call last):
+    ...
+    worldsmith.core.errors.FormatError: seed: expected a decimal string or an int, got '7.0'
+    """
+    if isinstance(value, list):
+        return [_one_seed(v) for v in value]
+    return None if value is None else _one_seed(value)
+
+
+def _one_seed(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise FormatError(f"seed: expected a decimal string or an int, got {value!r}")

@@ -24,6 +24,7 @@ import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
+from worldsmith.core.seeding import seed_to_json
 from worldsmith.export import tiled
 from worldsmith.export.png import png_bytes
 from worldsmith.levels.render import TILE, render, tileset
@@ -78,7 +79,7 @@ def _tiled_map(level: TileLevel, image: str) -> tiled.TiledMap:
     ts = tiled.Tileset(level.game, image, TILE * v.size, TILE, TILE, TILE, v.size, types=dict(enumerate(v.names)),
                        solid=frozenset(np.flatnonzero(v.solid_mask()).tolist()))
     path = [tiled.TiledObject(1, "agent path", "", 0, 0, 0, 0, points=_path_points(level))] if level.path else []
-    props = {"game": level.game, "generator": level.meta.generator, "seed": int(level.meta.seed or 0)}
+    props = {"game": level.game, "generator": level.meta.generator, "seed": seed_to_json(level.meta.seed or 0)}
     if "ladder" in level.meta.config:  # Zelda: whether the path needs the stepladder over water
         props["ladder"] = bool(level.meta.config["ladder"])
     layers = [tiled.TileLayer("tiles", np.asarray(level.tiles, int) + 1), tiled.ObjectGroup("path", path)]

@@ -8,7 +8,7 @@ back exactly (``worldsmith.load`` of a ``.json`` plot, and a scene's embedded pl
      "choices": [{"from": id, "to": id, "text": str,
                   "requires": [{"var": name, "op": "=="|"!="|">="|"<="|">"|"<", "value": v}],
                   "effects": [{"var": name, "op": "set"|"add", "value": v}]}],
-     "meta": {"generator": str, "seed": int, "config": {...}, "version": str, ...}}
+     "meta": {"generator": str, "seed": str, "config": {...}, "version": str, ...}}
 
 >>> from worldsmith.types.plot import PlotGraph, Beat, Choice
 >>> g = PlotGraph(title="T", beats=[Beat("a", "Hi.", "start"), Beat("b", "Bye.", "ending")],

@@ -28,6 +28,7 @@ from PIL import Image
 
 from worldsmith.core.errors import FormatError
 from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
+from worldsmith.core.seeding import seed_to_json
 from worldsmith.export import tiled
 from worldsmith.export.ink import to_ink
 from worldsmith.export.png import png_array, png_bytes
@@ -86,7 +87,7 @@ def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, byt
                                      o.width, o.height, firstgid[o.sprite] + o.frame if o.sprite else 0,
                                      o.properties) for o in scene.layer(layer)]
         layers.append(tiled.ObjectGroup(layer, objects))
-    meta = {"kind": scene.kind, "generator": scene.meta.generator, "seed": str(scene.meta.seed)}
+    meta = {"kind": scene.kind, "generator": scene.meta.generator, "seed": seed_to_json(scene.meta.seed or 0)}
     return tiled.TiledMap(w, h, TILE, TILE, meta, tilesets, layers), images
 
 
@@ -203,7 +204,7 @@ def _index(scene: Scene2D, story: dict[str, str], images: list[str]) -> dict[str
         return {"x": objs[0].x, "y": objs[0].y} if objs else None
 
     return {"format": "worldsmith-scene-bundle", "version": 1, "kind": scene.kind,
-            "generator": scene.meta.generator, "seed": scene.meta.seed, "tile_size": TILE,
+            "generator": scene.meta.generator, "seed": seed_to_json(scene.meta.seed), "tile_size": TILE,
             "size_tiles": {"width": scene.shape[1], "height": scene.shape[0]},
             "map": {"tmx": "map.tmx", "tmj": "map.tmj"}, "render": "render.png", "images": images,
             "story": story, "spawn": point("spawn"), "goal": point("goal"),
