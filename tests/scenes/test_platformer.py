@@ -2,7 +2,10 @@
 beats on checkpoints, backgrounds, and Tiled files that pytmx and pytiled-parser load."""
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -99,6 +102,8 @@ def test_bundle_is_a_folder_with_an_index_game_code_can_follow(scenes, tmp_path)
     assert index["spawn"] == {"x": s.layer("spawn")[0].x, "y": s.layer("spawn")[0].y}
     assert index["draw_order"] == ["sky", "clouds", "hills", "tiles", *s.layers()]
     assert load_tiled(root / "map.tmx")["pytmx_objects"] == len(s.objects)
+    ids = [row[0] for row in csv.reader(io.StringIO((root / index["story"]["strings"]).read_text()))][1:]
+    assert ids and sorted(ids) == sorted(re.findall(r"#id:(\w+)", (root / index["story"]["ink"]).read_text()))
 
 
 def test_png_render_shows_the_whole_level(scenes, tmp_path):

@@ -7,7 +7,8 @@
 - ``.json``: everything, images as base64 PNG; read back exactly by :func:`read_json`.
 - ``.bundle``: a folder ``<stem>/`` a game loads in one go: ``scene.json`` (the index: map files,
   spawn, goal, layer draw order and counts, story files), ``map.tmx``, ``map.tmj``, ``images/*.png``,
-  ``render.png`` and the story (``quest.ink`` + ``quest.json`` or ``mission.json``).
+  ``render.png`` and the story (``quest.ink`` + ``quest.json`` + ``quest.csv``, its line string table, or
+  ``mission.json``).
 
 >>> import numpy as np
 >>> from worldsmith.types.scene import Scene2D
@@ -31,6 +32,7 @@ from worldsmith.core.formats import check_grid, register_check, register_reader,
 from worldsmith.core.seeding import seed_to_json
 from worldsmith.export import tiled
 from worldsmith.export.ink import to_ink
+from worldsmith.export.lines import to_csv
 from worldsmith.export.png import png_array, png_bytes
 from worldsmith.export.sheets import frame_grid
 from worldsmith.plots.export import check_plot
@@ -219,8 +221,9 @@ def write_bundle(scene: Scene2D, name: str) -> dict[str, bytes]:
     story: dict[str, str] = {}
     files: dict[str, bytes] = {}
     if scene.plot is not None:
-        story = {"ink": "quest.ink", "json": "quest.json"}
-        files = {"quest.ink": to_ink(scene.plot).encode(), "quest.json": to_json(scene.plot).encode()}
+        story = {"ink": "quest.ink", "json": "quest.json", "strings": "quest.csv"}
+        files = {"quest.ink": to_ink(scene.plot).encode(), "quest.json": to_json(scene.plot).encode(),
+                 "quest.csv": to_csv(scene.plot).encode()}
     if scene.mission:
         story["mission"] = "mission.json"
         files["mission.json"] = (json.dumps({"mission": scene.mission, "solution": scene.solution},
