@@ -58,6 +58,7 @@ class Prior:
     donors: np.ndarray                    # (N, 18) int32
     sex: np.ndarray                       # (N,) int32
     _fits: dict = field(default_factory=dict, repr=False, compare=False)
+    _ok: dict = field(default_factory=dict, repr=False, compare=False)
 
     def fits(self, lib: PartLibrary, animations: Sequence[str]) -> np.ndarray:
         """``(variants + 1,)`` bool: the variant's part covers ``animations`` (last entry: "none")."""
@@ -72,10 +73,7 @@ class Prior:
                gear: dict[str, float] | None = None) -> np.ndarray:
         """One outfit ``(18,)`` int32 of variant ids drawn with ``r``; ``pinned`` fixes slots,
         ``gear`` the chances of the gear slots (default :data:`GEAR`)."""
-        fits = self.fits(lib, animations)
-        ok = fits[self.donors] if len(self.donors) else np.zeros((0, len(SLOTS)), bool)   # (N, 18), -1 -> last
-        free = [j for j, s in enumerate(SLOTS) if s not in pinned]
-        ok &= ok[:, free].all(1, keepdims=True) | ~self._whole_any(ok[:, free])   # whole outfits that fit
+        fits, ok = self.fits(lib, animations), self.donors_ok(lib, animations, pinned)
         anchors = [SLOTS.index(s) for s in ANCHORS]
         pool = ok[:, anchors].all(1) & self._pinned_ok(pinned, ANCHORS)
         if sex is not None:
@@ -94,12 +92,21 @@ class Prior:
                 outfit[SLOTS.index(slot)] = self._draw_slot(lib, r, slot, sex, ok, fits, pinned, outfit, chances)
         return outfit
 
-    def _whole_any(self, ok: np.ndarray) -> np.ndarray:
-        """``(N, 1)`` bool: some donor of the same sex wears a whole outfit that fits (``ok``
-        restricted to the slots that are not pinned); where none does, the slots are judged alone."""
-        whole = ok.all(1)
-        has = np.array([whole[self.sex == k].any() for k in range(len(SEXES))])
-        return has[self.sex][:, None] if len(self.sex) else np.zeros((0, 1), bool)
+    def donors_ok(self, lib: PartLibrary, animations: Sequence[str], pinned: Sequence[str]) -> np.ndarray:
+        """``(N, 18)`` bool, read-only: donor i's part in slot j may be drawn for ``animations``: it
+        covers them and, where some donor of the same sex wears a whole outfit that does (over the
+        slots not ``pinned``), so does donor i's; where none does, the slots are judged alone.
+        Cached per animations and pinned slots."""
+        key = (tuple(animations), frozenset(pinned))
+        if key not in self._ok:
+            fits = self.fits(lib, animations)
+            ok = fits[self.donors] if len(self.donors) else np.zeros((0, len(SLOTS)), bool)   # -1 -> last
+            whole = ok[:, [j for j, s in enumerate(SLOTS) if s not in pinned]].all(1)             # (N,)
+            some = np.array([whole[self.sex == k].any() for k in range(len(SEXES))], bool)      # per sex
+            ok &= (whole | ~some[self.sex])[:, None]
+            ok.flags.writeable = False
+            self._ok[key] = ok
+        return self._ok[key]
 
     def _pinned_ok(self, pinned: dict[str, Part | None], slots: Sequence[str]) -> np.ndarray:
         ok = np.ones(len(self.donors), bool)
