@@ -3,62 +3,15 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
-from typing import ClassVar
 
 import pytest
 import torch
 
 import worldsmith as ws
+from tests.runtime.fakes import FlakyGPU, Number, NumberConfig, _hold, _resume
 from worldsmith.core import registry
-from worldsmith.core.config import Config, param
 from worldsmith.core.generator import Generator
 from worldsmith.runtime import AssetService, ServiceBusy
-from worldsmith.types.base import Asset, AssetMeta
-
-
-@pytest.fixture(autouse=True)
-def _restore_torch_threads():
-    """AssetService sets torch's process-wide thread count (default 1): later tests keep theirs."""
-    import torch
-
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
-
-
-@dataclass(eq=False)
-class Number(Asset):
-    value: int
-    meta: AssetMeta
-
-
-@dataclass(frozen=True)
-class NumberConfig(Config):
-    scale: int = param(1, lo=1, hi=10)
-
-
-class FlakyGPU(Generator):
-    """A generator that runs out of CUDA memory whenever it is not on the CPU."""
-
-    id = "test/flaky-v1"
-    Config = NumberConfig
-    asset_type = Number
-    calls: ClassVar[list[int]] = []
-
-    def _generate(self, seeds):
-        FlakyGPU.calls.append(len(seeds))
-        if self.device != "cpu":
-            raise torch.cuda.OutOfMemoryError("simulated CUDA out of memory")
-        return [Number(s * self.config.scale, self.meta(s)) for s in seeds]
-
-
-@pytest.fixture
-def flaky():
-    registry._REGISTRY["test/flaky-v1"] = registry.GeneratorSpec("test/flaky-v1", f"{__name__}:FlakyGPU")
-    FlakyGPU.calls.clear()
-    yield "test/flaky-v1"
-    del registry._REGISTRY["test/flaky-v1"]
 
 
 def test_simulated_cuda_oom_falls_back_to_cpu(flaky):
@@ -128,15 +81,17 @@ def test_prefetch_fills_a_bounded_cache(flaky):
             if len(svc._cache) == 8:
                 break
             threading.Event().wait(0.01)
-        assert len(svc._cache) == 8  # bounded: only the newest 8 prefetched assets kept
-        hit = svc.request(flaky, seed=19)
-        assert hit.done() and hit.result().value == 19
+        assert len(svc._cache) == 8  # bounded: the prefetch lane took 8 seeds, the rest were dropped
+        hit = svc.request(flaky, seed=7)
+        assert hit.done() and hit.result().value == 7
+        assert (("test/flaky-v1", "{}"), 19) not in svc._cache
 
 
 def test_bad_id_and_config_fail_in_the_callers_thread():
     with AssetService(device="cpu") as svc:
         with pytest.raises(ws.errors.UnknownGeneratorError):
             svc.request("plots/nope-v1", seed=1)
+        svc.load("plots/quest-v1")              # its module is imported: configs are checked at the call
         with pytest.raises(ws.errors.ConfigError):
             svc.request("plots/quest-v1", seed=1, acts=999)
 
@@ -197,18 +152,6 @@ def test_moving_a_generator_drops_its_plugged_in_runner():
     gen = ws.make("levels/zelda-v1")
     gen.runner = lambda z: None  # e.g. CUDA graphs captured on a GPU that just ran out of memory
     assert gen.to("cpu").runner is None and gen.device == "cpu"
-
-
-def _hold(svc: AssetService) -> None:
-    """Stop the worker so requests queue up."""
-    svc._stop.set()
-    svc._worker.join()
-
-
-def _resume(svc: AssetService) -> None:
-    svc._stop.clear()
-    svc._worker = threading.Thread(target=svc._run, daemon=True)
-    svc._worker.start()
 
 
 def test_a_cancelled_request_leaves_the_worker_serving(flaky):
@@ -335,7 +278,7 @@ def test_soak_8_threads_500_mixed_requests_with_cancellations_and_failures():
                     continue
                 assert fut.result(timeout=60) == ws.make(gid, **cfg)(seed=seed)
             assert len(svc._gens) <= 4 and len(svc._cache) <= 16                 # memory stays bounded
-            assert svc._slots._value == 1024                                    # every slot came back
+            assert svc._free == {0: 1024, 1: 16}                                # every slot came back
     finally:
         del registry._REGISTRY["test/fussy-v1"]
     assert len(outcomes) == 4000

@@ -25,6 +25,8 @@ import typing
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from worldsmith.core.errors import ConfigError
 
 
@@ -35,6 +37,24 @@ def param(default: Any, *, lo: float | None = None, hi: float | None = None,
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: json.loads(json.dumps(default)), metadata=meta)
     return field(default=default, metadata=meta)
+
+
+def check_int(name: str, value: Any, lo: int, hi: int | None = None) -> int:
+    """``value`` as an int in ``lo..hi`` (numpy integers accepted) or a :class:`ConfigError`.
+
+    >>> check_int("n", 3, 1)
+    3
+    >>> check_int("max_batch", 1.5, 1)
+    Traceback (most recent call last):
+    ...
+    worldsmith.core.errors.ConfigError: max_batch: expected an int >= 1, got 1.5
+    """
+    want = f"an int >= {lo}" if hi is None else f"an int in {lo}..{hi}"
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ConfigError(name, want, value)
+    if value < lo or (hi is not None and value > hi):
+        raise ConfigError(name, want, value)
+    return int(value)
 
 
 def _type_name(tp: Any) -> str:

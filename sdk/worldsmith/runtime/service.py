@@ -2,13 +2,22 @@
 
 Models load once per (id, config), in the worker (or in the caller's thread with ``load``, at a
 loading screen); at most ``max_generators`` stay loaded (least recently used dropped first).
-``request`` checks the id and config and returns a ``Future`` at once: it never waits on
-generation or on a model loading; at most ``queue_size`` jobs are outstanding (queued or held by
-the worker for batching) at a time; a background worker drains a priority queue, groups queued
-jobs of the same generator into one batched call, and serves prefetched seeds from a bounded LRU
-cache. A cancelled request is skipped; a batch that fails is retried one job at a time, so a
-failing seed fails only its own Future. A CUDA out-of-memory error moves that generator to the
-CPU and retries instead of crashing the game.
+``request`` returns a ``Future`` at once: it never waits on generation, on a model loading or on
+a generator's module importing (a config is checked at the call once its generator's module is
+imported, by ``load`` or an earlier request; before that the Future fails with the
+:class:`ConfigError`). Bad arguments (id, seed, ``n``) raise at the call. At most ``queue_size``
+requested assets are outstanding (queued or held by the worker for batching); ``n`` items take
+``n`` slots, all or none. Prefetches have their own lane of ``prefetch_size`` slots, so they
+never make ``request`` busy. A background worker drains a priority queue, groups queued jobs of
+the same generator into one batched call, and serves prefetched seeds from a bounded LRU cache.
+
+Every Future finishes: with its asset, with the error that stopped it (a batch that fails is
+retried one job at a time, so a failing seed fails only its own Future; an error in the worker
+itself fails the Futures it held and the worker goes on), or cancelled by ``close()``. After
+``close()``, ``request``/``prefetch``/``load`` raise :class:`ServiceClosed`; ``close()`` drops
+the loaded models and cached assets and hands freed heap back to the OS where the C library
+allows (glibc's ``malloc_trim``); memory torch keeps for itself is not returned. A CUDA
+out-of-memory error moves that generator to the CPU and retries instead of crashing the game.
 
 ``backend`` picks what runs a neural generator's network: ``"torch"`` (eager; the default),
 ``"optimised"`` (CUDA graphs per batch bucket, channels_last, and bf16 where it leaves the
@@ -35,9 +44,11 @@ True
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import queue
+import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -45,6 +56,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import numpy as np
+
+from worldsmith.core.config import check_int
 from worldsmith.core.device import resolve_device
 from worldsmith.core.errors import ConfigError, WorldsmithError
 from worldsmith.core.generator import NeuralGenerator
@@ -58,6 +72,10 @@ BACKENDS = ("torch", "optimised", "onnxruntime")
 
 class ServiceBusy(WorldsmithError):
     """The request queue is full; try again next frame (or pass ``block=True``)."""
+
+
+class ServiceClosed(WorldsmithError):
+    """The service was closed; requests need a new :class:`AssetService`."""
 
 
 @dataclass(order=True)
@@ -74,11 +92,16 @@ class AssetService:
 
     def __init__(self, device: str = "auto", max_batch: int = 64, queue_size: int = 1024,
                  cache_size: int = 256, threads: int | None = 1, backend: str = "torch",
-                 max_generators: int = 16):
+                 max_generators: int = 16, prefetch_size: int | None = None):
         if backend not in BACKENDS:
             raise ConfigError("backend", f"one of {', '.join(BACKENDS)}", backend)
-        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-            raise ConfigError("threads", "an int >= 1 or None", threads)
+        if threads is not None:
+            threads = check_int("threads", threads, 1)
+        self.max_batch = check_int("max_batch", max_batch, 1)
+        self.queue_size = check_int("queue_size", queue_size, 1)
+        self.cache_size = check_int("cache_size", cache_size, 0)
+        self.max_generators = check_int("max_generators", max_generators, 1)
+        self.prefetch_size = check_int("prefetch_size", cache_size if prefetch_size is None else prefetch_size, 0)
         if threads:
             import torch  # lazy: torch (1.2 s), start-up time
 
@@ -87,57 +110,68 @@ class AssetService:
         if backend == "onnxruntime" and self.device != "cpu":
             raise ConfigError("backend", "'onnxruntime' with device='cpu' (it runs on the CPU)", backend)
         self.backend, self.threads = backend, threads or 1
-        if max_generators < 1:
-            raise ConfigError("max_generators", "at least 1", max_generators)
-        self.max_batch, self.cache_size, self.max_generators = max_batch, cache_size, max_generators
         self.fallbacks: list[str] = []  # generator ids moved to the CPU after an OOM
         self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue()
-        self._slots = threading.BoundedSemaphore(queue_size)  # outstanding jobs, wherever they are
         self._held: list[_Job] = []
         self._gens: OrderedDict[tuple[str, str], Any] = OrderedDict()  # loaded, least recent first
         self._cache: OrderedDict[tuple[tuple[str, str], int], Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._room = threading.Condition(self._lock)   # free slots per lane changed, or closed
+        self._free = {REQUEST: self.queue_size, PREFETCH: self.prefetch_size}
+        self._closed = False
         self._order = itertools.count()
         self._stop = threading.Event()
-        self._worker = threading.Thread(target=self._run, name="worldsmith-assets", daemon=True)
-        self._worker.start()
+        self._worker = self._start_worker()
         # a script that ends without close() stops the worker before the interpreter tears down
         # (a daemon thread killed inside torch aborts the process)
         self._stopper = weakref.finalize(self, _stop_worker, self._stop, self._worker)
 
     # -- public API -------------------------------------------------------------------------
     def load(self, id: str, **config: Any):
-        """Load (once) and warm up generator ``id`` with ``config``; return it."""
+        """Load (once) and warm up generator ``id`` with ``config`` in the caller's thread (at a
+        loading screen); return it."""
+        self._ensure_open()
         return self._generator(self._key(id, config))
 
     def request(self, id: str, seed: int, n: int | None = None, *, block: bool = False,
                 **config: Any) -> Future:
         """A Future of ``make(id, **config)(seed=seed, n=n)``; raises ServiceBusy when full."""
+        self._ensure_open()
         key = self._key(id, config)
-        cls = self._check(key)  # id and config checked now, in the caller's thread; no loading
+        self._check(key)  # the id now; the config now if its module is imported (never imports)
         seed = check_seed(seed)
         if n is None:
-            return self._submit(key, seed, REQUEST, block)
-        parts = [self._submit(key, s, REQUEST, block) for s in child_seeds(seed, n)]
-        return _gather(parts, cls)
+            return self._submit(key, [seed], block)[0]
+        n = check_int("n", n, 1, self.queue_size)
+        return _gather(self._submit(key, child_seeds(seed, n), block), key[0])
 
     def prefetch(self, id: str, seeds: Iterable[int], **config: Any) -> None:
-        """Generate ``seeds`` in the background ahead of need; dropped silently when busy."""
+        """Generate ``seeds`` in the background ahead of need, in the prefetch lane (at most
+        ``prefetch_size`` at a time); seeds beyond its free room are dropped silently."""
+        self._ensure_open()
         key = self._key(id, config)
         self._check(key)
-        for seed in seeds:
-            seed = check_seed(seed)
-            if not self._slots.acquire(blocking=False):
-                return
+        wanted = [check_seed(s) for s in itertools.islice(seeds, self.prefetch_size)]
+        with self._lock:
+            take = min(len(wanted), self._free[PREFETCH])
+            self._free[PREFETCH] -= take
+        for seed in wanted[:take]:
             self._queue.put(_Job(PREFETCH, next(self._order), key, seed))
 
     def close(self) -> None:
-        """Stop the worker (pending requests are cancelled)."""
+        """Stop the worker, cancel pending requests, drop loaded models and cached assets."""
+        with self._room:
+            self._closed = True
+            self._room.notify_all()
         self._stopper()
         for job in self._drain_all():
-            self._slots.release()
+            self._release([job])
             if job.future is not None:
                 job.future.cancel()
+        with self._lock:
+            self._gens.clear()
+            self._cache.clear()
+        _return_memory()
 
     def __enter__(self) -> "AssetService":
         return self
@@ -146,17 +180,29 @@ class AssetService:
         self.close()
 
     # -- internals --------------------------------------------------------------------------
-    @staticmethod
-    def _key(id: str, config: dict[str, Any]) -> tuple[str, str]:
-        return id, json.dumps(config, sort_keys=True)
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise ServiceClosed("this AssetService is closed; create a new one")
+
+    def _start_worker(self) -> threading.Thread:
+        worker = threading.Thread(target=self._run, name="worldsmith-assets", daemon=True)
+        worker.start()
+        return worker
 
     @staticmethod
-    def _check(key: tuple[str, str]) -> Any:
-        """The generator class of ``key``; raises for an unknown id or a bad config (cheap: no
-        weights are loaded)."""
-        cls = spec(key[0]).load()
-        cls.Config.from_dict(json.loads(key[1]))
-        return cls
+    def _key(id: str, config: dict[str, Any]) -> tuple[str, str]:
+        try:
+            return id, json.dumps(config, sort_keys=True, default=_plain)
+        except (TypeError, ValueError) as e:   # an object JSON cannot hold, a circular config
+            raise ConfigError("config", "numbers, strings, booleans, lists and dicts", str(e)) from None
+
+    @staticmethod
+    def _check(key: tuple[str, str]) -> None:
+        """Raise for an unknown id, and for a bad config when the generator's module is already
+        imported (cheap: nothing is imported or loaded here)."""
+        cls = _imported(spec(key[0]).entry_point)
+        if cls is not None:
+            cls.Config.from_dict(json.loads(key[1]))
 
     def _generator(self, key: tuple[str, str]):
         """The loaded generator of ``key``, loaded and warmed up first if need be (outside the
@@ -187,17 +233,37 @@ class AssetService:
         """The network runner for ``gen`` under this service's backend (None: eager torch)."""
         return runner_for(gen, self.backend, self.device, self.threads)
 
-    def _submit(self, key: tuple[str, str], seed: int, priority: int, block: bool) -> Future:
-        future: Future = Future()
-        with self._lock:
-            cached = self._cache.pop((key, seed), None)
-        if cached is not None:
-            future.set_result(cached)
-            return future
-        if not self._slots.acquire(blocking=block):
-            raise ServiceBusy("request queue is full; retry next frame or pass block=True")
-        self._queue.put(_Job(priority, next(self._order), key, seed, future))
-        return future
+    def _submit(self, key: tuple[str, str], seeds: list[int], block: bool) -> list[Future]:
+        """One Future per seed: cached assets at once, the others queued, taking one request slot
+        each, all or none."""
+        with self._room:
+            while True:
+                self._ensure_open()
+                misses = sum((key, s) not in self._cache for s in seeds)
+                if self._free[REQUEST] >= misses:
+                    break
+                if not block:
+                    raise ServiceBusy("request queue is full; retry next frame or pass block=True")
+                self._room.wait()
+            self._free[REQUEST] -= misses
+            hits = {s: self._cache.pop((key, s)) for s in seeds if (key, s) in self._cache}
+        if not self._worker.is_alive() and not self._stop.is_set():
+            self._worker = self._start_worker()    # pragma: no cover - the worker catches everything
+        futures = []
+        for s in seeds:
+            future: Future = Future()
+            if s in hits:
+                future.set_result(hits[s])
+            else:
+                self._queue.put(_Job(REQUEST, next(self._order), key, s, future))
+            futures.append(future)
+        return futures
+
+    def _release(self, jobs: list[_Job]) -> None:
+        with self._room:
+            for job in jobs:
+                self._free[job.priority] += 1
+            self._room.notify_all()
 
     def _drain_all(self) -> list[_Job]:
         jobs, self._held = self._held, []
@@ -222,16 +288,16 @@ class AssetService:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            batch = self._next_batch()
-            if batch:
-                self._serve(batch)
-
-    def _serve(self, batch: list[_Job]) -> None:
-        try:
-            self._deliver(batch)
-        finally:
-            for _ in batch:
-                self._slots.release()
+            batch: list[_Job] = []
+            try:
+                batch = self._next_batch()
+                if batch:
+                    self._deliver(batch)
+            except Exception as e:  # noqa: BLE001 - a fault in the worker fails its jobs, not the service
+                for job in batch:
+                    self._fail(job, e)
+            finally:
+                self._release(batch)
 
     def _deliver(self, batch: list[_Job]) -> None:
         # a cancelled Future is skipped; the others can no longer be cancelled from here on
@@ -272,7 +338,7 @@ class AssetService:
 
     @staticmethod
     def _fail(job: _Job, error: Exception) -> None:
-        if job.future is not None:
+        if job.future is not None and not job.future.done():
             job.future.set_exception(error)
 
     def _generate(self, gen: Any, seeds: list[int], id: str) -> Any:
@@ -310,8 +376,9 @@ def runner_for(gen: Any, backend: str, device: str = "cpu", threads: int = 1) ->
     return FastNetwork(gen.network, device, bf16=exact)
 
 
-def _gather(parts: list[Future], gen: Any) -> Future:
-    """One Future of the generator's combined batch, once every part is done."""
+def _gather(parts: list[Future], id: str) -> Future:
+    """One Future of the generator's combined batch, once every part is done (cancelled when a
+    part is; cancelling it cancels the parts not yet running)."""
     out: Future = Future()
     remaining = [len(parts)]
     lock = threading.Lock()
@@ -321,14 +388,48 @@ def _gather(parts: list[Future], gen: Any) -> Future:
             remaining[0] -= 1
             if remaining[0]:
                 return
+        if any(p.cancelled() for p in parts):
+            out.cancel()
+            return
         try:
-            out.set_result(gen.combine([p.result() for p in parts]))
+            out.set_result(spec(id).load().combine([p.result() for p in parts]))
         except Exception as e:  # noqa: BLE001
             out.set_exception(e)
 
+    def cancelled(_: Future) -> None:
+        if out.cancelled():
+            for p in parts:
+                p.cancel()
+
+    out.add_done_callback(cancelled)
     for p in parts:
         p.add_done_callback(done)
     return out
+
+
+def _imported(entry_point: str) -> type | None:
+    """The class ``"module:Class"`` names if its module is imported already, else None."""
+    module, _, name = entry_point.partition(":")
+    return getattr(sys.modules.get(module), name, None)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays in a config as the plain values JSON holds."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _return_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the OS (glibc only)."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        import ctypes  # lazy: only to reach malloc_trim, once per close()
+
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):   # not glibc (musl): nothing to trim
+            pass
 
 
 def _stop_worker(stop: threading.Event, worker: threading.Thread) -> None:
