@@ -86,8 +86,12 @@ def _check_type(name: str, value: Any, tp: Any) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(name, "a number", value)
-        if not math.isfinite(value):  # NaN passes every range check; JSON cannot hold either
-            raise ConfigError(name, "a finite number", value)
+        try:
+            finite = math.isfinite(value)   # NaN passes every range check; JSON cannot hold either
+        except OverflowError:               # an int past the largest float
+            finite = False
+        if not finite:
+            raise ConfigError(name, "a finite number", _short(value))
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -171,15 +175,42 @@ class Config:
         hints = typing.get_type_hints(cls)
         if key not in hints:
             cls.from_dict({key: None})  # raises the "did you mean" error
+        if len(text) > MAX_VALUE_CHARS:
+            raise ConfigError(key, f"a value of at most {MAX_VALUE_CHARS} characters", _short(text))
         if hints[key] is str:
             return text
         try:
-            return json.loads(text)
+            value = json.loads(text)
         except json.JSONDecodeError:
             low = text.lower()
             if low in ("true", "false"):
                 return low == "true"
             return text
+        except (ValueError, RecursionError):    # an int of thousands of digits; deep nesting
+            raise ConfigError(key, "a number of at most 4300 digits nested at most "
+                                   f"{MAX_DEPTH} deep", _short(text)) from None
+        if _depth(value) > MAX_DEPTH:
+            raise ConfigError(key, f"a value nested at most {MAX_DEPTH} deep", _short(text))
+        return value
+
+
+MAX_VALUE_CHARS = 100_000   # a --set value; the longest real one (a search target list) is far shorter
+MAX_DEPTH = 16              # nesting of lists and tables in a config value
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
+    """How deeply lists and dicts nest in ``value`` (counted up to ``limit``)."""
+    if limit <= 0 or not isinstance(value, (list, dict)):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in items), default=0)
+
+
+def _short(value: Any) -> str:
+    """``value`` for an error message: at most 60 characters."""
+    text = value if isinstance(value, str) else (f"<{value.bit_length()}-bit int>" if isinstance(value, int)
+                                                   else repr(value))
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} characters)"
 
 
 def _jsonable(value: Any) -> Any:

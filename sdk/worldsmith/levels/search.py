@@ -78,8 +78,8 @@ def parse_targets(text: str, game: str) -> dict[str, float]:
             targets[name] = float(value)
         except ValueError:
             raise ConfigError("search", f"a number for {name}", value) from None
-        if not math.isfinite(targets[name]):
-            raise ConfigError("search", f"a finite number for {name}", value)
+        if not math.isfinite(targets[name]) or targets[name] < 0:
+            raise ConfigError("search", f"a finite number >= 0 for {name} (a count or a share)", value)
     return targets
 
 
