@@ -190,3 +190,23 @@ def test_long_loops_report_progress_without_changing_the_asset():
     assert seen["latent search"][1] == 20
     assert reported == ws.make("scenes/terrain-v1", size=64, erosion_steps=6)(seed=2)
     assert searched == ws.make("levels/zelda-v1", search="monsters=3", search_evals=20)(seed=2)
+
+
+def test_weights_with_nan_or_inf_are_refused(tmp_path):
+    config, state = weights.load_folder("levels-zelda-v1")
+    name = sorted(k for k in state if k.endswith(".weight"))[0]
+    for bad in (float("nan"), float("inf")):
+        state[name].view(-1)[0] = bad
+        folder = weights.save_folder(tmp_path / str(bad), config, state, "test\n")
+        with pytest.raises(WeightsError, match=f"tensor '{name}' holds NaN or infinite values"):
+            weights.load_folder(folder)
+
+
+def test_a_config_that_asks_for_gigabytes_is_refused_before_allocating(tmp_path):
+    config, state = weights.load_folder("levels-zelda-v1")
+    config["hidden"] = 1 << 20                                  # ~10^12 parameters if built for real
+    huge = weights.save_folder(tmp_path / "huge", config, state, "test\n")
+    with pytest.raises(WeightsError) as caught:                # shapes compared on torch's meta device
+        ws.make("levels/zelda-v1", weights=str(huge))(seed=1)
+    message = str(caught.value)
+    assert "in the file, the config makes" in message and "\n" not in message and len(message) < 600

@@ -16,7 +16,7 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -106,8 +106,61 @@ def load_folder(name_or_path: str | os.PathLike, numpy: bool = False) -> tuple[d
         config = json.loads((folder / "config.json").read_text())
         state = load((folder / "model.safetensors").read_bytes())
     except Exception as e:  # noqa: BLE001 - any decode failure is a corrupt folder
-        raise WeightsError(f"{folder}: cannot read model ({e})") from None
+        raise WeightsError(f"{folder}: cannot read model ({_first_line(e)})") from None
+    _check_finite(folder, state)
     return config, state
+
+
+def _check_finite(folder: Path, state: Mapping[str, Any]) -> None:
+    """Every floating-point tensor holds finite numbers only (NaN or inf would poison every asset)."""
+    for name, tensor in state.items():
+        values = np.asarray(tensor.float() if hasattr(tensor, "float") and not isinstance(tensor, np.ndarray)
+                            else tensor)
+        if values.dtype.kind == "f" and not np.isfinite(values).all():
+            raise WeightsError(f"{folder}: tensor {name!r} holds NaN or infinite values (corrupt weights)")
+
+
+def build_checked(name: str | os.PathLike, kind: str, make: Callable[[], Any], state: Mapping[str, Any]) -> Any:
+    """``make()`` with ``state`` loaded, once the parameter names and shapes it would have (built
+    first on torch's ``meta`` device, which allocates nothing) equal the file's; a config that asks
+    for other shapes, or gigabytes, is one :class:`WeightsError` before any memory is spent.
+
+    >>> import textwrap, torch
+    >>> try:                                  # 400 GB asked for: refused before allocating
+    ...     build_checked("w", "linear", lambda: torch.nn.Linear(10**6, 10**5), {"weight": torch.ones(2, 3)})
+    ... except WeightsError as e:
+    ...     print(textwrap.fill(str(e), 90))
+    weights 'w': not a linear model folder, or a broken one (ValueError: tensor 'weight' is
+    (2, 3) in the file, the config makes (100000, 1000000); missing from the file: bias)
+    """
+    import torch  # lazy: torch (1.2 s), start-up time
+
+    with building(name, kind):
+        with torch.device("meta"):
+            wanted = {k: tuple(v.shape) for k, v in make().state_dict().items()}
+        _check_shapes(wanted, {k: tuple(v.shape) for k, v in state.items()})
+        model = make()
+        model.load_state_dict(state)
+    return model
+
+
+def _check_shapes(wanted: Mapping[str, tuple], found: Mapping[str, tuple]) -> None:
+    """Raise ValueError (one line) unless the two name -> shape tables agree."""
+    problems = [f"tensor {k!r} is {found[k]} in the file, the config makes {v}"
+                for k, v in wanted.items() if k in found and found[k] != v]
+    for label, names in (("missing from the file", [k for k in wanted if k not in found]),
+                         ("not in the model", [k for k in found if k not in wanted])):
+        if names:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            problems.append(f"{label}: {', '.join(names[:3])}{more}")
+    if problems:
+        raise ValueError("; ".join(problems[:3]))
+
+
+def _first_line(error: BaseException) -> str:
+    """An error's message cut to its first line and 200 characters."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 @contextmanager
@@ -127,4 +180,4 @@ def building(name: str | os.PathLike, kind: str):
         yield
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as e:
         raise WeightsError(f"weights {str(name)!r}: not a {kind} model folder, or a broken one "
-                           f"({type(e).__name__}: {e})") from None
+                           f"({type(e).__name__}: {_first_line(e)})") from None

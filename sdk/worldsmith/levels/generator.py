@@ -41,7 +41,7 @@ def load_model(weights: str, device: str) -> tuple[LevelVAE, dict]:
     """The VAE in ``weights`` (a name or folder) on ``device``, and its config."""
     config, state = load_folder(weights)
     with building(weights, "level VAE"):
-        return for_inference(build(config, state)).to(resolve_device(device)), config
+        return for_inference(build(config, state, str(weights))).to(resolve_device(device)), config
 
 
 @dataclass(frozen=True)

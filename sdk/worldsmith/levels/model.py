@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from worldsmith.core.mixture import sample_mixture
+from worldsmith.core.weights import build_checked
 
 
 def _up4(n: int) -> int:
@@ -150,10 +151,12 @@ def for_inference(model: LevelVAE) -> LevelVAE:
     return model.to(memory_format=torch.channels_last)
 
 
-def build(config: dict[str, Any], state: dict[str, torch.Tensor] | None = None) -> LevelVAE:
-    """A model from its config (and weights), in eval mode."""
+def build(config: dict[str, Any], state: dict[str, torch.Tensor] | None = None, name: str = "") -> LevelVAE:
+    """A model from its config (and weights of folder ``name``, checked against the config's
+    shapes before anything is allocated), in eval mode."""
     keys = ("channels", "height", "width", "z_dim", "hidden")
-    model = LevelVAE(**{k: config[k] for k in keys}, prior=config.get("prior", 0))
-    if state is not None:
-        model.load_state_dict(state)
-    return model.eval()
+    args = {k: config[k] for k in keys}
+    if state is None:
+        return LevelVAE(**args, prior=config.get("prior", 0)).eval()
+    return build_checked(name, "level VAE",
+                         lambda: LevelVAE(**args, prior=config.get("prior", 0)), state).eval()

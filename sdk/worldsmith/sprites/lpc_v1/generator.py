@@ -23,7 +23,7 @@ from worldsmith.core.config import Config, param
 from worldsmith.core.device import ieee_fp32, resolve_device
 from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
-from worldsmith.core.weights import building, cache_key, load_folder
+from worldsmith.core.weights import build_checked, building, cache_key, load_folder
 from worldsmith.pixels import image as post
 from worldsmith.sprites.data import uncrop
 from worldsmith.sprites.look import apply_steps, check_look, look_steps
@@ -76,8 +76,8 @@ def load_model(weights: str | Path, device: str = "cpu"):
     if key not in _MODELS:
         config, state = load_folder(folder)
         with building(weights, "sprite GAN"):
-            net = Net(GanConfig(**config["gan"]))
-            net.load_state_dict({k: v.float() for k, v in state.items()})
+            gan = GanConfig(**config["gan"])
+        net = build_checked(weights, "sprite GAN", lambda: Net(gan), {k: v.float() for k, v in state.items()})
         # channels_last: oneDNN's fast convolution layout (about 20% less time per CPU sheet)
         _MODELS[key] = net.eval().requires_grad_(False).to(key[2], memory_format=torch.channels_last)
     return _MODELS[key]
