@@ -76,7 +76,7 @@ def seed_from_json(value: object) -> Seed:
     >>> seed_from_json("7.0")
     Traceback (most recent call last):
     ...
-    worldsmith.core.errors.FormatError: seed: expected a decimal string or an int, got '7.0'
+    worldsmith.core.errors.FormatError: seed: expected a decimal string or an int in 0..9223372036854775807, got '7.0'
     """
     if isinstance(value, list):
         return [_one_seed(v) for v in value]
@@ -84,8 +84,13 @@ def seed_from_json(value: object) -> Seed:
 
 
 def _one_seed(value: object) -> int:
+    seed = None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    raise FormatError(f"seed: expected a decimal string or an int, got {value!r}")
+        seed = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
+        seed = int(value)
+    if seed is None or not 0 <= seed <= MAX_SEED:
+        shown = (f"<{value.bit_length()}-bit int>" if isinstance(value, int) and value.bit_length() > 128
+                 else f"{value[:40]}..." if isinstance(value, str) and len(value) > 40 else value)
+        raise FormatError(f"seed: expected a decimal string or an int in 0..{MAX_SEED}, got {shown!r}")
+    return seed

@@ -28,21 +28,44 @@ from worldsmith.export.ink import to_ink
 from worldsmith.export.lines import to_csv
 from worldsmith.export.twee import to_twee
 from worldsmith.export.yarn import to_yarn
-from worldsmith.types.plot import PlotGraph
+from worldsmith.types.plot import EFFECT_OPS, KINDS, OPS, PlotGraph
 from worldsmith.types.plot_json import from_json_text, to_json
 
 
 def check_plot(graph: PlotGraph, where: str) -> None:
-    """Beat ids are unique, there is one start beat, and every choice joins two beats."""
+    """Beat ids are unique, there is one start beat, every choice joins two beats, and every
+    condition and effect uses a declared variable with a known operator and a value of its type
+    (so a runner never meets a name or an operator it does not know)."""
     ids = [b.id for b in graph.beats]
     if len(set(ids)) != len(ids):
         raise FormatError(f"{where}: duplicate beat ids")
     if sum(b.kind == "start" for b in graph.beats) != 1:
         raise FormatError(f"{where}: expected exactly one start beat")
+    for b in graph.beats:
+        if b.kind not in KINDS:
+            raise FormatError(f"{where}: beat {b.id!r} has kind {b.kind!r}; expected one of {', '.join(KINDS)}")
+    for name, value in graph.variables.items():
+        if not isinstance(value, int):
+            raise FormatError(f"{where}: variable {name!r} starts as {value!r}; expected a bool or an int")
     known = set(ids)
     for c in graph.choices:
         if c.source not in known or c.target not in known:
             raise FormatError(f"{where}: choice {c.source!r} -> {c.target!r} names a missing beat")
+        for rule, ops in [*((r, OPS) for r in c.requires), *((e, EFFECT_OPS) for e in c.effects)]:
+            _check_rule(graph.variables, rule, ops, f"{where}: choice {c.source!r} -> {c.target!r}")
+
+
+def _check_rule(variables: dict, rule, ops, where: str) -> None:
+    """A condition or effect names a declared variable, a known operator and a value of the
+    variable's type (``add`` only on int counters)."""
+    if rule.var not in variables:
+        raise FormatError(f"{where} uses undeclared variable {rule.var!r}")
+    if rule.op not in ops:
+        raise FormatError(f"{where}: operator {rule.op!r} on {rule.var!r}; expected one of {', '.join(ops)}")
+    is_flag = isinstance(variables[rule.var], bool)
+    if not isinstance(rule.value, int) or isinstance(rule.value, bool) != is_flag or (is_flag and rule.op == "add"):
+        kind = "a bool (it is a flag)" if is_flag else "an int (it is a counter)"
+        raise FormatError(f"{where}: {rule.var!r} {rule.op} {rule.value!r}; expected {kind}")
 
 
 def _read_json(path: Path) -> PlotGraph:

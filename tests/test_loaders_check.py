@@ -1,0 +1,46 @@
+"""ws.load refuses what would break later (issue 31 item 3): plots whose rules name undeclared
+variables or unknown operators, seeds out of range; one FormatError naming the file."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import worldsmith as ws
+from worldsmith.core.errors import FormatError
+
+
+@pytest.fixture
+def quest(tmp_path):
+    path = tmp_path / "q.json"
+    ws.make("plots/quest-v1")(seed=3).export(path)
+    return path, json.loads(path.read_text())
+
+
+def _rules(data):
+    return [(c, key, r) for c in data["choices"] for key in ("requires", "effects") for r in c.get(key, [])]
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda r: r.update(var="nowhere"), "undeclared variable 'nowhere'"),
+    (lambda r: r.update(op="=~"), "operator '=~'"),
+    (lambda r: r.update(value="three"), "expected"),
+])
+def test_a_plot_with_a_broken_rule_is_refused_on_load(quest, damage, message):
+    path, data = quest
+    rules = _rules(data)
+    assert rules, "the sample quest has conditions or effects"
+    damage(rules[0][2])
+    path.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match=message) as caught:
+        ws.load(path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("seed", ["abc", "-1", "1" * 30, -5, 2**64, 1.5, True])
+def test_a_seed_out_of_range_or_of_the_wrong_type_is_refused(quest, seed):
+    path, data = quest
+    data["meta"]["seed"] = seed
+    path.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match="seed: expected a decimal string or an int"):
+        ws.load(path)
