@@ -23,15 +23,22 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+MAX_MANIFEST = 16 << 20  # bytes: about 100,000 [[asset]] tables
+
+
 def read_manifest(path: str | Path) -> list[dict[str, Any]]:
     """Parse and check a bake manifest; errors name the entry and the field."""
     path = Path(path)
+    if not path.is_file():             # a FIFO would block, /dev/zero would fill the memory
+        raise FormatError(f"{path}: no such manifest" if not path.exists() else f"{path}: not a regular file")
+    if path.stat().st_size > MAX_MANIFEST:
+        raise FormatError(f"{path}: {path.stat().st_size} bytes; a manifest may be at most {MAX_MANIFEST}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FormatError(f"{path}: no such manifest") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise FormatError(f"{path}: not valid TOML ({e})") from None
+    except RecursionError:
+        raise FormatError(f"{path}: not valid TOML (nested deeper than Python's stack)") from None
     entries = data.get("asset")
     if not isinstance(entries, list) or not entries:
         raise FormatError(f"{path}: expected one or more [[asset]] tables")

@@ -105,6 +105,7 @@ def export_files(asset: Any, path: str | os.PathLike | None, fmt: str | None):
 
 
 MAX_UNPACKED = 2 << 30  # bytes: a compressed file that inflates past this is refused, not loaded
+MAX_FILE = 1 << 30      # bytes: the largest asset file ws.load reads
 
 
 def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
@@ -112,7 +113,10 @@ def read_asset(path: str | os.PathLike, asset_type: type | None = None) -> Any:
     damaged file is one :class:`FormatError` naming it, whatever the damage."""
     path = Path(path)
     if not path.is_file():
-        raise FormatError(f"{path}: no such file")
+        raise FormatError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+    if path.stat().st_size > MAX_FILE:
+        raise FormatError(f"{path}: {path.stat().st_size / 2**30:.1f} GiB is larger than any asset file "
+                          f"(limit {MAX_FILE / 2**30:.0f} GiB)")
     fmt = path.suffix.lower().lstrip(".")
     if asset_type is None and fmt == "json":
         asset_type = _json_type(path)
@@ -180,4 +184,6 @@ def _json_type(path: Path) -> type:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise FormatError(f"{path}: not valid JSON ({e})") from None
+    except (ValueError, RecursionError) as e:          # a number of 5,000 digits; nesting past Python's stack
+        raise FormatError(f"{path}: not a worldsmith JSON ({type(e).__name__})") from None
     return _type_named(path, data.get("type") if isinstance(data, dict) else None)
