@@ -44,3 +44,22 @@ def test_a_seed_out_of_range_or_of_the_wrong_type_is_refused(quest, seed):
     path.write_text(json.dumps(data))
     with pytest.raises(FormatError, match="seed: expected a decimal string or an int"):
         ws.load(path)
+
+
+def test_an_image_that_would_inflate_past_any_asset_is_refused_before_decoding(tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    scene = ws.make("scenes/platformer-v1")(seed=1)
+    path = tmp_path / "s.json"
+    scene.export(path)
+    data = json.loads(path.read_text())
+    buf = io.BytesIO()
+    Image.new("RGBA", (9000, 4000)).save(buf, format="PNG")        # 144 MB of pixels in 140 KB
+    data["backgrounds"][0]["png"] = base64.b64encode(buf.getvalue()).decode()
+    path.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match="9000 x 4000 image: larger than any asset image") as caught:
+        ws.load(path)
+    assert str(path) in str(caught.value)

@@ -13,6 +13,8 @@ import io
 import numpy as np
 from PIL import Image
 
+from worldsmith.core.errors import FormatError
+
 
 def png_bytes(image: np.ndarray | Image.Image, optimize: bool = False) -> bytes:
     """PNG bytes of an ``(h, w[, 3|4])`` uint8 array or a PIL image (``optimize``: Pillow's
@@ -24,6 +26,25 @@ def png_bytes(image: np.ndarray | Image.Image, optimize: bool = False) -> bytes:
     return buf.getvalue()
 
 
+MAX_PIXELS = 1 << 25  # the largest image read back from a file (8192 x 4096); any asset's images are far smaller
+
+
 def png_array(data: bytes) -> np.ndarray:
-    """The pixels of PNG ``data`` as a writable uint8 array."""
-    return np.asarray(Image.open(io.BytesIO(data)), np.uint8).copy()
+    """The pixels of PNG ``data`` as a writable uint8 array; an image larger than
+    :data:`MAX_PIXELS` is a :class:`FormatError` read from its header, before decoding.
+
+    >>> import io
+    >>> buf = io.BytesIO(); Image.new("L", (9000, 4000)).save(buf, format="PNG")
+    >>> png_array(buf.getvalue())
+    Traceback (most recent call last):
+    ...
+    worldsmith.core.errors.FormatError: a 9000 x 4000 image: larger than any asset image (limit 33554432 pixels)
+    """
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as e:     # Pillow's own, higher limit
+        raise FormatError(f"an image larger than any asset image ({e})") from None
+    w, h = image.size
+    if w * h > MAX_PIXELS:
+        raise FormatError(f"a {w} x {h} image: larger than any asset image (limit {MAX_PIXELS} pixels)")
+    return np.asarray(image, np.uint8).copy()
