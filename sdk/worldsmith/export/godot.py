@@ -167,7 +167,8 @@ def value(v: Any) -> str:
     if isinstance(v, dict):
         if not all(isinstance(k, str) for k in v):
             raise TypeError(f"Godot dictionary: keys must be strings, got {sorted(map(repr, v))}")
-        return "{\n" + ",\n".join(f"{string(k)}: {value(v[k])}" for k in sorted(v)) + "\n}"
+        entries = ",\n".join(f"{string(k)}: {value(v[k])}" for k in sorted(v))
+        return "{\n" + entries + ("\n" if v else "") + "}"
     raise TypeError(f"Godot value: cannot write {type(v).__name__} {v!r}")
 
 
