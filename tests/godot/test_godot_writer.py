@@ -81,6 +81,8 @@ def test_documents_count_load_steps_and_share_external_resources():
     assert text.startswith('[gd_resource type="TileSet" load_steps=4 format=2]\n\n[ext_resource path="a.png"')
     assert text.endswith("[resource]\n") and text.count("[ext_resource") == 2
     assert Document().text() == "[gd_scene format=2]\n"
+    with pytest.raises(ValueError, match="a scene has nodes"):
+        Document(resource={"a": 1}).text()
 
 
 def test_tile_data_packs_row_column_id_and_autotile_coordinate():

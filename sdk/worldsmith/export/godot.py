@@ -234,6 +234,8 @@ class Document:
 
     def text(self) -> str:
         """The document, as Godot 3 writes it."""
+        if (self.type is None and self.resource) or (self.type is not None and self._nodes):
+            raise ValueError(f"Godot {self.type or 'scene'}: a scene has nodes, a resource [resource] properties")
         steps = len(self._ext) + len(self._subs) + 1
         kind = "gd_scene" if self.type is None else f'gd_resource type="{self.type}"'
         head = f"[{kind} load_steps={steps} format={FORMAT}]" if steps > 1 else f"[{kind} format={FORMAT}]"
