@@ -5,7 +5,8 @@ The atlas is laid out field for field as Aseprite's "JSON hash" export (``--form
 ``frames`` keyed by name in sheet order, each with ``frame``, ``rotated``, ``trimmed``,
 ``spriteSourceSize``, ``sourceSize`` and ``duration``; ``meta`` with ``app``, ``version``,
 ``image``, ``format``, ``size``, ``scale`` (the string ``"1"``), ``frameTags`` (``forward``
-animations with Aseprite's default tag ``color``; ``from``/``to`` index the frames in order),
+animations with Aseprite's default tag ``color``; ``from``/``to`` index the frames in order;
+``repeat``, a count as a string, on animations that play once instead of looping),
 ``layers`` (one, whose user-data ``data`` string names the asset type) and ``slices``. One key
 follows Aseprite's: ``meta.worldsmith``, the asset's metadata; importers of Aseprite atlases
 ignore meta keys they do not know.
@@ -44,9 +45,15 @@ def frame(x: int, y: int, w: int, h: int, duration: int) -> dict[str, Any]:
             "sourceSize": {"w": w, "h": h}, "duration": duration}
 
 
-def tag(name: str, first: int, last: int) -> dict[str, Any]:
-    """One ``forward`` animation over the atlas's frames ``first..last``."""
-    return {"name": name, "from": first, "to": last, "direction": "forward", "color": TAG_COLOR}
+def tag(name: str, first: int, last: int, repeat: int = 0) -> dict[str, Any]:
+    """One ``forward`` animation over the atlas's frames ``first..last``; ``repeat`` > 0 plays it
+    that many times (Aseprite's tag ``repeat``, written only when set), 0 loops it.
+
+    >>> tag("hurt", 4, 9, repeat=1)["repeat"]
+    '1'
+    """
+    head = {"name": name, "from": first, "to": last, "direction": "forward"}
+    return {**head, **({"repeat": str(repeat)} if repeat else {}), "color": TAG_COLOR}
 
 
 def atlas(frames: dict[str, dict], tags: list[dict], image: str, size: tuple[int, int], type_name: str,

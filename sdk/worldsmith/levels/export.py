@@ -1,5 +1,6 @@
 """Exporters for :class:`TileLevel`: ``.txt`` (VGLC), ``.json`` (exact, with a reader), ``.png``,
-and Tiled ``.tmx`` / ``.tmj`` maps with a tileset image sidecar and the agent path as a polyline.
+Tiled ``.tmx`` / ``.tmj`` maps with a tileset image sidecar and the agent path as a polyline, and
+a Godot 3 ``.tscn`` scene (a ``TileMap`` with a ``TileSet`` sidecar, start and goal markers).
 Every level read is checked by :func:`check_level`.
 
 >>> import numpy as np
@@ -25,7 +26,7 @@ import numpy as np
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
 from worldsmith.core.seeding import seed_to_json
-from worldsmith.export import tiled
+from worldsmith.export import godot, tiled
 from worldsmith.export.png import png_bytes
 from worldsmith.levels.render import TILE, render, tileset
 from worldsmith.types.base import AssetMeta
@@ -98,6 +99,39 @@ def write_tmj(level: TileLevel, name: str) -> dict[str, bytes]:
     return {name: tiled.to_tmj(_tiled_map(level, image)).encode(), image: png_bytes(tileset(level.game))}
 
 
+BLANK = {"smb": "-", "loderunner": ".", "zelda": "-"}  # the tile that draws nothing (sky, backdrop, void)
+
+
+def write_tscn(level: TileLevel, name: str) -> dict[str, bytes]:
+    """A Godot 3 scene: a root ``Node2D`` holding the ``tiles`` ``TileMap`` (every cell but the
+    game's blank tile), the agent path as a hidden ``Line2D`` ``path`` (cell centres) and
+    ``Position2D`` ``start`` and ``goal`` at its first and last cell; plus ``<stem>-tileset.tres``
+    (one tile per tileset frame, a whole-tile collision shape on the solid ones) and the tileset
+    PNG. The path is a drawing, never a collider.
+
+    >>> import numpy as np
+    >>> files = write_tscn(TileLevel(np.array([[2, 0]], np.uint8), "smb", path=[(0, 0)]), "a.tscn")
+    >>> list(files), files["a.tscn"].count(b"[node ")
+    (['a.tscn', 'a-tileset.tres', 'a-tiles.png'], 5)
+    """
+    stem, image, tile_set = Path(name).stem, _tileset_name(name), f"{Path(name).stem}-tileset.tres"
+    v = vocab(level.game)
+    doc = godot.Document()
+    props = {"game": level.game, "generator": level.meta.generator, "seed": seed_to_json(level.meta.seed or 0)}
+    doc.node(stem, "Node2D", None, {"__meta__": props})
+    tiles = np.asarray(level.tiles, int)
+    doc.node("tiles", "TileMap", ".", godot.tile_map(doc.ext(tile_set, "TileSet"),
+                                                    np.where(tiles == v.id(BLANK[level.game]), -1, tiles), TILE))
+    if level.path:
+        points = _path_points(level)
+        doc.node("path", "Line2D", ".", {"visible": False, "points": godot.PoolVector2Array(points), "width": 2.0,
+                                         "default_color": godot.Color(1, 0.2, 0.2, 1)})
+        doc.node("start", "Position2D", ".", {"position": godot.Vector2(*points[0])})
+        doc.node("goal", "Position2D", ".", {"position": godot.Vector2(*points[-1])})
+    ts = godot.tile_set(image, v.size, v.names, v.solid_mask().tolist(), TILE)
+    return {name: doc.text().encode(), tile_set: ts.encode(), image: png_bytes(tileset(level.game))}
+
+
 def check_level(level: TileLevel, where: str) -> None:
     """A level's tiles are ids of its game's vocabulary and its path stays on the map."""
     try:
@@ -118,3 +152,4 @@ for _fmt, _writer in (("txt", write_txt), ("png", write_png), ("json", write_jso
     register_writer(TileLevel, _fmt, _writer)
 register_reader(TileLevel, "json", read_json)
 register_check(TileLevel, check_level)
+register_writer(TileLevel, "tscn", write_tscn)

@@ -1,5 +1,5 @@
 """Exporters of :class:`SpriteBatch`: sheet ``.png`` + JSON atlas, per-frame PNG folder, ``.gif``,
-``.npz`` (exact round trip).
+``.npz`` (exact round trip), and a Godot 3 ``SpriteFrames`` ``.tres`` with the sheet PNG beside it.
 
 The sheet stacks characters vertically: character ``i`` owns rows ``4 i .. 4 i + 3`` (one per
 direction: down, left, right, up) and columns 0..3 (walk frames). The atlas beside it is an
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.formats import register_reader, register_writer
-from worldsmith.export import sheets
+from worldsmith.export import godot, sheets
 from worldsmith.export.npz import npz_bytes, read_typed_npz
 from worldsmith.export.png import png_bytes
 from worldsmith.types.base import AssetMeta
@@ -32,6 +32,10 @@ FRAME_MS = 120  # walk-cycle frame duration in the atlas and the gif
 
 def _png(array: np.ndarray) -> bytes:
     return png_bytes(array, optimize=True)
+
+
+def _sheet_png(batch: SpriteBatch) -> bytes:
+    return _png(sheets.frame_grid(batch.images))
 
 
 def _frame_name(char: int, direction: int, frame: int) -> str:
@@ -55,7 +59,14 @@ def write_png(batch: SpriteBatch, name: str) -> dict[str, bytes]:
     """Sheet PNG plus ``<stem>.json`` atlas."""
     stem = Path(name).stem
     text = json.dumps(atlas(batch, name), indent=1) + "\n"
-    return {name: _png(sheets.frame_grid(batch.images)), f"{stem}.json": text.encode()}
+    return {name: _sheet_png(batch), f"{stem}.json": text.encode()}
+
+
+def write_tres(batch: SpriteBatch, name: str) -> dict[str, bytes]:
+    """A Godot 3 ``SpriteFrames`` resource, one looping animation per atlas tag (``000_down``...),
+    plus the sheet ``<stem>.png`` (the ``.png`` export's sheet) it cuts its frames from."""
+    image = f"{Path(name).stem}.png"
+    return {name: godot.sprite_frames(atlas(batch, image), image).encode(), image: _sheet_png(batch)}
 
 
 def write_frames(batch: SpriteBatch, name: str) -> dict[str, bytes]:
@@ -100,4 +111,5 @@ register_writer(SpriteBatch, "png", write_png)
 register_writer(SpriteBatch, "frames", write_frames)
 register_writer(SpriteBatch, "gif", write_gif)
 register_writer(SpriteBatch, "npz", write_npz)
+register_writer(SpriteBatch, "tres", write_tres)
 register_reader(SpriteBatch, "npz", read_npz)

@@ -25,6 +25,7 @@ ANIMATIONS: dict[str, int] = {"spellcast": 7, "thrust": 8, "walk": 9, "slash": 6
 DIRECTIONS = ("up", "left", "down", "right")       # row order inside an animation's group
 DURATIONS_MS: dict[str, int] = {"spellcast": 100, "thrust": 80, "walk": 100, "slash": 80, "shoot": 70,
                                 "hurt": 100}        # per frame, for atlases and GIFs
+ONE_SHOT = frozenset({"hurt"})                      # played once, not looped (the character ends lying down)
 
 
 class Frame(NamedTuple):

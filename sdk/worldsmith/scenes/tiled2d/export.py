@@ -5,6 +5,9 @@
   beside it as ``<stem>-<part>.png``, referenced by relative path.
 - ``.png``: the whole scene drawn (backgrounds repeated, tiles, sprites).
 - ``.json``: everything, images as base64 PNG; read back exactly by :func:`read_json`.
+- ``.tscn``: a Godot 3 scene (parallax backgrounds, a ``TileMap`` with its ``TileSet`` sidecar,
+  one ``Node2D`` per object layer holding ``Sprite``s and plain markers) with the same images
+  beside it as the Tiled map.
 - ``.bundle``: a folder ``<stem>/`` a game loads in one go: ``scene.json`` (the index: map files,
   spawn, goal, layer draw order and counts, story files), ``map.tmx``, ``map.tmj``, ``images/*.png``,
   ``render.png`` and the story (``quest.ink`` + ``quest.json`` + ``quest.csv``, its line string table, or
@@ -30,7 +33,7 @@ from PIL import Image
 from worldsmith.core.errors import FormatError
 from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
 from worldsmith.core.seeding import seed_to_json
-from worldsmith.export import tiled
+from worldsmith.export import godot, tiled
 from worldsmith.export.ink import to_ink
 from worldsmith.export.lines import to_csv
 from worldsmith.export.png import png_array, png_bytes
@@ -234,6 +237,65 @@ def write_bundle(scene: Scene2D, name: str) -> dict[str, bytes]:
     return {f"{folder}/{k}": v for k, v in files.items()}
 
 
+def _godot_props(o: SceneObject, sheet_cell: tuple[godot.Ref, int, int, int] | None) -> dict[str, Any]:
+    """The node properties of object ``o``: a ``Sprite`` of frame ``o.frame`` of its sheet
+    (``sheet_cell``: the texture, its columns, frame width and height) drawn over its box or,
+    without a sprite, a ``Position2D`` at the box's top-left corner; type and properties (and a
+    marker's size) as metadata. Never a body or an area."""
+    meta = {"type": o.type, **o.properties}
+    position = godot.Vector2(o.x, o.y - o.height)
+    if sheet_cell is None:
+        return {"position": position, "__meta__": {**meta, "width": o.width, "height": o.height}}
+    texture, cols, w, h = sheet_cell
+    return {"position": position, "scale": godot.Vector2(o.width / w, o.height / h), "texture": texture,
+            "centered": False, "region_enabled": True,
+            "region_rect": godot.Rect2(o.frame % cols * w, o.frame // cols * h, w, h), "__meta__": meta}
+
+
+def write_tscn(scene: Scene2D, name: str) -> dict[str, bytes]:
+    """A Godot 3 scene: under a root ``Node2D``, a ``ParallaxBackground`` with one
+    ``ParallaxLayer`` per background (``motion_scale`` its parallax, mirrored every image width),
+    the ``tiles`` ``TileMap`` and one ``Node2D`` per object layer (``spawn``, ``goal``, ``rooms``...)
+    holding ``Sprite``s (a region of their sheet) and, for objects without a sprite (rooms, doors),
+    ``Position2D`` markers; object properties are node metadata. Beside it ``<stem>-tileset.tres``
+    (one tile per tileset frame, a whole-tile collision shape on the solid ones) and the Tiled
+    export's images (``<stem>-tiles.png``, ``<stem>-<sprite>.png``, ``<stem>-bg-<name>.png``).
+
+    >>> s = Scene2D(kind="demo", tiles=np.array([[1]], np.uint16), tileset=np.zeros((1, 16, 16, 4), np.uint8),
+    ...             tile_names=["ground"], tile_solid=[True])
+    >>> list(write_tscn(s, "a.tscn"))
+    ['a.tscn', 'a-tileset.tres', 'a-tiles.png']
+    """
+    stem, side = Path(name).stem, _side_name(name)
+    doc = godot.Document()
+    doc.node(stem, "Node2D", None, {"__meta__": {"kind": scene.kind, "generator": scene.meta.generator,
+                                                 "seed": seed_to_json(scene.meta.seed or 0)}})
+    tile_sheet, cols = sheet(scene.tileset)
+    files = {f"{stem}-tileset.tres": godot.tile_set(side("tiles"), cols, scene.tile_names, scene.tile_solid,
+                                                    TILE).encode(), side("tiles"): png_bytes(tile_sheet)}
+    if scene.backgrounds:
+        parallax = doc.node("background", "ParallaxBackground")
+        for bg in scene.backgrounds:
+            image = side("bg-" + bg.name)
+            files[image] = png_bytes(bg.image)
+            layer = doc.node(bg.name, "ParallaxLayer", parallax, {
+                "motion_scale": godot.Vector2(bg.parallax, 1), "motion_mirroring": godot.Vector2(bg.image.shape[1], 0)})
+            doc.node(bg.name, "Sprite", layer, {"texture": doc.ext(image, "Texture"), "centered": False})
+    doc.node("tiles", "TileMap", ".", godot.tile_map(doc.ext(f"{stem}-tileset.tres", "TileSet"),
+                                                    np.asarray(scene.tiles, int) - 1, TILE))
+    cells = {}
+    for sprite, frames in scene.sprites.items():
+        img, sprite_cols = sheet(frames)
+        files[side(sprite)] = png_bytes(img)
+        cells[sprite] = (sprite_cols, frames.shape[2], frames.shape[1])
+    for layer in scene.layers():
+        parent = doc.node(layer, "Node2D")
+        for o in scene.layer(layer):
+            sheet_cell = (doc.ext(side(o.sprite), "Texture"), *cells[o.sprite]) if o.sprite else None
+            doc.node(o.name, "Sprite" if o.sprite else "Position2D", parent, _godot_props(o, sheet_cell))
+    return {name: doc.text().encode(), **files}
+
+
 def check_scene(scene: Scene2D, where: str) -> None:
     """The tile layer is a grid of tileset ids, the tileset tables agree, the plot is sound."""
     check_grid("tiles", where, scene.tiles, len(scene.tile_names) + 1)        # Tiled ids: 0 is no tile
@@ -248,3 +310,4 @@ for _fmt, _writer in (("tmx", write_tmx), ("tmj", write_tmj), ("png", write_png)
     register_writer(Scene2D, _fmt, _writer)
 register_reader(Scene2D, "json", read_json)
 register_check(Scene2D, check_scene)
+register_writer(Scene2D, "tscn", write_tscn)

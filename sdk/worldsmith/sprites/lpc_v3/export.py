@@ -1,14 +1,15 @@
 """Exporters of :class:`CharacterBatch` (``sprites/lpc-v3``): the standard LPC sheet ``.png`` with
 an Aseprite JSON-hash atlas and ``CREDITS.txt``, ``.gif`` per animation, a ``.frames`` folder,
-``.npz`` (exact round trip).
+``.npz`` (exact round trip), and a Godot 3 ``SpriteFrames`` ``.tres`` beside the sheet PNG.
 
 The sheet is the standard LPC layout, 832 x 1344 per character (13 columns x 21 rows of 64 x 64;
 see :mod:`worldsmith.types.lpc_sheet`), characters stacked vertically; rows of animations
 not asked for stay transparent, so every LPC importer reads it. The atlas has one frame per drawn
 frame and one tag per animation and direction (``walk_down``, ``slash_left``, ``hurt``; with more
-than one character, ``001_walk_down``), each frame carrying its animation's duration;
-``meta.worldsmith`` holds the batch's meta, ``meta.parts`` and ``meta.credits`` the parts and
-library files per character and their authors and licence. ``<stem>.CREDITS.txt`` beside the
+than one character, ``001_walk_down``), each frame carrying its animation's duration (``hurt``,
+which ends lying down, plays once: its tag has Aseprite's ``repeat`` ``"1"``); ``meta.worldsmith``
+holds the batch's meta, ``meta.parts`` and ``meta.credits`` the parts and library files per
+character and their authors and licence. ``<stem>.CREDITS.txt`` beside the
 sheet says the same for people (named after the sheet, so sheets in one folder keep their own; a
 bake also writes one ``CREDITS.txt`` for all its characters).
 
@@ -26,14 +27,14 @@ import numpy as np
 
 from worldsmith.core.errors import FormatError
 from worldsmith.core.formats import register_check, register_reader, register_writer
-from worldsmith.export import sheets
+from worldsmith.export import godot, sheets
 from worldsmith.export.npz import npz_bytes, read_typed_npz
 from worldsmith.export.png import png_bytes
 from worldsmith.sprites.lpc_v3.authors import authors_of, combined_credits
 from worldsmith.sprites.lpc_v3.authors import credits_text as character_credits
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.character import CharacterBatch
-from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS, tag
+from worldsmith.types.lpc_sheet import ANIMATIONS, DURATIONS_MS, ONE_SHOT, tag
 
 FRAME = 64
 SHEET_W, SHEET_H = 13 * FRAME, 21 * FRAME
@@ -73,7 +74,7 @@ def atlas(batch: CharacterBatch, image: str) -> dict:
         for f in batch.frames:
             name = _tag(batch, char, f.animation, f.direction)
             if f.index == 0:
-                tags.append(sheets.tag(name, len(frames), len(frames)))
+                tags.append(sheets.tag(name, len(frames), len(frames), repeat=int(f.animation in ONE_SHOT)))
             tags[-1]["to"] = len(frames)
             frames[f"{name}_{f.index}"] = sheets.frame(f.col * FRAME, char * SHEET_H + f.row * FRAME, FRAME, FRAME,
                                                        DURATIONS_MS[f.animation])
@@ -81,14 +82,27 @@ def atlas(batch: CharacterBatch, image: str) -> dict:
                         batch.meta.to_dict(), parts=batch.parts, credits=credits(batch) if batch.files else {})
 
 
+def _sheet_files(batch: CharacterBatch, image: str) -> dict[str, bytes]:
+    """The sheet PNG ``image`` and ``<stem>.CREDITS.txt`` (when the batch names its files)."""
+    out = {image: png_bytes(sheet_array(batch))}
+    if batch.files:
+        out[f"{Path(image).stem}.CREDITS.txt"] = credits_text(batch).encode()
+    return out
+
+
 def write_png(batch: CharacterBatch, name: str) -> dict[str, bytes]:
     """Sheet PNG, ``<stem>.json`` atlas and ``<stem>.CREDITS.txt`` (when the batch names its files)."""
-    stem = Path(name).stem
-    out = {name: png_bytes(sheet_array(batch)),
-           f"{stem}.json": (json.dumps(atlas(batch, name), indent=1) + "\n").encode()}
-    if batch.files:
-        out[f"{stem}.CREDITS.txt"] = credits_text(batch).encode()
-    return out
+    files = _sheet_files(batch, name)
+    text = json.dumps(atlas(batch, name), indent=1) + "\n"
+    return {name: files.pop(name), f"{Path(name).stem}.json": text.encode(), **files}
+
+
+def write_tres(batch: CharacterBatch, name: str) -> dict[str, bytes]:
+    """A Godot 3 ``SpriteFrames`` resource, one animation per atlas tag (``walk_down``, ``hurt``...;
+    ``hurt`` does not loop), plus the sheet ``<stem>.png`` and ``<stem>.CREDITS.txt`` beside it, as
+    the ``.png`` export writes them."""
+    image = f"{Path(name).stem}.png"
+    return {name: godot.sprite_frames(atlas(batch, image), image).encode(), **_sheet_files(batch, image)}
 
 
 def write_frames(batch: CharacterBatch, name: str) -> dict[str, bytes]:
@@ -156,5 +170,6 @@ register_writer(CharacterBatch, "png", write_png)
 register_writer(CharacterBatch, "frames", write_frames)
 register_writer(CharacterBatch, "gif", write_gif)
 register_writer(CharacterBatch, "npz", write_npz)
+register_writer(CharacterBatch, "tres", write_tres)
 register_reader(CharacterBatch, "npz", read_npz)
 register_check(CharacterBatch, check_characters)
