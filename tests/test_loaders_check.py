@@ -63,3 +63,36 @@ def test_an_image_that_would_inflate_past_any_asset_is_refused_before_decoding(t
     with pytest.raises(FormatError, match="9000 x 4000 image: larger than any asset image") as caught:
         ws.load(path)
     assert str(path) in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def scene_json(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scene") / "s.json"
+    ws.make("scenes/platformer-v1")(seed=1).export(path)
+    return path, path.read_text()
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda o: o.update(sprite="ghost"), "shows sprite 'ghost', which the scene does not hold"),
+    (lambda o: o.update(frame=999), "shows frame 999 of"),
+])
+def test_a_scene_whose_objects_show_what_it_lacks_is_refused(scene_json, tmp_path, damage, message):
+    path, text = scene_json
+    data = json.loads(text)
+    damage(next(o for o in data["objects"] if o["sprite"]))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match=message):
+        ws.load(bad)
+
+
+def test_a_level_larger_than_any_generator_makes_is_refused(tmp_path):
+    path = tmp_path / "big.json"
+    level = ws.make("levels/zelda-v1")(seed=1)
+    level.export(path)
+    data = json.loads(path.read_text())
+    data["rows"] = ["-" * 5000] * 3
+    data["path"] = []
+    path.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match="a 5000 x 3 level is larger than any generator makes"):
+        ws.load(path)

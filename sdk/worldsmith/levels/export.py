@@ -132,6 +132,9 @@ def write_tscn(level: TileLevel, name: str) -> dict[str, bytes]:
     return {name: doc.text().encode(), tile_set: ts.encode(), image: png_bytes(tileset(level.game))}
 
 
+MAX_SIDE = 4096  # tiles: the longest SMB level a config may ask for; every other side is far shorter
+
+
 def check_level(level: TileLevel, where: str) -> None:
     """A level's tiles are ids of its game's vocabulary and its path stays on the map."""
     try:
@@ -140,6 +143,9 @@ def check_level(level: TileLevel, where: str) -> None:
         raise FormatError(f"{where}: unknown game {level.game!r}") from None
     check_grid("tiles", where, level.tiles, size)
     h, w = level.tiles.shape
+    if h > MAX_SIDE or w > MAX_SIDE:
+        raise FormatError(f"{where}: a {w} x {h} level is larger than any generator makes (at most "
+                          f"{MAX_SIDE} tiles a side)")
     for cell in level.path:
         if not (isinstance(cell, (tuple, list)) and len(cell) == 2 and all(isinstance(v, int) for v in cell)
                 and 0 <= cell[0] < h and 0 <= cell[1] < w):

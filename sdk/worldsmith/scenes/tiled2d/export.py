@@ -296,11 +296,24 @@ def write_tscn(scene: Scene2D, name: str) -> dict[str, bytes]:
     return {name: doc.text().encode(), **files}
 
 
+MAX_TILES = 1 << 20  # cells in a scene's tile layer (the largest generated scenes hold about 10,000)
+
+
 def check_scene(scene: Scene2D, where: str) -> None:
-    """The tile layer is a grid of tileset ids, the tileset tables agree, the plot is sound."""
+    """The tile layer is a grid of tileset ids of a size a generator could make, the tileset tables
+    agree, every sprite object shows a frame its sheet has, the plot is sound."""
     check_grid("tiles", where, scene.tiles, len(scene.tile_names) + 1)        # Tiled ids: 0 is no tile
+    if scene.tiles.size > MAX_TILES:
+        raise FormatError(f"{where}: a {scene.tiles.shape[1]} x {scene.tiles.shape[0]} tile layer is larger "
+                          f"than any scene (limit {MAX_TILES} cells)")
     if not len(scene.tile_solid) == len(scene.tile_names) == len(scene.tileset):
         raise FormatError(f"{where}: tileset, tile_names and tile_solid differ in length")
+    for o in scene.objects:
+        if o.sprite and o.sprite not in scene.sprites:
+            raise FormatError(f"{where}: object {o.name!r} shows sprite {o.sprite!r}, which the scene does not hold")
+        if o.sprite and not (isinstance(o.frame, int) and 0 <= o.frame < len(scene.sprites[o.sprite])):
+            raise FormatError(f"{where}: object {o.name!r} shows frame {o.frame!r} of {o.sprite!r}, "
+                              f"which has {len(scene.sprites[o.sprite])}")
     if scene.plot is not None:
         check_plot(scene.plot, where)
 
