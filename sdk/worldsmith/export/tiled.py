@@ -11,7 +11,7 @@ Object ``type`` is what engine importers read: vnen's Godot importer makes a ``S
 (a wall) of every shape object unless its type is :data:`AREA` (an ``Area2D``), and a body of a
 tile object whose tile has collision shapes unless its type is :data:`SPRITE`. The exporters
 give helper objects (paths, rooms, checkpoints, markers) those types and keep what the object is
-in the property ``kind``.
+in the property ``role``.
 
 >>> import numpy as np
 >>> m = TiledMap(2, 1, 16, 16, tilesets=[Tileset("t", "t.png", 32, 16, 16, 16, 2)],
@@ -202,6 +202,11 @@ def to_tsx(ts: Tileset) -> str:
             f'name={quoteattr(ts.name)}{body}</tileset>\n')
 
 
+def _digest(data: bytes) -> str:
+    """The content part of a shared file name."""
+    return hashlib.sha1(data).hexdigest()[:8]
+
+
 def external(ts: Tileset, png: bytes) -> tuple[Tileset, dict[str, bytes]]:
     """``ts`` kept in two files beside the map, ``<name>-<hash>.tsx`` and its image ``png`` as
     ``<name>-<hash>.png``, named by their content: maps with equal tilesets in one folder share
@@ -211,8 +216,7 @@ def external(ts: Tileset, png: bytes) -> tuple[Tileset, dict[str, bytes]]:
     >>> ts.source, sorted(files) == sorted([ts.source, ts.image])
     ('t-c44033d2.tsx', True)
     """
-    digest = hashlib.sha1(png + to_tsx(replace(ts, image="")).encode()).hexdigest()[:8]
-    stem = f"{ts.name}-{digest}"
+    stem = f"{ts.name}-{_digest(png + to_tsx(replace(ts, image='')).encode())}"
     ts = replace(ts, image=f"{stem}.png", source=f"{stem}.tsx")
     return ts, {ts.source: to_tsx(ts).encode(), ts.image: png}
 

@@ -2,7 +2,7 @@
 and Tiled ``.tmx`` / ``.tmj`` maps with the game's tileset beside them (``<game>-<hash>.tsx`` and
 its ``.png``, named by content and so shared by every map of that game in a folder; animated
 enemies, blocks, coins and gold) and the agent path as a polyline of type ``area`` (property
-``kind`` = ``path``), which engine importers make no wall of. Every level read is checked by
+``role`` = ``path``), which engine importers make no wall of. Every level read is checked by
 :func:`check_level`.
 
 >>> import numpy as np
@@ -82,7 +82,7 @@ def _tiled_map(level: TileLevel) -> tuple[tiled.TiledMap, dict[str, bytes]]:
                        types=dict(enumerate(v.names)), solid=frozenset(np.flatnonzero(v.solid_mask()).tolist()),
                        animations=animations)
     ts, shared = tiled.external(ts, png_bytes(sheet))
-    path = [tiled.TiledObject(1, "agent path", tiled.AREA, 0, 0, 0, 0, properties={"kind": "path"},
+    path = [tiled.TiledObject(1, "agent path", tiled.AREA, 0, 0, 0, 0, properties={"role": "path"},
                               points=_path_points(level))] if level.path else []
     props = {"game": level.game, "generator": level.meta.generator, "seed": seed_to_json(level.meta.seed or 0)}
     if "ladder" in level.meta.config:  # Zelda: whether the path needs the stepladder over water

@@ -5,7 +5,7 @@
   tilesets beside it as ``<sheet>-<hash>.tsx`` + ``.png`` (named by content: equal sheets of many
   scenes in one folder are the same files) and the backgrounds as ``<stem>-bg-<name>.png``.
   Objects have the Tiled type ``sprite`` (tile objects) or ``area`` (rooms, doors, checkpoints),
-  which engine importers make no walls of; the scene object's type is the property ``kind``.
+  which engine importers make no walls of; the scene object's type is the property ``role``.
 - ``.png``: the whole scene drawn (backgrounds repeated, tiles, sprites).
 - ``.json``: everything, images as base64 PNG; read back exactly by :func:`read_json`.
 - ``.bundle``: a folder ``<stem>/`` a game loads in one go: ``scene.json`` (the index: map files,
@@ -105,7 +105,7 @@ def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, byt
         objects = [tiled.TiledObject(next(ids), o.name, tiled.SPRITE if o.sprite else tiled.AREA, o.x,
                                      o.y if o.sprite else o.y - o.height, o.width, o.height,
                                      firstgid[o.sprite] + o.frame if o.sprite else 0,
-                                     {"kind": o.type, **o.properties}) for o in scene.layer(layer)]
+                                     {"role": o.type, **o.properties}) for o in scene.layer(layer)]
         layers.append(tiled.ObjectGroup(layer, objects))
     meta = {"kind": scene.kind, "generator": scene.meta.generator, "seed": seed_to_json(scene.meta.seed or 0)}
     return tiled.TiledMap(w, h, TILE, TILE, meta, tilesets, layers), images
