@@ -5,7 +5,8 @@ animations), embedded in the map or external (:func:`external`: a ``.tsx`` and i
 their content, so equal tilesets of many maps in one folder are the same two files), CSV tile
 layers, object groups (rectangles, polylines, or tile objects showing a tileset frame, with typed
 properties) and image layers (with parallax factors and horizontal repeat; Tiled before 1.9.1
-ignores ``repeatx``). Output is byte-deterministic. Used by the level and the scene exporters.
+ignores ``repeatx`` in TMJ: tmxrasterizer 1.8.2 repeats a TMX background, not a TMJ one). Output
+is byte-deterministic. Used by the level and the scene exporters.
 
 Object ``type`` is what engine importers read: vnen's Godot importer makes a ``StaticBody2D``
 (a wall) of every shape object unless its type is :data:`AREA` (an ``Area2D``), and a body of a
