@@ -4,7 +4,7 @@
   layer per scene layer; sprites are tile objects of their sheet's tileset, animated) with its
   tilesets beside it as ``<sheet>-<hash>.tsx`` + ``.png`` (named by content: equal sheets of many
   scenes in one folder are the same files) and the backgrounds as ``<stem>-bg-<name>.png``.
-  Objects have the Tiled type ``sprite`` (tile objects) or ``area`` (rooms, doors, checkpoints),
+  Objects have the Tiled type ``sprite`` (tile objects) or ``area`` (rooms, doors, ? blocks),
   which engine importers make no walls of; the scene object's type is the property ``role``.
 - ``.png``: the whole scene drawn (backgrounds repeated, tiles, sprites).
 - ``.json``: everything, images as base64 PNG; read back exactly by :func:`read_json`.
