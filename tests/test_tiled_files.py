@@ -111,9 +111,14 @@ def test_maps_of_one_folder_share_equal_tilesets(assets, tmp_path):
     assert len(colliders) == int(vocab("smb").solid_mask().sum())
 
 
-def test_a_two_level_bake_writes_and_locks_the_shared_tileset_once(tmp_path):
+def test_a_two_level_bake_writes_and_locks_the_shared_tileset_once(tmp_path, monkeypatch):
+    from worldsmith.bake import staging
+
+    written, real = [], staging.write_atomic
+    monkeypatch.setattr(staging, "write_atomic", lambda path, data: (written.append(path.name), real(path, data))[1])
     (tmp_path / "m.toml").write_text(TWO_MAPS.format(first="levels/smb-v1", second="levels/smb-v1", hero=""))
     lock = bake(tmp_path / "m.toml", tmp_path / "out")
+    assert sorted(written) == sorted(set(written)) and len(written) == 5     # a.tmx a.tmj b.tmx + tsx + png
     shared = sorted(p.name for p in (tmp_path / "out").glob("smb-*"))
     assert len(shared) == 2 and sorted(lock["shared"]) == shared
     for a in lock["assets"]:
@@ -139,11 +144,30 @@ def test_two_different_files_under_one_shared_name_fail_before_writing(tmp_path,
     assert not (tmp_path / "out").exists()
 
 
-def _rasterize(path, out, *args: str) -> np.ndarray:
+def _tiled(tool: str, *args) -> None:
+    """Run one of Tiled's command-line tools without a display."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    subprocess.run(["tmxrasterizer", *args, str(path), str(out)], check=True, env=env, capture_output=True,
-                   timeout=120)
+    subprocess.run([tool, *map(str, args)], check=True, env=env, capture_output=True, timeout=120)
+
+
+def _rasterize(path, out, *args: str) -> np.ndarray:
+    _tiled("tmxrasterizer", *args, path, out)
     return np.asarray(Image.open(out).convert("RGB"))
+
+
+@pytest.mark.skipif(shutil.which("tiled") is None, reason="Tiled (apt-get install tiled) is not installed")
+@pytest.mark.parametrize("ext", ["tmx", "tmj"])
+def test_tiled_reads_the_external_tileset_back(assets, ext, tmp_path):
+    """Tiled itself loads the map and its .tsx and writes them back as one JSON map."""
+    level = assets["levels/smb-v1"]
+    path, _ = _export(level, tmp_path, ext)
+    _tiled("tiled", "--export-map", "--embed-tilesets", path, tmp_path / "back.tmj")
+    back = json.loads((tmp_path / "back.tmj").read_text())
+    (ts,) = back["tilesets"]
+    assert sum("animation" in t for t in ts["tiles"]) == len(ANIMATIONS["smb"])
+    assert sum("objectgroup" in t for t in ts["tiles"]) == int(vocab("smb").solid_mask().sum())
+    (path_object,) = back["layers"][1]["objects"]
+    assert path_object["type"] == "area" and path_object["properties"][0]["value"] == "path"
 
 
 @pytest.mark.skipif(shutil.which("tmxrasterizer") is None,
