@@ -142,7 +142,7 @@ def test_the_scheduler_bakes_every_asset_of_many_uneven_groups(tmp_path):
 
         def remote(self, key, batch):
             self.keys.add(key)
-            return Ref([(k, {"id": key[0]}, [(f"f{k}.bin", bytes([k % 256]))], {}) for k, *_ in batch])
+            return Ref([(k, {"id": key[0]}, [(f"f{k}.bin", bytes([k % 256]))], set(), {}) for k, *_ in batch])
 
     class FakeRay:
         def cluster_resources(self):
@@ -178,13 +178,25 @@ def test_shards_bake_on_ray_too(ray_session, tmp_path):
     assert (tmp_path / "s" / "assets.lock.1-of-2.json").is_file() and not (tmp_path / "s" / "a" / "q1.json").exists()
 
 
-def test_a_file_two_assets_write_keeps_the_later_assets_bytes(tmp_path):
-    """As in a one-process bake (asset order), whatever order the results arrive in."""
-    writer = ray_bake._Writer(tmp_path)
-    writer.take([(1, {"id": "x"}, [("shared.png", b"later")], {})], total=2)
-    writer.take([(0, {"id": "x"}, [("shared.png", b"earlier"), ("own.png", b"0")], {})], total=2)
-    assert (tmp_path / "shared.png").read_bytes() == b"later" and (tmp_path / "own.png").read_bytes() == b"0"
-    assert list(writer.records) == [1, 0] and writer.records[0]["files"].keys() == {"shared.png", "own.png"}
+def test_a_file_two_assets_write_is_staged_once_and_must_not_differ(tmp_path):
+    """Whatever order the results arrive in: equal bytes are written once (a shared file is
+    locked by name), other bytes under the same name fail before any file reaches its place."""
+    from worldsmith.bake.staging import Staging
+    from worldsmith.core.errors import FormatError
+
+    with Staging(tmp_path / "ok") as staging:
+        writer = ray_bake._Writer(staging)
+        writer.take([(1, {"id": "x"}, [("t.tsx", b"same")], {"t.tsx"}, {})], total=2)
+        writer.take([(0, {"id": "x"}, [("t.tsx", b"same"), ("own.png", b"0")], {"t.tsx"}, {})], total=2)
+    assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == ["own.png", "t.tsx"]
+    assert writer.records[0]["files"] == {"own.png": writer.records[0]["files"]["own.png"]}
+    assert writer.records[0]["shared"] == writer.records[1]["shared"] == ["t.tsx"]
+    with pytest.raises(FormatError, match=r"asset\[0\] writes other bytes than asset\[1\]"):
+        with Staging(tmp_path / "bad") as staging:
+            writer = ray_bake._Writer(staging)
+            writer.take([(1, {"id": "x"}, [("own.png", b"1"), ("t.tsx", b"later")], {"t.tsx"}, {})], total=2)
+            writer.take([(0, {"id": "x"}, [("t.tsx", b"earlier")], {"t.tsx"}, {})], total=2)
+    assert not (tmp_path / "bad").exists()
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -10,6 +10,7 @@ from PIL import Image
 import worldsmith as ws
 from worldsmith.core.errors import FormatError
 from worldsmith.levels.render import TILE
+from worldsmith.levels.render import tileset as tileset_image
 from worldsmith.types.level import TileLevel
 from worldsmith.types.tiles import parse_text, vocab
 
@@ -38,8 +39,9 @@ def test_tiled_maps_load_in_pytiled_parser(level, tmp_path, fmt):
     m = pytiled_parser.parse_map(files[0])
     assert (m.map_size.width, m.map_size.height) == (40, 14)
     assert (np.array(m.layers[0].data) - 1 == level.tiles).all()
-    sheet = Image.open(files[1])
-    assert sheet.size == (TILE * vocab("smb").size, TILE)
+    (tileset,) = m.tilesets.values()
+    sheet = np.asarray(Image.open(tileset.image))                  # the tiles, then animation frames
+    assert np.array_equal(sheet[:, :TILE * vocab("smb").size], np.asarray(tileset_image("smb")))
     assert len(m.layers[1].tiled_objects[0].points) == len(level.path)
 
 

@@ -87,7 +87,8 @@ def test_cli_generate_is_byte_deterministic(tmp_path):
     for d in ("a", "b"):
         assert main(["generate", "levels/smb-v1", "--seed", "3", "--out", str(tmp_path / d / "level.tmx")]) == 0
     assert (tmp_path / "a" / "level.tmx").read_bytes() == (tmp_path / "b" / "level.tmx").read_bytes()
-    assert (tmp_path / "a" / "level-tiles.png").is_file()
+    (tsx,) = (tmp_path / "a").glob("smb-*.tsx")                     # the shared tileset, beside the map
+    assert (tmp_path / "b" / tsx.name).read_bytes() == tsx.read_bytes() and tsx.with_suffix(".png").is_file()
 
 
 def test_cli_bad_config_exits_2(capsys):

@@ -88,7 +88,8 @@ def test_tiled_tile_data_and_properties_match_the_scene(scenes, tmp_path):
     assert np.array_equal(np.array(layer.data), s.tiles)
     posts = next(layer for layer in m.layers if layer.name == "checkpoints").tiled_objects
     assert [o.properties["beat"] for o in posts] == [o.properties["beat"] for o in s.layer("checkpoints")]
-    assert {p.name for p in (tmp_path).iterdir()} >= {"level-tiles.png", "level-hero.png", "level-bg-sky.png"}
+    names = {p.name.rsplit("-", 1)[0] + p.suffix for p in tmp_path.iterdir()}     # <sheet>-<hash>.tsx/.png
+    assert names >= {"tiles.tsx", "tiles.png", "hero.tsx", "hero.png", "level-bg.png"}
 
 
 def test_bundle_is_a_folder_with_an_index_game_code_can_follow(scenes, tmp_path):

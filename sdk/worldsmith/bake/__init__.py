@@ -12,7 +12,8 @@ is reproducible and re-running it gives byte-identical files::
 
 Modules: :mod:`.manifest` reads and checks manifests and shard specs, :mod:`.render` makes one
 asset's files and its lock record, :mod:`.local` bakes a manifest and writes (or merges) the lock,
-:mod:`.ray` bakes on Ray, :mod:`.credits` writes the combined ``CREDITS.txt``.
+:mod:`.ray` bakes on Ray, :mod:`.staging` stages a bake's files (a shared file written once) and
+moves them into place, :mod:`.credits` writes the combined ``CREDITS.txt``.
 """
 from worldsmith.bake.local import bake, merge_locks
 from worldsmith.bake.manifest import parse_shard, read_manifest

@@ -3,17 +3,20 @@ and merge the shard locks of a sharded bake into one."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from worldsmith.bake.credits import write_credits
 from worldsmith.bake.manifest import parse_shard, read_manifest
 from worldsmith.bake.ray import bake_records
-from worldsmith.bake.render import generate_files, inside
+from worldsmith.bake.render import check_outputs, inside, make_items, record_head, render_files
+from worldsmith.bake.staging import Staging, shared_section
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
+from worldsmith.core.registry import make
 
 LOCK_NAME = "assets.lock.json"
 
@@ -40,6 +43,9 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
     else:
         records = _bake_here(manifest, entries, mine, out_dir)
     lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
+    shared = shared_section(out_dir, records)
+    if shared:
+        lock["shared"] = shared
     credits = write_credits(out_dir, records) if count == 1 else None
     if credits:
         lock["credits"] = credits
@@ -52,18 +58,22 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
 
 def _bake_here(manifest: str | Path, entries: list[dict[str, Any]], mine: list[int],
                out_dir: Path) -> list[dict[str, Any]]:
-    """Bake ``entries[k]`` for ``k`` in ``mine`` in this process, in order; return the lock records."""
+    """Bake ``entries[k]`` for ``k`` in ``mine`` in this process, in order (files staged, moved
+    into place when every asset is made); return the lock records."""
     records = []
-    for done, k in enumerate(mine):
-        entry = entries[k]
-        outputs = [out_dir / o for o in entry["outputs"]]
-        inside(out_dir, outputs, f"{manifest}: asset[{k}]")
-        rec = generate_files(entry["id"], entry["seed"], entry.get("config", {}), outputs, entry.get("n"))
-        rec["files"] = {Path(f).relative_to(out_dir).as_posix(): h for f, h in rec["files"].items()}
-        if "skipped" in rec:
-            rec["skipped"] = {Path(f).relative_to(out_dir).as_posix(): w for f, w in rec["skipped"].items()}
-        records.append({"index": k, **rec})
-        advance("bake", done + 1, len(mine), unit="asset")
+    with Staging(out_dir) as staging:
+        for done, k in enumerate(mine):
+            entry = entries[k]
+            inside(out_dir, [out_dir / o for o in entry["outputs"]], f"{manifest}: asset[{k}]")
+            gen = make(entry["id"], **entry.get("config", {}))
+            check_outputs(gen, entry["outputs"])
+            asset = make_items(gen, entry["seed"], entry.get("n"))
+            files, shared, skipped = render_files(asset, entry["outputs"])
+            for name, why in skipped.items():
+                print(f"skipped {out_dir / name}: {why}", file=sys.stderr)
+            records.append({"index": k, **record_head(entry["id"], gen, entry["seed"], entry.get("n"), asset),
+                            **staging.add(k, files, shared), **({"skipped": skipped} if skipped else {})})
+            advance("bake", done + 1, len(mine), unit="asset")
     return records
 
 
@@ -79,6 +89,13 @@ def merge_locks(out_dir: str | Path) -> dict[str, Any]:
         raise FormatError(f"{out_dir}: shard locks are incomplete or from different shardings")
     assets = sorted((a for lock in locks for a in lock["assets"]), key=lambda a: a["index"])
     merged = {"worldsmith": locks[0]["worldsmith"], "manifest": locks[0]["manifest"], "assets": assets}
+    shared = shared_section(out_dir, assets)
+    for path, lock in zip(shards, locks):
+        for name, digest in lock.get("shared", {}).items():
+            if shared.get(name) != digest:
+                raise FormatError(f"{out_dir / name}: another shard wrote other bytes than {path.name} locks")
+    if shared:
+        merged["shared"] = shared
     credits = write_credits(out_dir, assets)
     if credits:
         merged["credits"] = credits

@@ -11,13 +11,14 @@ The files and the lock equal a one-process bake's, byte for byte (on the same ki
   a new worker process (imports torch, loads weights) costs seconds, a manifest may hold many
   small groups.
 - An actor writes nothing: it returns each asset's lock record (without hashes) and the bytes of
-  every file (:func:`worldsmith.bake.render.render_outputs`, what ``asset.export`` would write). The
-  driver writes whole results atomically and hashes the bytes, so a worker killed mid-task leaves
+  every file (:func:`worldsmith.bake.render.render_files`, what ``asset.export`` would write). The
+  driver stages whole results atomically and hashes the bytes, so a worker killed mid-task leaves
   no file behind, and its retried task (``max_restarts``/``max_task_retries`` :data:`RETRIES`)
   makes the same bytes again (same id, config and seed).
-- The driver writes results as they arrive; a file that two assets both write (a shared sidecar)
-  keeps the later asset's bytes, as in the one-process bake, and the lock lists the assets in
-  manifest order. Progress: ``advance("bake", done, total, unit="asset")`` per finished asset.
+- The driver stages results as they arrive (:mod:`worldsmith.bake.staging`: a file that several
+  assets write, such as a shared tileset, is written once and must hold the same bytes each
+  time) and moves them into place at the end, as the one-process bake does; the lock lists the
+  assets in manifest order. Progress: ``advance("bake", done, total, unit="asset")`` per asset.
 - Bad input is checked on the driver before any actor starts (manifest, outputs inside ``--out``,
   ids, configs, output extensions); an error an actor raises on bad input (say, missing weights)
   comes back as the same one-line error.
@@ -29,7 +30,6 @@ already initialised in this process, that session is used (and left running).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -39,9 +39,9 @@ from collections import Counter, OrderedDict, deque
 from pathlib import Path
 from typing import Any, Iterator
 
-from worldsmith.bake.render import check_outputs, inside, make_items, record_head, render_outputs
+from worldsmith.bake.render import check_outputs, inside, make_items, record_head, render_files
+from worldsmith.bake.staging import Staging
 from worldsmith.core import errors
-from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import ConfigError, MissingDependencyError, WorldsmithError
 from worldsmith.core.progress import advance, stage
 from worldsmith.core.registry import make, spec
@@ -64,7 +64,7 @@ class Worker:
 
     def bake(self, key: tuple[str, str], batch: list[Job]) -> list[tuple] | tuple[str, str, str]:
         """Make each job's asset with generator ``key`` (id, config JSON); return
-        ``[(index, record head, [(file, bytes)...], skipped)...]``, or
+        ``[(index, record head, [(file, bytes)...], shared files, skipped)...]``, or
         ``("error", class name, message)`` for bad input (a WorldsmithError)."""
         try:
             gen = self.generator(key)
@@ -87,16 +87,9 @@ class Worker:
 
     def bake_one(self, id: str, gen: Any, index: int, seed: int, outputs: list[str], n: int | None) -> tuple:
         """One asset: its record head, its files (relative to the output folder, in the order a
-        one-process bake writes them) and its skipped outputs."""
+        one-process bake writes them), the shared ones among them and its skipped outputs."""
         asset = make_items(gen, seed, n)
-        files: list[tuple[str, bytes]] = []
-        skipped: dict[str, str] = {}
-        for out, rendered in render_outputs(asset, outputs):
-            if isinstance(rendered, MissingDependencyError):
-                skipped[out.as_posix()] = str(rendered)
-            else:
-                files += [((out.parent / name).as_posix(), data) for name, data in rendered.items()]
-        return index, record_head(id, gen, seed, n, asset), files, skipped
+        return index, record_head(id, gen, seed, n, asset), *render_files(asset, outputs)
 
 
 def bake_records(manifest: str | Path, entries: list[dict[str, Any]], mine: list[int], out_dir: Path,
@@ -190,8 +183,9 @@ def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], out_dir: Path, gpus
     started: set[tuple[str, str]] = set()  # groups taken, with batches still queued
     per_group: Counter = Counter()  # actors working on each group
     in_flight: dict[Any, tuple[list[Any], str]] = {}  # ObjectRef -> (its actor, generator id)
-    writer = _Writer(out_dir)
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(_kill, ray, actors)
+        writer = _Writer(stack.enter_context(Staging(out_dir)))
         while True:
             for a in actors:
                 while a[2] < DEPTH:
@@ -215,11 +209,13 @@ def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], out_dir: Path, gpus
             a, id = in_flight.pop(ref)
             a[2] -= 1
             writer.take(_result(ray, ref, id), total)
-    finally:
-        for a in actors:
-            with contextlib.suppress(Exception):
-                ray.kill(a[0])
     return [writer.records[k] for k in sorted(writer.records)]
+
+
+def _kill(ray: Any, actors: list[list[Any]]) -> None:
+    for a in actors:
+        with contextlib.suppress(Exception):
+            ray.kill(a[0])
 
 
 def _result(ray: Any, ref: Any, id: str) -> list[tuple]:
@@ -237,21 +233,16 @@ def _result(ray: Any, ref: Any, id: str) -> list[tuple]:
 
 
 class _Writer:
-    """Writes finished assets (whole files, atomically) and keeps their lock records."""
+    """Stages finished assets (whole files, atomically) and keeps their lock records."""
 
-    def __init__(self, out_dir: Path):
-        self.out_dir, self.records, self.owner, self.done = out_dir, {}, {}, 0
+    def __init__(self, staging: Staging):
+        self.staging, self.records, self.done = staging, {}, 0
 
     def take(self, results: list[tuple], total: int) -> None:
-        for index, head, files, skipped in results:
-            hashes: dict[str, str] = {}
-            for name, data in files:
-                if self.owner.get(name, -1) <= index:  # a later asset's copy of a shared file stays
-                    write_atomic(self.out_dir / name, data)
-                    self.owner[name] = index
-                hashes[name] = hashlib.sha256(data).hexdigest()  # the last copy, first position
+        for index, head, files, shared, skipped in results:
             for name, why in skipped.items():
-                print(f"skipped {self.out_dir / name}: {why}", file=sys.stderr)
-            self.records[index] = {"index": index, **head, "files": hashes, **({"skipped": skipped} if skipped else {})}
+                print(f"skipped {self.staging.out_dir / name}: {why}", file=sys.stderr)
+            self.records[index] = {"index": index, **head, **self.staging.add(index, files, shared),
+                                   **({"skipped": skipped} if skipped else {})}
             self.done += 1
             advance("bake", self.done, total, unit="asset")

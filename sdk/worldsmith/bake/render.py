@@ -1,8 +1,8 @@
 """One asset to files: make its items, render each output's bytes, write them, record the lock head.
 
-Shared by ``worldsmith generate``, the local bake (:mod:`worldsmith.bake.local`) and the Ray bake
-(:mod:`worldsmith.bake.ray`, which uses :func:`make_items`, :func:`render_outputs`,
-:func:`record_head`, :func:`check_outputs` and :func:`inside` and writes on the driver).
+Shared by ``worldsmith generate`` (:func:`generate_files`), the local bake
+(:mod:`worldsmith.bake.local`) and the Ray bake (:mod:`worldsmith.bake.ray`), which make an
+asset's files with :func:`render_files` and stage them (:mod:`worldsmith.bake.staging`).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any, Iterator, Sequence
 
 from worldsmith.core.atomic import sha256_file, write_files_atomic
 from worldsmith.core.errors import ExportError, FormatError, MissingDependencyError
-from worldsmith.core.formats import render
+from worldsmith.core.formats import render, shared_names
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
 from worldsmith.core.registry import make
@@ -55,6 +55,22 @@ def render_outputs(asset: Any, outputs: Sequence[str | Path]) -> Iterator[tuple[
                 yield out, e
                 break
             yield path, rendered
+
+
+def render_files(asset: Any, outputs: Sequence[str]) -> tuple[list[tuple[str, bytes]], set[str], dict[str, str]]:
+    """An asset's files for ``outputs`` (relative to the output folder): ``[(name, bytes)...]`` in
+    writing order, the names among them that are shared (content-named, e.g. a Tiled tileset) and
+    the skipped outputs (an optional tool missing) with why."""
+    files: list[tuple[str, bytes]] = []
+    shared: set[str] = set()
+    skipped: dict[str, str] = {}
+    for out, rendered in render_outputs(asset, outputs):
+        if isinstance(rendered, MissingDependencyError):
+            skipped[out.as_posix()] = str(rendered)
+            continue
+        files += [((out.parent / name).as_posix(), data) for name, data in rendered.items()]
+        shared |= {(out.parent / name).as_posix() for name in shared_names(rendered)}
+    return files, shared, skipped
 
 
 def record_head(id: str, gen: Any, seed: int, n: int | None, asset: Any = None) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """Writers, readers and load checks keyed by (asset type, extension).
 
 A writer is ``writer(asset, name) -> {relative file name: bytes}``: the first entry is the main
-file (``name`` itself); others are sidecars such as a tileset image or an atlas. A reader is
+file (``name`` itself); others are sidecars such as a tileset image or an atlas. A writer whose
+sidecars are named by their content (a Tiled ``.tsx`` tileset and its image, the same for many
+maps) returns them in :class:`Files` with those names in ``shared``: a bake writes such a file
+once for all the assets that share it and locks it once. A reader is
 ``reader(path) -> asset``. A check is ``check(asset, where)``: it raises :class:`FormatError`
 (naming ``where``) when an asset read from a file breaks its type's invariants, so a damaged or
 hand-edited file fails on load, not later. Each family's manifest names the module that registers
@@ -19,7 +22,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -30,6 +33,26 @@ from worldsmith.core.errors import ExportError, FormatError, WorldsmithError
 Writer = Callable[[Any, str], dict[str, bytes]]
 Reader = Callable[[Path], Any]
 Check = Callable[[Any, str], None]
+
+
+class Files(dict):
+    """A writer's ``{name: bytes}`` with ``shared``: the names of files named by their content,
+    which other assets may write too (byte for byte the same).
+
+    >>> f = Files({"a.tmx": b"map", "t-1a2b.tsx": b"tileset"}, shared=["t-1a2b.tsx"])
+    >>> list(f), shared_names(f), shared_names({"a.ink": b""})
+    (['a.tmx', 't-1a2b.tsx'], frozenset({'t-1a2b.tsx'}), frozenset())
+    """
+
+    def __init__(self, files: Mapping[str, bytes] = {}, shared: Iterable[str] = ()):
+        super().__init__(files)
+        self.shared = frozenset(shared)
+
+
+def shared_names(files: Mapping[str, bytes]) -> frozenset[str]:
+    """The shared names of a writer's output (none for a plain dict)."""
+    return getattr(files, "shared", frozenset())
+
 
 _WRITERS: dict[tuple[str, str], Writer] = {}
 _READERS: dict[tuple[str, str], Reader] = {}

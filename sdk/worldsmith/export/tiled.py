@@ -1,9 +1,18 @@
-"""A small model of a Tiled map and its two writers: TMX (XML) and TMJ (JSON).
+"""A small model of a Tiled map and its writers: TMX (XML), TMJ (JSON) and TSX (a tileset file).
 
-Orthogonal, finite maps with external-image tilesets (per-tile types and properties), CSV tile
+Orthogonal, finite maps with image tilesets (per-tile types, properties, collision rectangles and
+animations), embedded in the map or external (:func:`external`: a ``.tsx`` and its image named by
+their content, so equal tilesets of many maps in one folder are the same two files), CSV tile
 layers, object groups (rectangles, polylines, or tile objects showing a tileset frame, with typed
-properties) and image layers (with parallax factors and horizontal repeat). Output is
-byte-deterministic. Used by the level and the scene exporters.
+properties) and image layers (with parallax factors and horizontal repeat; Tiled before 1.9.1
+ignores ``repeatx`` in TMJ: tmxrasterizer 1.8.2 repeats a TMX background, not a TMJ one). Output
+is byte-deterministic. Used by the level and the scene exporters.
+
+Object ``type`` is what engine importers read: vnen's Godot importer makes a ``StaticBody2D``
+(a wall) of every shape object unless its type is :data:`AREA` (an ``Area2D``), and a body of a
+tile object whose tile has collision shapes unless its type is :data:`SPRITE`. The exporters
+give helper objects (paths, rooms, checkpoints, markers) those types and keep what the object is
+in the property ``role``.
 
 >>> import numpy as np
 >>> m = TiledMap(2, 1, 16, 16, tilesets=[Tileset("t", "t.png", 32, 16, 16, 16, 2)],
@@ -16,15 +25,19 @@ True
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Union
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
 TILED_VERSION = "1.10.2"
+AREA = "area"  # a shape object that detects but does not block (vnen's importer: Area2D)
+SPRITE = "sprite"  # a tile object drawn, never a body (vnen's importer: Sprite)
 Props = dict[str, Any]
+Frames = list[tuple[int, int]]  # an animation: (frame index, duration in ms) in turn
 
 
 @dataclass
@@ -32,7 +45,9 @@ class Tileset:
     """One tileset image cut into ``tile_w`` x ``tile_h`` frames; ``tiles`` holds per-frame
     properties and ``types`` per-frame type names (frame index -> value); each frame in ``solid``
     carries a whole-tile collision rectangle (Tiled's collision editor: an object group on the
-    tile), which engine importers turn into collision shapes."""
+    tile), which engine importers turn into collision shapes; a frame in ``animations`` is shown
+    as its frames in turn. With ``source`` (a ``.tsx`` name) maps refer to the tileset there
+    instead of embedding it."""
 
     name: str
     image: str
@@ -45,6 +60,8 @@ class Tileset:
     firstgid: int = 1
     types: dict[int, str] = field(default_factory=dict)
     solid: frozenset[int] = frozenset()
+    animations: dict[int, Frames] = field(default_factory=dict)
+    source: str = ""
 
     @property
     def count(self) -> int:
@@ -151,20 +168,58 @@ def _tile_xml(ts: Tileset, i: int) -> str:
     if i in ts.solid:
         body += (f'   <objectgroup draworder="index" id="2">\n    <object id="1" x="0" y="0" '
                  f'width="{ts.tile_w}" height="{ts.tile_h}"/>\n   </objectgroup>\n')
+    if i in ts.animations:
+        frames = "".join(f'    <frame tileid="{f}" duration="{ms}"/>\n' for f, ms in ts.animations[i])
+        body += f"   <animation>\n{frames}   </animation>\n"
     return f'  <tile id="{i}"{kind}>\n{body}  </tile>\n' if body else f'  <tile id="{i}"{kind}/>\n'
 
 
 def _tile_ids(ts: Tileset) -> list[int]:
-    """The frames the tileset says something about (type, properties or collision)."""
-    return sorted({*ts.tiles, *ts.types, *ts.solid})
+    """The frames the tileset says something about (type, properties, collision or animation)."""
+    return sorted({*ts.tiles, *ts.types, *ts.solid, *ts.animations})
+
+
+def _tileset_body(ts: Tileset) -> str:
+    """The attributes after ``name`` and the children of a ``<tileset>`` element."""
+    tiles = "".join(_tile_xml(ts, i) for i in _tile_ids(ts))
+    return (f' tilewidth="{ts.tile_w}" tileheight="{ts.tile_h}" tilecount="{ts.count}" columns="{ts.columns}">\n'
+            f'  <image source={quoteattr(ts.image)} width="{ts.image_w}" height="{ts.image_h}"/>\n{tiles}')
 
 
 def _tileset_xml(ts: Tileset) -> str:
-    tiles = "".join(_tile_xml(ts, i) for i in _tile_ids(ts))
-    return (f' <tileset firstgid="{ts.firstgid}" name={quoteattr(ts.name)} tilewidth="{ts.tile_w}" '
-            f'tileheight="{ts.tile_h}" tilecount="{ts.count}" columns="{ts.columns}">\n'
-            f'  <image source={quoteattr(ts.image)} width="{ts.image_w}" height="{ts.image_h}"/>\n'
-            f"{tiles} </tileset>\n")
+    if ts.source:
+        return f' <tileset firstgid="{ts.firstgid}" source={quoteattr(ts.source)}/>\n'
+    return f' <tileset firstgid="{ts.firstgid}" name={quoteattr(ts.name)}{_tileset_body(ts)} </tileset>\n'
+
+
+def to_tsx(ts: Tileset) -> str:
+    """The tileset as a Tiled tileset file (``.tsx``), its image path relative to that file.
+
+    >>> print(to_tsx(Tileset("t", "t.png", 16, 16, 16, 16, 1, animations={0: [(0, 100)]})).splitlines()[1])
+    <tileset version="1.10" tiledversion="1.10.2" name="t" tilewidth="16" tileheight="16" tilecount="1" columns="1">
+    """
+    body = _tileset_body(ts).replace("\n ", "\n")  # one level less indented than inside a map
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<tileset version="1.10" tiledversion="{TILED_VERSION}" '
+            f'name={quoteattr(ts.name)}{body}</tileset>\n')
+
+
+def _digest(data: bytes) -> str:
+    """The content part of a shared file name."""
+    return hashlib.sha1(data).hexdigest()[:8]
+
+
+def external(ts: Tileset, png: bytes) -> tuple[Tileset, dict[str, bytes]]:
+    """``ts`` kept in two files beside the map, ``<name>-<hash>.tsx`` and its image ``png`` as
+    ``<name>-<hash>.png``, named by their content: maps with equal tilesets in one folder share
+    the same two files. Returns the tileset that refers to them and the files.
+
+    >>> ts, files = external(Tileset("t", "", 16, 16, 16, 16, 1), b"PNG")
+    >>> ts.source, sorted(files) == sorted([ts.source, ts.image])
+    ('t-c44033d2.tsx', True)
+    """
+    stem = f"{ts.name}-{_digest(png + to_tsx(replace(ts, image='')).encode())}"
+    ts = replace(ts, image=f"{stem}.png", source=f"{stem}.tsx")
+    return ts, {ts.source: to_tsx(ts).encode(), ts.image: png}
 
 
 def _object_xml(o: TiledObject) -> str:
@@ -230,26 +285,31 @@ def _layer_json(layer: Layer, lid: int) -> dict[str, Any]:
             "imageheight": layer.image_h, "parallaxx": layer.parallax, "repeatx": layer.repeatx}
 
 
+def _tile_json(ts: Tileset, i: int) -> dict[str, Any]:
+    tile: dict[str, Any] = {"id": i}
+    if i in ts.types:
+        tile["type"] = ts.types[i]
+    if ts.tiles.get(i):
+        tile["properties"] = _props_json(ts.tiles[i])
+    if i in ts.solid:
+        box = {"id": 1, "name": "", "type": "", "x": 0, "y": 0, "width": ts.tile_w, "height": ts.tile_h,
+               "rotation": 0, "visible": True}
+        tile["objectgroup"] = {"draworder": "index", "id": 2, "name": "", "objects": [box], "opacity": 1,
+                               "type": "objectgroup", "visible": True, "x": 0, "y": 0}
+    if i in ts.animations:
+        tile["animation"] = [{"tileid": f, "duration": ms} for f, ms in ts.animations[i]]
+    return tile
+
+
 def _tileset_json(ts: Tileset) -> dict[str, Any]:
-    out = {"firstgid": ts.firstgid, "name": ts.name, "tilewidth": ts.tile_w, "tileheight": ts.tile_h,
-           "tilecount": ts.count, "columns": ts.columns, "margin": 0, "spacing": 0, "image": ts.image,
-           "imagewidth": ts.image_w, "imageheight": ts.image_h}
-    tiles = []
-    for i in _tile_ids(ts):
-        tile: dict[str, Any] = {"id": i}
-        if i in ts.types:
-            tile["type"] = ts.types[i]
-        if ts.tiles.get(i):
-            tile["properties"] = _props_json(ts.tiles[i])
-        if i in ts.solid:
-            box = {"id": 1, "name": "", "type": "", "x": 0, "y": 0, "width": ts.tile_w, "height": ts.tile_h,
-                   "rotation": 0, "visible": True}
-            tile["objectgroup"] = {"draworder": "index", "id": 2, "name": "", "objects": [box], "opacity": 1,
-                                   "type": "objectgroup", "visible": True, "x": 0, "y": 0}
-        tiles.append(tile)
-    if tiles:
-        out["tiles"] = tiles
-    return out
+    """An embedded tileset (always with a ``tiles`` list, which some importers index without
+    checking), or the reference to an external one."""
+    if ts.source:
+        return {"firstgid": ts.firstgid, "source": ts.source}
+    return {"firstgid": ts.firstgid, "name": ts.name, "tilewidth": ts.tile_w, "tileheight": ts.tile_h,
+            "tilecount": ts.count, "columns": ts.columns, "margin": 0, "spacing": 0, "image": ts.image,
+            "imagewidth": ts.image_w, "imageheight": ts.image_h,
+            "tiles": [_tile_json(ts, i) for i in _tile_ids(ts)]}
 
 
 def to_tmj(m: TiledMap) -> str:

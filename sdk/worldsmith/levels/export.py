@@ -1,13 +1,17 @@
 """Exporters for :class:`TileLevel`: ``.txt`` (VGLC), ``.json`` (exact, with a reader), ``.png``,
-Tiled ``.tmx`` / ``.tmj`` maps with a tileset image sidecar and the agent path as a polyline, and
-a Godot 3 ``.tscn`` scene (a ``TileMap`` with a ``TileSet`` sidecar, start and goal markers).
-Every level read is checked by :func:`check_level`.
+and Tiled ``.tmx`` / ``.tmj`` maps with the game's tileset beside them (``<game>-<hash>.tsx`` and
+its ``.png``, named by content and so shared by every map of that game in a folder; animated
+enemies, blocks, coins and gold) and the agent path as a polyline of type ``area`` (property
+``role`` = ``path``), which engine importers make no wall of; and a Godot 3 ``.tscn`` scene (a
+``TileMap`` with a ``TileSet`` sidecar, start and goal markers). Every level read is checked by
+:func:`check_level`.
 
 >>> import numpy as np
 >>> from worldsmith.types.level import TileLevel
 >>> lv = TileLevel(tiles=np.array([[2, 0]], np.uint8), game="smb", path=[(0, 0)])
->>> sorted(write_tmx(lv, "a.tmx"))
-['a-tiles.png', 'a.tmx']
+>>> files = write_tmx(lv, "a.tmx")
+>>> list(files)[0], sorted(n[:4] + "<hash>" + n[-4:] for n in files.shared)
+('a.tmx', ['smb-<hash>.png', 'smb-<hash>.tsx'])
 >>> check_level(TileLevel(np.zeros((2, 3), np.uint8), "smb", path=[(1, 2)]), "x.json") is None
 True
 >>> try:
@@ -24,11 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from worldsmith.core.errors import ConfigError, FormatError
-from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
+from worldsmith.core.formats import Files, check_grid, register_check, register_reader, register_writer
 from worldsmith.core.seeding import seed_to_json
 from worldsmith.export import godot, tiled
 from worldsmith.export.png import png_bytes
-from worldsmith.levels.render import TILE, render, tileset
+from worldsmith.levels.render import TILE, animated_tileset, render, tileset
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.level import TileLevel
 from worldsmith.types.tiles import parse_text, vocab
@@ -64,39 +68,44 @@ def read_json(path: Path) -> TileLevel:
     return TileLevel(tiles=tiles, game=game, path=path_cells, meta=meta)
 
 
-def _tileset_name(name: str) -> str:
-    return f"{Path(name).stem}-tiles.png"
-
-
 def _path_points(level: TileLevel) -> list[tuple[int, int]]:
     """Agent path cell centres in pixels."""
     return [(c * TILE + TILE // 2, r * TILE + TILE // 2) for r, c in level.path]
 
 
-def _tiled_map(level: TileLevel, image: str) -> tiled.TiledMap:
-    """The level as a Tiled map: one tileset, the ``tiles`` layer and the ``path`` polyline."""
+def _tiled_map(level: TileLevel) -> tuple[tiled.TiledMap, dict[str, bytes]]:
+    """The level as a Tiled map (its tileset external, the ``tiles`` layer and the ``path``
+    polyline) and the tileset's two files."""
     h, w = level.shape
     v = vocab(level.game)
-    ts = tiled.Tileset(level.game, image, TILE * v.size, TILE, TILE, TILE, v.size, types=dict(enumerate(v.names)),
-                       solid=frozenset(np.flatnonzero(v.solid_mask()).tolist()))
-    path = [tiled.TiledObject(1, "agent path", "", 0, 0, 0, 0, points=_path_points(level))] if level.path else []
+    sheet, animations = animated_tileset(level.game)
+    ts = tiled.Tileset(level.game, "", sheet.width, TILE, TILE, TILE, sheet.width // TILE,
+                       types=dict(enumerate(v.names)), solid=frozenset(np.flatnonzero(v.solid_mask()).tolist()),
+                       animations=animations)
+    ts, shared = tiled.external(ts, png_bytes(sheet))
+    path = [tiled.TiledObject(1, "agent path", tiled.AREA, 0, 0, 0, 0, properties={"role": "path"},
+                              points=_path_points(level))] if level.path else []
     props = {"game": level.game, "generator": level.meta.generator, "seed": seed_to_json(level.meta.seed or 0)}
     if "ladder" in level.meta.config:  # Zelda: whether the path needs the stepladder over water
         props["ladder"] = bool(level.meta.config["ladder"])
     layers = [tiled.TileLayer("tiles", np.asarray(level.tiles, int) + 1), tiled.ObjectGroup("path", path)]
-    return tiled.TiledMap(w, h, TILE, TILE, props, [ts], layers)
+    return tiled.TiledMap(w, h, TILE, TILE, props, [ts], layers), shared
 
 
-def write_tmx(level: TileLevel, name: str) -> dict[str, bytes]:
-    """A Tiled XML map (CSV tile layer, ``path`` object layer) plus the tileset PNG."""
-    image = _tileset_name(name)
-    return {name: tiled.to_tmx(_tiled_map(level, image)).encode(), image: png_bytes(tileset(level.game))}
+def write_tmx(level: TileLevel, name: str) -> Files:
+    """A Tiled XML map (CSV tile layer, ``path`` object layer) plus the shared tileset files."""
+    m, shared = _tiled_map(level)
+    return Files({name: tiled.to_tmx(m).encode(), **shared}, shared=shared)
 
 
-def write_tmj(level: TileLevel, name: str) -> dict[str, bytes]:
-    """A Tiled JSON map (same content as the ``.tmx``) plus the tileset PNG."""
-    image = _tileset_name(name)
-    return {name: tiled.to_tmj(_tiled_map(level, image)).encode(), image: png_bytes(tileset(level.game))}
+def write_tmj(level: TileLevel, name: str) -> Files:
+    """A Tiled JSON map (same content as the ``.tmx``) plus the shared tileset files."""
+    m, shared = _tiled_map(level)
+    return Files({name: tiled.to_tmj(m).encode(), **shared}, shared=shared)
+
+
+def _tileset_name(name: str) -> str:
+    return f"{Path(name).stem}-tiles.png"
 
 
 BLANK = {"smb": "-", "loderunner": ".", "zelda": "-"}  # the tile that draws nothing (sky, backdrop, void)

@@ -1,10 +1,14 @@
 """An original tileset drawn with PIL shapes (no game art), and level images made from it.
 
 Each tile kind is a background colour plus a few rectangles, ellipses and lines on a 16x16
-cell, chosen so the kinds read apart at a glance.
+cell, chosen so the kinds read apart at a glance. Some tiles a game animates (enemies, question
+blocks, coins, gold) have extra frames for Tiled's tile animations (:func:`animated_tileset`).
 
 >>> tileset("smb").size
 (208, 16)
+>>> sheet, animations = animated_tileset("smb")
+>>> sheet.size, animations[vocab("smb").id("?")]
+((288, 16), [(3, 600), (15, 150)])
 >>> import numpy as np
 >>> render(np.zeros((2, 3), np.uint8), "zelda").shape
 (32, 48, 3)
@@ -74,6 +78,25 @@ _ZELDA: dict[str, tuple[str, Sequence[Op]]] = {
 }
 STYLES = {"smb": _SMB, "loderunner": _LR, "zelda": _ZELDA}
 
+Drawing = tuple[str, Sequence[Op], bool]  # background, ops, mirrored left to right
+_GOOMBA_STEP: Drawing = (SKY, [("ellipse", (2, 3, 13, 14), "#7b3f00"), ("rect", (4, 7, 5, 9), "#ffffff"),
+                               ("rect", (8, 7, 9, 9), "#ffffff"), ("rect", (1, 13, 6, 15), "#2b1400"),
+                               ("rect", (10, 12, 13, 14), "#2b1400")], False)
+_COIN_TURN: Drawing = (SKY, [("ellipse", (6, 2, 9, 13), "#ffd700"), ("line", (7, 4, 7, 11), "#b8860b")], False)
+_COIN_EDGE: Drawing = (SKY, [("rect", (7, 2, 8, 13), "#b8860b")], False)
+_RUNNER_STEP: Drawing = ("#101018", [("ellipse", (5, 1, 10, 6), "#ff4040"), ("rect", (5, 7, 10, 12), "#c02020"),
+                                     ("line", (5, 12, 5, 15), "#c02020"), ("line", (10, 12, 13, 15), "#c02020")],
+                         False)
+#: animated tiles: game -> tile char -> its frames in turn, (None: the tile itself, or a drawing; ms)
+ANIMATIONS: dict[str, dict[str, list[tuple[Drawing | None, int]]]] = {
+    "smb": {"E": [(None, 250), (_GOOMBA_STEP, 250), (None, 250), ((*_GOOMBA_STEP[:2], True), 250)],
+            "?": [(None, 600), (("#ffe680", _SMB["?"][1], False), 150)],
+            "o": [(None, 150), (_COIN_TURN, 150), (_COIN_EDGE, 150), (_COIN_TURN, 150)]},
+    "loderunner": {"G": [(None, 800), (("#101018", [*_LR["G"][1], ("line", (12, 3, 12, 7), "#ffffff"),
+                                                    ("line", (10, 5, 14, 5), "#ffffff")], False), 150)],
+                   "E": [(None, 200), (_RUNNER_STEP, 200), (None, 200), ((*_RUNNER_STEP[:2], True), 200)]},
+}
+
 
 def _draw(bg: str, ops: Sequence[Op]) -> Image.Image:
     img = Image.new("RGB", (TILE, TILE), bg)
@@ -96,6 +119,26 @@ def tileset(game: str) -> Image.Image:
     for i, ch in enumerate(v.chars):
         sheet.paste(_draw(*STYLES[game][ch]), (i * TILE, 0))
     return sheet
+
+
+@functools.lru_cache(maxsize=None)
+def animated_tileset(game: str) -> tuple[Image.Image, dict[int, list[tuple[int, int]]]]:
+    """:func:`tileset` followed by the extra frames of the game's :data:`ANIMATIONS`, and those
+    animations as Tiled has them: tile id -> ``[(frame id, ms)...]``."""
+    v = vocab(game)
+    extra: list[Drawing] = []
+    animations = {}
+    for ch, frames in ANIMATIONS.get(game, {}).items():
+        for drawing, _ in frames:
+            if drawing is not None and drawing not in extra:
+                extra.append(drawing)
+        animations[v.id(ch)] = [(v.id(ch) if d is None else v.size + extra.index(d), ms) for d, ms in frames]
+    sheet = Image.new("RGB", (TILE * (v.size + len(extra)), TILE))
+    sheet.paste(tileset(game), (0, 0))
+    for i, (bg, ops, mirrored) in enumerate(extra):
+        img = _draw(bg, ops)
+        sheet.paste(img.transpose(Image.FLIP_LEFT_RIGHT) if mirrored else img, ((v.size + i) * TILE, 0))
+    return sheet, animations
 
 
 def render(tiles: np.ndarray, game: str, path: Sequence[tuple[int, int]] = ()) -> np.ndarray:

@@ -1,8 +1,11 @@
 """Exporters for :class:`Scene2D`.
 
 - ``.tmx`` / ``.tmj``: a Tiled map (background image layers, the ``tiles`` layer, one object
-  layer per scene layer; sprites are tile objects of their sheet's tileset) with every image
-  beside it as ``<stem>-<part>.png``, referenced by relative path.
+  layer per scene layer; sprites are tile objects of their sheet's tileset, animated) with its
+  tilesets beside it as ``<sheet>-<hash>.tsx`` + ``.png`` (named by content: equal sheets of many
+  scenes in one folder are the same files) and the backgrounds as ``<stem>-bg-<name>.png``.
+  Objects have the Tiled type ``sprite`` (tile objects) or ``area`` (rooms, doors, ? blocks),
+  which engine importers make no walls of; the scene object's type is the property ``role``.
 - ``.png``: the whole scene drawn (backgrounds repeated, tiles, sprites).
 - ``.json``: everything, images as base64 PNG; read back exactly by :func:`read_json`.
 - ``.tscn``: a Godot 3 scene (parallax backgrounds, a ``TileMap`` with its ``TileSet`` sidecar,
@@ -11,14 +14,15 @@
 - ``.bundle``: a folder ``<stem>/`` a game loads in one go: ``scene.json`` (the index: map files,
   spawn, goal, layer draw order and counts, story files), ``map.tmx``, ``map.tmj``, ``images/*.png``,
   ``render.png`` and the story (``quest.ink`` + ``quest.json`` + ``quest.csv``, its line string table, or
-  ``mission.json``).
+  ``mission.json``); its maps embed their tilesets (the bundle stands alone).
 
 >>> import numpy as np
 >>> from worldsmith.types.scene import Scene2D
 >>> s = Scene2D(kind="demo", tiles=np.array([[1]], np.uint16), tileset=np.zeros((1, 16, 16, 4), np.uint8),
 ...             tile_names=["ground"], tile_solid=[True])
->>> sorted(write_tmx(s, "a.tmx"))
-['a-tiles.png', 'a.tmx']
+>>> files = write_tmx(s, "a.tmx")
+>>> list(files)[0], sorted(n[:6] + "<hash>" + n[-4:] for n in files.shared)
+('a.tmx', ['tiles-<hash>.png', 'tiles-<hash>.tsx'])
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ import numpy as np
 from PIL import Image
 
 from worldsmith.core.errors import FormatError
-from worldsmith.core.formats import check_grid, register_check, register_reader, register_writer
+from worldsmith.core.formats import Files, check_grid, register_check, register_reader, register_writer
 from worldsmith.core.seeding import seed_to_json
 from worldsmith.export import godot, tiled
 from worldsmith.export.ink import to_ink
@@ -44,6 +48,7 @@ from worldsmith.types.plot_json import from_json_text, to_json
 from worldsmith.types.scene import TILE, Background, Scene2D, SceneObject
 
 SCHEMA = "worldsmith.scene2d/1"
+FRAME_MS = 150  # each frame of a sprite's Tiled animation
 
 
 def _unpng(data: str) -> np.ndarray:
@@ -59,6 +64,18 @@ def sheet(frames: np.ndarray) -> tuple[np.ndarray, int]:
     grid = np.zeros((rows * cols, h, w, 4), np.uint8)
     grid[:f] = frames
     return frame_grid(grid.reshape(1, rows, cols, h, w, 4)), cols
+
+
+def animations(scene: Scene2D, name: str) -> dict[int, tiled.Frames]:
+    """Tiled animations of sprite sheet ``name``: each loop (a direction's walk, a coin's turn) on
+    its first frame. Loops are a hero sheet's frames per direction (``meta.extra["hero_sheets"]``;
+    16-frame sheets: 4), else the whole sheet."""
+    count = len(scene.sprites[name])
+    info = scene.meta.extra.get("hero_sheets", {}).get(name)
+    loop = info["frames"] if info else 4 if count == 16 else count
+    if loop < 2:
+        return {}
+    return {start: [(start + i, FRAME_MS) for i in range(loop)] for start in range(0, count, loop)}
 
 
 def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, bytes]]:
@@ -77,7 +94,7 @@ def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, byt
         img, cols = sheet(frames)
         images[image_name(name)] = png_bytes(img)
         tilesets.append(tiled.Tileset(name, image_name(name), img.shape[1], img.shape[0], frames.shape[2],
-                                      frames.shape[1], cols, firstgid=gid))
+                                      frames.shape[1], cols, firstgid=gid, animations=animations(scene, name)))
         firstgid[name] = gid
         gid += len(frames)
     layers: list[tiled.Layer] = []
@@ -88,9 +105,10 @@ def tiled_map(scene: Scene2D, image_name) -> tuple[tiled.TiledMap, dict[str, byt
     layers.append(tiled.TileLayer("tiles", scene.tiles))
     ids = iter(range(1, len(scene.objects) + 1))
     for layer in scene.layers():
-        objects = [tiled.TiledObject(next(ids), o.name, o.type, o.x, o.y if o.sprite else o.y - o.height,
-                                     o.width, o.height, firstgid[o.sprite] + o.frame if o.sprite else 0,
-                                     o.properties) for o in scene.layer(layer)]
+        objects = [tiled.TiledObject(next(ids), o.name, tiled.SPRITE if o.sprite else tiled.AREA, o.x,
+                                     o.y if o.sprite else o.y - o.height, o.width, o.height,
+                                     firstgid[o.sprite] + o.frame if o.sprite else 0,
+                                     {"role": o.type, **o.properties}) for o in scene.layer(layer)]
         layers.append(tiled.ObjectGroup(layer, objects))
     meta = {"kind": scene.kind, "generator": scene.meta.generator, "seed": seed_to_json(scene.meta.seed or 0)}
     return tiled.TiledMap(w, h, TILE, TILE, meta, tilesets, layers), images
@@ -101,16 +119,24 @@ def _side_name(name: str):
     return lambda part: f"{stem}-{part}.png"
 
 
-def write_tmx(scene: Scene2D, name: str) -> dict[str, bytes]:
-    """Tiled XML map plus its images beside it."""
+def _external_map(scene: Scene2D, name: str, to_text) -> Files:
+    """The map written by ``to_text`` with its tilesets external and shared, and its images."""
     m, images = tiled_map(scene, _side_name(name))
-    return {name: tiled.to_tmx(m).encode(), **images}
+    shared: dict[str, bytes] = {}
+    for i, ts in enumerate(m.tilesets):
+        m.tilesets[i], files = tiled.external(ts, images.pop(ts.image))
+        shared.update(files)
+    return Files({name: to_text(m).encode(), **images, **shared}, shared=shared)
 
 
-def write_tmj(scene: Scene2D, name: str) -> dict[str, bytes]:
-    """Tiled JSON map plus its images beside it."""
-    m, images = tiled_map(scene, _side_name(name))
-    return {name: tiled.to_tmj(m).encode(), **images}
+def write_tmx(scene: Scene2D, name: str) -> Files:
+    """Tiled XML map plus its tilesets and images beside it."""
+    return _external_map(scene, name, tiled.to_tmx)
+
+
+def write_tmj(scene: Scene2D, name: str) -> Files:
+    """Tiled JSON map plus its tilesets and images beside it."""
+    return _external_map(scene, name, tiled.to_tmj)
 
 
 def _paste(canvas: np.ndarray, img: np.ndarray, x: int, y: int) -> None:
