@@ -166,7 +166,10 @@ def test_the_scheduler_bakes_every_asset_of_many_uneven_groups(tmp_path):
         for _ in range(random.choice([1, 3, 30])):
             groups.setdefault((f"x/g{g}-v1", "{}"), []).append((k, 1, [], None))
             k += 1
-    records = ray_bake._run(FakeRay(), groups, tmp_path, 0.0)
+    from worldsmith.bake.staging import Staging
+
+    with Staging(tmp_path) as staging:
+        records = ray_bake._run(FakeRay(), groups, staging, 0.0)
     assert [r["index"] for r in records] == list(range(k)) and len(list(tmp_path.iterdir())) == k
 
 

@@ -6,29 +6,25 @@ that made the asset turns them into text (the sprites family's lists the LPC lib
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from worldsmith.core import registry
-from worldsmith.core.atomic import sha256_file, write_atomic
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.family import load_ref
 
 CREDITS_NAME = "CREDITS.txt"
 
 
-def write_credits(out_dir: Path, records: list[dict[str, Any]]) -> dict[str, str] | None:
-    """One ``CREDITS.txt`` in ``out_dir`` for every credited asset of a bake (each art file and its
-    authors once); returns its lock entry, or None when the bake has no credited asset."""
+def credits_text(records: list[dict[str, Any]]) -> bytes | None:
+    """The bake's one ``CREDITS.txt`` for every credited asset of ``records`` (each art file and
+    its authors once), or None when the bake has no credited asset."""
     by_hook: dict[str, list[dict[str, list[str]]]] = {}
     for rec in records:
         if rec.get("credits"):
             by_hook.setdefault(_credits_hook(rec["id"]), []).extend(rec["credits"])
     if not by_hook:
         return None
-    text = "\n".join(load_ref(hook)(characters) for hook, characters in by_hook.items())
-    write_atomic(out_dir / CREDITS_NAME, text.encode())
-    return {"file": CREDITS_NAME, "sha256": sha256_file(out_dir / CREDITS_NAME)}
+    return "\n".join(load_ref(hook)(characters) for hook, characters in by_hook.items()).encode()
 
 
 def _credits_hook(id: str) -> str:

@@ -7,26 +7,29 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from worldsmith.bake.credits import write_credits
+from worldsmith.bake.credits import CREDITS_NAME, credits_text
 from worldsmith.bake.manifest import parse_shard, read_manifest
-from worldsmith.bake.ray import bake_records
+from worldsmith.bake.ray import bake_records, check_reachable
 from worldsmith.bake.render import check_outputs, inside, make_items, record_head, render_files
-from worldsmith.bake.staging import Staging, shared_section
-from worldsmith.core.atomic import write_atomic
+from worldsmith.bake.staging import Staging, lock_name, recover, run_lock
+from worldsmith.core.atomic import sha256_file, write_atomic
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
-from worldsmith.core.registry import make
+from worldsmith.core.registry import make, spec
 
-LOCK_NAME = "assets.lock.json"
+LOCK_NAME = lock_name("")
 
 
 def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0, 1), executor: str = "local",
          address: str | None = None, gpus: float = 0.0) -> dict[str, Any]:
     """Bake every asset of ``manifest`` (or shard ``i`` of ``n``) into ``out_dir``; write the lock.
 
-    ``executor="ray"`` bakes on Ray (:mod:`worldsmith.bake.ray`): a new local Ray, or the cluster
-    at ``address``, with ``gpus`` GPUs per generator actor; the files and lock are the same bytes.
+    Everything is checked before anything is made (ids, configs, output formats, outputs inside
+    ``out_dir``); files are staged and published with the lock last, one bake per folder at a
+    time (:mod:`worldsmith.bake.staging`). ``executor="ray"`` bakes on Ray
+    (:mod:`worldsmith.bake.ray`): a new local Ray, or the cluster at ``address``, with ``gpus``
+    GPUs per generator actor; the files and lock are the same bytes.
     """
     if executor not in ("local", "ray"):
         raise ConfigError("executor", "'local' or 'ray'", executor)
@@ -38,67 +41,95 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
         raise ConfigError("--out", "a folder to bake into", str(out_dir))
     out_dir = Path(out_dir)
     mine = [k for k in range(len(entries)) if k % count == index]
-    if executor == "ray":
-        records = bake_records(manifest, entries, mine, out_dir, address=address, gpus=gpus)
-    else:
-        records = _bake_here(manifest, entries, mine, out_dir)
-    lock = {"worldsmith": VERSION, "manifest": Path(manifest).name, "assets": records}
-    shared = shared_section(out_dir, records)
-    if shared:
-        lock["shared"] = shared
-    credits = write_credits(out_dir, records) if count == 1 else None
-    if credits:
-        lock["credits"] = credits
-    if count > 1:
-        lock["shard"] = f"{index}/{count}"
-    name = LOCK_NAME if count == 1 else f"assets.lock.{index}-of-{count}.json"
-    write_atomic(out_dir / name, (json.dumps(lock, indent=2) + "\n").encode())
+    if executor == "ray" and address not in (None, "local"):
+        check_reachable(address)  # before the checks below import the generators (seconds)
+    check_entries(manifest, entries, mine, out_dir)
+    tag = "" if count == 1 else f"{index}-of-{count}"
+    with Staging(out_dir, tag) as staging:
+        if executor == "ray":
+            records = bake_records(entries, mine, staging, address=address, gpus=gpus)
+        else:
+            records = _bake_here(entries, mine, staging)
+        lock = {"worldsmith": VERSION, "manifest": Path(manifest).name,
+                "manifest_sha256": sha256_file(Path(manifest)), "assets": records}
+        shared = staging.shared_section(records)
+        if shared:
+            lock["shared"] = shared
+        credits = credits_text(records) if count == 1 else None
+        if credits:
+            lock["credits"] = {"file": CREDITS_NAME, "sha256": staging.add_own(CREDITS_NAME, credits)}
+        if count > 1:
+            lock["shard"] = f"{index}/{count}"
+        staging.add_own(lock_name(tag), (json.dumps(lock, indent=2) + "\n").encode())
     return lock
 
 
-def _bake_here(manifest: str | Path, entries: list[dict[str, Any]], mine: list[int],
-               out_dir: Path) -> list[dict[str, Any]]:
-    """Bake ``entries[k]`` for ``k`` in ``mine`` in this process, in order (files staged, moved
-    into place when every asset is made); return the lock records."""
+def check_entries(manifest: str | Path, entries: list[dict[str, Any]], mine: list[int], out_dir: Path) -> None:
+    """Every check a bake makes before making anything: each entry's outputs lie inside
+    ``out_dir``, its id is known, its config valid, its outputs' formats ones its assets export to."""
+    for k in mine:
+        entry = entries[k]
+        inside(out_dir, [out_dir / o for o in entry["outputs"]], f"{manifest}: asset[{k}]")
+        cls = spec(entry["id"]).load()
+        cls.Config.from_dict(entry.get("config", {}))
+        check_outputs(cls, entry["outputs"])
+
+
+def _bake_here(entries: list[dict[str, Any]], mine: list[int], staging: Staging) -> list[dict[str, Any]]:
+    """Bake ``entries[k]`` for ``k`` in ``mine`` in this process, in order, into ``staging``;
+    return the lock records."""
     records = []
-    with Staging(out_dir) as staging:
-        for done, k in enumerate(mine):
-            entry = entries[k]
-            inside(out_dir, [out_dir / o for o in entry["outputs"]], f"{manifest}: asset[{k}]")
-            gen = make(entry["id"], **entry.get("config", {}))
-            check_outputs(gen, entry["outputs"])
-            asset = make_items(gen, entry["seed"], entry.get("n"))
-            files, shared, skipped = render_files(asset, entry["outputs"])
-            for name, why in skipped.items():
-                print(f"skipped {out_dir / name}: {why}", file=sys.stderr)
-            records.append({"index": k, **record_head(entry["id"], gen, entry["seed"], entry.get("n"), asset),
-                            **staging.add(k, files, shared), **({"skipped": skipped} if skipped else {})})
-            advance("bake", done + 1, len(mine), unit="asset")
+    for done, k in enumerate(mine):
+        entry = entries[k]
+        gen = make(entry["id"], **entry.get("config", {}))
+        asset = make_items(gen, entry["seed"], entry.get("n"))
+        files, shared, skipped = render_files(asset, entry["outputs"])
+        for name, why in skipped.items():
+            print(f"skipped {staging.out_dir / name}: {why}", file=sys.stderr)
+        records.append({"index": k, **record_head(entry["id"], gen, entry["seed"], entry.get("n"), asset),
+                        **staging.add(k, files, shared), **({"skipped": skipped} if skipped else {})})
+        advance("bake", done + 1, len(mine), unit="asset")
     return records
 
 
 def merge_locks(out_dir: str | Path) -> dict[str, Any]:
-    """Merge the shard locks in ``out_dir`` into the single-bake ``assets.lock.json``."""
+    """Merge the shard locks in ``out_dir`` into the single-bake ``assets.lock.json``; shard locks
+    of different manifests (or manifest versions) are refused."""
     out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise FormatError(f"{out_dir}: no such folder to merge")
+    with run_lock(out_dir, merging=True):
+        return _merge(out_dir)
+
+
+def _merge(out_dir: Path) -> dict[str, Any]:
     shards = sorted(out_dir.glob("assets.lock.*-of-*.json"))
+    for tag in {p.name[len("assets.lock."):-len(".json")] for p in shards}:
+        recover(out_dir, tag)
     if not shards:
         raise FormatError(f"{out_dir}: no shard lock files (assets.lock.I-of-N.json) to merge")
     locks = [_read_shard(p) for p in shards]
     counts = {lock["shard"].split("/")[-1] for lock in locks}
     if len(counts) != 1 or len(locks) != int(counts.pop()):
         raise FormatError(f"{out_dir}: shard locks are incomplete or from different shardings")
+    digests = {lock.get("manifest_sha256") for lock in locks}
+    if len(digests) != 1 or None in digests:
+        raise FormatError(f"{out_dir}: the shard locks come from different manifests (or a shard lock names no "
+                          "manifest_sha256); re-bake the shards of one manifest")
     assets = sorted((a for lock in locks for a in lock["assets"]), key=lambda a: a["index"])
-    merged = {"worldsmith": locks[0]["worldsmith"], "manifest": locks[0]["manifest"], "assets": assets}
-    shared = shared_section(out_dir, assets)
+    merged = {"worldsmith": locks[0]["worldsmith"], "manifest": locks[0]["manifest"],
+              "manifest_sha256": locks[0]["manifest_sha256"], "assets": assets}
+    shared = {name: sha256_file(out_dir / name) for name in sorted({n for a in assets for n in a.get("shared", [])})}
     for path, lock in zip(shards, locks):
         for name, digest in lock.get("shared", {}).items():
             if shared.get(name) != digest:
                 raise FormatError(f"{out_dir / name}: another shard wrote other bytes than {path.name} locks")
     if shared:
         merged["shared"] = shared
-    credits = write_credits(out_dir, assets)
+    credits = credits_text(assets)
     if credits:
-        merged["credits"] = credits
+        write_atomic(out_dir / CREDITS_NAME, credits)
+        merged["credits"] = {"file": CREDITS_NAME, "sha256": sha256_file(out_dir / CREDITS_NAME)}
     write_atomic(out_dir / LOCK_NAME, (json.dumps(merged, indent=2) + "\n").encode())
     return merged
 

@@ -36,15 +36,14 @@ import os
 import socket
 import sys
 from collections import Counter, OrderedDict, deque
-from pathlib import Path
 from typing import Any, Iterator
 
-from worldsmith.bake.render import check_outputs, inside, make_items, record_head, render_files
+from worldsmith.bake.render import make_items, record_head, render_files
 from worldsmith.bake.staging import Staging
 from worldsmith.core import errors
 from worldsmith.core.errors import ConfigError, MissingDependencyError, WorldsmithError
 from worldsmith.core.progress import advance, stage
-from worldsmith.core.registry import make, spec
+from worldsmith.core.registry import make
 
 BATCH = 8  # assets per actor call
 DEPTH = 2  # batches queued on one actor at a time (one running, one waiting)
@@ -92,30 +91,20 @@ class Worker:
         return index, record_head(id, gen, seed, n, asset), *render_files(asset, outputs)
 
 
-def bake_records(manifest: str | Path, entries: list[dict[str, Any]], mine: list[int], out_dir: Path,
+def bake_records(entries: list[dict[str, Any]], mine: list[int], staging: Staging,
                  address: str | None = None, gpus: float = 0.0) -> list[dict[str, Any]]:
-    """Bake ``entries[k]`` for ``k`` in ``mine`` on Ray into ``out_dir``; return the lock records
-    in manifest order (what :func:`worldsmith.bake.bake` writes into the lock)."""
+    """Bake ``entries[k]`` for ``k`` in ``mine`` on Ray into ``staging``; return the lock records
+    in manifest order (what :func:`worldsmith.bake.bake` writes into the lock). The entries are
+    checked already (:func:`worldsmith.bake.local.check_entries`)."""
     if isinstance(gpus, bool) or not isinstance(gpus, (int, float)) or not 0 <= gpus:
         raise ConfigError("--ray-gpus", "a number of GPUs per actor >= 0 (e.g. 1, or 0.25 to share one)", gpus)
-    if address not in (None, "local"):
-        _check_reachable(address)  # before the checks below import the generators (seconds)
     groups: dict[tuple[str, str], list[Job]] = {}
-    for k in mine:  # every check of the one-process bake, before anything starts
+    for k in mine:
         entry = entries[k]
-        config = entry.get("config", {})
-        inside(out_dir, [out_dir / o for o in entry["outputs"]], f"{manifest}: asset[{k}]")
-        _check_generator(entry["id"], config, entry["outputs"])
-        key = (entry["id"], json.dumps(config))  # key order kept: it reaches the asset's meta
+        key = (entry["id"], json.dumps(entry.get("config", {})))  # key order kept: it reaches the asset's meta
         groups.setdefault(key, []).append((k, entry["seed"], list(entry["outputs"]), entry.get("n")))
     with session(address) as ray:
-        return _run(ray, groups, out_dir, gpus)
-
-
-def _check_generator(id: str, config: dict[str, Any], outputs: list[str]) -> None:
-    cls = spec(id).load()
-    cls.Config.from_dict(config)
-    check_outputs(cls, outputs)
+        return _run(ray, groups, staging, gpus)
 
 
 @contextlib.contextmanager
@@ -136,7 +125,7 @@ def session(address: str | None = None) -> Iterator[Any]:
         ray.init(address="local", num_cpus=os.cpu_count() or 2, include_dashboard=False, **quiet)
     else:
         stage(f"connecting to Ray at {address}")
-        _check_reachable(address)
+        check_reachable(address)
         try:
             ray.init(address=address, **quiet)
         except (ConnectionError, ValueError, RuntimeError, TimeoutError) as e:
@@ -147,7 +136,7 @@ def session(address: str | None = None) -> Iterator[Any]:
         ray.shutdown()
 
 
-def _check_reachable(address: str, timeout: float = 5.0) -> None:
+def check_reachable(address: str, timeout: float = 5.0) -> None:
     """Refuse at once a HOST:PORT nobody listens on (``ray.init`` would retry for minutes)."""
     if address == "auto":
         return
@@ -165,7 +154,7 @@ def _first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], out_dir: Path, gpus: float) -> list[dict[str, Any]]:
+def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], staging: Staging, gpus: float) -> list[dict[str, Any]]:
     """Run the groups' batches on a pool of actors, write results as they come; return the records."""
     resources = ray.cluster_resources()
     slots = max(1, int(resources.get("CPU", 1)))
@@ -185,7 +174,7 @@ def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], out_dir: Path, gpus
     in_flight: dict[Any, tuple[list[Any], str]] = {}  # ObjectRef -> (its actor, generator id)
     with contextlib.ExitStack() as stack:
         stack.callback(_kill, ray, actors)
-        writer = _Writer(stack.enter_context(Staging(out_dir)))
+        writer = _Writer(staging)
         while True:
             for a in actors:
                 while a[2] < DEPTH:

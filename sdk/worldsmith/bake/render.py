@@ -6,11 +6,10 @@ asset's files with :func:`render_files` and stage them (:mod:`worldsmith.bake.st
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from worldsmith.core.atomic import sha256_file, write_files_atomic
+from worldsmith.core.atomic import sha256_file, write_all_atomic
 from worldsmith.core.errors import ExportError, FormatError, MissingDependencyError
 from worldsmith.core.formats import render, shared_names
 from worldsmith.core.generator import VERSION
@@ -21,30 +20,33 @@ from worldsmith.core.seeding import seed_to_json
 
 def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence[str | Path],
                    n: int | None = None) -> dict[str, Any]:
-    """Make asset ``id`` and export it to each of ``outputs``; return a record of what was written.
+    """Make asset ``id`` and export it to each of ``outputs``, all files or none; return a record
+    of what was written. An output whose optional tool is missing (Graphviz' ``dot`` for a plot
+    ``.png``) is an error here, as it was asked for by name.
 
     With ``n`` and a generator that returns a list, item ``i`` goes to ``<stem>_<i><ext>``.
     """
     gen = make(id, **config)
     check_outputs(gen, outputs)
     asset = make_items(gen, seed, n)
-    files: list[Path] = []
-    skipped: dict[str, str] = {}
+    files: dict[Path, bytes] = {}
     for out, rendered in render_outputs(asset, outputs):
-        if isinstance(rendered, MissingDependencyError):  # an optional tool (e.g. Graphviz' dot) is absent
-            print(f"skipped {out}: {rendered}", file=sys.stderr)
-            skipped[str(out)] = str(rendered)
-        else:
-            files += write_files_atomic(out.parent, rendered)
-    return {**record_head(id, gen, seed, n, asset), "files": {str(f): sha256_file(f) for f in files},
-            **({"skipped": skipped} if skipped else {})}
+        if isinstance(rendered, MissingDependencyError):
+            raise rendered
+        for name, data in rendered.items():
+            path = out.parent / name
+            if files.get(path, data) != data:
+                raise ExportError(f"{path}: two outputs write other bytes under this name; give them different names")
+            files[path] = data
+    written = write_all_atomic(files)
+    return {**record_head(id, gen, seed, n, asset), "files": {str(f): sha256_file(f) for f in written}}
 
 
 def render_outputs(asset: Any, outputs: Sequence[str | Path]) -> Iterator[tuple[Path, Any]]:
     """Yield ``(output, {file name beside it: bytes})`` for each output in turn (a list asset: one
     per item, ``<stem>_<i><ext>``), or ``(output, MissingDependencyError)`` for an output whose
-    optional tool is absent. Nothing is written: :func:`generate_files` writes each as it comes,
-    the Ray bake (:mod:`worldsmith.bake.ray`) returns the bytes to the driver, which writes them."""
+    optional tool is absent. Nothing is written: :func:`generate_files` writes them all at the
+    end, the bakes stage them (:mod:`worldsmith.bake.staging`)."""
     for out in map(Path, outputs):
         items = [(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"), a) for i, a in enumerate(asset)] \
             if isinstance(asset, list) else [(out, asset)]

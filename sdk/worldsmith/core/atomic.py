@@ -31,27 +31,63 @@ _UMASK = _read_umask()  # read once at import: os.umask is process-wide, not thr
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (parents created); return the path."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent.is_dir():
         for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # left by a killed run
             stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise OSError(e.errno, e.strerror, str(path)) from None
+    tmp = _write_temp(path, data)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual file mode
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
         raise OSError(e.errno, e.strerror, str(path)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> list[Path]:
+    """Write every ``path -> bytes`` of ``files`` or none: each goes to a temp file beside its
+    target first; only when all are written do they replace their targets. A failure (a folder
+    that cannot be written, a full disk) removes the temp files and names the file.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> try:
+    ...     write_all_atomic({d / "a.txt": b"a", pathlib.Path("/proc/x.txt"): b"x"})
+    ... except OSError as e:
+    ...     print(e.filename, list(d.iterdir()))
+    /proc/x.txt []
+    """
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            temps.append((_write_temp(Path(path), data), Path(path)))
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return [path for _, path in temps]
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """``data`` in a new temp file beside ``path`` (parents created); its name."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, str(path)) from None
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise OSError(e.errno, e.strerror, str(path)) from None
+        raise
+    return tmp
 
 
 def write_files_atomic(folder: str | os.PathLike, files: Mapping[str, bytes]) -> list[Path]:
