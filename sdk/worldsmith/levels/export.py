@@ -138,7 +138,7 @@ def write_tscn(level: TileLevel, name: str) -> dict[str, bytes]:
         doc.node("start", "Position2D", ".", {"position": godot.Vector2(*points[0])})
         doc.node("goal", "Position2D", ".", {"position": godot.Vector2(*points[-1])})
     ts = godot.tile_set(image, v.size, v.names, v.solid_mask().tolist(), TILE)
-    return {name: doc.text().encode(), tile_set: ts.encode(), image: png_bytes(tileset(level.game))}
+    return {name: doc.text().encode(), tile_set: ts.encode(), image: png_bytes(tileset(level.game, BLANK[level.game]))}
 
 
 MAX_SIDE = 4096  # tiles: the longest SMB level a config may ask for; every other side is far shorter

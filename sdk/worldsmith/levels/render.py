@@ -98,8 +98,9 @@ ANIMATIONS: dict[str, dict[str, list[tuple[Drawing | None, int]]]] = {
 }
 
 
-def _draw(bg: str, ops: Sequence[Op]) -> Image.Image:
-    img = Image.new("RGB", (TILE, TILE), bg)
+def _draw(bg: str | None, ops: Sequence[Op]) -> Image.Image:
+    """One tile: ``ops`` drawn on ``bg`` (None: on transparent, an RGBA tile)."""
+    img = Image.new("RGB", (TILE, TILE), bg) if bg else Image.new("RGBA", (TILE, TILE))
     d = ImageDraw.Draw(img)
     for kind, box, colour in ops:
         if kind == "rect":
@@ -112,12 +113,17 @@ def _draw(bg: str, ops: Sequence[Op]) -> Image.Image:
 
 
 @functools.lru_cache(maxsize=None)
-def tileset(game: str) -> Image.Image:
-    """The game's tiles side by side in id order: a ``(16 * kinds) x 16`` RGB image."""
+def tileset(game: str, backdrop: str = "") -> Image.Image:
+    """The game's tiles side by side in id order: a ``(16 * kinds) x 16`` RGB image; with
+    ``backdrop`` (a tile char, such as SMB's sky ``-``) an RGBA image whose tiles drawn on that
+    tile's colour (the backdrop itself, enemies and coins in the sky) are drawn on transparent,
+    for engines that draw their own background behind the level."""
     v = vocab(game)
-    sheet = Image.new("RGB", (TILE * v.size, TILE))
+    clear = STYLES[game][backdrop][0] if backdrop else None
+    sheet = Image.new("RGBA" if backdrop else "RGB", (TILE * v.size, TILE))
     for i, ch in enumerate(v.chars):
-        sheet.paste(_draw(*STYLES[game][ch]), (i * TILE, 0))
+        bg, ops = STYLES[game][ch]
+        sheet.paste(_draw(None if bg == clear else bg, ops), (i * TILE, 0))
     return sheet
 
 
