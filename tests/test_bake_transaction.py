@@ -129,3 +129,12 @@ def test_generate_with_several_outputs_writes_all_or_nothing(tmp_path, capsys):
                  "--out", "/proc/worldsmith-test/x.ink"])
     assert code == 2 and "/proc/worldsmith-test/x.ink" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("n, message", [(-1, "asset[1].n: expected an int >= 1"),
+                                        (5_000_000, "asset[1].n: expected at most")])
+def test_a_bad_n_late_in_the_manifest_writes_nothing(tmp_path, n, message, capsys):
+    (tmp_path / "m.toml").write_text(QUEST.format(seed=1, outputs='"a.json"') + "\n"
+                                     + QUEST.format(seed=2, outputs='"b.json"') + f"n = {n}\n")
+    assert main(["bake", str(tmp_path / "m.toml"), "--out", str(tmp_path / "out")]) == 2
+    assert message in capsys.readouterr().err and not (tmp_path / "out").exists()

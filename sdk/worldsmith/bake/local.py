@@ -73,6 +73,8 @@ def check_entries(manifest: str | Path, entries: list[dict[str, Any]], mine: lis
         cls = spec(entry["id"]).load()
         cls.Config.from_dict(entry.get("config", {}))
         check_outputs(cls, entry["outputs"])
+        if entry.get("n", 1) > cls.max_n:
+            raise FormatError(f"{manifest}: asset[{k}].n: expected at most {cls.max_n} items, got {entry['n']}")
 
 
 def _bake_here(entries: list[dict[str, Any]], mine: list[int], staging: Staging) -> list[dict[str, Any]]:

@@ -69,6 +69,8 @@ def _check_entry(path: Path, i: int, entry: Any) -> dict[str, Any]:
         _check_relative(f"{where}.outputs", out)
     if not isinstance(entry.get("config", {}), dict):
         raise FormatError(f"{where}.config: expected a table")
+    if "n" in entry and (isinstance(entry["n"], bool) or not isinstance(entry["n"], int) or entry["n"] < 1):
+        raise FormatError(f"{where}.n: expected an int >= 1 (items in a batch), got {entry['n']!r}")
     unknown = set(entry) - {"id", "seed", "outputs", "config", "n"}
     if unknown:
         raise FormatError(f"{where}: unknown field(s) {sorted(unknown)}")
