@@ -15,12 +15,14 @@ from worldsmith.core import registry
 from worldsmith.core.formats import read_asset
 from worldsmith.core.generator import VERSION as __version__
 from worldsmith.core.registry import list_generators, make, spec
+from worldsmith.core.threads import set_threads
 from worldsmith.types.base import Asset, AssetMeta
 
 #: the asset types of the built-in families (``ws.TileLevel``...), loaded on first use
 _TYPES = [name for family in registry.builtin_families() for name in family.asset_types]
 
-__all__ = ["make", "list_generators", "spec", "load", "Asset", "AssetMeta", "__version__", "errors", *_TYPES]
+__all__ = ["make", "list_generators", "spec", "load", "set_threads", "Asset", "AssetMeta", "__version__", "errors",
+           *_TYPES]
 
 
 def load(path: str | os.PathLike, asset_type: type | None = None) -> Any:

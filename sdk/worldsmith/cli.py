@@ -25,9 +25,11 @@ from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
 from worldsmith.core.progress import reporting
 from worldsmith.core.seeding import seed_to_json
+from worldsmith.core.threads import DEFAULT as DEFAULT_THREADS
+from worldsmith.core.threads import set_threads
 from worldsmith.runtime.onnx import OPSET, UNITY_OPSETS, export_onnx
 
-THREADS = 1  # torch threads by default (measured in benchmarks/threads.py; see docs/benchmarks.md)
+THREADS = DEFAULT_THREADS  # torch threads by default (measured in benchmarks/threads.py; docs/benchmarks.md)
 
 
 def run_options() -> argparse.ArgumentParser:
@@ -47,9 +49,7 @@ def running(args: argparse.Namespace) -> Iterator[None]:
     """Apply ``--threads`` and show progress per ``--quiet``/``--json`` (bars on a terminal)."""
     if args.threads < 1:
         raise UsageError(f"--threads {args.threads}: expected a positive number")
-    import torch  # lazy: torch (1.2 s), start-up time
-
-    torch.set_num_threads(args.threads)
+    set_threads(args.threads)  # applied when (if) a generator loads torch
     with reporting("quiet" if args.quiet else "json" if args.json else "auto"):
         yield
 

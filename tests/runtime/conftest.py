@@ -12,9 +12,11 @@ def _restore_torch_threads():
     """AssetService sets torch's process-wide thread count (default 1): later tests keep theirs."""
     import torch
 
+    import worldsmith
+
     before = torch.get_num_threads()
     yield
-    torch.set_num_threads(before)
+    worldsmith.set_threads(before)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.formats import formats_for
 from worldsmith.core.meta import AssetMeta
 from worldsmith.core.seeding import check_seed, child_seeds
+from worldsmith.core.threads import ensure as ensure_threads
 
 VERSION = "0.1.0"
 CHUNK = 64  # items per step at most when a call reports progress
@@ -50,6 +51,7 @@ class Generator:
         in about 20 chunks of at most ``CHUNK`` items, calling ``progress(items_done)`` after each
         (same result)."""
         seed = check_seed(seed)
+        ensure_threads()
         if n is None:
             return self._single(self._generate([seed]))
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= self.max_n:

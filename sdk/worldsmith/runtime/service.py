@@ -64,6 +64,7 @@ from worldsmith.core.errors import ConfigError, WorldsmithError
 from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.registry import make, spec
 from worldsmith.core.seeding import check_seed, child_seeds
+from worldsmith.core.threads import set_threads
 from worldsmith.runtime.onnx import OrtRunner
 
 REQUEST, PREFETCH = 0, 1
@@ -103,9 +104,7 @@ class AssetService:
         self.max_generators = check_int("max_generators", max_generators, 1)
         self.prefetch_size = check_int("prefetch_size", cache_size if prefetch_size is None else prefetch_size, 0)
         if threads:
-            import torch  # lazy: torch (1.2 s), start-up time
-
-            torch.set_num_threads(threads)
+            set_threads(threads)   # process-wide (torch's setting): see worldsmith.core.threads
         self.device = str(resolve_device(device))
         if backend == "onnxruntime" and self.device != "cpu":
             raise ConfigError("backend", "'onnxruntime' with device='cpu' (it runs on the CPU)", backend)

@@ -75,7 +75,7 @@ def load_model(weights: str | Path) -> LayerModel:
     """The layered model of a model folder (verified, cached per folder)."""
     folder, key = cache_key(weights)
     if key not in _MODELS:
-        _MODELS[key] = LayerModel.from_folder(*load_folder(folder))
+        _MODELS[key] = LayerModel.from_folder(*load_folder(folder, numpy=True))
     return _MODELS[key]
 
 

@@ -159,7 +159,7 @@ class LayerModel:
             raise WeightsError(f"not a layered sprite model (config kind {config.get('kind')!r}; "
                                "sprites/lpc-v2 needs a folder written by `worldsmith train sprites --model layers`)")
         try:
-            arrays = {k: state[k].numpy() for k in ("shapes", "layer_shape", "palettes", "outfits", "condition")}
+            arrays = {k: np.asarray(state[k]) for k in ("shapes", "layer_shape", "palettes", "outfits", "condition")}
             shape = tuple(int(v) for v in config["shapes"])
             model = cls(list(config["slots"]), unpack4(arrays["shapes"], shape), arrays["layer_shape"],
                         arrays["palettes"], arrays["outfits"], arrays["condition"],
