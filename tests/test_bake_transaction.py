@@ -138,3 +138,16 @@ def test_a_bad_n_late_in_the_manifest_writes_nothing(tmp_path, n, message, capsy
                                      + QUEST.format(seed=2, outputs='"b.json"') + f"n = {n}\n")
     assert main(["bake", str(tmp_path / "m.toml"), "--out", str(tmp_path / "out")]) == 2
     assert message in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_png_optimize_gives_smaller_files_with_the_same_pixels(tmp_path):
+    from worldsmith.export.png import png_array
+
+    (tmp_path / "m.toml").write_text('[[asset]]\nid = "sprites/lpc-v2"\nseed = 3\noutputs = ["hero.png"]\n')
+    fast = bake(tmp_path / "m.toml", tmp_path / "fast")
+    small = bake(tmp_path / "m.toml", tmp_path / "small", png_optimize=True)
+    assert fast["assets"][0]["files"]["hero.png"] != small["assets"][0]["files"]["hero.png"]
+    a, b = (tmp_path / "fast" / "hero.png").read_bytes(), (tmp_path / "small" / "hero.png").read_bytes()
+    assert len(b) < len(a) and (png_array(a) == png_array(b)).all()
+    assert main(["generate", "sprites/lpc-v2", "--seed", "3", "--png-optimize", "--out", str(tmp_path / "g.png")]) == 0
+    assert (tmp_path / "g.png").read_bytes() == b

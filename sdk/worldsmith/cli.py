@@ -23,6 +23,7 @@ from worldsmith.core import registry
 from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
+from worldsmith.core.formats import png_optimize
 from worldsmith.core.progress import reporting
 from worldsmith.core.seeding import seed_to_json
 from worldsmith.core.threads import DEFAULT as DEFAULT_THREADS
@@ -30,6 +31,10 @@ from worldsmith.core.threads import set_threads
 from worldsmith.runtime.onnx import OPSET, UNITY_OPSETS, export_onnx
 
 THREADS = DEFAULT_THREADS  # torch threads by default (measured in benchmarks/threads.py; docs/benchmarks.md)
+
+
+PNG_OPTIMIZE_HELP = ("smaller PNG files (Pillow's optimize: about 6x slower to encode sprite sheets, the same "
+                     "pixels); default: Pillow's fast encoding")
 
 
 def run_options() -> argparse.ArgumentParser:
@@ -82,12 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="a config value (repeatable), e.g. --set width=120; keys: worldsmith info ID")
     gen.add_argument("--out", action="append", required=True, help="output file; repeat for more formats")
+    gen.add_argument("--png-optimize", action="store_true", help=PNG_OPTIMIZE_HELP)
     bake = sub.add_parser("bake", parents=[run_options()], help="bake a TOML manifest (or `bake merge --out DIR`)",
                           description="Bake every asset of a TOML manifest into --out and write assets.lock.json; "
                                       "`bake merge --out DIR` joins the shard locks of `--shard i/n` runs; "
                                       "`--ray [ADDRESS]` bakes on a Ray cluster (same bytes).")
     bake.add_argument("manifest", help="MANIFEST.toml, or 'merge' to merge the shard locks in --out")
     bake.add_argument("--out", required=True, help="output folder")
+    bake.add_argument("--png-optimize", action="store_true", help=PNG_OPTIMIZE_HELP)
     bake.add_argument("--shard", default="0/1", help="bake only shard i of n (i/n; default 0/1: everything)")
     bake.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
                       help="bake on Ray (after MANIFEST): alone, a new local Ray on this machine's CPUs; with "
@@ -151,7 +158,8 @@ def _cmd_info(args: argparse.Namespace) -> None:
 
 
 def _cmd_generate(args: argparse.Namespace) -> None:
-    record = generate_files(args.id, args.seed, _config_from_sets(args.id, args.set), args.out, args.n)
+    with png_optimize(args.png_optimize):
+        record = generate_files(args.id, args.seed, _config_from_sets(args.id, args.set), args.out, args.n)
     files = [{"path": p, "sha256": h} for p, h in record["files"].items()]
     print(json.dumps({"id": args.id, "seed": seed_to_json(args.seed), "files": files}))
 
@@ -164,10 +172,11 @@ def _cmd_bake(args: argparse.Namespace) -> None:
             raise UsageError("--ray: bake merge only joins lock files; give --ray to the bake itself")
         lock = merge_locks(args.out)
     elif args.ray is None:
-        lock = bake(args.manifest, args.out, parse_shard(args.shard))
+        lock = bake(args.manifest, args.out, parse_shard(args.shard), png_optimize=args.png_optimize)
     else:
         lock = bake(args.manifest, args.out, parse_shard(args.shard), executor="ray",
-                    address=None if args.ray == "local" else args.ray, gpus=args.ray_gpus)
+                    address=None if args.ray == "local" else args.ray, gpus=args.ray_gpus,
+                    png_optimize=args.png_optimize)
     for asset in lock["assets"]:
         for name in asset["files"]:
             print(f"{args.out}/{name}")

@@ -14,6 +14,7 @@ from worldsmith.bake.render import check_outputs, inside, make_items, record_hea
 from worldsmith.bake.staging import Staging, lock_name, recover, run_lock
 from worldsmith.core.atomic import sha256_file, write_atomic
 from worldsmith.core.errors import ConfigError, FormatError
+from worldsmith.core.formats import png_optimize as optimizing
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
 from worldsmith.core.registry import make, spec
@@ -22,14 +23,15 @@ LOCK_NAME = lock_name("")
 
 
 def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0, 1), executor: str = "local",
-         address: str | None = None, gpus: float = 0.0) -> dict[str, Any]:
+         address: str | None = None, gpus: float = 0.0, png_optimize: bool = False) -> dict[str, Any]:
     """Bake every asset of ``manifest`` (or shard ``i`` of ``n``) into ``out_dir``; write the lock.
 
     Everything is checked before anything is made (ids, configs, output formats, outputs inside
     ``out_dir``); files are staged and published with the lock last, one bake per folder at a
     time (:mod:`worldsmith.bake.staging`). ``executor="ray"`` bakes on Ray
     (:mod:`worldsmith.bake.ray`): a new local Ray, or the cluster at ``address``, with ``gpus``
-    GPUs per generator actor; the files and lock are the same bytes.
+    GPUs per generator actor; the files and lock are the same bytes. ``png_optimize``: smaller
+    PNGs, slower to encode, the same pixels.
     """
     if executor not in ("local", "ray"):
         raise ConfigError("executor", "'local' or 'ray'", executor)
@@ -47,9 +49,10 @@ def bake(manifest: str | Path, out_dir: str | Path, shard: tuple[int, int] = (0,
     tag = "" if count == 1 else f"{index}-of-{count}"
     with Staging(out_dir, tag) as staging:
         if executor == "ray":
-            records = bake_records(entries, mine, staging, address=address, gpus=gpus)
+            records = bake_records(entries, mine, staging, address=address, gpus=gpus, png_optimize=png_optimize)
         else:
-            records = _bake_here(entries, mine, staging)
+            with optimizing(png_optimize):
+                records = _bake_here(entries, mine, staging)
         lock = {"worldsmith": VERSION, "manifest": Path(manifest).name,
                 "manifest_sha256": sha256_file(Path(manifest)), "assets": records}
         shared = staging.shared_section(records)

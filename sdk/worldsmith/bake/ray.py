@@ -42,8 +42,10 @@ from worldsmith.bake.render import make_items, record_head, render_files
 from worldsmith.bake.staging import Staging
 from worldsmith.core import errors
 from worldsmith.core.errors import ConfigError, MissingDependencyError, WorldsmithError
+from worldsmith.core.formats import png_optimize as optimizing
 from worldsmith.core.progress import advance, stage
 from worldsmith.core.registry import make
+from worldsmith.core.threads import set_threads
 
 BATCH = 8  # assets per actor call
 DEPTH = 2  # batches queued on one actor at a time (one running, one waiting)
@@ -58,8 +60,8 @@ class Worker:
     """A Ray actor's body: makes assets with the generators it keeps loaded, the last
     :data:`CACHE` ``(id, config)`` pairs it was given (the scheduler keeps a group on one actor)."""
 
-    def __init__(self, device: str = "cpu"):
-        self.device, self.gens = device, OrderedDict()
+    def __init__(self, device: str = "cpu", png_optimize: bool = False):
+        self.device, self.png_optimize, self.gens = device, png_optimize, OrderedDict()
 
     def bake(self, key: tuple[str, str], batch: list[Job]) -> list[tuple] | tuple[str, str, str]:
         """Make each job's asset with generator ``key`` (id, config JSON); return
@@ -74,9 +76,7 @@ class Worker:
     def generator(self, key: tuple[str, str]) -> Any:
         """Generator ``key``, made on first use and kept (least recently used dropped first)."""
         if key not in self.gens:
-            import torch  # lazy: torch (1.2 s), only in the actors
-
-            torch.set_num_threads(1)  # one CPU per actor (Ray's num_cpus)
+            set_threads(1)  # one CPU per actor (Ray's num_cpus)
             gen = make(key[0], **json.loads(key[1]))
             self.gens[key] = gen.to(self.device) if self.device != "cpu" else gen
             while len(self.gens) > CACHE:
@@ -88,11 +88,12 @@ class Worker:
         """One asset: its record head, its files (relative to the output folder, in the order a
         one-process bake writes them), the shared ones among them and its skipped outputs."""
         asset = make_items(gen, seed, n)
-        return index, record_head(id, gen, seed, n, asset), *render_files(asset, outputs)
+        with optimizing(self.png_optimize):
+            return index, record_head(id, gen, seed, n, asset), *render_files(asset, outputs)
 
 
 def bake_records(entries: list[dict[str, Any]], mine: list[int], staging: Staging,
-                 address: str | None = None, gpus: float = 0.0) -> list[dict[str, Any]]:
+                 address: str | None = None, gpus: float = 0.0, png_optimize: bool = False) -> list[dict[str, Any]]:
     """Bake ``entries[k]`` for ``k`` in ``mine`` on Ray into ``staging``; return the lock records
     in manifest order (what :func:`worldsmith.bake.bake` writes into the lock). The entries are
     checked already (:func:`worldsmith.bake.local.check_entries`)."""
@@ -104,7 +105,7 @@ def bake_records(entries: list[dict[str, Any]], mine: list[int], staging: Stagin
         key = (entry["id"], json.dumps(entry.get("config", {})))  # key order kept: it reaches the asset's meta
         groups.setdefault(key, []).append((k, entry["seed"], list(entry["outputs"]), entry.get("n")))
     with session(address) as ray:
-        return _run(ray, groups, staging, gpus)
+        return _run(ray, groups, staging, gpus, png_optimize)
 
 
 @contextlib.contextmanager
@@ -154,7 +155,8 @@ def _first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], staging: Staging, gpus: float) -> list[dict[str, Any]]:
+def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], staging: Staging, gpus: float,
+         png_optimize: bool = False) -> list[dict[str, Any]]:
     """Run the groups' batches on a pool of actors, write results as they come; return the records."""
     resources = ray.cluster_resources()
     slots = max(1, int(resources.get("CPU", 1)))
@@ -166,7 +168,7 @@ def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], staging: Staging, g
     queued = {g: deque(jobs[i:i + BATCH] for i in range(0, len(jobs), BATCH)) for g, jobs in groups.items()}
     total = sum(len(jobs) for jobs in groups.values())
     remote = ray.remote(Worker).options(num_cpus=1, num_gpus=gpus, max_restarts=RETRIES, max_task_retries=RETRIES)
-    actors = [[remote.remote("cuda" if gpus else "cpu"), None, 0]  # [handle, group, batches in flight]
+    actors = [[remote.remote("cuda" if gpus else "cpu", png_optimize), None, 0]  # [handle, group, batches in flight]
               for _ in range(min(slots, sum(map(len, queued.values()))))]
     fresh = deque(sorted(queued, key=lambda g: -len(queued[g])))  # groups no actor took yet, biggest first
     started: set[tuple[str, str]] = set()  # groups taken, with batches still queued

@@ -21,8 +21,10 @@ import importlib
 import json
 import os
 import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -110,6 +112,33 @@ def render(asset: Any, fmt: str, name: str) -> dict[str, bytes]:
         known = ", ".join("." + f for f in formats_for(type(asset)))
         raise ExportError(f"format {fmt!r}: {type(asset).__name__} exports to {known}")
     return writer(asset, name)
+
+
+_PNG_OPTIMIZE: ContextVar[bool] = ContextVar("png_optimize", default=False)
+
+
+@contextmanager
+def png_optimize(on: bool = True) -> Iterator[None]:
+    """PNGs written inside the block use Pillow's ``optimize`` encoding (smaller files, slower,
+    the same pixels): ``asset.export(..., png_optimize=True)``, ``bake(..., png_optimize=True)``
+    and the CLI's ``--png-optimize`` use it.
+
+    >>> with png_optimize():
+    ...     optimizing_pngs()
+    True
+    >>> optimizing_pngs()
+    False
+    """
+    token = _PNG_OPTIMIZE.set(on)
+    try:
+        yield
+    finally:
+        _PNG_OPTIMIZE.reset(token)
+
+
+def optimizing_pngs() -> bool:
+    """Whether PNG writers should use the small-file encoding (see :func:`png_optimize`)."""
+    return _PNG_OPTIMIZE.get()
 
 
 def export_files(asset: Any, path: str | os.PathLike | None, fmt: str | None):

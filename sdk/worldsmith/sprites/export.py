@@ -30,12 +30,8 @@ from worldsmith.types.sprite import DIRECTIONS, SpriteBatch
 FRAME_MS = 120  # walk-cycle frame duration in the atlas and the gif
 
 
-def _png(array: np.ndarray) -> bytes:
-    return png_bytes(array, optimize=True)
-
-
-def _sheet_png(batch: SpriteBatch) -> bytes:
-    return _png(sheets.frame_grid(batch.images))
+def _sheetpng_bytes(batch: SpriteBatch) -> bytes:
+    return png_bytes(sheets.frame_grid(batch.images))
 
 
 def _frame_name(char: int, direction: int, frame: int) -> str:
@@ -59,14 +55,14 @@ def write_png(batch: SpriteBatch, name: str) -> dict[str, bytes]:
     """Sheet PNG plus ``<stem>.json`` atlas."""
     stem = Path(name).stem
     text = json.dumps(atlas(batch, name), indent=1) + "\n"
-    return {name: _sheet_png(batch), f"{stem}.json": text.encode()}
+    return {name: _sheetpng_bytes(batch), f"{stem}.json": text.encode()}
 
 
 def write_tres(batch: SpriteBatch, name: str) -> dict[str, bytes]:
     """A Godot 3 ``SpriteFrames`` resource, one looping animation per atlas tag (``000_down``...),
     plus the sheet ``<stem>.png`` (the ``.png`` export's sheet) it cuts its frames from."""
     image = f"{Path(name).stem}.png"
-    return {name: godot.sprite_frames(atlas(batch, image), image).encode(), image: _sheet_png(batch)}
+    return {name: godot.sprite_frames(atlas(batch, image), image).encode(), image: _sheetpng_bytes(batch)}
 
 
 def write_frames(batch: SpriteBatch, name: str) -> dict[str, bytes]:
@@ -76,7 +72,7 @@ def write_frames(batch: SpriteBatch, name: str) -> dict[str, bytes]:
     for char, sheet in enumerate(batch.images):
         for direction, row in enumerate(sheet):
             for frame, image in enumerate(row):
-                files[f"{stem}/{_frame_name(char, direction, frame)}.png"] = _png(image)
+                files[f"{stem}/{_frame_name(char, direction, frame)}.png"] = png_bytes(image)
     return {name: ("\n".join(files) + "\n").encode(), **files}
 
 

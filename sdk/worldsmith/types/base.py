@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from worldsmith.core import formats
 from worldsmith.core.formats import export_files, formats_for
 from worldsmith.core.meta import AssetMeta, assets_equal
 
@@ -22,10 +23,13 @@ class Asset:
     def __eq__(self, other: object) -> bool:
         return assets_equal(self, other)
 
-    def export(self, path: str | os.PathLike | None = None, *, fmt: str | None = None):
+    def export(self, path: str | os.PathLike | None = None, *, fmt: str | None = None,
+               png_optimize: bool = False):
         """Write the asset to ``path`` (format from its extension, or ``fmt``) and return the
-        list of files written; with ``path=None`` return the main file's bytes instead."""
-        return export_files(self, path, fmt)
+        list of files written; with ``path=None`` return the main file's bytes instead.
+        ``png_optimize``: smaller PNGs, slower to encode, the same pixels."""
+        with formats.png_optimize(png_optimize):
+            return export_files(self, path, fmt)
 
     @classmethod
     def formats(cls) -> list[str]:
