@@ -22,7 +22,8 @@ from scipy import ndimage
 from worldsmith.scenes.terrain import biomes as B
 from worldsmith.types.terrain import Terrain
 
-SPLAT_SIGMA = 1.0      # cells: how far biome weights blend across a boundary
+SPLAT_SIGMA = 1.0      # cells: how far biome weights blend across a boundary ...
+SPLAT_RADIUS = 2       # cells: ... and no farther (the Gaussian is cut there)
 SPLAT_MAPS = -(-len(B.BIOMES) // 4)
 
 
@@ -67,11 +68,12 @@ def biome_png(t: Terrain) -> Image.Image:
 
 def splat_weights(biomes: np.ndarray) -> np.ndarray:
     """(H, W, 4 * SPLAT_MAPS) uint8 biome weights, each pixel's summing to exactly 255: the
-    one-hot biome map blurred by a Gaussian of ``SPLAT_SIGMA`` cells, rounded by largest
+    one-hot biome map blurred by a Gaussian of ``SPLAT_SIGMA`` cells cut at ``SPLAT_RADIUS``, rounded by largest
     remainder (ties to the lower channel)."""
     channels = 4 * SPLAT_MAPS
     one_hot = (biomes[..., None] == np.arange(channels)).astype(np.float64)
-    soft = ndimage.gaussian_filter(one_hot, sigma=(SPLAT_SIGMA, SPLAT_SIGMA, 0), mode="nearest")
+    soft = ndimage.gaussian_filter(one_hot, sigma=(SPLAT_SIGMA, SPLAT_SIGMA, 0), mode="nearest",
+                                   radius=(SPLAT_RADIUS, SPLAT_RADIUS, 0))
     scaled = soft / soft.sum(axis=-1, keepdims=True) * 255
     weights = np.floor(scaled)
     short = 255 - weights.sum(axis=-1, keepdims=True)                  # 0 .. channels - 1
