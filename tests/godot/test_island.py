@@ -11,7 +11,7 @@ from PIL import Image
 
 import worldsmith as ws
 from tests.godot.harness import GodotProject
-from worldsmith.scenes.terrain.glb import used_variants
+from worldsmith.scenes.terrain.glb import collision_rows, used_variants
 
 # Headless Godot (godot3-server) never finishes the editor's material previews, so an import
 # that writes .material files beside the glb (the default) never quits; materials kept inside
@@ -103,7 +103,7 @@ def test_godot_imports_a_coloured_island_with_named_props_and_collision(island, 
     colour, transparent = checks["water"].split()
     assert colour == "aa286eaa" and transparent == "True"                     # ARGB: blended sea blue
     body, shape, kind, faces = checks["collision"].split()
-    step_cells = len(np.unique(np.r_[np.arange(0, 64, 4), 63])) - 1
+    step_cells = len(collision_rows(island)) - 1
     assert (body, shape, kind, int(faces)) == ("StaticBody", "CollisionShape", "ConcavePolygonShape",
                                                2 * step_cells ** 2)
     assert checks["children"] == ("terrain:MeshInstance,water:MeshInstance,terrain_collision:StaticBody,"

@@ -139,17 +139,18 @@ def test_glb_colour_is_texture_times_shade_and_props_use_the_palette(island):
                 assert np.array_equal(palette[px[:, 1] + dy, px[:, 0] + dx], colours)
 
 
-def test_collision_grid_follows_the_terrain(island):
+@pytest.mark.parametrize("world, side", [(512.0, 64), (16.0, 17)])   # 8 m cells: all; 0.25 m: every 4th
+def test_collision_grid_follows_the_terrain(world, side):
+    island = ws.make("scenes/terrain-v1", size=64, world_scale=world, erosion_steps=3)(seed=4)
     tree, binary = _gltf(island.export(fmt="glb"))
     node = next(n for n in tree["nodes"] if n["name"] == "terrain_collision-colonly")
     prim = tree["meshes"][node["mesh"]]["primitives"][0]
     assert tree["materials"][prim["material"]]["alphaMode"] == "MASK"                  # invisible
     pos = _view(tree, binary, prim["attributes"]["POSITION"]).astype(np.float64)
-    assert len(pos) == 17 * 17                                        # every 4th of 64 plus the last
+    assert len(pos) == side * side
     assert np.allclose(island.height_at(pos[:, 0], pos[:, 2]), pos[:, 1], atol=1e-4)
-    corners = pos[[0, 16, -17, -1]][:, [0, 2]]
-    half = island.world_size / 2
-    assert np.allclose(np.abs(corners), half)
+    corners = pos[[0, side - 1, -side, -1]][:, [0, 2]]
+    assert np.allclose(np.abs(corners), island.world_size / 2)
 
 
 def test_same_seed_same_bytes_and_config_changes_it():

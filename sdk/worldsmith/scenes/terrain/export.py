@@ -25,8 +25,8 @@ from worldsmith.scenes.terrain import biomes as B
 from worldsmith.scenes.terrain import maps
 from worldsmith.scenes.terrain.glb import (
     COLLISION_NODE,
-    COLLISION_STEP,
     WATER_RGBA,
+    collision_step,
     island_glb,
     prop_nodes,
     terrain_shade,
@@ -130,7 +130,7 @@ def metadata(t: Terrain) -> dict[str, Any]:
         "splat_maps": {"channels": maps.splat_biomes(), "sigma_cells": maps.SPLAT_SIGMA,
                        "radius_cells": maps.SPLAT_RADIUS},
         "collision": {"node": COLLISION_NODE, "godot_static_body": COLLISION_NODE.removesuffix("-colonly"),
-                      "vertex_step": COLLISION_STEP},
+                      "vertex_step": collision_step(t.cell)},
         "spawns": t.spawns.round(4).tolist(),
         "props": [{"node": name, "path": f"island/props/{variant}/{name}", "variant": variant,
                    "position": np.round(p.position[i].astype(np.float64), 4).tolist(),

@@ -12,7 +12,7 @@ land) as a grey linear factor, so spec renderers, which multiply the two, draw t
 colours, and Godot 3.2, which ignores ``COLOR_0``, still draws the biome colours. Props have no
 vertex colours: each face's UV points at the middle of a 4 x 4 block of a small palette
 texture. Water is a base-colour factor with alpha blending. The collision node, a grid of every
-``COLLISION_STEP``-th vertex, has a fully transparent alpha-masked material, so spec renderers
+:func:`collision_step`-th vertex, has a fully transparent alpha-masked material, so spec renderers
 draw nothing of it; Godot turns a node whose name ends ``-colonly`` into a StaticBody
 (``terrain_collision``) with a ConcavePolygonShape and no mesh.
 
@@ -36,7 +36,8 @@ from worldsmith.scenes.terrain.props import CATALOGUE, prop_mesh
 from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.types.terrain import Terrain
 
-COLLISION_STEP = 4
+COLLISION_STEP = 4     # the collision grid keeps at most every 4th vertex ...
+COLLISION_CELL = 2.0   # ... with cells nearest 2 metres (every vertex where the grid's own are that wide)
 COLLISION_NODE = "terrain_collision-colonly"
 PALETTE_BLOCK = 4      # texels a side per palette colour: one BC/DXT block, exact under bilinear filtering
 WATER_RGBA = (40, 110, 170, 170)
@@ -87,9 +88,23 @@ def _terrain(g: gltf.Glb, t: Terrain, prefix: str) -> int:
     return g.mesh("terrain", attributes, grid_faces(n), material)
 
 
-def _collision(g: gltf.Glb, t: Terrain, prefix: str) -> int:
+def collision_step(cell: float) -> int:
+    """Vertex step of the collision grid for a terrain grid of ``cell`` metres.
+
+    >>> collision_step(8.1), collision_step(2.0), collision_step(1.002), collision_step(0.5), collision_step(0.25)
+    (1, 1, 2, 4, 4)
+    """
+    return max(1, min(COLLISION_STEP, round(COLLISION_CELL / cell)))
+
+
+def collision_rows(t: Terrain) -> np.ndarray:
+    """Grid rows (and columns) the collision mesh keeps: every :func:`collision_step`-th and the last."""
     n = t.heightmap.shape[0]
-    keep = np.unique(np.r_[np.arange(0, n, COLLISION_STEP), n - 1])
+    return np.unique(np.r_[np.arange(0, n, collision_step(t.cell)), n - 1])
+
+
+def _collision(g: gltf.Glb, t: Terrain, prefix: str) -> int:
+    keep = collision_rows(t)
     axis = keep * t.cell - t.world_size / 2
     x, z = np.meshgrid(axis, axis, indexing="xy")
     positions = np.stack([x, t.heightmap[np.ix_(keep, keep)], z], axis=-1).reshape(-1, 3)
