@@ -1,5 +1,6 @@
 """scenes/terrain-v1's glb in a real Godot 3.2: coloured terrain, prop names as island.json has
-them, one shared mesh per prop variant, a StaticBody from the ``-colonly`` collision node."""
+them, one shared mesh per prop variant, a StaticBody from the ``-colonly`` collision node, and the
+.raw heightmap read with File.get_16 (Godot's own PNG loader cuts 16-bit PNGs to 8 bits)."""
 from __future__ import annotations
 
 import io
@@ -64,6 +65,12 @@ func _init():
     var shape = body.get_child(0)
     print("CHECK collision %s %s %s %d" % [body.get_class(), shape.get_class(), shape.shape.get_class(),
                                            shape.shape.get_faces().size() / 3])
+    var raw = File.new()
+    raw.open("res://island.raw", File.READ)
+    print("CHECK raw_bytes %d" % raw.get_len())
+    raw.seek(2 * (65 * 32 + 10))
+    print("CHECK raw_row32_col10 %d" % raw.get_16())
+    raw.close()
     var names = []
     for child in island.get_children():
         names.append(child.name + ":" + child.get_class())
@@ -81,6 +88,7 @@ def test_godot_imports_a_coloured_island_with_named_props_and_collision(island, 
     project = GodotProject(tmp_path / "proj")
     island.export(project.root / "island.glb")
     island.export(project.root / "island.json")
+    raw = np.frombuffer(island.export(project.root / "island.raw")[0].read_bytes(), "<u2").reshape(65, 65)
     (project.root / "island.glb.import").write_text(BUILTIN_MATERIALS)
     project.import_assets()
     checks = project.run(CHECK, timeout=60)
@@ -106,5 +114,6 @@ def test_godot_imports_a_coloured_island_with_named_props_and_collision(island, 
     step_cells = len(collision_rows(island)) - 1
     assert (body, shape, kind, int(faces)) == ("StaticBody", "CollisionShape", "ConcavePolygonShape",
                                                2 * step_cells ** 2)
+    assert checks["raw_bytes"] == str(65 * 65 * 2) and checks["raw_row32_col10"] == str(raw[32, 10])
     assert checks["children"] == ("terrain:MeshInstance,water:MeshInstance,terrain_collision:StaticBody,"
                                   "props:Spatial")
