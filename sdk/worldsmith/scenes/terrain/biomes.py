@@ -67,12 +67,10 @@ def moisture(noise: np.ndarray, height: np.ndarray, sea_level: float) -> np.ndar
     return np.clip(wet, 0.0, 1.0).astype(np.float32)
 
 
-def vertex_colors(biome: np.ndarray, height: np.ndarray, t: Thresholds) -> np.ndarray:
-    """(H, W, 4) uint8 RGBA: biome colours, darkened with depth under water and shaded a little
-    with height on land so slopes and ridges read."""
-    rgb = COLORS[biome].astype(np.float32)
-    depth = np.clip((t.sea_level - height) / 0.3, 0.0, 1.0)[..., None]
-    land = np.clip((height - t.sea_level) / max(1.0 - t.sea_level, 1e-6), 0.0, 1.0)[..., None]
-    rgb = np.where(height[..., None] < t.sea_level, rgb * (1.0 - 0.5 * depth), rgb * (0.9 + 0.2 * land))
-    alpha = np.full(biome.shape + (1,), 255, dtype=np.uint8)
-    return np.concatenate([np.clip(rgb, 0, 255).astype(np.uint8), alpha], axis=-1)
+def shade(height: np.ndarray, t: Thresholds) -> np.ndarray:
+    """(H, W) float32 factor in [0.5, 1] on the biome colours: darker with depth under water, a
+    little lighter with height on land, so slopes and ridges read."""
+    depth = np.clip((t.sea_level - height) / 0.3, 0.0, 1.0)
+    land = np.clip((height - t.sea_level) / max(1.0 - t.sea_level, 1e-6), 0.0, 1.0)
+    return np.where(height < t.sea_level, 1.0 - 0.5 * depth, 0.85 + 0.15 * land).astype(np.float32)
+
