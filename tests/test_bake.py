@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -165,10 +166,14 @@ def test_merge_of_a_damaged_shard_lock_is_one_error(tmp_path, capsys, lock):
 def test_a_killed_writes_temp_file_is_cleaned_and_errors_name_the_target(tmp_path):
     from worldsmith.core.atomic import write_atomic
 
-    stale = tmp_path / ".q.ink.abc123.tmp"                       # what a kill -9 mid-write leaves
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()                # a process that has exited
+    stale = tmp_path / f".q.ink.{dead}-abc123.tmp"               # what a kill -9 mid-write leaves
     stale.write_bytes(b"x" * 1000)
+    running = tmp_path / f".other.json.{os.getpid()}-xyz.tmp"    # a live writer's: never touched
+    running.write_bytes(b"y")
     write_atomic(tmp_path / "q.ink", b"new")
-    assert not stale.exists() and (tmp_path / "q.ink").read_bytes() == b"new"
+    assert not stale.exists() and running.exists() and (tmp_path / "q.ink").read_bytes() == b"new"
     (tmp_path / "afile").write_text("a file where a folder should be")
     with pytest.raises(OSError, match=r"afile/q\.ink"):
         write_atomic(tmp_path / "afile" / "q.ink", b"x")

@@ -7,10 +7,11 @@ with the lock last, one bake per output folder at a time.
   of the bake's own files (``assets.lock*.json``, hidden ``.bake*``) are refused. Files a writer
   marks as shared (:class:`worldsmith.core.formats.Files`) are listed by name in the asset's lock
   record and hashed once in the lock's ``shared`` section (:meth:`Staging.shared_section`).
-- **Publishing.** When the bake has succeeded, the old lock is removed, a ``PUBLISHING`` marker is
-  written into the staging folder, every file is moved into place, and the new lock last. An
-  error before publishing removes the staging folder (and ``out_dir`` if the bake made it): the
-  folder keeps its old files and its old lock. A run killed while publishing leaves the marker;
+- **Publishing.** Staged files are not synced one by one (an ``fsync`` costs milliseconds a
+  file); when the bake has succeeded, one ``sync()`` puts them all on disk, the old lock is
+  removed, a ``PUBLISHING`` marker is written into the staging folder, every file is moved into
+  place, and the new lock last. An error before publishing removes the staging folder (and
+  ``out_dir`` if the bake made it): the folder keeps its old files and its old lock. A run killed while publishing leaves the marker;
   the next bake (or ``bake merge``) of that folder finishes the move first, a staging folder
   without the marker is removed. So a lock on disk always describes the files on disk.
 - **Run locks.** A bake holds ``out_dir/.bake.lock`` exclusively (``fcntl.flock``), a shard holds
@@ -87,7 +88,7 @@ class Staging:
             digest = hashlib.sha256(data).hexdigest()
             seen = self.hashes.get(name)
             if seen is None:
-                write_atomic(self.folder / name, data)
+                write_atomic(self.folder / name, data, fsync=False)   # synced once, before publishing
                 self.hashes[name] = (digest, index)
             elif seen[0] != digest:
                 raise FormatError(f"{self.out_dir / name}: asset[{index}] writes other bytes than asset[{seen[1]}] "
@@ -102,7 +103,7 @@ class Staging:
         if name in self.hashes:
             raise FormatError(f"{self.out_dir / name}: asset[{self.hashes[name][1]}] writes the bake's own "
                               f"{name}; choose another output name")
-        write_atomic(self.folder / name, data)
+        write_atomic(self.folder / name, data, fsync=False)
         self.hashes[name] = (hashlib.sha256(data).hexdigest(), -1)
         return self.hashes[name][0]
 
@@ -114,6 +115,7 @@ class Staging:
         marked = done = False
         try:
             if kind is None:
+                _sync(self.folder)                  # every staged byte on disk before any name moves
                 (self.out_dir / lock_name(self.tag)).unlink(missing_ok=True)   # no lock can lie from here
                 write_atomic(self.folder / PUBLISHING, b"")
                 marked = True
@@ -130,6 +132,18 @@ class Staging:
         if self.made_out_dir:
             with contextlib.suppress(OSError):  # left if another bake (a shard) uses it now
                 self.out_dir.rmdir()
+
+
+def _sync(folder: Path) -> None:
+    """Flush the staged files to disk: one ``sync()`` of the file systems (each file's ``fsync``
+    where there is none)."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in folder.rglob("*"):  # pragma: no cover - Windows
+        if path.is_file():
+            with open(path, "rb+") as f:
+                os.fsync(f.fileno())
 
 
 def _publish(folder: Path, out_dir: Path, lock: str) -> None:

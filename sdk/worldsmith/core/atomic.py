@@ -1,8 +1,14 @@
 """Atomic file writes (a temp file in the target folder, then ``os.replace``) and file hashes.
 
-An interrupted run leaves either the old file or the new one, never half a file. A run killed
-mid-write cannot remove its temp file; the next write of the same file removes such leftovers
-(``.<name>.*.tmp`` beside it) first. A failed write names the file asked for, not the temp file.
+An interrupted run leaves either the old file or the new one, never half a file. A temp file
+names its writer (``.<name>.<pid>-<random>.tmp``); a run killed mid-write cannot remove it, so the
+first write of a process into a folder sweeps that folder once for temp files whose writer is no
+longer running (on this host) and removes them; later writes into the folder list nothing, so the
+cost per file stays flat however many files the folder holds. Writers running at the same time
+never remove each other's temp files. A failed write names the file asked for, not the temp file.
+Each file is ``fsync``-ed before it replaces its target (the bytes are on disk when the name
+appears); folders are not. A bake stages its files without a sync each and syncs the file system
+once before it publishes them (:mod:`worldsmith.bake.staging`).
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -11,9 +17,9 @@ b'hi'
 """
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Mapping
@@ -28,13 +34,16 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # read once at import: os.umask is process-wide, not thread-safe
 
 
-def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (parents created); return the path."""
+_SWEPT: set[Path] = set()  # folders this process has swept for dead writers' temp files
+_TEMP = re.compile(r"\..+\.(\d+)-[^.]+\.tmp")
+
+
+def write_atomic(path: str | os.PathLike, data: bytes, fsync: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically (parents created); return the path. ``fsync=False``
+    leaves flushing to the caller (a bake stages many files, then syncs once before publishing)."""
     path = Path(path)
-    if path.parent.is_dir():
-        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # left by a killed run
-            stale.unlink(missing_ok=True)
-    tmp = _write_temp(path, data)
+    _sweep_once(path.parent)
+    tmp = _write_temp(path, data, fsync)
     try:
         os.replace(tmp, path)
     except OSError as e:
@@ -69,19 +78,44 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> list[Path]:
     return [path for _, path in temps]
 
 
-def _write_temp(path: Path, data: bytes) -> str:
-    """``data`` in a new temp file beside ``path`` (parents created); its name."""
+def _sweep_once(folder: Path) -> None:
+    """Remove, once per process, ``folder``'s temp files whose writing process has died."""
+    key = folder.absolute()
+    if key in _SWEPT or not folder.is_dir():
+        return
+    _SWEPT.add(key)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMP.fullmatch(entry.name)
+            if match and not _alive(int(match.group(1))):
+                Path(entry.path).unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):  # someone else's process, or not a pid
+        return True
+    return True
+
+
+def _write_temp(path: Path, data: bytes, fsync: bool = True) -> str:
+    """``data`` in a new temp file beside ``path`` (parents created), named for this process; its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise OSError(e.errno, e.strerror, str(path)) from None
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(e, OSError):
