@@ -11,9 +11,9 @@ with the lock last, one bake per output folder at a time.
   file); when the bake has succeeded, one ``sync()`` puts them all on disk, the old lock is
   removed, a ``PUBLISHING`` marker is written into the staging folder, every file is moved into
   place, and the new lock last. An error before publishing removes the staging folder (and
-  ``out_dir`` if the bake made it): the folder keeps its old files and its old lock. A run killed while publishing leaves the marker;
-  the next bake (or ``bake merge``) of that folder finishes the move first, a staging folder
-  without the marker is removed. So a lock on disk always describes the files on disk.
+  ``out_dir`` if the bake made it): the folder keeps its old files and its old lock. A run killed
+  while publishing leaves the marker; the next bake (or ``bake merge``) of that folder finishes
+  the move first, a staging folder without the marker is removed. So a lock on disk always describes the files on disk.
 - **Run locks.** A bake holds ``out_dir/.bake.lock`` exclusively (``fcntl.flock``), a shard holds
   it shared plus its own ``.bake.<i>-of-<n>.lock`` exclusively, so the shards of one manifest
   share a folder while two plain bakes, a plain bake and a shard, or one shard twice, do not: the
