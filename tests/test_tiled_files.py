@@ -115,7 +115,8 @@ def test_a_two_level_bake_writes_and_locks_the_shared_tileset_once(tmp_path, mon
     from worldsmith.bake import staging
 
     written, real = [], staging.write_atomic
-    monkeypatch.setattr(staging, "write_atomic", lambda path, data, **kw: (written.append(path.name), real(path, data, **kw))[1])
+    monkeypatch.setattr(staging, "write_atomic",
+                        lambda path, data, **kw: (written.append(path.name), real(path, data, **kw))[1])
     (tmp_path / "m.toml").write_text(TWO_MAPS.format(first="levels/smb-v1", second="levels/smb-v1", hero=""))
     lock = bake(tmp_path / "m.toml", tmp_path / "out")
     assets = [w for w in written if w not in ("assets.lock.json", "PUBLISHING")]   # the bake's own files
