@@ -9,6 +9,7 @@ MANIFEST). ``--dry-run`` trains tiny models into a temporary folder instead.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -34,13 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     root = Path(tempfile.mkdtemp()) if args.dry_run else PACKAGE_WEIGHTS
     for game in RECIPES if args.game == "all" else (args.game,):
-        out = root / f"levels-{game}-v1"
+        run = root / "runs" / game if args.dry_run else Path("runs") / f"levels-{game}"
         extra = ["--dry-run"] if args.dry_run else []
-        code = train(["--game", game, *RECIPES[game], "--out", str(out),
-                      "--ckpt-dir", str(root / "runs" / game if args.dry_run else Path("runs") / f"levels-{game}"),
-                      *extra])
+        code = train(["--game", game, *RECIPES[game], "--out", str(run), *extra])
         if code:
             return code
+        shutil.copytree(run / "model", root / f"levels-{game}-v1", dirs_exist_ok=True)  # the run's model folder
     return 0
 
 

@@ -28,7 +28,7 @@ def test_same_seed_same_weights(smb_folder, tmp_path):
         _train(smb_folder, tmp_path / name, "--seed", "4")
 
     def blob(name: str) -> bytes:
-        return (tmp_path / name / "model.safetensors").read_bytes()
+        return (tmp_path / name / "model" / "model.safetensors").read_bytes()
 
     assert blob("a") == blob("b")
     _train(smb_folder, tmp_path / "c", "--seed", "5")

@@ -28,8 +28,9 @@ FILES = ("config.json", "model.safetensors", "CREDITS.md")
 
 
 def resolve(name_or_path: str | os.PathLike) -> Path:
-    """The folder of model ``name_or_path``; raises :class:`WeightsError` if none is found."""
-    candidates = [Path(name_or_path)]
+    """The folder of model ``name_or_path`` (a training run's ``--out`` folder names its
+    ``model/``); raises :class:`WeightsError` if none is found."""
+    candidates = [Path(name_or_path), Path(name_or_path) / "model"]
     if os.environ.get("WORLDSMITH_WEIGHTS"):
         candidates.append(Path(os.environ["WORLDSMITH_WEIGHTS"]) / str(name_or_path))
     candidates.append(PACKAGE_WEIGHTS / str(name_or_path))

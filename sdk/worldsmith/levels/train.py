@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     p = Parser(prog="worldsmith train levels", description=__doc__)
     p.add_argument("--game", required=True, help="one of " + ", ".join(VOCABS))
     p.add_argument("--data", default=None, help="folder of VGLC .txt files (default $WORLDSMITH_DATA/vglc/<game>)")
-    p.add_argument("--out", default=None, help="output model folder (default runs/levels-<game>)")
+    p.add_argument("--out", default=None, help="run folder: work files, the model in <out>/model "
+                                               "(default runs/levels-<game>)")
     p.add_argument("--ckpt-dir", default=None, help="checkpoint folder (default: --out)")
     p.add_argument("--steps", type=int, default=3000, help="training steps")
     p.add_argument("--batch", type=int, default=64, help="windows (SMB), levels or rooms per step")
@@ -176,7 +177,7 @@ def train(args: argparse.Namespace) -> Path | None:
               "copy_hashes": copy_hashes(args.game, [levels[n] for n in names])}
     credits = CREDITS.format(name=out.name, game=args.game, owner=OWNERS[args.game],
                              train=", ".join(names), val=", ".join(val_names))
-    return save_folder(out, config, model.state_dict(), credits)
+    return save_folder(out / "model", config, model.state_dict(), credits)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
