@@ -151,3 +151,16 @@ def test_png_optimize_gives_smaller_files_with_the_same_pixels(tmp_path):
     assert len(b) < len(a) and (png_array(a) == png_array(b)).all()
     assert main(["generate", "sprites/lpc-v2", "--seed", "3", "--png-optimize", "--out", str(tmp_path / "g.png")]) == 0
     assert (tmp_path / "g.png").read_bytes() == b
+
+
+def test_a_missing_renderer_is_exit_2_before_anything_is_made(tmp_path, monkeypatch, capsys):
+    from worldsmith.export import dot
+
+    monkeypatch.setattr(dot.shutil, "which", lambda name: None)          # no Graphviz on this machine
+    assert main(["generate", "plots/quest-v1", "--seed", "1", "--out", str(tmp_path / "q.json"),
+                 "--out", str(tmp_path / "q.png")]) == 2
+    err = capsys.readouterr().err
+    assert "needs Graphviz' `dot`" in err and len(err.splitlines()) == 1 and list(tmp_path.iterdir()) == []
+    _manifest(tmp_path / "m.toml", (1, '"a.json"'), (2, '"b.png"'))
+    assert main(["bake", str(tmp_path / "m.toml"), "--out", str(tmp_path / "out")]) == 2
+    assert "needs Graphviz' `dot`" in capsys.readouterr().err and not (tmp_path / "out").exists()

@@ -15,6 +15,7 @@ import termios
 import pytest
 import torch
 
+import worldsmith as ws
 from tests.conftest import require_data
 from worldsmith.cli import THREADS, _parser, main
 
@@ -152,3 +153,8 @@ def test_without_data_training_asks_for_worldsmith_data(tmp_path, monkeypatch, c
     monkeypatch.setattr(data, "__file__", str(tmp_path / "site-packages" / "worldsmith" / "core" / "data.py"))
     assert main(["train", "levels", "--game", "smb", "--dry-run", "--out", str(tmp_path / "run")]) == 2
     assert "WORLDSMITH_DATA" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"worldsmith {ws.__version__}"

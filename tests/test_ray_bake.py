@@ -142,7 +142,7 @@ def test_the_scheduler_bakes_every_asset_of_many_uneven_groups(tmp_path):
 
         def remote(self, key, batch):
             self.keys.add(key)
-            return Ref([(k, {"id": key[0]}, [(f"f{k}.bin", bytes([k % 256]))], set(), {}) for k, *_ in batch])
+            return Ref([(k, {"id": key[0]}, [(f"f{k}.bin", bytes([k % 256]))], set()) for k, *_ in batch])
 
     class FakeRay:
         def cluster_resources(self):
@@ -189,16 +189,16 @@ def test_a_file_two_assets_write_is_staged_once_and_must_not_differ(tmp_path):
 
     with Staging(tmp_path / "ok") as staging:
         writer = ray_bake._Writer(staging)
-        writer.take([(1, {"id": "x"}, [("t.tsx", b"same")], {"t.tsx"}, {})], total=2)
-        writer.take([(0, {"id": "x"}, [("t.tsx", b"same"), ("own.png", b"0")], {"t.tsx"}, {})], total=2)
+        writer.take([(1, {"id": "x"}, [("t.tsx", b"same")], {"t.tsx"})], total=2)
+        writer.take([(0, {"id": "x"}, [("t.tsx", b"same"), ("own.png", b"0")], {"t.tsx"})], total=2)
     assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == ["own.png", "t.tsx"]
     assert writer.records[0]["files"] == {"own.png": writer.records[0]["files"]["own.png"]}
     assert writer.records[0]["shared"] == writer.records[1]["shared"] == ["t.tsx"]
     with pytest.raises(FormatError, match=r"asset\[0\] writes other bytes than asset\[1\]"):
         with Staging(tmp_path / "bad") as staging:
             writer = ray_bake._Writer(staging)
-            writer.take([(1, {"id": "x"}, [("own.png", b"1"), ("t.tsx", b"later")], {"t.tsx"}, {})], total=2)
-            writer.take([(0, {"id": "x"}, [("t.tsx", b"earlier")], {"t.tsx"}, {})], total=2)
+            writer.take([(1, {"id": "x"}, [("own.png", b"1"), ("t.tsx", b"later")], {"t.tsx"})], total=2)
+            writer.take([(0, {"id": "x"}, [("t.tsx", b"earlier")], {"t.tsx"})], total=2)
     assert not (tmp_path / "bad").exists()
 
 

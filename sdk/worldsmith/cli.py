@@ -24,6 +24,7 @@ from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
 from worldsmith.core.formats import png_optimize
+from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import reporting
 from worldsmith.core.seeding import seed_to_json
 from worldsmith.core.threads import DEFAULT as DEFAULT_THREADS
@@ -70,6 +71,7 @@ def _generators_and_formats() -> str:
 
 def _parser() -> argparse.ArgumentParser:
     p = Parser(prog="worldsmith", description="Generate game assets.")
+    p.add_argument("--version", action="version", version=f"worldsmith {VERSION}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("list", help="list the registered generators", description="List the registered generators.")
     info = sub.add_parser("info", help="config fields and export formats of a generator",
@@ -192,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv[:1] == ["train"]:
             return _train(argv[1:])
+        if argv == ["--version"]:
+            print(f"worldsmith {VERSION}")
+            return 0
         args = _parser().parse_args(argv)
         command = {"list": _cmd_list, "info": _cmd_info, "generate": _cmd_generate, "bake": _cmd_bake,
                    "export-onnx": _cmd_export_onnx}.get(args.command) or args.handler

@@ -3,7 +3,6 @@ and merge the shard locks of a sharded bake into one."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,11 +87,9 @@ def _bake_here(entries: list[dict[str, Any]], mine: list[int], staging: Staging)
         entry = entries[k]
         gen = make(entry["id"], **entry.get("config", {}))
         asset = make_items(gen, entry["seed"], entry.get("n"))
-        files, shared, skipped = render_files(asset, entry["outputs"])
-        for name, why in skipped.items():
-            print(f"skipped {staging.out_dir / name}: {why}", file=sys.stderr)
+        files, shared = render_files(asset, entry["outputs"])
         records.append({"index": k, **record_head(entry["id"], gen, entry["seed"], entry.get("n"), asset),
-                        **staging.add(k, files, shared), **({"skipped": skipped} if skipped else {})})
+                        **staging.add(k, files, shared)})
         advance("bake", done + 1, len(mine), unit="asset")
     return records
 

@@ -34,7 +34,6 @@ import json
 import logging
 import os
 import socket
-import sys
 from collections import Counter, OrderedDict, deque
 from typing import Any, Iterator
 
@@ -65,7 +64,7 @@ class Worker:
 
     def bake(self, key: tuple[str, str], batch: list[Job]) -> list[tuple] | tuple[str, str, str]:
         """Make each job's asset with generator ``key`` (id, config JSON); return
-        ``[(index, record head, [(file, bytes)...], shared files, skipped)...]``, or
+        ``[(index, record head, [(file, bytes)...], shared files)...]``, or
         ``("error", class name, message)`` for bad input (a WorldsmithError)."""
         try:
             gen = self.generator(key)
@@ -86,7 +85,7 @@ class Worker:
 
     def bake_one(self, id: str, gen: Any, index: int, seed: int, outputs: list[str], n: int | None) -> tuple:
         """One asset: its record head, its files (relative to the output folder, in the order a
-        one-process bake writes them), the shared ones among them and its skipped outputs."""
+        one-process bake writes them) and the shared ones among them."""
         asset = make_items(gen, seed, n)
         with optimizing(self.png_optimize):
             return index, record_head(id, gen, seed, n, asset), *render_files(asset, outputs)
@@ -230,10 +229,7 @@ class _Writer:
         self.staging, self.records, self.done = staging, {}, 0
 
     def take(self, results: list[tuple], total: int) -> None:
-        for index, head, files, shared, skipped in results:
-            for name, why in skipped.items():
-                print(f"skipped {self.staging.out_dir / name}: {why}", file=sys.stderr)
-            self.records[index] = {"index": index, **head, **self.staging.add(index, files, shared),
-                                   **({"skipped": skipped} if skipped else {})}
+        for index, head, files, shared in results:
+            self.records[index] = {"index": index, **head, **self.staging.add(index, files, shared)}
             self.done += 1
             advance("bake", self.done, total, unit="asset")

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from worldsmith.core.atomic import sha256_file, write_all_atomic
-from worldsmith.core.errors import ExportError, FormatError, MissingDependencyError
-from worldsmith.core.formats import render, shared_names
+from worldsmith.core.errors import ExportError, FormatError
+from worldsmith.core.formats import check_requirements, render, shared_names
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import advance
 from worldsmith.core.registry import make
@@ -22,7 +22,7 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
                    n: int | None = None) -> dict[str, Any]:
     """Make asset ``id`` and export it to each of ``outputs``, all files or none; return a record
     of what was written. An output whose optional tool is missing (Graphviz' ``dot`` for a plot
-    ``.png``) is an error here, as it was asked for by name.
+    ``.png``) is an error before anything is made.
 
     With ``n`` and a generator that returns a list, item ``i`` goes to ``<stem>_<i><ext>``.
     """
@@ -31,8 +31,6 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
     asset = make_items(gen, seed, n)
     files: dict[Path, bytes] = {}
     for out, rendered in render_outputs(asset, outputs):
-        if isinstance(rendered, MissingDependencyError):
-            raise rendered
         for name, data in rendered.items():
             path = out.parent / name
             if files.get(path, data) != data:
@@ -44,35 +42,24 @@ def generate_files(id: str, seed: int, config: dict[str, Any], outputs: Sequence
 
 def render_outputs(asset: Any, outputs: Sequence[str | Path]) -> Iterator[tuple[Path, Any]]:
     """Yield ``(output, {file name beside it: bytes})`` for each output in turn (a list asset: one
-    per item, ``<stem>_<i><ext>``), or ``(output, MissingDependencyError)`` for an output whose
-    optional tool is absent. Nothing is written: :func:`generate_files` writes them all at the
+    per item, ``<stem>_<i><ext>``). Nothing is written: :func:`generate_files` writes them all at the
     end, the bakes stage them (:mod:`worldsmith.bake.staging`)."""
     for out in map(Path, outputs):
         items = [(out.with_name(f"{out.stem}_{i:03d}{out.suffix}"), a) for i, a in enumerate(asset)] \
             if isinstance(asset, list) else [(out, asset)]
         for path, item in items:
-            try:
-                rendered = render(item, path.suffix.lower().lstrip("."), path.name)
-            except MissingDependencyError as e:
-                yield out, e
-                break
-            yield path, rendered
+            yield path, render(item, path.suffix.lower().lstrip("."), path.name)
 
 
-def render_files(asset: Any, outputs: Sequence[str]) -> tuple[list[tuple[str, bytes]], set[str], dict[str, str]]:
+def render_files(asset: Any, outputs: Sequence[str]) -> tuple[list[tuple[str, bytes]], set[str]]:
     """An asset's files for ``outputs`` (relative to the output folder): ``[(name, bytes)...]`` in
-    writing order, the names among them that are shared (content-named, e.g. a Tiled tileset) and
-    the skipped outputs (an optional tool missing) with why."""
+    writing order, and the names among them that are shared (content-named, e.g. a Tiled tileset)."""
     files: list[tuple[str, bytes]] = []
     shared: set[str] = set()
-    skipped: dict[str, str] = {}
     for out, rendered in render_outputs(asset, outputs):
-        if isinstance(rendered, MissingDependencyError):
-            skipped[out.as_posix()] = str(rendered)
-            continue
         files += [((out.parent / name).as_posix(), data) for name, data in rendered.items()]
         shared |= {(out.parent / name).as_posix() for name in shared_names(rendered)}
-    return files, shared, skipped
+    return files, shared
 
 
 def record_head(id: str, gen: Any, seed: int, n: int | None, asset: Any = None) -> dict[str, Any]:
@@ -93,7 +80,8 @@ def make_items(gen: Any, seed: int, n: int | None) -> Any:
 
 def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:
     """Raise :class:`ExportError` before any generating if an output's extension is not one of
-    the formats ``gen``'s assets export to."""
+    the formats ``gen``'s assets export to, :class:`MissingDependencyError` if its format needs a
+    tool this machine lacks."""
     formats = gen.formats()
     for out in map(Path, outputs):
         ext = out.suffix.lower().lstrip(".")
@@ -101,6 +89,7 @@ def check_outputs(gen: Any, outputs: Sequence[str | Path]) -> None:
             given = f".{ext}" if ext else "a name without an extension"
             listed = " ".join("." + f for f in formats)
             raise ExportError(f"{out}: {gen.id} exports to the formats {listed}, not {given}")
+        check_requirements(gen.asset_type, ext)
 
 
 def inside(out_dir: Path, outputs: list[Path], where: str) -> None:

@@ -59,6 +59,7 @@ def shared_names(files: Mapping[str, bytes]) -> frozenset[str]:
 _WRITERS: dict[tuple[str, str], Writer] = {}
 _READERS: dict[tuple[str, str], Reader] = {}
 _CHECKS: dict[str, Check] = {}
+_NEEDS: dict[tuple[str, str], Callable[[], Any]] = {}
 
 
 def register_writer(asset_type: type, fmt: str, writer: Writer) -> None:
@@ -69,6 +70,21 @@ def register_writer(asset_type: type, fmt: str, writer: Writer) -> None:
 def register_reader(asset_type: type, fmt: str, reader: Reader) -> None:
     """Register ``reader`` for ``asset_type`` files ending in ``.fmt``."""
     _READERS[(asset_type.__name__, fmt)] = reader
+
+
+def register_requirement(asset_type: type, fmt: str, need: Callable[[], Any]) -> None:
+    """Register ``need()``, which raises :class:`MissingDependencyError` when ``.fmt`` exports of
+    ``asset_type`` cannot be written here (an outside tool such as Graphviz' ``dot`` is missing)."""
+    _NEEDS[(asset_type.__name__, fmt)] = need
+
+
+def check_requirements(asset_type: type, fmt: str) -> None:
+    """Raise :class:`MissingDependencyError` now, before any work, if ``.fmt`` exports of
+    ``asset_type`` need a tool this machine lacks."""
+    _load_exporters(asset_type)
+    need = _NEEDS.get((asset_type.__name__, fmt))
+    if need is not None:
+        need()
 
 
 def register_check(asset_type: type, check: Check) -> None:

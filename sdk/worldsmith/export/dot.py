@@ -68,13 +68,19 @@ def to_dot(graph: PlotGraph) -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
-def render_dot(dot: str, fmt: str) -> bytes:
-    """Run Graphviz ``dot -T<fmt>`` on ``dot`` text."""
+def require_dot(fmt: str = "png") -> str:
+    """The path of Graphviz' ``dot`` binary, or :class:`MissingDependencyError` saying how to get it."""
     exe = shutil.which("dot")
     if exe is None:
         raise MissingDependencyError(
             f".{fmt} plot export needs Graphviz' `dot` binary (e.g. `apt-get install graphviz`); "
             ".dot export works without it")
+    return exe
+
+
+def render_dot(dot: str, fmt: str) -> bytes:
+    """Run Graphviz ``dot -T<fmt>`` on ``dot`` text."""
+    exe = require_dot(fmt)
     proc = subprocess.run([exe, f"-T{fmt}"], input=dot.encode(), capture_output=True, check=False)
     if proc.returncode != 0:
         raise ExportError(f".{fmt}: dot failed: {proc.stderr.decode(errors='replace').strip()[:300]}")

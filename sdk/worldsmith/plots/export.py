@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable
 
 from worldsmith.core.errors import FormatError
-from worldsmith.core.formats import register_check, register_reader, register_writer
-from worldsmith.export.dot import render_dot, to_dot
+from worldsmith.core.formats import register_check, register_reader, register_requirement, register_writer
+from worldsmith.export.dot import render_dot, require_dot, to_dot
 from worldsmith.export.ink import to_ink
 from worldsmith.export.lines import to_csv
 from worldsmith.export.twee import to_twee
@@ -85,5 +85,6 @@ for _fmt, _fn in (("ink", to_ink), ("twee", to_twee), ("yarn", to_yarn), ("csv",
     register_writer(PlotGraph, _fmt, _text_writer(_fn))
 for _fmt in ("png", "svg"):
     register_writer(PlotGraph, _fmt, lambda graph, name, fmt=_fmt: {name: render_dot(to_dot(graph), fmt)})
+    register_requirement(PlotGraph, _fmt, lambda fmt=_fmt: require_dot(fmt))
 register_reader(PlotGraph, "json", _read_json)
 register_check(PlotGraph, check_plot)
