@@ -62,6 +62,9 @@ class LevelConfig(Config):
         parse_targets(self.search, self.game)
         if (self.keep or getattr(self, "extend", 0)) and not self.source:
             raise ConfigError("source", "a level file to keep tiles of or extend (keep= and extend= need one)", "")
+        if self.source and (self.search or not self.playable):
+            raise ConfigError("search" if self.search else "playable",
+                              "no search and playable=true with source= (the latents are fitted to the kept tiles)")
 
 
 class LevelGenerator(NeuralGenerator):

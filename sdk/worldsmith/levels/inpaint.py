@@ -37,7 +37,15 @@ from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.levels.agents import SmbSearch, reachable, smb_search, zelda_path
 from worldsmith.levels.data import SHAPES
 from worldsmith.levels.export import MAX_SIDE, read_json
-from worldsmith.levels.repair import SAFE, loderunner_gold, smb_flatten, smb_repair, zelda_connect, zelda_sides, zelda_walls
+from worldsmith.levels.repair import (
+    SAFE,
+    loderunner_gold,
+    smb_flatten,
+    smb_repair,
+    zelda_connect,
+    zelda_sides,
+    zelda_walls,
+)
 from worldsmith.types.level import TileLevel
 from worldsmith.types.tiles import LODERUNNER, ZELDA, parse_text, vocab
 
@@ -107,19 +115,34 @@ def _span(text: str, size: int) -> tuple[int, int]:
     return lo, hi
 
 
-def keep_mask(text: str, shape: tuple[int, int]) -> np.ndarray:
-    """The cells of a ``shape`` level that ``keep`` names (see ``KEEP_HELP``), a bool array."""
+def keep_boxes(text: str, shape: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    """The ``(r0, r1, c0, c1)`` boxes ``keep`` names in a ``shape`` level (see ``KEEP_HELP``)."""
     h, w = shape
-    mask = np.zeros(shape, bool)
+    boxes = []
     for item in filter(None, (p.strip() for p in text.split(","))):
         try:
             rows, sep, cols = item.rpartition("/")
-            r0, r1 = _span(rows, h) if sep else (0, h)
-            c0, c1 = _span(cols, w)
+            boxes.append((*(_span(rows, h) if sep else (0, h)), *_span(cols, w)))
         except ValueError:
             raise ConfigError("keep", f"{KEEP_HELP}, inside the {h} x {w} source", text) from None
+    return boxes
+
+
+def keep_mask(text: str, shape: tuple[int, int]) -> np.ndarray:
+    """The cells of a ``shape`` level that ``keep`` names, a bool array."""
+    mask = np.zeros(shape, bool)
+    for r0, r1, c0, c1 in keep_boxes(text, shape):
         mask[r0:r1, c0:c1] = True
     return mask
+
+
+def _canonical(boxes: list[tuple[int, int, int, int]], h: int) -> str:
+    """``keep`` text with every end written out (it means the same on a wider level).
+
+    >>> _canonical([(0, 14, 0, 40), (2, 5, 50, 60)], 14)
+    '0:40,2:5/50:60'
+    """
+    return ",".join(f"{c0}:{c1}" if (r0, r1) == (0, h) else f"{r0}:{r1}/{c0}:{c1}" for r0, r1, c0, c1 in boxes)
 
 
 def canvas(source: str, keep: str, extend: int, game: str) -> Canvas:
@@ -133,14 +156,15 @@ def canvas(source: str, keep: str, extend: int, game: str) -> Canvas:
         raise ConfigError("extend", f"at least {28 - w} (an SMB level has 28 columns or more)", extend)
     if not keep.strip() and not extend:
         raise ConfigError("keep", f"{KEEP_HELP}, or extend= more columns", keep)
-    mask = keep_mask(keep, (h, w)) if keep.strip() else np.ones((h, w), bool)
+    boxes = keep_boxes(keep, (h, w)) if keep.strip() else [(0, h, 0, w)]
+    mask = keep_mask(_canonical(boxes, h), (h, w))
     if mask.all() and not extend:
         raise ConfigError("keep", "a region that leaves tiles to regenerate", keep)
     full = np.zeros((h, w + extend), bool)
     full[:, :w] = mask
     kept = np.zeros(full.shape, np.uint8)
     kept[:, :w] = np.where(mask, tiles, 0)
-    return Canvas(kept, full, sha, keep.strip() or f"0:{w}")
+    return Canvas(kept, full, sha, _canonical(boxes, h))
 
 
 def fit(model: Any, z: torch.Tensor, target: np.ndarray, mask: np.ndarray) -> torch.Tensor:
@@ -155,16 +179,17 @@ def fit(model: Any, z: torch.Tensor, target: np.ndarray, mask: np.ndarray) -> to
     device = params[0].device
     y, m = torch.from_numpy(target.astype(np.int64)).to(device), torch.from_numpy(mask).to(device)
     x = z.clone().to(device).requires_grad_(True)
-    anchor = z.clone().to(device)
-    opt = torch.optim.Adam([x], lr=RATE)
+    anchor, m1, m2 = z.clone().to(device), torch.zeros_like(x), torch.zeros_like(x)
     try:
         with torch.inference_mode(False), torch.enable_grad(), ieee_fp32():
-            for _ in range(STEPS):
+            for t in range(1, STEPS + 1):           # Adam by hand: torch.optim costs seconds of imports
                 nll = F.cross_entropy(model.decode(x), y, reduction="none")[m].sum()
                 loss = nll + PRIOR * 0.5 * (x - anchor).pow(2).sum()
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
+                (grad,) = torch.autograd.grad(loss, x)
+                with torch.no_grad():
+                    m1.mul_(0.9).add_(grad, alpha=0.1)
+                    m2.mul_(0.999).addcmul_(grad, grad, value=0.001)
+                    x -= RATE * (m1 / (1 - 0.9 ** t)) / ((m2 / (1 - 0.999 ** t)).sqrt() + 1e-8)
     finally:
         for p, flag in zip(params, flags):
             p.requires_grad_(flag)
@@ -185,7 +210,6 @@ class SmbFill:
 
     def __init__(self, gen: Any, model: Any, cv: Canvas, stride: int, n: int):
         self.gen, self.model, self.cv, self.stride = gen, model, cv, stride
-        self.torch_gen = None
         h, w = cv.tiles.shape
         self.cols = [(i * stride, min(w, i * stride + 16)) for i in range(n)]
         self.target = np.zeros((n, h, 16), np.uint8)
@@ -264,7 +288,7 @@ def smb(gen: Any, model: Any, cv: Canvas, seed: int, stride: int) -> tuple[np.nd
             new, flattened = cv.paste(smb_flatten(tiles, max(SAFE, far - 1), far + BRIDGE)), flattened + 1
             if (new == tiles).all() or flattened > cv.width:
                 raise ConfigError("source", "kept tiles the agent can get past (keep fewer tiles near there)",
-                                  f"Mario stuck at column {far} of {cv.width}")
+                                  f"Mario stuck at column {far} of {cv.width} whatever the free tiles hold")
         changed = np.flatnonzero((new != tiles).any(0))
         tiles = new
         search.retile(tiles, int(changed[0]) if len(changed) else tiles.shape[1])
