@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from worldsmith.core.device import ieee_fp32
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.core.seeding import rng, torch_generator
-from worldsmith.levels.agents import SmbSearch, reachable, smb_search, zelda_path
+from worldsmith.levels.agents import SmbSearch, loderunner_path, reachable, smb_search, zelda_path
 from worldsmith.levels.data import SHAPES
 from worldsmith.levels.export import MAX_SIDE, read_json
 from worldsmith.levels.repair import (
@@ -54,6 +54,7 @@ RATE = 0.1        # Adam's step size
 PRIOR = 1.0       # weight of the pull toward the starting latent against the kept tiles' NLL
 TRIES = 8         # re-samples before SMB flattens / before Lode Runner and Zelda give up
 LOOKBACK = 16     # SMB: free columns this far behind the stuck column may be re-sampled
+LR_STARTS = 4     # Lode Runner: start cells tried per decode
 BRIDGE = 6        # SMB: free columns flattened past the stuck one once re-sampling gives up
 KEEP_HELP = ("column ranges 'a:b' (columns a to b-1, all rows; open ends allowed) or rectangles "
              "'r0:r1/c0:c1' (rows r0..r1-1 of columns c0..c1-1), comma-separated")
@@ -180,6 +181,8 @@ def fit(model: Any, z: torch.Tensor, target: np.ndarray, mask: np.ndarray) -> to
     y, m = torch.from_numpy(target.astype(np.int64)).to(device), torch.from_numpy(mask).to(device)
     x = z.clone().to(device).requires_grad_(True)
     anchor, m1, m2 = z.clone().to(device), torch.zeros_like(x), torch.zeros_like(x)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # steps this small gain nothing from more, and spin-wait on a busy CPU
     try:
         with torch.inference_mode(False), torch.enable_grad(), ieee_fp32():
             for t in range(1, STEPS + 1):           # Adam by hand: torch.optim costs seconds of imports
@@ -191,6 +194,7 @@ def fit(model: Any, z: torch.Tensor, target: np.ndarray, mask: np.ndarray) -> to
                     m2.mul_(0.999).addcmul_(grad, grad, value=0.001)
                     x -= RATE * (m1 / (1 - 0.9 ** t)) / ((m2 / (1 - 0.999 ** t)).sqrt() + 1e-8)
     finally:
+        torch.set_num_threads(threads)
         for p, flag in zip(params, flags):
             p.requires_grad_(flag)
     return x.detach().cpu()
@@ -257,9 +261,9 @@ class SmbFill:
         return z
 
 
-def smb(gen: Any, model: Any, cv: Canvas, seed: int, stride: int) -> tuple[np.ndarray, list, int]:
+def smb(gen: Any, model: Any, cv: Canvas, seed: int, stride: int) -> tuple[np.ndarray, list, int, int]:
     """An SMB level on ``cv`` from ``seed`` with ``gen`` (a plain generator of the canvas's
-    width): the tiles, the agent's path and the decodes it took."""
+    width): the tiles, the agent's path, the decodes it took and the stretches it flattened."""
     tgen = torch_generator(seed)
 
     def draw(k: int) -> torch.Tensor:
@@ -293,27 +297,43 @@ def smb(gen: Any, model: Any, cv: Canvas, seed: int, stride: int) -> tuple[np.nd
         tiles = new
         search.retile(tiles, int(changed[0]) if len(changed) else tiles.shape[1])
         states = search.run()[0]
-    return tiles, smb_search(tiles)[0], attempt
+    return tiles, smb_search(tiles)[0], attempt, flattened
 
 
-def _lr_repair(tiles: np.ndarray, cv: Canvas, r: np.random.Generator) -> np.ndarray:
-    """Exactly one start (a kept one, else one of the free ones, else placed on a free cell one
-    can stand on) and free gold only where the player reaches it (placed if there is none)."""
+def _lr_ladders(tiles: np.ndarray, cv: Canvas) -> np.ndarray:
+    """Kept ladders whose lower end meets a free tile go on down through free tiles to the next
+    brick or ladder (players climb up only by ladders: a kept part above is reached by them)."""
+    out, ladder, stop = tiles.copy(), LODERUNNER.id("#"), LODERUNNER.ids("Bb#")
+    for r, c in np.argwhere(cv.keep & (tiles == ladder)):
+        r += 1
+        while r < out.shape[0] and not cv.keep[r, c] and out[r, c] not in stop:
+            out[r, c], r = ladder, r + 1
+    return out
+
+
+def _lr_repair(tiles: np.ndarray, cv: Canvas, r: np.random.Generator) -> tuple[np.ndarray, list | None]:
+    """Kept ladders continued, exactly one start and free gold only where the player reaches it
+    (placed if there is none); the start is the kept one, else tried at the model's starts and
+    then the highest free cells one can stand on (falls and digs lead down, only ladders up)."""
     start, empty = LODERUNNER.id("M"), LODERUNNER.id(".")
-    out = tiles.copy()
-    kept_start = cv.keep & (out == start)
-    free = ~cv.keep
-    cells = np.argwhere(kept_start) if kept_start.any() else np.argwhere(free & (out == start))
-    if not len(cells):
-        below = np.ones_like(out, bool)
-        below[:-1] = np.isin(out[1:], LODERUNNER.ids("Bb#"))
-        cells = np.argwhere(free & (out == empty) & below)
-    if not len(cells):
-        return out
-    keep_at = tuple(cells[r.integers(len(cells))] if not kept_start.any() else cells[0])
-    out[free & (out == start)] = empty
-    out[keep_at] = start
-    return cv.paste(loderunner_gold(out, reachable(out, "loderunner", keep_at), r))
+    base = _lr_ladders(tiles, cv)
+    kept_start, free = cv.keep & (base == start), ~cv.keep
+    if kept_start.any():
+        cells = np.argwhere(kept_start)[:1]
+    else:
+        below = np.ones_like(base, bool)
+        below[:-1] = np.isin(base[1:], LODERUNNER.ids("Bb#"))
+        cells = np.concatenate([np.argwhere(free & (base == start)), np.argwhere(free & (base == empty) & below)])
+    base = np.where(free & (base == start), empty, base).astype(np.uint8)
+    out, path = base, None
+    for cell in cells[:LR_STARTS]:
+        out = base.copy()
+        out[tuple(cell)] = start
+        out = cv.paste(loderunner_gold(out, reachable(out, "loderunner", tuple(int(v) for v in cell)), r))
+        path = loderunner_path(out)
+        if path is not None:
+            break
+    return out, path
 
 
 def _zelda_repair(tiles: np.ndarray, cv: Canvas, doors: str, ladder: bool) -> tuple[np.ndarray, list | None]:
@@ -333,7 +353,7 @@ def _zelda_repair(tiles: np.ndarray, cv: Canvas, doors: str, ladder: bool) -> tu
     return out, path
 
 
-def single(gen: Any, model: Any, cv: Canvas, seed: int) -> tuple[np.ndarray, list, int]:
+def single(gen: Any, model: Any, cv: Canvas, seed: int) -> tuple[np.ndarray, list, int, int]:
     """A Lode Runner level or Zelda room on ``cv`` from ``seed``: fit, paste, repair, check; up
     to ``TRIES`` fresh starts, then an error naming the kept tiles."""
     tgen, r = torch_generator(seed), rng(seed)
@@ -341,12 +361,11 @@ def single(gen: Any, model: Any, cv: Canvas, seed: int) -> tuple[np.ndarray, lis
         z = fit(model, gen._latents(tgen, 1, model.z_dim), cv.tiles[None], cv.keep[None])
         raw = cv.paste(gen._decode(model, z))
         if gen.game == "loderunner":
-            tiles = _lr_repair(raw, cv, r)
-            path = gen._solve(tiles)
+            tiles, path = _lr_repair(raw, cv, r)
         else:
             tiles, path = _zelda_repair(raw, cv, gen.config.doors, gen.config.ladder)
         if path is not None:
-            return tiles, path, attempt
+            return tiles, path, attempt, 0
     raise ConfigError("source", f"kept tiles the {gen.game} agent can play with the rest regenerated "
                                 "(keep fewer tiles)", f"no playable level in {TRIES} tries")
 
@@ -356,9 +375,9 @@ def level(gen: Any, model: Any, cv: Canvas, seed: int, stride: int = 0) -> TileL
     recording the source's hash and the canonical keep."""
     if gen.game == "smb":
         plain = type(gen)(**{**gen.config.to_dict(), "width": cv.width, "source": "", "keep": "", "extend": 0})
-        tiles, path, attempts = smb(plain, model, cv, seed, stride)
+        tiles, path, attempts, flattened = smb(plain, model, cv, seed, stride)
     else:
-        tiles, path, attempts = single(gen, model, cv, seed)
-    info = {"source_sha256": cv.sha256, "keep": cv.keep_text, "kept": int(cv.keep.sum())}
+        tiles, path, attempts, flattened = single(gen, model, cv, seed)
+    info = {"source_sha256": cv.sha256, "keep": cv.keep_text, "kept": int(cv.keep.sum()), "flattened": flattened}
     meta = gen.meta(seed, extra={"attempts": attempts, "playable": True, "inpaint": info})
     return TileLevel(tiles=tiles, game=gen.game, path=list(path), meta=meta)
