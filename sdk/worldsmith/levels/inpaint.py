@@ -151,6 +151,8 @@ def canvas(source: str, keep: str, extend: int, game: str) -> Canvas:
     ``extend`` > 0) and ``extend`` free columns after them."""
     tiles, sha = read_source(source, game)
     h, w = tiles.shape
+    if w > MAX_SIDE:
+        raise ConfigError("source", f"a level of at most {MAX_SIDE} columns", f"{source} ({w} columns)")
     if extend > MAX_SIDE - w:
         raise ConfigError("extend", f"an int in [0, {MAX_SIDE - w}] (at most {MAX_SIDE} columns in all)", extend)
     if game == "smb" and w + extend < 28:
@@ -232,7 +234,7 @@ class SmbFill:
 
     def latents(self, eps: torch.Tensor) -> torch.Tensor:
         """Every window's latent from the prior draws ``eps`` ``(n, z)``."""
-        z = self._walk(eps, range(len(eps)), eps.clone())
+        z = eps.clone()
         fixed = [i for i, f in enumerate(self.fixed) if f]
         if fixed:
             z[fixed] = _encode(self.model, self.target[fixed], vocab(self.gen.game).size)
