@@ -135,3 +135,11 @@ def test_open_ended_keep_is_written_out_for_the_replay(vglc, tmp_path):
     level.export(tmp_path / "l.json")
     again = ws.make("levels/smb-v1", source=str(tmp_path / "l.json"), keep=f"0:30,150:{w}")(seed=5)
     assert (again.tiles == level.tiles).all()
+
+
+def test_a_json_level_of_another_game_is_refused(tmp_path):
+    ws.make("levels/zelda-v1")(seed=1).export(tmp_path / "room.json")
+    with pytest.raises(ConfigError, match=r"^source: .*\(a zelda level\)"):
+        ws.make("levels/smb-v1", source=str(tmp_path / "room.json"), extend=10)
+    level = ws.make("levels/zelda-v1", source=str(tmp_path / "room.json"), keep="0:16/0:5")(seed=1)
+    assert _played(level) and level.meta.extra["inpaint"]["keep"] == "0:5"
