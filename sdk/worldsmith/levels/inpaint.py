@@ -96,8 +96,10 @@ def read_source(path: str, game: str) -> tuple[np.ndarray, str]:
             tiles = level.tiles
         else:
             tiles = parse_text(data.decode("utf-8"), vocab(game), source=str(path))
-    except (FormatError, UnicodeDecodeError) as e:
-        raise ConfigError("source", want, f"{path} ({e})") from None
+    except FormatError as e:                          # its message names the file and the place
+        raise ConfigError("source", want, str(e)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("source", want, f"{path}: not UTF-8 text") from None
     h, w = SHAPES[game]
     if (game == "smb" and tiles.shape[0] != h) or (game != "smb" and tiles.shape != (h, w)):
         size = f"{h} rows" if game == "smb" else f"{h} x {w} tiles"
