@@ -84,14 +84,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--data", default=None, help="VGLC folder (default $WORLDSMITH_DATA/vglc)")
     p.add_argument("--extend", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--limit", type=int, default=20, help="sources per game (SMB has 13)")
     p.add_argument("--out", default=None, help="JSON results")
     p.add_argument("--image", default=None, help="PNG of a continued and an inpainted SMB level")
     args = p.parse_args(argv)
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    try:
+        return evaluate(args)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Every call, the summary, the JSON and the picture (one thread)."""
     root = Path(args.data) if args.data else data_path("vglc")
     rows: dict[str, list[dict]] = {"smb_continue": [], "smb_inpaint": [], "loderunner": [], "zelda": []}
     shown: dict[str, tuple] = {}
-    for path in sorted((root / "super_mario_bros").glob("*.txt")):
+    for path in sorted((root / "super_mario_bros").glob("*.txt"))[:args.limit]:
         real = read_level(path, vocab("smb"))
         w = real.shape[1]
         for task, config, joins in (("smb_continue", {"extend": args.extend}, [w]),
@@ -100,12 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows[task].append(row)
             if path.stem == "mario-1-1" and level is not None:
                 shown[task] = (level, joins)
-    for path in sorted((root / "lode_runner").glob("*.txt"))[:20]:
+    for path in sorted((root / "lode_runner").glob("*.txt"))[:args.limit]:
         real = read_level(path, vocab("loderunner"))
         rows["loderunner"].append(run("loderunner", path, {"keep": "0:11/:"}, args.seed, real)[0])
     dungeons = sorted((root / "zelda").glob("*.txt"))
     val = split_names([d.name for d in dungeons], HOLDOUT["zelda"], seed=0)[1]
-    rooms = [room for name in val for room in zelda_rooms(read_level(root / "zelda" / name, ZELDA))][:20]
+    rooms = [room for name in val for room in zelda_rooms(read_level(root / "zelda" / name, ZELDA))][:args.limit]
     with tempfile.TemporaryDirectory() as tmp:
         for i, room in enumerate(rooms):
             path = Path(tmp) / f"room-{i}.txt"
