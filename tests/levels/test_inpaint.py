@@ -143,3 +143,12 @@ def test_a_json_level_of_another_game_is_refused(tmp_path):
         ws.make("levels/smb-v1", source=str(tmp_path / "room.json"), extend=10)
     level = ws.make("levels/zelda-v1", source=str(tmp_path / "room.json"), keep="0:16/0:5")(seed=1)
     assert _played(level) and level.meta.extra["inpaint"]["keep"] == "0:5"
+
+
+def test_a_zelda_room_as_the_game_shows_it_stays_that_way(vglc, tmp_path):
+    room = np.ascontiguousarray(zelda_rooms(read_level(vglc / "zelda" / "tloz9_2.txt", ZELDA))[0].T)  # 11 x 16
+    source = _write(tmp_path / "wide.txt", to_text(room, ZELDA).splitlines())
+    level = ws.make("levels/zelda-v1", source=source, keep="0:8", doors="NS")(seed=1)
+    assert level.shape == (11, 16) and (level.tiles[:, :8] == room[:, :8]).all() and _played(level)
+    assert level.meta.extra["inpaint"]["keep"] == "0:8"
+    assert (level.tiles[:, 8:] != room[:, 8:]).any()

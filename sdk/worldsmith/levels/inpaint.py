@@ -39,7 +39,6 @@ from worldsmith.levels.data import SHAPES
 from worldsmith.levels.export import MAX_SIDE, read_json
 from worldsmith.levels.repair import (
     SAFE,
-    loderunner_gold,
     smb_flatten,
     smb_repair,
     zelda_connect,
@@ -56,19 +55,22 @@ TRIES = 8         # re-samples before SMB flattens / before Lode Runner and Zeld
 LOOKBACK = 16     # SMB: free columns this far behind the stuck column may be re-sampled
 LR_STARTS = 4     # Lode Runner: start cells tried per decode
 BRIDGE = 6        # SMB: free columns flattened past the stuck one once re-sampling gives up
+TURNED_SIDE = {"N": "W", "E": "S", "S": "E", "W": "N"}   # a side of a room turned 11x16 -> of 16x11
 KEEP_HELP = ("column ranges 'a:b' (columns a to b-1, all rows; open ends allowed) or rectangles "
              "'r0:r1/c0:c1' (rows r0..r1-1 of columns c0..c1-1), comma-separated")
 
 
 @dataclass(frozen=True)
 class Canvas:
-    """The level to fill: ``tiles`` (kept cells hold the source's tiles, free cells 0 and are
-    never read), ``keep`` (bool, same shape), the source file's SHA-256 and the canonical keep."""
+    """The level to fill, in the model's orientation: ``tiles`` (kept cells hold the source's
+    tiles, free cells 0 and are never read), ``keep`` (bool, same shape), the source file's
+    SHA-256, the canonical keep (in the source's orientation) and whether the source was turned."""
 
     tiles: np.ndarray
     keep: np.ndarray
     sha256: str
     keep_text: str
+    turned: bool = False   # a Zelda room given as the game shows it (11x16): the model's is 16x11
 
     @property
     def width(self) -> int:
@@ -101,8 +103,9 @@ def read_source(path: str, game: str) -> tuple[np.ndarray, str]:
     except UnicodeDecodeError:
         raise ConfigError("source", want, f"{path}: not UTF-8 text") from None
     h, w = SHAPES[game]
-    if (game == "smb" and tiles.shape[0] != h) or (game != "smb" and tiles.shape != (h, w)):
-        size = f"{h} rows" if game == "smb" else f"{h} x {w} tiles"
+    shapes = {(h, w), (w, h)} if game == "zelda" else {(h, w)}       # Zelda: VGLC's or the game's
+    if (game == "smb" and tiles.shape[0] != h) or (game != "smb" and tiles.shape not in shapes):
+        size = f"{h} rows" if game == "smb" else " or ".join(f"{a} x {b}" for a, b in sorted(shapes)) + " tiles"
         raise ConfigError("source", f"a {game} level of {size}", f"{path} ({tiles.shape[0]} x {tiles.shape[1]})")
     return tiles, hashlib.sha256(data).hexdigest()
 
@@ -169,6 +172,8 @@ def canvas(source: str, keep: str, extend: int, game: str) -> Canvas:
     full[:, :w] = mask
     kept = np.zeros(full.shape, np.uint8)
     kept[:, :w] = np.where(mask, tiles, 0)
+    if game == "zelda" and (h, w) != SHAPES[game]:                  # turned to the model's 16x11
+        return Canvas(np.ascontiguousarray(kept.T), np.ascontiguousarray(full.T), sha, _canonical(boxes, h), True)
     return Canvas(kept, full, sha, _canonical(boxes, h))
 
 
@@ -315,6 +320,21 @@ def _lr_ladders(tiles: np.ndarray, cv: Canvas) -> np.ndarray:
     return out
 
 
+def _lr_gold(tiles: np.ndarray, cv: Canvas, reach: set[tuple[int, int]], r: np.random.Generator) -> np.ndarray:
+    """Free gold out of ``reach`` dropped; with no gold left at all, up to 3 placed on free empty
+    cells in reach."""
+    gold, empty = LODERUNNER.id("G"), LODERUNNER.id(".")
+    out = tiles.copy()
+    for cell in map(tuple, np.argwhere(~cv.keep & (out == gold))):
+        if (int(cell[0]), int(cell[1])) not in reach:
+            out[cell] = empty
+    if not (out == gold).any():
+        cells = [c for c in sorted(reach) if out[c] == empty and not cv.keep[c]]
+        for i in r.permutation(len(cells))[:3]:
+            out[cells[i]] = gold
+    return out
+
+
 def _lr_repair(tiles: np.ndarray, cv: Canvas, r: np.random.Generator) -> tuple[np.ndarray, list | None]:
     """Kept ladders continued, exactly one start and free gold only where the player reaches it
     (placed if there is none); the start is the kept one, else tried at the model's starts and
@@ -333,7 +353,7 @@ def _lr_repair(tiles: np.ndarray, cv: Canvas, r: np.random.Generator) -> tuple[n
     for cell in cells[:LR_STARTS]:
         out = base.copy()
         out[tuple(cell)] = start
-        out = cv.paste(loderunner_gold(out, reachable(out, "loderunner", tuple(int(v) for v in cell)), r))
+        out = _lr_gold(out, cv, reachable(out, "loderunner", tuple(int(v) for v in cell)), r)
         path = loderunner_path(out)
         if path is not None:
             break
@@ -367,7 +387,9 @@ def single(gen: Any, model: Any, cv: Canvas, seed: int) -> tuple[np.ndarray, lis
         if gen.game == "loderunner":
             tiles, path = _lr_repair(raw, cv, r)
         else:
-            tiles, path = _zelda_repair(raw, cv, gen.config.doors, gen.config.ladder)
+            doors = gen.config.doors if not cv.turned or gen.config.doors == "auto" else \
+                "".join(TURNED_SIDE[d] for d in gen.config.doors)
+            tiles, path = _zelda_repair(raw, cv, doors, gen.config.ladder)
         if path is not None:
             return tiles, path, attempt, 0
     raise ConfigError("source", f"kept tiles the {gen.game} agent can play with the rest regenerated "
@@ -382,6 +404,9 @@ def level(gen: Any, model: Any, cv: Canvas, seed: int, stride: int = 0) -> TileL
         tiles, path, attempts, flattened = smb(plain, model, cv, seed, stride)
     else:
         tiles, path, attempts, flattened = single(gen, model, cv, seed)
+        if cv.turned:                                   # back as the source shows it, the route found there
+            tiles = np.ascontiguousarray(tiles.T)
+            path = zelda_path(tiles, gen.config.ladder)
     info = {"source_sha256": cv.sha256, "keep": cv.keep_text, "kept": int(cv.keep.sum()), "flattened": flattened}
     meta = gen.meta(seed, extra={"attempts": attempts, "playable": True, "inpaint": info})
     return TileLevel(tiles=tiles, game=gen.game, path=list(path), meta=meta)
