@@ -62,9 +62,10 @@ class LevelConfig(Config):
         parse_targets(self.search, self.game)
         if (self.keep or getattr(self, "extend", 0)) and not self.source:
             raise ConfigError("source", "a level file to keep tiles of or extend (keep= and extend= need one)", "")
-        if self.source and (self.search or not self.playable):
-            raise ConfigError("search" if self.search else "playable",
-                              "no search and playable=true with source= (the latents are fitted to the kept tiles)")
+        steered = [name for name in ("search", "prompt") if getattr(self, name, "")]  # prompt: issue 32 item 3
+        if self.source and (steered or not self.playable):
+            raise ConfigError((steered or ["playable"])[0], "no search or prompt and playable=true with source= "
+                                                            "(the latents are fitted to the kept tiles)")
 
 
 class LevelGenerator(NeuralGenerator):
