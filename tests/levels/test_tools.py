@@ -57,3 +57,13 @@ def test_evaluate_levels_reports_smb_window_density(repo, vglc, tmp_path, capsys
     real = row["real_train_density"]
     assert 0.05 < real["mean"] < 0.15 and real["std"] > 0.05 and 0 < real["bare"] < 0.5  # set pieces and open runs
     assert 0 <= row["density"]["mean"] < 1 and "window density" in capsys.readouterr().out
+
+
+def test_evaluate_inpaint_on_two_sources_a_game(repo, vglc, tmp_path):
+    out, image = tmp_path / "inpaint.json", tmp_path / "inpaint.png"
+    assert _tool(repo, "evaluate_inpaint").main(["--limit", "2", "--extend", "30", "--out", str(out),
+                                                 "--image", str(image)]) == 0
+    summary = json.loads(out.read_text())["summary"]
+    assert [s["calls"] for s in summary.values()] == [2, 2, 2, 2]
+    assert summary["smb_continue"]["playable"] == summary["smb_inpaint"]["playable"] == 2
+    assert image.read_bytes()[:4] == b"\x89PNG"                      # mario-1-1 is the first SMB level

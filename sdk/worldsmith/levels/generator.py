@@ -24,7 +24,7 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import building, load_folder
-from worldsmith.levels import playable
+from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
@@ -54,9 +54,18 @@ class LevelConfig(Config):
     search_evals: int = param(96, lo=8, hi=5000, help="level evaluations the search may spend")
     weights: str = param("", help="model folder or name (default: the shipped one)")
     device: str = param("cpu", choices=("cpu", "auto", "cuda"), help="torch device")
+    source: str = param("", help="a level file (.txt VGLC or .json) to inpaint or continue (levels.inpaint)")
+    keep: str = param("", help="tiles of source= kept as they are: columns 'a:b' or rectangles 'r0:r1/c0:c1', "
+                               "comma-separated; the rest is regenerated")
 
     def check(self) -> None:
         parse_targets(self.search, self.game)
+        if (self.keep or getattr(self, "extend", 0)) and not self.source:
+            raise ConfigError("source", "a level file to keep tiles of or extend (keep= and extend= need one)", "")
+        steered = [name for name in ("search", "prompt") if getattr(self, name, "")]  # prompt: issue 32 item 3
+        if self.source and (steered or not self.playable):
+            raise ConfigError((steered or ["playable"])[0], "no search or prompt and playable=true with source= "
+                                                            "(the latents are fitted to the kept tiles)")
 
 
 class LevelGenerator(NeuralGenerator):
@@ -68,6 +77,8 @@ class LevelGenerator(NeuralGenerator):
     def __init__(self, **config: Any):
         super().__init__(**config)
         self.device = self.config.device  # `to()` (e.g. the runtime's OOM fallback) changes it
+        c = self.config
+        self.canvas = inpaint.canvas(c.source, c.keep, getattr(c, "extend", 0), self.game) if c.source else None
 
     def _model(self) -> tuple[LevelVAE, frozenset[str]]:
         """The VAE and the hashes of its training units (levels equal to one are re-sampled)."""
@@ -163,6 +174,8 @@ class LevelGenerator(NeuralGenerator):
 
     def _generate(self, seeds):
         model, copies = self._model()
+        if self.canvas is not None:
+            return [inpaint.level(self, model, self.canvas, s, 16 - OVERLAP) for s in seeds]
         return [self._one(model, copies, s) for s in seeds]
 
 
@@ -173,6 +186,8 @@ class SMBConfig(LevelConfig):
     game: ClassVar[str] = "smb"
     width: int = param(200, lo=28, hi=4096, help="level length in columns")
     smoothness: float = param(0.3, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
+    extend: int = param(0, lo=0, hi=4096, help="columns appended after source= (its width + extend; "
+                                               "width= is not used with a source)")
 
 
 class SMBGenerator(LevelGenerator):
