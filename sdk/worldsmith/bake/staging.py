@@ -26,7 +26,7 @@ with the lock last, one bake per output folder at a time.
 >>> with Staging(out) as staging:
 ...     a = staging.add(0, [("a.tmx", b"map a"), ("t.tsx", b"tileset")], {"t.tsx"})
 ...     b = staging.add(1, [("b.tmx", b"map b"), ("t.tsx", b"tileset")], {"t.tsx"})
-...     staging.add_own("assets.lock.json", b"{}")
+...     _ = staging.add_own("assets.lock.json", b"{}")
 >>> sorted(p.name for p in out.iterdir() if not p.name.startswith(".")), list(a["files"]), b["shared"]
 (['a.tmx', 'assets.lock.json', 'b.tmx', 't.tsx'], ['a.tmx'], ['t.tsx'])
 """
