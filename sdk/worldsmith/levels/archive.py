@@ -14,10 +14,11 @@ it), ``heatmap.png`` (objective per cell; empty cells dark) and ``index.json`` (
 measures, ranges, cells, coverage, QD score and one row per elite: cell, measures, objective,
 file). The same arguments give the same bytes.
 
->>> import tempfile, worldsmith as ws
->>> a = build("levels/zelda-v1", ("monsters", "blocks"), (4, 4), seed=0, evals=16)
->>> a["coverage"] > 0, a["elites"][0]["file"].startswith("cell-")
-(True, True)
+>>> ranges("smb", ["enemies", "sky"], width=112)
+[(0.0, 30.0), (0.0, 282.0)]
+>>> index = {"cells": [2, 1], "elites": [{"cell": [1, 0], "objective": 1.9}]}
+>>> heatmap(index, scale=4)[:4]
+b'\x89PNG'
 """
 from __future__ import annotations
 

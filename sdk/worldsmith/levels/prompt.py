@@ -13,10 +13,10 @@ training median, ``high`` above it. A level is in the bucket when its feature
 {'pipes': (11.0, inf), 'blocks': (0.0, 0.0), 'elevation': (2.43, inf)}
 >>> bucket_of("pipes", 6.0, "smb", width=200)
 'some'
->>> targets("lots of gold", "loderunner")
+>>> targets("lots of gold", "loderunner")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-worldsmith.core.errors.ConfigError: prompt: expected phrases '<bucket> <attribute>': no, little, some, many gold, enemies, ladders, ropes, bricks, got 'lots of gold'
+worldsmith.core.errors.ConfigError: prompt: expected phrases ... (buckets no, ...), got 'lots of gold'
 """
 from __future__ import annotations
 
@@ -106,7 +106,8 @@ def _interval(game: str, word: str, bucket: str, scale: float) -> tuple[float, f
 def _error(game: str, text: str) -> ConfigError:
     counts = ", ".join(a for a in ATTRIBUTES[game] if a not in LEVEL_ATTRIBUTES)
     levels = "".join(f"; {' or '.join(LEVEL_BUCKETS)} {a}" for a in ATTRIBUTES[game] if a in LEVEL_ATTRIBUTES)
-    return ConfigError("prompt", f"phrases '<bucket> <attribute>': {', '.join(COUNT_BUCKETS)} {counts}{levels}", text)
+    return ConfigError("prompt", f"phrases '<bucket> <attribute>' (buckets {', '.join(COUNT_BUCKETS)}; "
+                                 f"attributes {counts}{levels})", text)
 
 
 def parse(text: str, game: str) -> dict[str, str]:
