@@ -199,7 +199,10 @@ def test_levels_view_shows_an_archive_grid_and_a_switches_back(viewer_factory, t
     v.step(1 / 60)
     grid = v.view.archive.draw(v.screen, pygame.Rect(8, 40, 1008, 560))
     cw, ch = grid.w // 3, grid.h // 2
-    cell = lambda c, r: pixels(v.screen, pygame.Rect(grid.x + c * cw, grid.bottom - (r + 1) * ch, cw, ch))
+
+    def cell(c, r):
+        return pixels(v.screen, pygame.Rect(grid.x + c * cw, grid.bottom - (r + 1) * ch, cw, ch))
+
     filled, empty = cell(0, 0), cell(1, 0)
     assert filled.std() > 10 and len(np.unique(filled.reshape(-1, 3), axis=0)) > 8   # a room thumbnail
     assert len(np.unique(empty.reshape(-1, 3), axis=0)) <= 2                          # no elite there
