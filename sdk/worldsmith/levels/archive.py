@@ -22,6 +22,7 @@ b'\x89PNG'
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -164,8 +165,6 @@ def heatmap(index: dict, scale: int = 16) -> bytes:
     """A PNG of the archive: one square per cell (x: first measure, y: second, growing upward),
     its objective from dark blue (the archive's lowest) to yellow (its highest); empty cells
     near black."""
-    import io
-
     from PIL import Image  # lazy: pillow, only for pictures
 
     cols, rows = index["cells"]
