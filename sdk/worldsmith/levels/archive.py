@@ -14,8 +14,8 @@ it), ``heatmap.png`` (objective per cell; empty cells dark) and ``index.json`` (
 measures, ranges, cells, coverage, QD score and one row per elite: cell, measures, objective,
 file). The same arguments give the same bytes.
 
->>> ranges("smb", ["enemies", "sky"], width=112)
-[(0.0, 30.0), (0.0, 282.0)]
+>>> ranges("smb", ["enemies", "sky"], width=112, cells=(20, 20))
+[(0.0, 40.0), (0.0, 300.0)]
 >>> index = {"cells": [2, 1], "elites": [{"cell": [1, 0], "objective": 1.9}]}
 >>> heatmap(index, scale=4)[:4]
 b'\x89PNG'
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -36,7 +37,8 @@ from worldsmith.types.level import TileLevel
 
 #: Measure ranges per game: (lowest, highest) over the training units (VGLC training files;
 #: SMB: 56-column windows 8 apart, scaled by ``width / 56`` for counts; Lode Runner: levels;
-#: Zelda: rooms), rounded outward. ``jumps`` counts the agent's jumps on the unit.
+#: Zelda: rooms), rounded outward; counts start at 0 and are widened by :func:`ranges` to a
+#: whole number of counts per cell. ``jumps`` counts the agent's jumps on the unit.
 RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "smb": {"enemies": (0, 15), "gaps": (0, 6), "jumps": (0, 32), "pipes": (0, 11), "coins": (0, 20),
             "blocks": (0, 242), "elevation": (0, 11), "sky": (0, 141), "density": (0, 0.4)},
@@ -49,14 +51,18 @@ UNSCALED = frozenset({"elevation", "density"})
 EMITTERS, BATCH, SIGMA = 4, 8, 0.5
 
 
-def ranges(game: str, measures: Sequence[str], width: int | None) -> list[tuple[float, float]]:
-    """The ranges of ``measures`` for a level of ``game`` (SMB: ``width`` columns)."""
+def ranges(game: str, measures: Sequence[str], width: int | None,
+           cells: Sequence[int]) -> list[tuple[float, float]]:
+    """The ranges of ``measures`` for a level of ``game`` (SMB: ``width`` columns) over ``cells``
+    cells each: a count's range is widened to a whole number of counts per cell (so no cell
+    falls between two counts)."""
     known = RANGES[game]
     for m in measures:
         if m not in known:
             raise ConfigError("measures", f"two of {', '.join(known)}", m)
     s = (width or SMB_UNIT) / SMB_UNIT if game == "smb" else 1.0
-    return [known[m] if m in UNSCALED else (known[m][0] * s, known[m][1] * s) for m in measures]
+    return [known[m] if m in UNSCALED else (0.0, float(n * math.ceil(known[m][1] * s / n)))
+            for m, n in zip(measures, cells)]
 
 
 def parse_cells(text: str) -> tuple[int, int]:
@@ -113,7 +119,7 @@ def build(generator: str, measures: Sequence[str], cells: tuple[int, int], seed:
     if len(measures) != 2 or len(set(measures)) != 2:
         raise ConfigError("measures", "two different measures, e.g. enemies,sky", ",".join(measures))
     gen = ws.make(generator, **config)
-    span = ranges(gen.game, measures, getattr(gen.config, "width", None))
+    span = ranges(gen.game, measures, getattr(gen.config, "width", None), cells)
     ev = _Evaluator(gen, seed)
     size = int(np.prod(ev.shape))
     archive = GridArchive(solution_dim=size, dims=cells, ranges=span, learning_rate=1.0, threshold_min=1.0,
