@@ -78,12 +78,15 @@ def parse_cells(text: str) -> tuple[int, int]:
 
 
 class _Evaluator:
-    """Decode, repair and score latents for one generator (the agent's verdict, no re-samples)."""
+    """Decode, repair and score latents for one generator: the agent's verdict on the repaired
+    decode, without re-sampling (Lode Runner: with its re-sampling loop, the only one that
+    repairs gold, so the elite is the level that loop returns)."""
 
     def __init__(self, gen: Any, seed: int):
-        from worldsmith.core.seeding import rng  # lazy: with the generator (torch)
+        from worldsmith.core.seeding import rng, torch_generator  # lazy: with the generator (torch)
 
         self.gen, self.r = gen, rng(seed)
+        self.fresh = torch_generator(seed) if gen.game == "loderunner" else None
         self.model, self.copies = gen._model()
         self.shape = (gen._n_latents(), self.model.z_dim)
 
@@ -94,7 +97,7 @@ class _Evaluator:
         from worldsmith.levels.search import features  # lazy: as above
 
         z = torch.tensor(x, dtype=torch.float32).view(self.shape)
-        tiles, path, _ = self.gen._fix(self.model, z, None, self.r)
+        tiles, path, _ = self.gen._fix(self.model, z, self.fresh, self.r)
         confidence = float(self.gen._logits(self.model, z).softmax(1).amax(1).mean())
         ok = path is not None and unit_hash(tiles) not in self.copies
         feats = features(tiles, self.gen.game, path or [])
@@ -126,10 +129,15 @@ def build(generator: str, measures: Sequence[str], cells: tuple[int, int], seed:
                           seed=seed, extra_fields={"tiles": (gen_shape(gen, ev), np.uint8)})
     x0s = [gen._latents(torch_generator(seed * EMITTERS + i), ev.shape[0], ev.shape[1]).numpy().ravel()
            for i in range(EMITTERS)]
+    scored = [ev(x, measures) for x in x0s]                  # the start points seed the archive
+    archive.add(np.stack(x0s), np.array([s[0] for s in scored]), np.array([s[1] for s in scored]),
+                tiles=np.stack([s[2] for s in scored]))
+    if archive.empty:
+        raise ConfigError("seed", f"a seed whose start levels include a playable one ({generator})", seed)
     scheduler = Scheduler(archive, [EvolutionStrategyEmitter(archive, x0=x0, sigma0=SIGMA, ranker="2imp",
                                                              batch_size=BATCH, seed=seed * EMITTERS + i)
                                     for i, x0 in enumerate(x0s)])
-    done = 0
+    done = len(x0s)
     while done < evals:
         xs = scheduler.ask()
         scored = [ev(x, measures) for x in xs]
