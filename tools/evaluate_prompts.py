@@ -1,7 +1,8 @@
 """How often a prompted level falls in the asked buckets, per attribute (docs/levels.md, "Prompts").
 
 Each of ``--prompts`` random prompts (1 to 3 attributes of the game, a random bucket each; prompt
-``i`` drawn from seed ``i``) makes one level with ``seed=i``; the table counts, per attribute, how
+``i`` drawn from seed ``i``) makes one level with ``seed=i`` (``--baseline``: without the
+prompt, the chance rate); the table counts, per attribute, how
 many asked levels landed in the bucket (:func:`worldsmith.levels.prompt.bucket_of`), and the
 share of prompts that every asked attribute meets. ``--thresholds`` prints the bucket edges of
 :data:`worldsmith.levels.prompt.THRESHOLDS` recomputed from the VGLC training files.
@@ -37,8 +38,9 @@ def random_prompt(game: str, seed: int) -> dict[str, str]:
             for i in sorted(picked)}
 
 
-def evaluate(game: str, n: int, evals: int, width: int) -> dict:
-    """Asked / hit counts per attribute and bucket over ``n`` prompts."""
+def evaluate(game: str, n: int, evals: int, width: int, baseline: bool = False) -> dict:
+    """Asked / hit counts per attribute and bucket over ``n`` prompts (``baseline``: the same
+    seeds without the prompt, how often a bucket is met by chance)."""
     extra = {"width": width} if game == "smb" else {}
     asked: dict[str, int] = {}
     hit: dict[str, int] = {}
@@ -47,7 +49,7 @@ def evaluate(game: str, n: int, evals: int, width: int) -> dict:
         want = random_prompt(game, i)
         text = ", ".join(f"{b} {w}" for w, b in want.items())
         t0 = time.perf_counter()
-        level = ws.make(f"levels/{game}-v1", prompt=text, search_evals=evals, **extra)(seed=i)
+        level = ws.make(f"levels/{game}-v1", prompt="" if baseline else text, search_evals=evals, **extra)(seed=i)
         seconds.append(time.perf_counter() - t0)
         feats = features(level.tiles, game, level.path)
         ok = True
@@ -83,6 +85,7 @@ def main() -> None:
     ap.add_argument("--evals", type=int, default=96, help="search_evals per call")
     ap.add_argument("--width", type=int, default=100, help="SMB level width")
     ap.add_argument("--thresholds", action="store_true", help="print the bucket edges from VGLC and stop")
+    ap.add_argument("--baseline", action="store_true", help="the same seeds without the prompts (chance)")
     ap.add_argument("--out", default="")
     args = ap.parse_args()
     games = GAMES if args.game == "all" else (args.game,)
@@ -94,8 +97,8 @@ def main() -> None:
         return
     results = {}
     for g in games:
-        results[g] = evaluate(g, args.prompts, args.evals, args.width)
-        r = results[g]
+        results[g + ("_baseline" if args.baseline else "")] = r = evaluate(g, args.prompts, args.evals, args.width,
+                                                                           args.baseline)
         print(table(g, r))
         print(f"{g}: {r['prompts']} prompts, search_evals {r['search_evals']}, {r['seconds_per_call']:.1f} s a call, "
               f"every asked attribute in its bucket: {100 * r['all_in_bucket']:.0f}%\n", flush=True)

@@ -86,3 +86,16 @@ def test_thresholds_are_the_training_quantiles():
         levels = load_levels(game)
         train, _ = split_names(list(levels), HOLDOUT[game], seed=0)
         assert prompt.thresholds(game, [levels[n] for n in train]) == prompt.THRESHOLDS[game]
+
+
+def test_evaluate_prompts_tool_counts_hits_per_bucket(repo):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("evaluate_prompts", repo / "tools" / "evaluate_prompts.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    res = tool.evaluate("zelda", 3, 8, 100)
+    asked = [tool.random_prompt("zelda", i) for i in range(3)]
+    assert sum(res["asked"].values()) == sum(len(a) for a in asked) and 0 <= res["all_in_bucket"] <= 1
+    assert all(res["hit"][k] <= v for k, v in res["asked"].items())
+    assert "| enemies |" in tool.table("zelda", res)
