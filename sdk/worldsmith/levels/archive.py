@@ -49,6 +49,7 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
 SMB_UNIT = 56          # the SMB width RANGES were measured at
 UNSCALED = frozenset({"elevation", "density"})
 EMITTERS, BATCH, SIGMA = 4, 8, 0.5
+START_TRIES = 64   # prior samples tried for a first playable elite (Zelda's often copy a training room)
 
 
 def ranges(game: str, measures: Sequence[str], width: int | None,
@@ -110,7 +111,6 @@ def build(generator: str, measures: Sequence[str], cells: tuple[int, int], seed:
     (config as for ``ws.make``) in ``evals`` evaluations; return the index (see module doc)
     with the elites' levels under ``"levels"`` (file name -> :class:`TileLevel`)."""
     import worldsmith as ws  # lazy: the registry, only when building
-    from worldsmith.core.seeding import torch_generator  # lazy: torch
 
     try:
         from ribs.archives import GridArchive  # optional: pyribs, the [levels] extra
@@ -127,24 +127,46 @@ def build(generator: str, measures: Sequence[str], cells: tuple[int, int], seed:
     size = int(np.prod(ev.shape))
     archive = GridArchive(solution_dim=size, dims=cells, ranges=span, learning_rate=1.0, threshold_min=1.0,
                           seed=seed, extra_fields={"tiles": (gen_shape(gen, ev), np.uint8)})
-    x0s = [gen._latents(torch_generator(seed * EMITTERS + i), ev.shape[0], ev.shape[1]).numpy().ravel()
-           for i in range(EMITTERS)]
-    scored = [ev(x, measures) for x in x0s]                  # the start points seed the archive
-    archive.add(np.stack(x0s), np.array([s[0] for s in scored]), np.array([s[1] for s in scored]),
-                tiles=np.stack([s[2] for s in scored]))
+    x0s = [_start(gen, ev, seed, i) for i in range(EMITTERS)]
+    done = _seed_archive(archive, ev, x0s, measures, lambda k: _start(gen, ev, seed, EMITTERS + k))
     if archive.empty:
         raise ConfigError("seed", f"a seed whose start levels include a playable one ({generator})", seed)
     scheduler = Scheduler(archive, [EvolutionStrategyEmitter(archive, x0=x0, sigma0=SIGMA, ranker="2imp",
                                                              batch_size=BATCH, seed=seed * EMITTERS + i)
                                     for i, x0 in enumerate(x0s)])
-    done = len(x0s)
     while done < evals:
         xs = scheduler.ask()
-        scored = [ev(x, measures) for x in xs]
-        scheduler.tell(np.array([s[0] for s in scored]), np.array([s[1] for s in scored]),
-                       tiles=np.stack([s[2] for s in scored]))
+        _add(archive, ev, xs, measures, scheduler.tell)
         done += len(xs)
     return _index(gen, archive, measures, cells, span, seed, done)
+
+
+def _start(gen: Any, ev: _Evaluator, seed: int, i: int) -> np.ndarray:
+    """Start point ``i`` of a run: a prior sample of the generator's latents."""
+    from worldsmith.core.seeding import torch_generator  # lazy: torch
+
+    return gen._latents(torch_generator(seed * EMITTERS + i), *ev.shape).numpy().ravel()
+
+
+def _add(archive: Any, ev: _Evaluator, xs: Sequence[np.ndarray], measures: Sequence[str], add: Any) -> None:
+    """Score ``xs`` and hand them to ``add`` (the archive's or the scheduler's)."""
+    scored = [ev(x, measures) for x in xs]
+    add(np.array([s[0] for s in scored]), np.array([s[1] for s in scored]), tiles=np.stack([s[2] for s in scored]))
+
+
+def _seed_archive(archive: Any, ev: _Evaluator, x0s: list[np.ndarray], measures: Sequence[str],
+                  more: Any) -> int:
+    """Add the start points to the archive, then (while none is playable) up to
+    ``START_TRIES`` more prior samples ``more(k)``; returns the evaluations spent."""
+    def add_to_archive(objective, measure_values, tiles):
+        archive.add(np.stack(xs), objective, measure_values, tiles=tiles)
+
+    xs, k = x0s, 0
+    while True:
+        _add(archive, ev, xs, measures, add_to_archive)
+        if not archive.empty or k == START_TRIES:
+            return len(x0s) + k
+        xs, k = [more(k)], k + 1
 
 
 def gen_shape(gen: Any, ev: _Evaluator) -> tuple[int, int]:
