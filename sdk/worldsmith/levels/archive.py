@@ -216,7 +216,15 @@ def heatmap(index: dict, scale: int = 16) -> bytes:
 
 
 def write(index: dict, out: str | os.PathLike) -> list[Path]:
-    """Write the elites, ``heatmap.png`` and ``index.json`` into ``out``; return the paths."""
+    """Write the elites, ``heatmap.png`` and ``index.json`` into ``out``; return the paths.
+
+    >>> import tempfile, numpy as np
+    >>> room = TileLevel(tiles=np.zeros((16, 11), np.uint8), game="zelda")
+    >>> index = {"cells": [2, 2], "elites": [{"cell": [0, 1], "objective": 1.5, "file": "cell-000-001.json"}],
+    ...          "levels": {"cell-000-001.json": room}}
+    >>> sorted(p.name for p in write(index, tempfile.mkdtemp()))
+    ['cell-000-001.json', 'heatmap.png', 'index.json']
+    """
     from worldsmith.core.formats import render  # lazy: the exporters, only when writing
 
     out = Path(out)

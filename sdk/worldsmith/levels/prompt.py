@@ -112,7 +112,11 @@ def _error(game: str, text: str) -> ConfigError:
 
 def parse(text: str, game: str) -> dict[str, str]:
     """``"many pipes, no blocks"`` -> ``{"pipes": "many", "blocks": "no"}``; an unknown word,
-    a malformed phrase or one attribute asked twice differently raise :class:`ConfigError`."""
+    a malformed phrase or one attribute asked twice differently raise :class:`ConfigError`.
+
+    >>> parse("Many pipes,  no blocks", "smb")
+    {'pipes': 'many', 'blocks': 'no'}
+    """
     asked: dict[str, str] = {}
     for phrase in filter(None, (p.strip().lower() for p in text.split(","))):
         words = phrase.split()
@@ -131,7 +135,11 @@ def parse(text: str, game: str) -> dict[str, str]:
 
 
 def scale(game: str, width: int | None) -> float:
-    """Factor from threshold units to whole-level counts (SMB: ``width`` / 100)."""
+    """Factor from threshold units to whole-level counts (SMB: ``width`` / 100).
+
+    >>> scale("smb", 250), scale("zelda", None)
+    (2.5, 1.0)
+    """
     return (width or SMB_WINDOW) / SMB_WINDOW if game == "smb" else 1.0
 
 
