@@ -126,7 +126,7 @@ def build(generator: str, measures: Sequence[str], cells: tuple[int, int], seed:
     ev = _Evaluator(gen, seed)
     size = int(np.prod(ev.shape))
     archive = GridArchive(solution_dim=size, dims=cells, ranges=span, learning_rate=1.0, threshold_min=1.0,
-                          seed=seed, extra_fields={"tiles": (gen_shape(gen, ev), np.uint8)})
+                          seed=seed, extra_fields={"tiles": (_tile_shape(gen, ev), np.uint8)})
     x0s = [_start(gen, ev, seed, i) for i in range(EMITTERS)]
     done = _seed_archive(archive, ev, x0s, measures, lambda k: _start(gen, ev, seed, EMITTERS + k))
     if archive.empty:
@@ -169,7 +169,7 @@ def _seed_archive(archive: Any, ev: _Evaluator, x0s: list[np.ndarray], measures:
         xs, k = [more(k)], k + 1
 
 
-def gen_shape(gen: Any, ev: _Evaluator) -> tuple[int, int]:
+def _tile_shape(gen: Any, ev: _Evaluator) -> tuple[int, int]:
     """The tile array shape of the generator's levels."""
     import torch  # lazy: the generators' dependency
 
