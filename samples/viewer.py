@@ -2,6 +2,7 @@
 
     python samples/viewer.py [--seed S] [--view sprites|levels|scenes|plot] [--save-dir DIR]
     python samples/viewer.py --screenshot docs/viewer_levels.png --view levels --seed 7
+    python samples/viewer.py --view levels --archive archive/   # A: the archive / the levels
 
 Keys: 1-4 (or click a tab) switch views, R regenerates with the next seed, S saves the view's
 assets with their exporters, Tab moves the focus between panels, arrows / wheel scroll, F1 lists
@@ -192,10 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="first seed of every view")
     parser.add_argument("--view", default="sprites", help="view to open: " + ", ".join(v.name for v in VIEWS))
     parser.add_argument("--save-dir", default="saved", help="where S writes assets")
+    parser.add_argument("--archive", metavar="DIR", help="a `worldsmith archive` folder for the levels view")
     add_run_options(parser)
     args = parser.parse_args(argv)
     headless_if_screenshot(args)
-    return drive(Viewer(seed=args.seed, view=args.view, save_dir=args.save_dir), args, shot_frames=12)
+    viewer = Viewer(seed=args.seed, view=args.view, save_dir=args.save_dir)
+    if args.archive:
+        viewer.views[viewer.view_index("levels")].load_archive(args.archive)
+    return drive(viewer, args, shot_frames=12)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """Levels view: a scrollable SMB level, a Lode Runner level and a Zelda room, with the
-playability agent's path drawn on top (P toggles it)."""
+playability agent's path drawn on top (P toggles it); A shows a loaded levels archive instead
+(its heatmap with a thumbnail of each elite)."""
 from __future__ import annotations
 
 import pygame
 from _common import ACCENT, DIM, Slot, Source, font, png_bytes, png_surface, text
 
 from viewer_views.base import View
+from viewer_views.level_archive import ArchiveGrid
 
 PATH_COLOUR = (255, 64, 160)
 
@@ -17,18 +19,33 @@ class LevelsView(View):
     sources = (Source("Super Mario Bros", "levels/smb-v1", ext="tmx", prepare=png_bytes),
                Source("Lode Runner", "levels/loderunner-v1", ext="tmx", prepare=png_bytes),
                Source("Zelda room", "levels/zelda-v1", ext="tmx", prepare=png_bytes))
-    keys = ("P   show / hide the agent's path",)
+    keys = ("P   show / hide the agent's path", "A   show the archive (--archive DIR) / the levels")
 
     def __init__(self, gen):
         super().__init__(gen)
         self.images: dict[int, pygame.Surface] = {}
         self.show_path = True
+        self.archive: ArchiveGrid | None = None
+        self.show_archive = False
+
+    def load_archive(self, folder) -> None:
+        """Load a ``worldsmith archive`` folder and show it (A switches back)."""
+        self.archive, self.show_archive = ArchiveGrid(folder), True
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_p:
             self.show_path = not self.show_path
             return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_a and self.archive is not None:
+            self.show_archive = not self.show_archive
+            return True
         return super().handle(event)
+
+    def draw(self, surface: pygame.Surface, area: pygame.Rect) -> None:
+        if self.show_archive and self.archive is not None:
+            self.archive.draw(surface, area)
+        else:
+            super().draw(surface, area)
 
     def prepare(self, index: int, slot: Slot) -> None:
         self.images[index] = png_surface(slot.result.extra)

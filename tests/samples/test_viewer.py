@@ -182,3 +182,34 @@ def test_sheet_timing_reads_each_animations_frame_rate():
     assert {a: {d: len(f) for d, f in dirs.items()} for a, dirs in anims.items()} == {
         "walk": dict.fromkeys(sprites.DIRECTIONS, 9), "slash": dict.fromkeys(sprites.DIRECTIONS, 6),
         "hurt": {"down": 6}}
+
+
+def test_levels_view_shows_an_archive_grid_and_a_switches_back(viewer_factory, tmp_path):
+    from worldsmith.levels import archive
+
+    rooms = {f"cell-00{c}-00{r}.json": ws.make("levels/zelda-v1")(seed=c + 3 * r) for c, r in ((0, 0), (2, 1))}
+    elites = [{"cell": [int(n[5:8]), int(n[9:12])], "measures": [0.0, 0.0], "objective": 1.5 + 0.1 * i, "file": n}
+              for i, n in enumerate(rooms)]
+    index = {"generator": "levels/zelda-v1", "measures": ["monsters", "blocks"], "ranges": [[0, 12], [0, 65]],
+             "cells": [3, 2], "coverage": 2 / 6, "qd_score": 3.1, "elites": elites, "levels": rooms}
+    archive.write(index, tmp_path / "arch")
+    v = viewer_factory("levels", seed=1)
+    v.view.load_archive(tmp_path / "arch")
+    v.wait()
+    v.step(1 / 60)
+    grid = v.view.archive.draw(v.screen, pygame.Rect(8, 40, 1008, 560))
+    cw, ch = grid.w // 3, grid.h // 2
+
+    def cell(c, r):
+        return pixels(v.screen, pygame.Rect(grid.x + c * cw, grid.bottom - (r + 1) * ch, cw, ch))
+
+    filled, empty = cell(0, 0), cell(1, 0)
+    assert filled.std() > 10 and len(np.unique(filled.reshape(-1, 3), axis=0)) > 8   # a room thumbnail
+    assert len(np.unique(empty.reshape(-1, 3), axis=0)) <= 2                          # no elite there
+    shown = pixels(v.screen)
+    press(pygame.K_a)
+    v.step(1 / 60)
+    assert not v.view.show_archive and not np.array_equal(pixels(v.screen), shown)    # the levels again
+    press(pygame.K_a)
+    v.step(1 / 60)
+    assert v.view.show_archive

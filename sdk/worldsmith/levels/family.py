@@ -15,4 +15,5 @@ FAMILY = Family(
     asset_types={"TileLevel": "worldsmith.types.level:TileLevel"},
     exporters={"TileLevel": "worldsmith.levels.export"},
     trainer="worldsmith.levels.train:main",
+    commands={"archive": "worldsmith.levels.command:add_archive_command"},
 )

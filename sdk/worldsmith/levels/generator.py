@@ -28,6 +28,7 @@ from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
+from worldsmith.levels.prompt import targets as prompt_targets
 from worldsmith.levels.search import cma_search, parse_targets, score
 from worldsmith.types.level import TileLevel
 
@@ -51,6 +52,7 @@ class LevelConfig(Config):
     temperature: float = param(1.0, lo=0.0, hi=3.0, help="scale of the latent noise")
     playable: bool = param(True, help="repair and re-sample until the agent solves the level")
     search: str = param("", help="CMA-ES targets, e.g. 'enemies=8,gaps=3' (see levels.search)")
+    prompt: str = param("", help="e.g. 'many pipes, some enemies, no blocks' (see levels.prompt)")
     search_evals: int = param(96, lo=8, hi=5000, help="level evaluations the search may spend")
     weights: str = param("", help="model folder or name (default: the shipped one)")
     device: str = param("cpu", choices=("cpu", "auto", "cuda"), help="torch device")
@@ -59,10 +61,12 @@ class LevelConfig(Config):
                                "comma-separated; the rest is regenerated")
 
     def check(self) -> None:
-        parse_targets(self.search, self.game)
+        both = set(parse_targets(self.search, self.game)) & set(prompt_targets(self.prompt, self.game))
+        if both:
+            raise ConfigError("prompt", "attributes that search= does not also set", ", ".join(sorted(both)))
         if (self.keep or getattr(self, "extend", 0)) and not self.source:
             raise ConfigError("source", "a level file to keep tiles of or extend (keep= and extend= need one)", "")
-        steered = [name for name in ("search", "prompt") if getattr(self, name, "")]  # prompt: issue 32 item 3
+        steered = [name for name in ("search", "prompt") if getattr(self, name, "")]
         if self.source and (steered or not self.playable):
             raise ConfigError((steered or ["playable"])[0], "no search or prompt and playable=true with source= "
                                                             "(the latents are fitted to the kept tiles)")
@@ -140,7 +144,8 @@ class LevelGenerator(NeuralGenerator):
                 r: np.random.Generator) -> torch.Tensor:
         """CMA-ES from ``z`` toward the ``search`` targets, scoring one repaired decode each; a
         copy of a training unit scores as unplayable (it would be re-sampled, losing the search)."""
-        targets = parse_targets(self.config.search, self.game)
+        targets = {**parse_targets(self.config.search, self.game),
+                   **prompt_targets(self.config.prompt, self.game, getattr(self.config, "width", None))}
 
         def objective(x: np.ndarray) -> float:
             tiles, path, _ = self._fix(model, torch.tensor(x, dtype=torch.float32).view_as(z), None, r)
@@ -153,7 +158,7 @@ class LevelGenerator(NeuralGenerator):
         """One level from ``seed``: latents, optional search, the playability loop, no copies."""
         gen, r = torch_generator(seed), rng(seed)
         z = self._latents(gen, self._n_latents(), model.z_dim)
-        if self.config.search:
+        if self.config.search or self.config.prompt:
             z = self._search(model, copies, z, r)
         if self.config.playable:
             tiles, path, attempts = self._fix(model, z, gen, r)

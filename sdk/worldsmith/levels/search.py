@@ -42,6 +42,18 @@ def _gaps(t: np.ndarray, p: list) -> float:
     return float(np.sum(hole[1:] & ~hole[:-1]) + hole[0])
 
 
+def _elevation(t: np.ndarray, p: list) -> float:
+    """Mean height in tiles of each column's topmost solid tile above the bottom row (0 over a gap)."""
+    solid = vocab("smb").solid_mask()[t]
+    top = np.where(solid.any(0), solid.argmax(0), t.shape[0])
+    return float(np.clip(t.shape[0] - 1 - top, 0, None).mean())
+
+
+def _sky(t: np.ndarray, p: list) -> float:
+    """Solid tiles in the upper half of the level (MarioGAN-LSI's "sky tiles")."""
+    return float(vocab("smb").solid_mask()[t[:t.shape[0] // 2]].sum())
+
+
 def _jumps(t: np.ndarray, p: list) -> float:
     """Times the agent's path starts rising."""
     rows = np.array([r for r, _ in p]) if p else np.zeros(0)
@@ -52,9 +64,11 @@ def _jumps(t: np.ndarray, p: list) -> float:
 FEATURES: dict[str, dict[str, Feature]] = {
     "smb": {"enemies": _count("E", "smb"), "gaps": _gaps, "jumps": _jumps,
             "pipes": _count("<", "smb"), "coins": _count("o?", "smb"),
+            "blocks": _count("S?Q", "smb"), "elevation": _elevation, "sky": _sky,
             "density": _density("smb")},
     "loderunner": {"gold": _count("G", "loderunner"), "enemies": _count("E", "loderunner"),
                    "ladders": _count("#", "loderunner"), "ropes": _count("-", "loderunner"),
+                   "bricks": _count("b", "loderunner"),
                    "density": _density("loderunner")},
     "zelda": {"monsters": _count("M", "zelda"), "blocks": _count("BI", "zelda"),
               "water": _count("PO", "zelda"), "density": _density("zelda")},
@@ -83,29 +97,48 @@ def parse_targets(text: str, game: str) -> dict[str, float]:
     return targets
 
 
-def score(tiles: np.ndarray, game: str, path: list | None, targets: dict[str, float]) -> float:
-    """Lower is better: relative distance to every target, plus a penalty when unplayable."""
+Target = float | tuple[float, float]
+
+
+def distance(value: float, target: Target) -> float:
+    """Relative distance of a feature value to a number or to an interval ``(lo, hi)`` (0 inside).
+
+    >>> distance(5, 8.0), distance(5, (2.0, 6.0)), distance(9, (2.0, 6.0)), distance(0, (3.0, math.inf))
+    (0.375, 0.0, 0.5, 1.0)
+    """
+    lo, hi = target if isinstance(target, tuple) else (target, target)
+    bound = lo if value < lo else hi if value > hi else value
+    return abs(value - bound) / max(1.0, abs(bound))
+
+
+def score(tiles: np.ndarray, game: str, path: list | None, targets: dict[str, Target]) -> float:
+    """Lower is better: relative distance to every target (a number or an interval), plus a
+    penalty when unplayable; 0 when every target is met by a playable level."""
     feats = features(tiles, game, path or [])
-    dist = sum(abs(feats[k] - v) / max(1.0, abs(v)) for k, v in targets.items())
+    dist = sum(distance(feats[k], v) for k, v in targets.items())
     return dist + (UNPLAYABLE_PENALTY if path is None else 0.0)
 
 
 def cma_search(x0: np.ndarray, objective: Callable[[np.ndarray], float], evals: int,
                rng: np.random.Generator) -> np.ndarray:
     """Minimise ``objective`` over latent vectors with CMA-ES from ``x0`` (sigma 0.5), drawing
-    its samples from ``rng`` (never the global RNG); return the best vector found."""
+    its samples from ``rng`` (never the global RNG); return the best vector found (the first of
+    score 0, where nothing can be better)."""
     import cma  # lazy: cma (1 s), start-up time
 
     opts = {"maxfevals": evals, "verbose": -9, "seed": float("nan"),
             "randn": lambda *shape: rng.standard_normal(shape), "popsize": 8 if evals < 200 else 12}
     es = cma.CMAEvolutionStrategy(x0.ravel().astype(float), 0.5, opts)
     best, best_f = x0.ravel().astype(float), objective(x0.ravel())
-    while not es.stop():
-        xs = es.ask()
-        fs = [objective(x) for x in xs]
-        advance("latent search", min(es.countevals + len(xs), evals), evals)
-        es.tell(xs, fs)
-        i = int(np.argmin(fs))
-        if fs[i] < best_f:
-            best, best_f = np.asarray(xs[i]), fs[i]
+    while not es.stop() and best_f > 0:
+        xs, fs = es.ask(), []
+        for x in xs:
+            fs.append(objective(x))
+            if fs[-1] < best_f:
+                best, best_f = np.asarray(x), fs[-1]
+            if best_f <= 0:
+                break
+        else:
+            advance("latent search", min(es.countevals + len(xs), evals), evals)
+            es.tell(xs, fs)
     return best.reshape(x0.shape)
