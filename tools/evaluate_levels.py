@@ -38,7 +38,7 @@ from worldsmith.core.errors import WorldsmithError
 from worldsmith.levels.agents import solve_tiles
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
 from worldsmith.levels.metrics import density_stats, diversity, novelty, playability, tpkl_mean, windows
-from worldsmith.levels.tiles import zelda_rooms
+from worldsmith.levels.tiles import transposed, zelda_rooms
 
 GAMES = ("smb", "loderunner", "zelda")
 
@@ -51,12 +51,14 @@ def units(game: str, levels: list[np.ndarray], stride: int | None = None, width:
 
 
 def real_split(game: str, data: str | None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """(training, validation) levels as the model saw them (Zelda: rooms)."""
+    """(training, validation) levels as the model saw them (Zelda: rooms, turned as the game
+    shows them and the generator hands them out)."""
     levels = load_levels(game, data)
     train, val = split_names(list(levels), HOLDOUT[game], seed=0)
     pick = [levels[n] for n in train], [levels[n] for n in val]
     if game == "zelda":
-        return tuple([r for d in part for r in zelda_rooms(d)] for part in pick)  # type: ignore[return-value]
+        return tuple([transposed(r, [])[0] for d in part for r in zelda_rooms(d)]  # type: ignore[return-value]
+                     for part in pick)
     return pick
 
 
