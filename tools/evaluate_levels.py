@@ -16,7 +16,8 @@ MarioGAN window; generated and validation every 28 columns, training every colum
 also has the exact-copy rate of the model's own 14x16 windows), Lode Runner levels, Zelda rooms
 (the transcribed ones: ``zelda_rooms`` skips rooms whose interior VGLC left void). The KL of a
 set of generated levels depends on which rare patterns it happens to hold, so ``--repeats R``
-also scores R-1 more sets of ``--seeds`` levels (base seeds 1..R-1) and reports the range.
+also scores R-1 more sets of ``--seeds`` levels (base seeds 1..R-1) and reports the range (the
+JSON has every set's KL, novelty and diversity: their spread is the run-to-run noise).
 
     python tools/evaluate_levels.py --seeds 500 --out benchmarks/results/levels_eval.json
 """
@@ -38,7 +39,7 @@ from worldsmith.core.errors import WorldsmithError
 from worldsmith.levels.agents import solve_tiles
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
 from worldsmith.levels.metrics import density_stats, diversity, novelty, playability, tpkl_mean, windows
-from worldsmith.levels.tiles import zelda_rooms
+from worldsmith.levels.tiles import transposed, zelda_rooms
 
 GAMES = ("smb", "loderunner", "zelda")
 
@@ -51,12 +52,14 @@ def units(game: str, levels: list[np.ndarray], stride: int | None = None, width:
 
 
 def real_split(game: str, data: str | None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """(training, validation) levels as the model saw them (Zelda: rooms)."""
+    """(training, validation) levels as the model saw them (Zelda: rooms, turned as the game
+    shows them and the generator hands them out)."""
     levels = load_levels(game, data)
     train, val = split_names(list(levels), HOLDOUT[game], seed=0)
     pick = [levels[n] for n in train], [levels[n] for n in val]
     if game == "zelda":
-        return tuple([r for d in part for r in zelda_rooms(d)] for part in pick)  # type: ignore[return-value]
+        return tuple([transposed(r, [])[0] for d in part for r in zelda_rooms(d)]  # type: ignore[return-value]
+                     for part in pick)
     return pick
 
 
@@ -74,8 +77,9 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
     tu = units(game, train, stride=1)
     gu, vu = units(game, gen), units(game, val)
     nov, copies = novelty(gu, tu)
-    sets = [tpkl_mean(val, gen)] + [tpkl_mean(val, [lv.tiles for lv in ws.make(gid, **config)(seed=k, n=seeds)])
-                                    for k in range(1, repeats)]
+    others = [[lv.tiles for lv in ws.make(gid, **config)(seed=k, n=seeds)] for k in range(1, repeats)]
+    sets = [tpkl_mean(val, g) for g in [gen, *others]]
+    spread = [(novelty(units(game, g), tu)[0], diversity(units(game, g))) for g in others]
     val_ok, train_ok = ([lv for lv in part if solve_tiles(lv, game) is not None] for part in (val, train))
     ref_nov, ref_copies = novelty(vu, tu)
     extra = {}
@@ -90,6 +94,7 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
         "novelty": nov, "copies": copies, "real_novelty": ref_nov, "real_copies": ref_copies,
         "diversity": diversity(gu), "real_diversity": diversity(vu),
         "tpkl": sets[0], "real_tpkl": tpkl_mean(val, train), "tpkl_sets": sets,
+        "novelty_sets": [nov] + [n for n, _ in spread], "diversity_sets": [diversity(gu)] + [d for _, d in spread],
         "tpkl_playable": tpkl_mean(val_ok, gen), "real_tpkl_playable": tpkl_mean(val_ok, train_ok),
         "playable_train_tpkl": tpkl_mean(val, train_ok), "real_train_playable": playability(train, game),
         "mean_attempts": float(np.mean([lv.meta.extra["attempts"] for lv in final])),

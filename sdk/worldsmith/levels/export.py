@@ -33,6 +33,7 @@ from worldsmith.core.seeding import seed_to_json
 from worldsmith.export import godot, tiled
 from worldsmith.export.png import png_bytes
 from worldsmith.levels.render import TILE, animated_tileset, render, tileset
+from worldsmith.levels.tiles import transposed
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.level import TileLevel
 from worldsmith.types.tiles import parse_text, vocab
@@ -48,23 +49,38 @@ def write_png(level: TileLevel, name: str) -> dict[str, bytes]:
     return {name: png_bytes(render(level.tiles, level.game))}
 
 
+#: Zelda rooms are written as the game shows them; JSON files without this ``orientation`` hold
+#: rooms as VGLC stores them (rows and columns swapped) and are turned on reading
+ZELDA_ORIENTATION = "game"
+
+
 def write_json(level: TileLevel, name: str) -> dict[str, bytes]:
-    """Rows of VGLC text, the agent path and the metadata (read back exactly by ``read_json``)."""
+    """Rows of VGLC text, the agent path and the metadata (read back exactly by ``read_json``);
+    Zelda rooms say ``"orientation": "game"``."""
     data = {"type": "TileLevel", "game": level.game, "rows": level.text().splitlines(),
             "path": [list(map(int, p)) for p in level.path], "meta": level.meta.to_dict()}
+    if level.game == "zelda":
+        data["orientation"] = ZELDA_ORIENTATION
     return {name: (json.dumps(data, indent=1) + "\n").encode()}
 
 
 def read_json(path: Path) -> TileLevel:
-    """Inverse of :func:`write_json`."""
+    """Inverse of :func:`write_json`. A Zelda room without ``orientation`` (written before rooms
+    came out as the game shows them) is transposed, path and all, to the game's orientation."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         game, rows = data["game"], data["rows"]
         path_cells = [(int(r), int(c)) for r, c in data["path"]]
         meta = AssetMeta.from_dict(data["meta"])
-    except (ValueError, KeyError, TypeError) as e:
+        orientation = data.get("orientation", "vglc" if game == "zelda" else ZELDA_ORIENTATION)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise FormatError(f"{path}: not a TileLevel JSON ({type(e).__name__}: {e})") from None
+    if orientation not in ("vglc", ZELDA_ORIENTATION):
+        raise FormatError(f"{path}: orientation {orientation!r}; expected {ZELDA_ORIENTATION!r} (or none: an "
+                          "older Zelda room, as VGLC stores it)")
     tiles = parse_text("\n".join(rows), vocab(game), source=str(path))
+    if orientation == "vglc" and game == "zelda":
+        tiles, path_cells = transposed(tiles, path_cells)
     return TileLevel(tiles=tiles, game=game, path=path_cells, meta=meta)
 
 

@@ -2,7 +2,8 @@
 
 ``levels/smb-v1`` decodes a smooth sequence of latents into 14x16 windows and blends each
 overlap in probability space (no seams); ``levels/loderunner-v1`` and ``levels/zelda-v1`` decode
-one 22x32 level or 16x11 room per item. ``search=`` runs CMA-ES in latent space toward targets.
+one 22x32 level or 16x11 room per item (Zelda rooms come out transposed, 11x16, as the game
+shows them). ``search=`` runs CMA-ES in latent space toward targets.
 
 >>> import worldsmith as ws
 >>> level = ws.make("levels/smb-v1", width=56)(seed=3)
@@ -28,8 +29,10 @@ from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
+from worldsmith.levels.placement import blend_rows, expected_counts
 from worldsmith.levels.prompt import targets as prompt_targets
 from worldsmith.levels.search import cma_search, parse_targets, score
+from worldsmith.levels.tiles import VGLC_SIDE, transposed
 from worldsmith.types.level import TileLevel
 
 TRIES = 8
@@ -171,7 +174,12 @@ class LevelGenerator(NeuralGenerator):
             tiles = self._decode(model, z)
             path, attempts = self._solve(tiles), 1
         meta = self.meta(seed, extra={"attempts": attempts, "playable": path is not None})
-        return TileLevel(tiles=tiles, game=self.game, path=list(path or []), meta=meta)
+        tiles, path = self._shown(tiles, list(path or []))
+        return TileLevel(tiles=tiles, game=self.game, path=path, meta=meta)
+
+    def _shown(self, tiles: np.ndarray, path: list) -> tuple[np.ndarray, list]:
+        """The level and path in the game's orientation (the model's, but for Zelda)."""
+        return tiles, path
 
     def _solve(self, tiles: np.ndarray) -> list | None:
         """The game's agent with this generator's rules."""
@@ -283,6 +291,12 @@ class LodeRunnerGenerator(LevelGenerator):
     Config = LodeRunnerConfig
     game = "loderunner"
 
+    def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
+        """Rows blended as smooth as the real levels', then gold and enemies as many as the
+        decoder expects (:mod:`worldsmith.levels.placement`)."""
+        probs = self._logits(model, z).softmax(1)[0].numpy()
+        return expected_counts(blend_rows(probs).argmax(0).astype(np.uint8), probs)
+
     def _playable(self, decode, z, fresh, r):
         return playable.loderunner(decode, z, fresh, r, TRIES)
 
@@ -292,7 +306,8 @@ class ZeldaConfig(LevelConfig):
     """Config of ``levels/zelda-v1``."""
 
     game: ClassVar[str] = "zelda"
-    doors: str = param("auto", help="door sides, letters of 'NESW', or 'auto' (as the model draws)")
+    doors: str = param("auto", help="door sides as the game shows the room, letters of 'NESW', or 'auto' "
+                                    "(as the model draws)")
     ladder: bool = param(True, help="the hero may cross one tile of water (NES Zelda's stepladder); "
                                     "false: every door and floor tile connects by walking alone")
 
@@ -304,7 +319,8 @@ class ZeldaConfig(LevelConfig):
 
 
 class ZeldaGenerator(LevelGenerator):
-    """Zelda dungeon rooms, 16x11 (the VGLC orientation), walls closed, every door reachable."""
+    """Zelda dungeon rooms, 11 rows by 16 columns as the game shows them (the model works on
+    VGLC's transposed 16x11 rooms), walls closed, every door reachable."""
 
     id = "levels/zelda-v1"
     Config = ZeldaConfig
@@ -313,5 +329,13 @@ class ZeldaGenerator(LevelGenerator):
     def _solve(self, tiles: np.ndarray) -> list | None:
         return zelda_path(tiles, self.config.ladder)
 
+    def _shown(self, tiles: np.ndarray, path: list) -> tuple[np.ndarray, list]:
+        """Rows and columns swapped; the path found again on the room as shown (the same
+        verdict; the agent's own route there, so ``solve(level) == level.path``)."""
+        tiles = transposed(tiles, [])[0]
+        return tiles, (self._solve(tiles) or []) if path else []
+
     def _playable(self, decode, z, fresh, r):
-        return playable.zelda(decode, z, fresh, r, TRIES, self.config.doors, self.config.ladder)
+        doors = self.config.doors
+        doors = doors if doors == "auto" else "".join(VGLC_SIDE[side] for side in doors)
+        return playable.zelda(decode, z, fresh, r, TRIES, doors, self.config.ladder)

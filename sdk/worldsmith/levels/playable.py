@@ -14,9 +14,9 @@ import numpy as np
 import torch
 
 from worldsmith.levels.agents import SmbSearch, loderunner_path, reachable, smb_cells, smb_search, zelda_path
+from worldsmith.levels.placement import Chains, gold_spots, move_gold, place_start
 from worldsmith.levels.repair import (
     SAFE,
-    loderunner_gold,
     loderunner_start,
     smb_flatten,
     smb_repair,
@@ -61,17 +61,15 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int) 
     return tiles, smb_cells(states) if fresh_path else smb_search(tiles)[0], attempt
 
 
-def _lr_gold(tiles: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list | None]:
-    """Gold only in reach of the start; if the tour still fails, one gold in reach."""
-    start = tuple(int(v) for v in np.argwhere(tiles == LODERUNNER.id("M"))[0])
-    reach = reachable(tiles, "loderunner", start)
-    tiles = loderunner_gold(tiles, reach, rng)
-    path = loderunner_path(tiles)
-    if path is None:
-        bare = np.where(tiles == LODERUNNER.id("G"), LODERUNNER.id("."), tiles).astype(np.uint8)
-        tiles = loderunner_gold(bare, reach, rng, count=1)
-        path = loderunner_path(tiles)
-    return tiles, path
+def _lr_gold(tiles: np.ndarray) -> tuple[np.ndarray, list | None]:
+    """The start moved where most gold can be taken, if it is not; then gold off the start's
+    best chain of places (:class:`~worldsmith.levels.placement.Chains`) moved to the nearest
+    standing cell on it: the count stays (unless the chain is too short), none is dropped for
+    being out of reach."""
+    tiles, chains = tiles.copy(), Chains(tiles)
+    cells = chains.cells(place_start(tiles, chains))
+    moved = move_gold(tiles, cells, gold_spots(tiles, cells))
+    return moved, loderunner_path(moved)
 
 
 def _lr_last_resort(tiles: np.ndarray) -> tuple[np.ndarray, list]:
@@ -85,13 +83,13 @@ def _lr_last_resort(tiles: np.ndarray) -> tuple[np.ndarray, list]:
 
 def loderunner(decode: Decode, z: torch.Tensor, fresh: Fresh, rng: np.random.Generator,
                tries: int) -> Result:
-    """Lode Runner: one start, gold only where the player reaches it (placed if none is left);
-    re-sample when nothing is in reach; a start and a gold on the floor as the last resort."""
+    """Lode Runner: one start, gold moved to where the player reaches it (none dropped); re-sample
+    when that fails; a start and a gold on the floor as the last resort."""
     for attempt in range(1, tries + 1):
         tiles = loderunner_start(decode(z), rng)
         path = loderunner_path(tiles)
-        if path is None and fresh is not None:
-            tiles, path = _lr_gold(tiles, rng)
+        if path is None:
+            tiles, path = _lr_gold(tiles)
         if path is not None or fresh is None:
             return tiles, path, attempt
         z = fresh(1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from worldsmith.levels.placement import smb_enemies
 from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA
 
 SAFE = 3  # flat columns at the start and the end of an SMB level
@@ -82,9 +83,10 @@ def smb_flatten(tiles: np.ndarray, start: int, stop: int) -> np.ndarray:
 
 
 def smb_repair(tiles: np.ndarray) -> np.ndarray:
-    """Whole pipes and cannons, and a safe flat start and finish."""
+    """Whole pipes and cannons, a safe flat start and finish, and enemies on something solid
+    as often as in the real levels (:func:`~worldsmith.levels.placement.smb_enemies`)."""
     out = smb_flatten(smb_structures(tiles), 0, SAFE)
-    return smb_flatten(out, out.shape[1] - SAFE, out.shape[1])
+    return smb_enemies(smb_flatten(out, out.shape[1] - SAFE, out.shape[1]))
 
 
 def _standable(tiles: np.ndarray) -> np.ndarray:
@@ -106,22 +108,6 @@ def loderunner_start(tiles: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         cells = np.array([[out.shape[0] - 1, out.shape[1] // 2]])
     r, c = cells[rng.integers(len(cells))]
     out[r, c] = LODERUNNER.id("M")
-    return out
-
-
-def loderunner_gold(tiles: np.ndarray, reachable: set[tuple[int, int]],
-                    rng: np.random.Generator, count: int = 3) -> np.ndarray:
-    """Gold only where the player can reach it; with none left, ``count`` placed in reach."""
-    out = tiles.copy()
-    gold = LODERUNNER.id("G")
-    for r, c in np.argwhere(out == gold):
-        if (int(r), int(c)) not in reachable:
-            out[r, c] = LODERUNNER.id(".")
-    if (out == gold).any():
-        return out
-    cells = [(r, c) for r, c in sorted(reachable) if out[r, c] == LODERUNNER.id(".")]
-    for i in rng.permutation(len(cells))[:count]:
-        out[cells[i]] = gold
     return out
 
 

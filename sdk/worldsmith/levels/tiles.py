@@ -40,7 +40,21 @@ def read_folder(folder: str | os.PathLike, v: Vocab) -> dict[str, np.ndarray]:
     return {p.name: read_level(p, v) for p in files}
 
 
-ROOM = (16, 11)
+ROOM = (16, 11)  # a Zelda room as VGLC stores it (and the model works on it): 16 rows by 11 columns
+#: a door side of a room as the game shows it (11 rows by 16 columns) -> that side in VGLC's
+#: transposed room (rows and columns swapped: north is VGLC's west, east its south)
+VGLC_SIDE = {"N": "W", "E": "S", "S": "E", "W": "N"}
+
+
+def transposed(tiles: np.ndarray, path: list) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A Zelda room and its path with rows and columns swapped: VGLC's portrait room in the
+    game's landscape orientation, and back.
+
+    >>> t, p = transposed(np.arange(6, dtype=np.uint8).reshape(3, 2), [(2, 1)])
+    >>> t.tolist(), p
+    ([[0, 2, 4], [1, 3, 5]], [(1, 2)])
+    """
+    return np.ascontiguousarray(tiles.T), [(int(c), int(r)) for r, c in path]
 
 
 def zelda_rooms(dungeon: np.ndarray) -> list[np.ndarray]:

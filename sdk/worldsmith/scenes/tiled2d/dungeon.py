@@ -1,8 +1,8 @@
 """``scenes/dungeon-v1`` and ``-v2``: a Zelda-like dungeon built as Dormans' missions and spaces.
 
 A lock-and-key mission is laid out as a tree of rooms on a grid (:mod:`worldsmith.scenes.tiled2d.mission`);
-each room comes from ``levels/zelda-v1`` with doors exactly where the layout needs them (turned
-to the NES orientation, 16 wide and 11 tall); doorways are opened through the outer walls, locked
+each room comes from ``levels/zelda-v1`` with doors exactly where the layout needs them (16
+wide and 11 tall, as the game shows them); doorways are opened through the outer walls, locked
 doors drawn shut, and keys, monsters, the entrance and the goal chest are placed on floor the
 room's doors reach. Every dungeon is proved solvable by :func:`worldsmith.scenes.tiled2d.solver.prove`
 before it is returned, and carries the mission graph and the solver's walk.
@@ -53,12 +53,10 @@ from worldsmith.scenes.tiled2d.tiles2d import TILE, dungeon_tileset
 from worldsmith.types.level import TileLevel
 from worldsmith.types.scene import Scene2D, SceneObject
 
-ROOM_H, ROOM_W = 11, 16  # a room in the NES orientation (zelda-v1 rooms are 16x11, transposed)
+ROOM_H, ROOM_W = 11, 16  # a room as the game shows it (and levels/zelda-v1 makes it)
 ROOM_TRIES = 4
 MIN_FLOOR = 8  # open floor cells a room needs for the hero, a key and the goal chest
 LAYERS = ["rooms", "doors", "locks", "keys", "goal", "monsters", "spawn"]  # drawn in this order
-#: side of a displayed room -> the zelda-v1 door letter for it (rooms are transposed)
-VGLC_SIDE = {"N": "W", "S": "E", "W": "N", "E": "S"}
 #: zelda-v1 tile character -> our tile name ("" = no tile)
 TILE_OF = {"F": "floor", "B": "block", "M": "floor", "P": "water", "O": "water floor", "I": "water block",
            "D": "doorway", "S": "stairs", "W": "wall", "-": ""}
@@ -124,8 +122,8 @@ class DungeonGenerator(Generator):
         return {"hero": hero.reshape(16, 64, 64, 4)}, {"hero": source}
 
     def _room(self, plan: Plan, i: int, seed: int) -> TileLevel:
-        """A ``levels/zelda-v1`` room with doors on the sides the plan links (VGLC orientation)."""
-        doors = "".join(sorted(VGLC_SIDE[s] for s in plan.sides(i)))
+        """A ``levels/zelda-v1`` room with doors on the sides the plan links."""
+        doors = "".join(sorted(plan.sides(i)))
         gen = ws.make("levels/zelda-v1", doors=doors, ladder=False)  # a dungeon is walked, no items
         for k in range(ROOM_TRIES):
             room = gen(seed=child_seed(seed, k))
@@ -168,7 +166,7 @@ def _compose(plan: Plan, rooms: list[TileLevel], tileset) -> tuple[np.ndarray, l
     doorway = tileset.gid("doorway")
     tiles = np.zeros((h * ROOM_H, w * ROOM_W), np.uint16)
     for i, room in enumerate(rooms):
-        grid = table[room.tiles.T]
+        grid = table[room.tiles]
         for side in plan.sides(i):
             inner, outer = EDGE[side]
             grid[outer][grid[inner] == doorway] = doorway
@@ -196,11 +194,11 @@ def _door_cells(plan: Plan, tiles: np.ndarray, room: int, other: int, doorway: i
 
 
 def _open_floor(room: TileLevel) -> list[tuple[int, int]]:
-    """Floor cells (displayed row, col) the room's doors reach, in row order."""
+    """Floor cells (row, col) the room's doors reach, in row order."""
     door = tuple(int(v) for v in np.argwhere(room.tiles == room.vocab.id("D"))[0])
     floor = room.vocab.id("F")
     reached = reachable(room.tiles, "zelda", door, ladder=False)
-    return sorted((c, rr) for rr, c in reached if room.tiles[rr, c] == floor)
+    return sorted(cell for cell in reached if room.tiles[cell] == floor)
 
 
 def _floor(room: TileLevel, r: np.random.Generator, taken: set) -> tuple[int, int]:
@@ -252,7 +250,7 @@ def _objects(plan: Plan, rooms: list[TileLevel], doors: list[list[tuple[int, int
                 room=room.id)
     out += [_door_object(plan, i, cells) for i, cells in enumerate(doors)]
     monsters = [(i, cell) for i, room in enumerate(rooms)
-                for cell in map(tuple, np.argwhere(room.tiles.T == room.vocab.id("M")).tolist())]
+                for cell in map(tuple, np.argwhere(room.tiles == room.vocab.id("M")).tolist())]
     for n, (i, cell) in enumerate(monsters):
         k = int(r.integers(kinds))
         x, y = _place(plan, i, cell)
