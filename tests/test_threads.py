@@ -52,3 +52,20 @@ def test_generators_without_networks_never_import_torch(tmp_path):
     proc = _run(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "False"
+
+
+def test_list_info_and_merge_never_import_torch(tmp_path):
+    from worldsmith.bake import bake
+
+    (tmp_path / "m.toml").write_text('[[asset]]\nid = "plots/quest-v1"\nseed = 1\noutputs = ["a.json"]\n\n'
+                                     '[[asset]]\nid = "plots/quest-v1"\nseed = 2\noutputs = ["b.json"]\n')
+    for shard in ((0, 2), (1, 2)):
+        bake(tmp_path / "m.toml", tmp_path / "out", shard)
+    code = ("import sys, io, contextlib, worldsmith as ws\nfrom worldsmith.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    codes = [main(['list'])] + [main(['info', i]) for i in ws.list_generators()]\n"
+            f"    codes.append(main(['bake', 'merge', '--out', {str(tmp_path / 'out')!r}]))\n"
+            "print(codes.count(0) == len(codes), 'torch' in sys.modules)")
+    proc = _run(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-2:] == ["True", "False"]

@@ -23,7 +23,7 @@ from worldsmith.core import registry
 from worldsmith.core.cliargs import Parser, UsageError
 from worldsmith.core.errors import WorldsmithError
 from worldsmith.core.family import load_ref
-from worldsmith.core.formats import png_optimize
+from worldsmith.core.formats import formats_for, png_optimize
 from worldsmith.core.generator import VERSION
 from worldsmith.core.progress import reporting
 from worldsmith.core.seeding import seed_to_json
@@ -138,9 +138,10 @@ def _cmd_list(args: argparse.Namespace) -> None:
 
 
 def _cmd_info(args: argparse.Namespace) -> None:
-    cls = registry.spec(args.id).load()
-    info = {"id": args.id, "summary": registry.spec(args.id).summary, "config": cls.Config.describe(),
-            "formats": cls.formats()}
+    spec = registry.spec(args.id)
+    info = {"id": args.id, "summary": spec.summary, "config": spec.config_class().describe(),
+            "formats": formats_for(spec.asset_class())}
+    cls = None if spec.config else spec.load()
     if hasattr(cls, "catalogue"):                     # generators with parts picked by name
         info["parts"] = cls.catalogue()
     if args.json:

@@ -29,16 +29,28 @@ def load_ref(ref: str) -> Any:
 class GeneratorSpec:
     """A registered generator: its id, entry point (``"module:Class"``) and one-line summary;
     ``neural`` marks a :class:`~worldsmith.core.generator.NeuralGenerator` (one network that
-    maps latents to raw output: ONNX export, runtime backends)."""
+    maps latents to raw output: ONNX export, runtime backends). ``config`` and ``asset``
+    (``"module:Class"`` of its config and asset type), when given, let ``worldsmith info``
+    describe it without importing the generator's module (and torch with it)."""
 
     id: str
     entry_point: str
     summary: str = ""
     neural: bool = False
+    config: str = ""
+    asset: str = ""
 
     def load(self) -> type:
         """Import and return the generator class."""
         return load_ref(self.entry_point)
+
+    def config_class(self) -> type:
+        """The generator's config class (imported from ``config`` when given)."""
+        return load_ref(self.config) if self.config else self.load().Config
+
+    def asset_class(self) -> type:
+        """The type of the generator's assets (imported from ``asset`` when given)."""
+        return load_ref(self.asset) if self.asset else self.load().asset_type
 
 
 @dataclass(frozen=True)

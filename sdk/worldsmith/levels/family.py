@@ -1,19 +1,23 @@
 """The ``levels`` family's manifest: what it declares to the SDK (see :mod:`worldsmith.core.family`)."""
 from worldsmith.core.family import Family, GeneratorSpec
 
+TILE_LEVEL = "worldsmith.types.level:TileLevel"
+
 FAMILY = Family(
     name="levels",
     generators=(
         GeneratorSpec("levels/smb-v1", "worldsmith.levels.generator:SMBGenerator",
                       "Super Mario Bros levels from a conv VAE, stitched windows, playable under NES jump physics",
-                      neural=True),
+                      neural=True, config="worldsmith.levels.config:SMBConfig", asset=TILE_LEVEL),
         GeneratorSpec("levels/loderunner-v1", "worldsmith.levels.generator:LodeRunnerGenerator",
-                      "Lode Runner 22x32 levels from a conv VAE, every gold reachable", neural=True),
+                      "Lode Runner 22x32 levels from a conv VAE, every gold reachable", neural=True,
+                      config="worldsmith.levels.config:LodeRunnerConfig", asset=TILE_LEVEL),
         GeneratorSpec("levels/zelda-v1", "worldsmith.levels.generator:ZeldaGenerator",
-                      "Zelda dungeon rooms (16 wide, 11 tall) from a conv VAE, walls closed, doors connected",
-                      neural=True),
+                      "Zelda dungeon rooms (16 wide, 11 tall as the game shows them) from a conv VAE, walls closed, "
+                      "doors connected",
+                      neural=True, config="worldsmith.levels.config:ZeldaConfig", asset=TILE_LEVEL),
     ),
-    asset_types={"TileLevel": "worldsmith.types.level:TileLevel"},
+    asset_types={"TileLevel": TILE_LEVEL},
     exporters={"TileLevel": "worldsmith.levels.export"},
     trainer="worldsmith.levels.train:main",
     commands={"archive": "worldsmith.levels.command:add_archive_command"},

@@ -13,13 +13,11 @@ shows them). ``search=`` runs CMA-ES in latent space toward targets.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import torch
 
-from worldsmith.core.config import Config, param
 from worldsmith.core.device import ieee_fp32, resolve_device
 from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import NeuralGenerator
@@ -27,6 +25,7 @@ from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
+from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
 from worldsmith.levels.placement import blend_rows, expected_counts
@@ -46,33 +45,6 @@ def load_model(weights: str, device: str) -> tuple[LevelVAE, dict]:
     config, state = load_folder(weights)
     with building(weights, "level VAE"):
         return for_inference(build(config, state, str(weights))).to(resolve_device(device)), config
-
-
-@dataclass(frozen=True)
-class LevelConfig(Config):
-    """Options every level generator shares."""
-
-    temperature: float = param(1.0, lo=0.0, hi=3.0, help="scale of the latent noise")
-    playable: bool = param(True, help="repair and re-sample until the agent solves the level")
-    search: str = param("", help="CMA-ES targets, e.g. 'enemies=8,gaps=3' (see levels.search)")
-    prompt: str = param("", help="e.g. 'many pipes, some enemies, no blocks' (see levels.prompt)")
-    search_evals: int = param(96, lo=8, hi=5000, help="level evaluations the search may spend")
-    weights: str = param("", help="model folder or name (default: the shipped one)")
-    device: str = param("cpu", choices=("cpu", "auto", "cuda"), help="torch device")
-    source: str = param("", help="a level file (.txt VGLC or .json) to inpaint or continue (levels.inpaint)")
-    keep: str = param("", help="tiles of source= kept as they are: columns 'a:b' or rectangles 'r0:r1/c0:c1', "
-                               "comma-separated; the rest is regenerated")
-
-    def check(self) -> None:
-        both = set(parse_targets(self.search, self.game)) & set(prompt_targets(self.prompt, self.game))
-        if both:
-            raise ConfigError("prompt", "attributes that search= does not also set", ", ".join(sorted(both)))
-        if (self.keep or getattr(self, "extend", 0)) and not self.source:
-            raise ConfigError("source", "a level file to keep tiles of or extend (keep= and extend= need one)", "")
-        steered = [name for name in ("search", "prompt") if getattr(self, name, "")]
-        if self.source and (steered or not self.playable):
-            raise ConfigError((steered or ["playable"])[0], "no search or prompt and playable=true with source= "
-                                                            "(the latents are fitted to the kept tiles)")
 
 
 class LevelGenerator(NeuralGenerator):
@@ -192,17 +164,6 @@ class LevelGenerator(NeuralGenerator):
         return [self._one(model, copies, s) for s in seeds]
 
 
-@dataclass(frozen=True)
-class SMBConfig(LevelConfig):
-    """Config of ``levels/smb-v1``."""
-
-    game: ClassVar[str] = "smb"
-    width: int = param(200, lo=28, hi=4096, help="level length in columns")
-    smoothness: float = param(0.3, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
-    extend: int = param(0, lo=0, hi=4096, help="columns appended after source= (its width + extend; "
-                                               "width= is not used with a source)")
-
-
 class SMBGenerator(LevelGenerator):
     """Super Mario Bros levels, 14 rows by ``width`` columns, stitched from VAE windows."""
 
@@ -277,13 +238,6 @@ def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) 
     return (acc / weight).argmax(0).astype(np.uint8)
 
 
-@dataclass(frozen=True)
-class LodeRunnerConfig(LevelConfig):
-    """Config of ``levels/loderunner-v1``."""
-
-    game: ClassVar[str] = "loderunner"
-
-
 class LodeRunnerGenerator(LevelGenerator):
     """Lode Runner levels, 22x32, one per item, every gold reachable."""
 
@@ -299,23 +253,6 @@ class LodeRunnerGenerator(LevelGenerator):
 
     def _playable(self, decode, z, fresh, r):
         return playable.loderunner(decode, z, fresh, r, TRIES)
-
-
-@dataclass(frozen=True)
-class ZeldaConfig(LevelConfig):
-    """Config of ``levels/zelda-v1``."""
-
-    game: ClassVar[str] = "zelda"
-    doors: str = param("auto", help="door sides as the game shows the room, letters of 'NESW', or 'auto' "
-                                    "(as the model draws)")
-    ladder: bool = param(True, help="the hero may cross one tile of water (NES Zelda's stepladder); "
-                                    "false: every door and floor tile connects by walking alone")
-
-    def check(self) -> None:
-        super().check()
-        d = self.doors
-        if d != "auto" and (not d or set(d) - set("NESW") or len(set(d)) != len(d)):
-            raise ConfigError("doors", "'auto' or distinct letters of 'NESW' such as 'NS'", d)
 
 
 class ZeldaGenerator(LevelGenerator):

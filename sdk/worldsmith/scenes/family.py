@@ -5,7 +5,9 @@ FAMILY = Family(
     name="scenes",
     generators=(
         GeneratorSpec("scenes/terrain-v1", "worldsmith.scenes.terrain.generator:TerrainGenerator",
-                      "3D islands: eroded Perlin terrain, biomes, water and props, exported as glTF"),
+                      "3D islands: eroded Perlin terrain, biomes, water and props, exported as glTF",
+                      config="worldsmith.scenes.terrain.config:TerrainConfig",
+                      asset="worldsmith.types.terrain:Terrain"),
         GeneratorSpec("scenes/platformer-v1", "worldsmith.scenes.tiled2d.platformer:PlatformerGenerator",
                       "2D platformer scenes: smb-v1 level, hero, enemies, items, flag, parallax, quest checkpoints "
                       "(Tiled)"),

@@ -32,6 +32,7 @@ import numpy as np
 from worldsmith.export import gltf
 from worldsmith.export.png import png_bytes
 from worldsmith.scenes.terrain import biomes as B
+from worldsmith.scenes.terrain.config import TerrainConfig
 from worldsmith.scenes.terrain.props import CATALOGUE, prop_mesh
 from worldsmith.types.mesh import grid_faces, grid_positions, vertex_normals
 from worldsmith.types.terrain import Terrain
@@ -45,8 +46,6 @@ WATER_RGBA = (40, 110, 170, 170)
 
 def thresholds(t: Terrain) -> B.Thresholds:
     """The biome thresholds of the config that made ``t``."""
-    from worldsmith.scenes.terrain.generator import TerrainConfig  # lazy: torch, start-up time
-
     return TerrainConfig.from_dict(t.meta.config).thresholds
 
 
