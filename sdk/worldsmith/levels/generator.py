@@ -26,6 +26,7 @@ from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
+from worldsmith.levels.agents.smb_astar import astar_fails
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
 from worldsmith.levels.search import cma_search, parse_targets, score
@@ -173,6 +174,9 @@ class SMBConfig(LevelConfig):
     game: ClassVar[str] = "smb"
     width: int = param(200, lo=28, hi=4096, help="level length in columns")
     smoothness: float = param(0.3, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
+    agent: str = param("search", choices=("search", "both"),
+                       help="playability check: 'search' (the tile search, levels.agents.smb) or 'both' "
+                            "(the A* agent of levels.agents.smb_astar must finish the level too; slower)")
 
 
 class SMBGenerator(LevelGenerator):
@@ -219,8 +223,16 @@ class SMBGenerator(LevelGenerator):
             return last[2].copy()
         return decode
 
+    def _second(self) -> playable.Second:
+        """The A* agent's check with ``agent="both"`` (the column where it fails), else none."""
+        return astar_fails if self.config.agent == "both" else None
+
+    def _solve(self, tiles: np.ndarray) -> list | None:
+        path = super()._solve(tiles)
+        return None if path is None or playable.second_fails(self._second(), tiles) is not None else path
+
     def _playable(self, decode, z, fresh, r):
-        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES)
+        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, self._second())
 
 
 def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
