@@ -57,3 +57,25 @@ def test_evaluate_levels_reports_smb_window_density(repo, vglc, tmp_path, capsys
     real = row["real_train_density"]
     assert 0.05 < real["mean"] < 0.15 and real["std"] > 0.05 and 0 < real["bare"] < 0.5  # set pieces and open runs
     assert 0 <= row["density"]["mean"] < 1 and "window density" in capsys.readouterr().out
+
+
+def test_evaluate_levels_agreement_counts_each_verdict(repo):
+    import numpy as np  # lazy: only this test builds levels by hand
+
+    from worldsmith.types.tiles import SMB
+
+    tool = _tool(repo, "evaluate_levels")
+
+    def gap(width: int) -> np.ndarray:
+        tiles = np.full((14, 40), SMB.id("-"), np.uint8)
+        tiles[12:] = SMB.id("X")
+        tiles[12:, 15:15 + width] = SMB.id("-")
+        return tiles
+
+    # flat: both finish; 9 wide: only the A* agent (the tile search jumps 7); 12: neither
+    row = tool.agreement([gap(0), gap(9), gap(12)])
+    assert (row["both"], row["search_only"], row["astar_only"], row["neither"]) == (1, 0, 1, 1)
+    assert row["astar_causes"] == {"fell": 1} and row["astar_failures"][0][0] == 2
+    parts = tool.stretches([gap(0)[:, :30], np.zeros((14, 200), np.uint8)], width=150, stride=75)
+    assert [p.shape[1] for p in parts] == [30, 150, 150]
+    assert "| VGLC whole levels | 3 | 1 |" in tool.agents_table({"vglc_levels": row})

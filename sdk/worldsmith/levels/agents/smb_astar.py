@@ -23,7 +23,9 @@ is worse than the estimate); the cost is the remaining time to a distant goal at
 plus 0.9 x the frames elapsed, with a 1500 penalty for a state near one already expanded
 (within 2 px and 5 frames). A search stops when the best node is 176 px ahead of its start
 (or, failing that within the budget, takes the furthest node if 20 px further); Mario plays
-the plan's first 2 frames, then searches again from there.
+the plan's first 2 frames, then searches again from there. A search may simulate 2,000 nodes
+(:data:`BUDGET`; about what Baumgarten's 40 ms over two frames bought in Java); a run gives
+up after 8 frames a column or 120 frames without getting further.
 
 **Omitted** (none of them is in the VGLC tiles, or they need the framework's real-time loop):
 koopas and their shells, spinies, winged enemies, piranha plants, bullet bills from cannons
@@ -67,7 +69,7 @@ MAX_SPEED = 10.9090909  # px/frame: Baumgarten's top running speed
 VISITED_PENALTY = 1500
 MAX_RIGHT = 176         # px ahead at which a search is done
 REPETITIONS = 2         # frames per search node (and frames played per plan)
-BUDGET = 1000           # simulated nodes per search
+BUDGET = 2000           # simulated nodes per search
 STUCK = 120             # frames without a new furthest x before the agent gives up
 
 #: (left, right, jump, speed), in the framework's order; jumps only while Mario can jump higher
