@@ -314,9 +314,10 @@ def _children(node: _Node) -> list[_Node]:
     return [_Node(node, keys) for keys in ACTIONS if jump or not keys[2]]
 
 
-def search(level: _Level, world: World, budget: int = BUDGET) -> tuple[list[tuple], int]:
+def search(level: _Level, world: World, budget: int = BUDGET,
+           horizon: float = MAX_RIGHT) -> tuple[list[tuple], int]:
     """Baumgarten's A* from ``world``: the keys for each frame of the best plan found, and the
-    nodes simulated."""
+    nodes simulated; done once the best node is ``horizon`` px ahead."""
     root = _Node(None, IDLE, world)
     start_x, order = world.mario[X], 0
     pool: list = []
@@ -331,7 +332,7 @@ def search(level: _Level, world: World, budget: int = BUDGET) -> tuple[list[tupl
     best = furthest = current = root
     visited: dict[tuple[int, int], list[int]] = {}
     good, sims = False, 0
-    while pool and (best.world.mario[X] - start_x < MAX_RIGHT or not good) and sims < budget:
+    while pool and (best.world.mario[X] - start_x < horizon or not good) and sims < budget:
         current = heapq.heappop(pool)[2]
         good = False
         if current.world is None:
@@ -368,7 +369,7 @@ def search(level: _Level, world: World, budget: int = BUDGET) -> tuple[list[tupl
             if current.world.mario[X] > furthest.world.mario[X]:
                 furthest = current
     if (best.world.status != "win" and current.world is not None
-            and current.world.mario[X] - start_x < MAX_RIGHT
+            and current.world.mario[X] - start_x < horizon
             and furthest.world.mario[X] > best.world.mario[X] + 20):
         best = furthest
     plan: list[tuple] = []
@@ -412,9 +413,11 @@ class AStarRun:
         return out
 
 
-def astar_run(tiles: np.ndarray, budget: int = BUDGET, max_frames: int | None = None) -> AStarRun:
+def astar_run(tiles: np.ndarray, budget: int = BUDGET, max_frames: int | None = None,
+              horizon: float = MAX_RIGHT) -> AStarRun:
     """Play ``tiles`` (SMB ids) with the A* agent from column 0 to the last column: search
-    (``budget`` simulated nodes), play the plan's first :data:`REPETITIONS` frames, repeat.
+    (``budget`` simulated nodes, ``horizon`` px ahead: Baumgarten's 176 by default), play the
+    plan's first :data:`REPETITIONS` frames, repeat.
     Gives up after ``max_frames`` (default 8 per column) or :data:`STUCK` frames without
     getting further."""
     level = _Level(tiles)
@@ -423,7 +426,7 @@ def astar_run(tiles: np.ndarray, budget: int = BUDGET, max_frames: int | None = 
     trace, frames, best_x, since, nodes = [], 0, world.mario[X], 0, 0
     cause = "timeout"
     while frames < max_frames:
-        plan, sims = search(level, world, budget)
+        plan, sims = search(level, world, budget, horizon)
         nodes += sims
         plan = plan[:REPETITIONS] or [IDLE]
         for keys in plan:
