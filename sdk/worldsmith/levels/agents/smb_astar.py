@@ -448,13 +448,23 @@ def astar_run(tiles: np.ndarray, budget: int = BUDGET, max_frames: int | None = 
 
 
 def astar_path(tiles: np.ndarray) -> Path | None:
-    """The A* agent's cells from the start to the last column, or ``None`` if it fails."""
+    """The A* agent's cells from the start to the last column, or ``None`` if it fails.
+
+    >>> flat = np.full((14, 20), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> astar_path(flat)[:2], astar_path(flat)[-1]
+    ([(11, 0), (11, 1)], (11, 19))
+    """
     run = astar_run(tiles)
     return run.cells() if run.finished else None
 
 
 def astar_fails(tiles: np.ndarray) -> int | None:
     """``None`` if the A* agent finishes ``tiles``, else the furthest column it reached (the
-    generator's ``agent="both"`` check)."""
+    generator's ``agent="both"`` check).
+
+    >>> pit = np.full((14, 40), SMB.id("-"), np.uint8); pit[12:, :10] = SMB.id("X")
+    >>> astar_fails(pit)                      # he leaps as far as he can, then falls
+    21
+    """
     run = astar_run(tiles)
     return None if run.finished else run.far
