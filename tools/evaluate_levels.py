@@ -19,7 +19,14 @@ set of generated levels depends on which rare patterns it happens to hold, so ``
 also scores R-1 more sets of ``--seeds`` levels (base seeds 1..R-1) and reports the range (the
 JSON has every set's KL, novelty and diversity: their spread is the run-to-run noise).
 
+``--second-agent`` adds, for SMB, a second opinion: the A* agent of
+:mod:`worldsmith.levels.agents.smb_astar` plays every generated level and every VGLC level
+(whole, and in 150-column stretches every 75 columns), and the row reports how often it and the
+tile search agree (both finish, only one does, neither), why the A* agent failed, and its time
+per level; ``--agents-only`` skips every other metric (generates the final levels only).
+
     python tools/evaluate_levels.py --seeds 500 --out benchmarks/results/levels_eval.json
+    python tools/evaluate_levels.py --game smb --seeds 500 --agents-only --out agents.json
 """
 from __future__ import annotations
 
@@ -36,7 +43,8 @@ import worldsmith as ws
 from worldsmith.cli import _config_from_sets
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.errors import WorldsmithError
-from worldsmith.levels.agents import solve_tiles
+from worldsmith.levels.agents import smb_search, solve_tiles
+from worldsmith.levels.agents.smb_astar import astar_run
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
 from worldsmith.levels.metrics import density_stats, diversity, novelty, playability, tpkl_mean, windows
 from worldsmith.levels.tiles import transposed, zelda_rooms
@@ -64,8 +72,9 @@ def real_split(game: str, data: str | None) -> tuple[list[np.ndarray], list[np.n
 
 
 def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int = 1,
-             overrides: dict | None = None) -> dict:
-    """Every metric for one game (see the module docstring); ``overrides``: more generator config."""
+             overrides: dict | None = None, second: bool = False) -> dict:
+    """Every metric for one game (see the module docstring); ``overrides``: more generator config;
+    ``second``: SMB's :func:`second_opinion` too."""
     gid = f"levels/{game}-v1"
     config = {**({"width": width} if game == "smb" else {}), **(overrides or {})}
     t0 = time.perf_counter()
@@ -87,6 +96,8 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
         extra = {"copies_14x16": novelty(units(game, gen, width=16), units(game, train, 1, width=16))[1],
                  "real_copies_14x16": novelty(units(game, val, width=16), units(game, train, 1, width=16))[1],
                  "density": density_stats(gen), "real_train_density": density_stats(train)}
+        if second:
+            extra["agents"] = second_opinion(gen, data)
     return {
         "game": game, "seeds": seeds, "width": width if game == "smb" else None,
         "raw_playable": float(np.mean([lv.meta.extra["playable"] for lv in raw])),
@@ -100,6 +111,65 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
         "mean_attempts": float(np.mean([lv.meta.extra["attempts"] for lv in final])),
         "generate_seconds": round(seconds, 2), **extra,
     }
+
+
+def agreement(levels: list[np.ndarray]) -> dict:
+    """How the tile search and the A* agent judge ``levels``: counts of both finishing, only one,
+    neither; the A* failures' causes; its seconds per level (mean, max). Failures list the
+    level's index, the A* agent's cause and furthest column."""
+    first, second, causes, seconds, failures = [], [], {}, [], []
+    for i, tiles in enumerate(levels):
+        t0 = time.perf_counter()
+        run = astar_run(tiles)
+        seconds.append(time.perf_counter() - t0)
+        first.append(smb_search(tiles)[0] is not None)
+        second.append(run.finished)
+        if not run.finished:
+            causes[run.cause] = causes.get(run.cause, 0) + 1
+            failures.append([i, run.cause, run.far])
+    a, b = np.array(first, bool), np.array(second, bool)
+    return {"levels": len(levels), "both": int((a & b).sum()), "search_only": int((a & ~b).sum()),
+            "astar_only": int((~a & b).sum()), "neither": int((~a & ~b).sum()),
+            "agree": float((a == b).mean()), "astar_causes": causes, "astar_failures": failures,
+            "astar_seconds_mean": float(np.mean(seconds)), "astar_seconds_max": float(np.max(seconds))}
+
+
+def stretches(levels: list[np.ndarray], width: int = 150, stride: int = 75) -> list[np.ndarray]:
+    """``width``-column stretches of each level every ``stride`` columns (the last one flush
+    with the level's end)."""
+    out = []
+    for lv in levels:
+        starts = sorted({*range(0, max(1, lv.shape[1] - width + 1), stride), max(0, lv.shape[1] - width)})
+        out += [lv[:, s:s + width] for s in starts]
+    return out
+
+
+def second_opinion(gen: list[np.ndarray], data: str | None) -> dict:
+    """:func:`agreement` on the generated levels and on the VGLC SMB levels (whole, stretches)."""
+    real = list(load_levels("smb", data).values())
+    return {"generated": agreement(gen), "vglc_levels": agreement(real), "vglc_150": agreement(stretches(real))}
+
+
+def agents_table(row: dict) -> str:
+    """The agreement table of docs/levels.md (Markdown)."""
+    head = ("| levels | n | both finish | tile search only | A* only | neither | agree | A* failures by cause "
+            "| A* s/level (max) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+    names = {"generated": "worldsmith (default config)", "vglc_levels": "VGLC whole levels",
+             "vglc_150": "VGLC 150-column stretches"}
+    return head + "".join(
+        f"| {names[k]} | {a['levels']} | {a['both']} | {a['search_only']} | {a['astar_only']} | {a['neither']} "
+        f"| {a['agree']:.1%} | {', '.join(f'{c} {n}' for c, n in sorted(a['astar_causes'].items())) or '-'} "
+        f"| {a['astar_seconds_mean']:.2f} ({a['astar_seconds_max']:.1f}) |\n"
+        for k, a in row.items())
+
+
+def agents_only(seeds: int, width: int, data: str | None, overrides: dict | None = None) -> dict:
+    """Only the second opinion: the final levels of ``seeds`` seeds, and VGLC."""
+    t0 = time.perf_counter()
+    final = ws.make("levels/smb-v1", width=width, **(overrides or {}))(seed=0, n=seeds)
+    seconds = time.perf_counter() - t0
+    return {"game": "smb", "seeds": seeds, "width": width, "generate_seconds": round(seconds, 2),
+            "agents": second_opinion([lv.tiles for lv in final], data)}
 
 
 def table(rows: list[dict]) -> str:
@@ -134,6 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="generator config for one game, e.g. ladder=false or weights=DIR")
     p.add_argument("--out", default=None, help="write the results as JSON here")
     p.add_argument("--dry-run", action="store_true", help="4 seeds, 56-column SMB levels")
+    p.add_argument("--second-agent", action="store_true",
+                   help="SMB: also play every level with the A* agent and report agreement (slow)")
+    p.add_argument("--agents-only", action="store_true",
+                   help="SMB: only the agreement of the two agents (implies --second-agent)")
     args = p.parse_args(argv)
     if args.dry_run:
         args.seeds, args.width = 4, 56
@@ -145,8 +219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         ws.make(f"levels/{games[0]}-v1", **extra)  # checks the values before any work
     except WorldsmithError as e:
         p.error(str(e))
-    rows = [evaluate(g, args.seeds, args.width, args.data, args.repeats, extra) for g in games]
-    print(table(rows), end="")
+    if args.agents_only:
+        if games != ("smb",):
+            p.error("--agents-only needs --game smb")
+        rows = [agents_only(args.seeds, args.width, args.data, extra)]
+    else:
+        rows = [evaluate(g, args.seeds, args.width, args.data, args.repeats, extra, args.second_agent)
+                for g in games]
+        print(table(rows), end="")
+    for r in rows:
+        if "agents" in r:
+            print(agents_table(r["agents"]), end="")
     for r in rows:
         if "density" in r:
             g, t = r["density"], r["real_train_density"]

@@ -67,3 +67,25 @@ def test_evaluate_inpaint_on_two_sources_a_game(repo, vglc, tmp_path):
     assert [s["calls"] for s in summary.values()] == [2, 2, 2, 2]
     assert summary["smb_continue"]["playable"] == summary["smb_inpaint"]["playable"] == 2
     assert image.read_bytes()[:4] == b"\x89PNG"                      # mario-1-1 is the first SMB level
+
+
+def test_evaluate_levels_agreement_counts_each_verdict(repo):
+    import numpy as np  # lazy: only this test builds levels by hand
+
+    from worldsmith.types.tiles import SMB
+
+    tool = _tool(repo, "evaluate_levels")
+
+    def gap(width: int) -> np.ndarray:
+        tiles = np.full((14, 40), SMB.id("-"), np.uint8)
+        tiles[12:] = SMB.id("X")
+        tiles[12:, 15:15 + width] = SMB.id("-")
+        return tiles
+
+    # flat: both finish; 9 wide: only the A* agent (the tile search jumps 7); 12: neither
+    row = tool.agreement([gap(0), gap(9), gap(12)])
+    assert (row["both"], row["search_only"], row["astar_only"], row["neither"]) == (1, 0, 1, 1)
+    assert row["astar_causes"] == {"fell": 1} and row["astar_failures"][0][0] == 2
+    parts = tool.stretches([gap(0)[:, :30], np.zeros((14, 200), np.uint8)], width=150, stride=75)
+    assert [p.shape[1] for p in parts] == [30, 150, 150]
+    assert "| VGLC whole levels | 3 | 1 |" in tool.agents_table({"vglc_levels": row})

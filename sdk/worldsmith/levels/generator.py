@@ -25,6 +25,7 @@ from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
+from worldsmith.levels.agents.smb_astar import astar_fails
 from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
@@ -208,8 +209,16 @@ class SMBGenerator(LevelGenerator):
             return last[2].copy()
         return decode
 
+    def _second(self) -> playable.Second:
+        """The A* agent's check with ``agent="both"`` (the column where it fails), else none."""
+        return astar_fails if self.config.agent == "both" else None
+
+    def _solve(self, tiles: np.ndarray) -> list | None:
+        path = super()._solve(tiles)
+        return None if path is None or playable.second_fails(self._second(), tiles) is not None else path
+
     def _playable(self, decode, z, fresh, r):
-        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES)
+        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, self._second())
 
 
 def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) -> np.ndarray:

@@ -28,37 +28,54 @@ from worldsmith.types.tiles import LODERUNNER, ZELDA
 
 Decode = Callable[[torch.Tensor], np.ndarray]
 Fresh = Optional[Callable[[int], torch.Tensor]]
+#: a second SMB check: tiles -> ``None`` if it finishes them, else the column where it failed
+Second = Optional[Callable[[np.ndarray], Optional[int]]]
 Result = tuple[np.ndarray, list, int]
 BRIDGE = 6  # columns flattened past the furthest point reached, when re-sampling gives up
 LOOKBACK = 16  # SMB: columns behind the furthest one searched before re-sampling there
 
 
-def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int) -> Result:
+def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
+        second: Second = None) -> Result:
     """SMB: re-sample the two windows around the furthest column Mario reaches, ``tries`` times;
     then flatten a short stretch there until he gets through. One search runs on across the
     changes (:meth:`SmbSearch.retile` from the first changed column), so the cost grows with the
-    width, not with the width times the re-samples; the path handed out is a fresh search's."""
+    width, not with the width times the re-samples; the path handed out is a fresh search's.
+    With ``second`` (the A* agent, ``agent="both"``) a level the search finishes must pass it
+    too: where it fails counts as where Mario got stuck (re-sampled, then flattened, further
+    back each time it fails at the same column)."""
     z = z.clone()
     tiles = smb_repair(decode(z))
     if fresh is None:
-        return tiles, smb_search(tiles)[0], 1
+        path = smb_search(tiles)[0]
+        return tiles, None if path is None or second_fails(second, tiles) is not None else path, 1
     search = SmbSearch(tiles, lookback=LOOKBACK)
-    states, attempt, flattened = search.run()[0], 1, 0
-    while states is None and flattened < tiles.shape[1]:
+    states, attempt, flattened, last, same = search.run()[0], 1, 0, -1, 0
+    stuck = None if states is None else second_fails(second, tiles)
+    while (states is None or stuck is not None) and flattened < tiles.shape[1]:
+        far = search.far if states is None else stuck
         if attempt < tries:
-            i = min(search.far // stride, len(z) - 1)
+            i = min(far // stride, len(z) - 1)
             z[i:i + 2] = fresh(len(z[i:i + 2]))
             new, attempt = smb_repair(decode(z)), attempt + 1
         else:
-            new, flattened = smb_flatten(tiles, max(SAFE, search.far - 1), search.far + BRIDGE), flattened + 1
+            same = same + 1 if far == last else 0                  # the second agent: move back
+            last, flattened = far, flattened + 1
+            new = smb_flatten(tiles, max(SAFE, far - 1 - BRIDGE * same), far + BRIDGE)
         changed = np.flatnonzero((new != tiles).any(0))
         tiles = new
         search.retile(tiles, int(changed[0]) if len(changed) else tiles.shape[1])
         states = search.run()[0]
-    if states is None:
+        stuck = None if states is None else second_fails(second, tiles)
+    if states is None or stuck is not None:
         return tiles, None, attempt
     fresh_path = attempt == 1 and not flattened                 # no retile: the search was a fresh one
     return tiles, smb_cells(states) if fresh_path else smb_search(tiles)[0], attempt
+
+
+def second_fails(second: Second, tiles: np.ndarray) -> int | None:
+    """Where ``second`` fails on ``tiles`` (``None``: it finishes them, or there is none)."""
+    return None if second is None else second(tiles)
 
 
 def _lr_gold(tiles: np.ndarray) -> tuple[np.ndarray, list | None]:
