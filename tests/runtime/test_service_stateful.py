@@ -101,5 +101,5 @@ def _check_outcome(fut: Future, seed: int, scale: int, n: int | None) -> None:
 
 
 TestService = ServiceMachine.TestCase
-TestService.settings = settings(max_examples=20, stateful_step_count=25, derandomize=True, deadline=None,
+TestService.settings = settings(max_examples=10, stateful_step_count=20, derandomize=True, deadline=None,
                                 suppress_health_check=[HealthCheck.too_slow])
