@@ -15,8 +15,6 @@ XX-XX
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from worldsmith.levels.agents import loderunner_moves
 from worldsmith.types.tiles import LODERUNNER, SMB
@@ -104,6 +102,9 @@ class Chains:
     may go)."""
 
     def __init__(self, tiles: np.ndarray):
+        from scipy.sparse import csr_matrix  # lazy: scipy.sparse (0.19 s), Lode Runner only
+        from scipy.sparse.csgraph import connected_components  # lazy: as above
+
         h, self.w = tiles.shape
         moves = loderunner_moves(tiles)
         edges = [(r * self.w + c, nr * self.w + nc) for r in range(h) for c in range(self.w) for nr, nc in moves(r, c)]
