@@ -39,6 +39,19 @@ class FlakyGPU(Generator):
         return [Number(s * self.config.scale, self.meta(s)) for s in seeds]
 
 
+class Fussy(Generator):
+    """Fails for every seed divisible by 7; otherwise a number."""
+
+    id = "test/fussy-v1"
+    Config = NumberConfig
+    asset_type = Number
+
+    def _generate(self, seeds):
+        if any(s % 7 == 0 for s in seeds):
+            raise ValueError(f"unlucky seed among {seeds}")
+        return [Number(s * self.config.scale, self.meta(s)) for s in seeds]
+
+
 def _hold(svc: AssetService) -> None:
     """Stop the worker so requests queue up."""
     svc._stop.set()

@@ -8,9 +8,8 @@ import pytest
 import torch
 
 import worldsmith as ws
-from tests.runtime.fakes import FlakyGPU, Number, NumberConfig, _hold, _resume
+from tests.runtime.fakes import FlakyGPU, _hold, _resume
 from worldsmith.core import registry
-from worldsmith.core.generator import Generator
 from worldsmith.runtime import AssetService, ServiceBusy
 
 
@@ -220,24 +219,11 @@ def test_loaded_generators_are_bounded(flaky):
         AssetService(device="cpu", max_generators=0)
 
 
-class Fussy(Generator):
-    """Fails for every seed divisible by 7; otherwise a number."""
-
-    id = "test/fussy-v1"
-    Config = NumberConfig
-    asset_type = Number
-
-    def _generate(self, seeds):
-        if any(s % 7 == 0 for s in seeds):
-            raise ValueError(f"unlucky seed among {seeds}")
-        return [Number(s * self.config.scale, self.meta(s)) for s in seeds]
-
-
 def test_soak_8_threads_500_mixed_requests_with_cancellations_and_failures():
     import random
     import time
 
-    registry._REGISTRY["test/fussy-v1"] = registry.GeneratorSpec("test/fussy-v1", f"{__name__}:Fussy")
+    registry._REGISTRY["test/fussy-v1"] = registry.GeneratorSpec("test/fussy-v1", "tests.runtime.fakes:Fussy")
     mix = [("plots/quest-v1", {}), ("plots/quest-v1", {"acts": 2}), ("test/fussy-v1", {}),
            ("test/fussy-v1", {"scale": 3})]
     outcomes: list[tuple] = []
