@@ -40,7 +40,7 @@ from typing import Any, Iterator
 from worldsmith.bake.render import make_items, record_head, render_files
 from worldsmith.bake.staging import Staging
 from worldsmith.core import errors
-from worldsmith.core.errors import ConfigError, MissingDependencyError, WorldsmithError
+from worldsmith.core.errors import ConfigError, MissingDependencyError, WorldsmithError, first_line
 from worldsmith.core.formats import png_optimize as optimizing
 from worldsmith.core.progress import advance, stage
 from worldsmith.core.registry import make
@@ -129,7 +129,7 @@ def session(address: str | None = None) -> Iterator[Any]:
         try:
             ray.init(address=address, **quiet)
         except (ConnectionError, ValueError, RuntimeError, TimeoutError) as e:
-            raise ConfigError("--ray", f"{ADDRESS_HELP} ({_first_line(e)})", address) from None
+            raise ConfigError("--ray", f"{ADDRESS_HELP} ({first_line(e)})", address) from None
     try:
         yield ray
     finally:
@@ -148,10 +148,6 @@ def check_reachable(address: str, timeout: float = 5.0) -> None:
     except (OSError, ValueError) as e:
         raise ConfigError("--ray", f"{ADDRESS_HELP} (cannot reach {host}:{port}: {e.strerror or e})",
                           address) from None
-
-
-def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
 def _run(ray: Any, groups: dict[tuple[str, str], list[Job]], staging: Staging, gpus: float,
@@ -213,7 +209,7 @@ def _result(ray: Any, ref: Any, id: str) -> list[tuple]:
     try:
         result = ray.get(ref)
     except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError, ray.exceptions.ObjectLostError) as e:
-        raise WorldsmithError(f"{id}: a Ray worker failed {RETRIES + 1} times ({_first_line(e)})") from None
+        raise WorldsmithError(f"{id}: a Ray worker failed {RETRIES + 1} times ({first_line(e)})") from None
     if isinstance(result, tuple) and result[:1] == ("error",):
         cls = getattr(errors, result[1], WorldsmithError)
         err = Exception.__new__(cls if isinstance(cls, type) and issubclass(cls, WorldsmithError) else WorldsmithError)

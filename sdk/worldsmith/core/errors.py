@@ -48,3 +48,14 @@ class WeightsError(WorldsmithError):
 
 class MissingDependencyError(WorldsmithError):
     """An optional tool or package needed for this operation is not installed."""
+
+
+def first_line(error: BaseException, limit: int | None = None) -> str:
+    """``error``'s message cut to its first line (its class name when it has none), and to
+    ``limit`` characters when given, for one-line messages.
+
+    >>> first_line(ValueError("bad" + chr(10) + "at 3")), first_line(KeyError()), first_line(OSError("x" * 9), 4)
+    ('bad', 'KeyError', 'xxxx...')
+    """
+    text = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return text if limit is None or len(text) <= limit else text[:limit] + "..."

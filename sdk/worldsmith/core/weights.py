@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from worldsmith.core.atomic import sha256_file, write_atomic
-from worldsmith.core.errors import WeightsError
+from worldsmith.core.errors import WeightsError, first_line
 
 PACKAGE_WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 FILES = ("config.json", "model.safetensors", "CREDITS.md")
@@ -107,7 +107,7 @@ def load_folder(name_or_path: str | os.PathLike, numpy: bool = False) -> tuple[d
         config = json.loads((folder / "config.json").read_text())
         state = load((folder / "model.safetensors").read_bytes())
     except Exception as e:  # noqa: BLE001 - any decode failure is a corrupt folder
-        raise WeightsError(f"{folder}: cannot read model ({_first_line(e)})") from None
+        raise WeightsError(f"{folder}: cannot read model ({first_line(e, 200)})") from None
     _check_finite(folder, state)
     return config, state
 
@@ -158,12 +158,6 @@ def _check_shapes(wanted: Mapping[str, tuple], found: Mapping[str, tuple]) -> No
         raise ValueError("; ".join(problems[:3]))
 
 
-def _first_line(error: BaseException) -> str:
-    """An error's message cut to its first line and 200 characters."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text if len(text) <= 200 else text[:200] + "..."
-
-
 @contextmanager
 def building(name: str | os.PathLike, kind: str):
     """Turn what building a model from a folder's config and tensors raises for a folder of
@@ -181,4 +175,4 @@ def building(name: str | os.PathLike, kind: str):
         yield
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as e:
         raise WeightsError(f"weights {str(name)!r}: not a {kind} model folder, or a broken one "
-                           f"({type(e).__name__}: {_first_line(e)})") from None
+                           f"({type(e).__name__}: {first_line(e, 200)})") from None
