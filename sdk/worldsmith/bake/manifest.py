@@ -14,6 +14,7 @@ import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from worldsmith.core.config import check_int
 from worldsmith.core.errors import ConfigError, FormatError
 from worldsmith.core.seeding import check_seed
 
@@ -69,8 +70,8 @@ def _check_entry(path: Path, i: int, entry: Any) -> dict[str, Any]:
         _check_relative(f"{where}.outputs", out)
     if not isinstance(entry.get("config", {}), dict):
         raise FormatError(f"{where}.config: expected a table")
-    if "n" in entry and (isinstance(entry["n"], bool) or not isinstance(entry["n"], int) or entry["n"] < 1):
-        raise FormatError(f"{where}.n: expected an int >= 1 (items in a batch), got {entry['n']!r}")
+    if "n" in entry:
+        check_int(f"{where}.n", entry["n"], 1)
     unknown = set(entry) - {"id", "seed", "outputs", "config", "n"}
     if unknown:
         raise FormatError(f"{where}: unknown field(s) {sorted(unknown)}")
