@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 # make bench also times this baseline commit in the same run (breadth-first SMB search, whole-map
 # erosion, 2 service threads); docs/benchmarks.md reports each figure as a ratio to it
 BASELINE ?= 31e40b4
+# ...and benchmarks/startup.py times each command against this one (before the start-up work)
+STARTUP_BASELINE ?= dc06463
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 
@@ -39,6 +41,9 @@ test-fast: setup node
 bench: setup
 	$(PY) benchmarks/cpu.py --baseline $(BASELINE) --out benchmarks/results
 	$(PY) benchmarks/latency.py --out benchmarks/results
+	$(PY) benchmarks/startup.py --baseline $(STARTUP_BASELINE) --out benchmarks/results/startup.json
+	$(PY) benchmarks/writes.py --out benchmarks/results/writes.json
+	$(PY) benchmarks/threads.py --out benchmarks/results/threads.json
 
 preview: setup
 	env -u SDL_VIDEODRIVER $(PY) samples/viewer.py

@@ -1,7 +1,15 @@
 """Cold start-up of each command (issue 33): wall seconds and peak memory of a new process, median
-of ``--runs``, beside ``python -c "import worldsmith"``; and whether the command imported torch.
+of ``--runs``, beside ``python -c "import worldsmith"``; and whether the command imported torch;
+with ``--baseline REV``, the same commands timed against that revision in the same run.
 
     .venv/bin/python benchmarks/startup.py [--runs 5] [--out benchmarks/results/startup.json]
+    .venv/bin/python benchmarks/startup.py --baseline dc06463 --out benchmarks/results/startup.json  # make bench
+
+Each side runs this same script in its own process with its ``sdk/`` first on ``PYTHONPATH``
+(the baseline's from a git worktree in a temporary folder, removed afterwards), so both are timed
+by the same code, the fixtures (a sharded bake to merge) made by that side's own ``worldsmith``.
+A command the baseline lacks is recorded as an error. Prints a Markdown table (ratio new /
+baseline: below 1 is faster); ``--out`` writes the JSON of both sides.
 """
 from __future__ import annotations
 
@@ -13,9 +21,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+REPO = Path(__file__).resolve().parents[1]
 TORCH_PROBE = "import sys, runpy; sys.argv = {argv!r}; " \
               "exec('try:\\n runpy.run_module(\"worldsmith.cli\", run_name=\"__main__\")\\n" \
               "except SystemExit: pass'); print('torch' in sys.modules, file=sys.stderr)"
@@ -68,26 +78,91 @@ def imports_torch(argv: list[str]) -> bool:
     return proc.stderr.strip().splitlines()[-1] == "True"
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--out", type=Path, default=None)
-    args = p.parse_args()
-    rows = {}
+def measure(runs: int) -> dict[str, dict[str, Any]]:
+    """``{command: {"seconds", "peak_mib", "torch"} or {"error"}}`` of this process's ``worldsmith``."""
+    rows: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as d:
         for name, argv in commands(Path(d)).items():
             try:
-                times = [run_once(argv) for _ in range(args.runs)]
+                times = [run_once(argv) for _ in range(runs)]
             except RuntimeError as e:            # a command this version lacks (timing an older commit)
                 rows[name] = {"error": str(e)}
-                print(name, rows[name], flush=True)
-                continue
-            rows[name] = {"seconds": round(float(np.median([t for t, _ in times])), 3),
-                          "peak_mib": round(max(m for _, m in times)), "torch": imports_torch(argv)}
-            print(name, rows[name], flush=True)
+            else:
+                rows[name] = {"seconds": round(float(np.median([t for t, _ in times])), 3),
+                              "peak_mib": round(max(m for _, m in times)), "torch": imports_torch(argv)}
+            print(name, rows[name], file=sys.stderr, flush=True)
+    return rows
+
+
+def _measure_in(sdk: Path, runs: int) -> dict[str, dict[str, Any]]:
+    """:func:`measure` in a fresh process importing ``sdk`` (its children inherit the path)."""
+    env = {**os.environ, "PYTHONPATH": str(sdk)}
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        subprocess.run([sys.executable, __file__, "--measure", f.name, "--runs", str(runs)], env=env, check=True)
+        return json.loads(Path(f.name).read_text())
+
+
+def run(baseline: str | None, runs: int) -> dict[str, Any]:
+    """``{"runs", "baseline": REV, "rows": {"new": {...}, "baseline": {...}}}`` (baseline only if given)."""
+    results: dict[str, Any] = {"runs": runs, "baseline": baseline, "rows": {}}
+    print(f"new ({REPO / 'sdk'})", file=sys.stderr, flush=True)
+    results["rows"]["new"] = _measure_in(REPO / "sdk", runs)
+    if baseline:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "baseline"
+            subprocess.run(["git", "worktree", "add", "--detach", "-q", str(folder), baseline], cwd=REPO, check=True)
+            try:
+                print(f"baseline {baseline}", file=sys.stderr, flush=True)
+                results["rows"]["baseline"] = _measure_in(folder / "sdk", runs)
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO, check=False)
+    return results
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """One table: command | new s (peak MiB, torch?) | baseline s | ratio new / baseline."""
+    new = results["rows"]["new"]
+    old = results["rows"].get("baseline", {})
+    rev = results.get("baseline") or "-"
+
+    def cell(row: dict[str, Any] | None) -> str:
+        if row is None:
+            return "-"
+        if "error" in row:
+            return "error (" + str(row["error"]).rsplit(": ", 1)[-1].replace("|", "/") + ")"
+        return f"{row['seconds']:.2f} s ({row['peak_mib']} MiB" + (", torch)" if row["torch"] else ")")
+
+    def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+        if not a or not b or "seconds" not in a or not b.get("seconds"):
+            return "-"
+        return f"{a['seconds'] / b['seconds']:.2f}x"
+
+    lines = [f"**Start-up** (median of {results.get('runs', '?')} runs; ratio new / baseline `{rev}`)", "",
+             f"| command | new s (peak MiB, torch?) | baseline `{rev}` s (peak MiB, torch?) | ratio |",
+             "| --- | ---: | ---: | ---: |"]
+    for name in [*new, *(k for k in old if k not in new)]:
+        a, b = new.get(name), old.get(name)
+        lines.append(f"| `{name}` | {cell(a)} | {cell(b)} | {ratio(a, b)} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure (``--measure FILE``: this process only) or run both sides; returns 0."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--baseline", default=None, help="a git revision to time in the same run (make bench: dc06463)")
+    p.add_argument("--out", type=Path, default=None, help="the JSON file to write (both sides)")
+    p.add_argument("--measure", default=None, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.measure:
+        Path(args.measure).write_text(json.dumps(measure(args.runs)))
+        return 0
+    results = run(args.baseline, args.runs)
+    print(markdown(results))
     if args.out:
-        args.out.write_text(json.dumps(rows, indent=1) + "\n")
+        args.out.write_text(json.dumps(results, indent=1) + "\n")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
