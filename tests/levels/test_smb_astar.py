@@ -201,3 +201,14 @@ def test_generator_switch_changes_the_levels(monkeypatch):
     assert both.meta.extra["attempts"] > default.meta.extra["attempts"]
     seen.clear()
     assert ws.make("levels/smb-v1", width=56)(seed=3).tiles.tolist() == default.tiles.tolist() and not seen
+
+
+def test_a_visited_node_costs_one_penalty():
+    """Baumgarten's ``SearchNode``: a node near one already expanded costs its simulated time
+    plus the visited penalty once (the port added it twice before)."""
+    from worldsmith.levels.agents.smb_astar import VISITED_PENALTY, _Node
+
+    node = _Node(None, (0, 0, 0, 0), start_world(_Level(flat())))
+    node.real = 100.0
+    node.visited = True
+    assert node.remaining() == 100.0 + VISITED_PENALTY

@@ -26,6 +26,7 @@ from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.agents.smb_astar import astar_fails
+from worldsmith.levels.agents.smb_route import ground_route_fails
 from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
@@ -210,8 +211,9 @@ class SMBGenerator(LevelGenerator):
         return decode
 
     def _second(self) -> playable.Second:
-        """The A* agent's check with ``agent="both"`` (the column where it fails), else none."""
-        return astar_fails if self.config.agent == "both" else None
+        """The check besides the tile search (the column where it fails): a ground route with
+        ``agent="route"``, the A* agent with ``agent="both"``, else none."""
+        return {"route": ground_route_fails, "both": astar_fails}.get(self.config.agent)
 
     def _solve(self, tiles: np.ndarray) -> list | None:
         path = super()._solve(tiles)

@@ -30,6 +30,7 @@ steer in it (:func:`stages`), so the agent's reach is exactly this envelope.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 TILE = 16
@@ -104,7 +105,15 @@ def stages(headroom: int | None = None, jump: bool = True) -> tuple[tuple[int, i
     >>> stages()[:3]
     ((0, 2), (1, 1), (2, 1))
     """
-    ys = trajectory(headroom, jump)
+    return tile_stages(trajectory(headroom, jump), reach)
+
+
+Stages = tuple[tuple[int, int], ...]
+
+
+def tile_stages(ys: Sequence[float], reach_at: Callable[[int], int]) -> Stages:
+    """Any jump's tile-level stages: ``ys`` its height above the take-off (px) per frame,
+    ``reach_at(t)`` the columns in reach by frame ``t`` (see :func:`stages`)."""
     out: list[tuple[int, int]] = []
     used = 0
     for t, y in enumerate(ys):
@@ -112,9 +121,15 @@ def stages(headroom: int | None = None, jump: bool = True) -> tuple[tuple[int, i
             break
         last = t + 1 == len(ys) or _row(ys[t + 1]) != _row(y)
         if last:
-            out.append((_row(y), reach(t) - used))
-            used = reach(t)
+            out.append((_row(y), reach_at(t) - used))
+            used = reach_at(t)
     return tuple(out)
+
+
+def nes_profiles() -> dict[str | int, Stages]:
+    """The NES jump's profiles for :class:`Moves`: a full jump, a walk off a ledge, and jumps
+    that bump their head 0-3 free rows up."""
+    return {"jump": stages(), "drop": stages(None, False), **{k: stages(k) for k in range(4)}}
 
 
 class Moves:
@@ -127,14 +142,16 @@ class Moves:
     in that row (a jump that bumped its head there; -1 otherwise). ``jump`` and ``drop`` are the
     first stages of a jump and of a walk off a ledge.
 
+    ``profiles`` (default :func:`nes_profiles`) names each profile's stages: ``"jump"``,
+    ``"drop"`` and the bumped jumps ``0``-``3``.
+
     >>> m = Moves()
     >>> m.row[m.jump], m.steer[m.jump], m.row[m.next[m.jump]]
     (0, 2, 1)
     """
 
-    def __init__(self) -> None:
-        profiles = {"jump": stages(), "drop": stages(None, False),
-                    **{k: stages(k) for k in range(4)}}
+    def __init__(self, profiles: dict[str | int, Stages] | None = None) -> None:
+        profiles = profiles or nes_profiles()
         self.row, self.steer, self.next, self.bump = [0], [0], [-1], [-1]
         first: dict = {}
         for name, st in profiles.items():

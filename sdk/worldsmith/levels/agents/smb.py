@@ -7,6 +7,7 @@ bricks, blocks, ground and cannons are solid; enemies and coins are not.
 from __future__ import annotations
 
 import heapq
+from functools import lru_cache
 
 import numpy as np
 
@@ -64,10 +65,16 @@ class SmbSearch:
     >>> search.retile(gap, 12)
     >>> search.run()[0][-1][:2]
     (2, 29)
+
+    ``m`` replaces the NES moves (:class:`~worldsmith.levels.physics.Moves`); ``grounded``: Mario
+    stands only on footholds joined to the bottom row (columns of solid tiles up from it), other
+    solid tiles are walls and ceilings only (:mod:`worldsmith.levels.agents.smb_route`).
     """
 
-    def __init__(self, tiles: np.ndarray, lookback: int | None = None):
-        self.m, self.lookback = moves(), lookback
+    def __init__(self, tiles: np.ndarray, lookback: int | None = None, m: Moves | None = None,
+                 grounded: bool = False):
+        self.m, self.lookback, self.grounded = m or moves(), lookback, grounded
+        self.tables = tables(self.m)
         self.phases = len(self.m.row)
         self.margin = max(self.m.steer) + 1              # columns a move reads either side of its own
         self._order = 0
@@ -90,15 +97,19 @@ class SmbSearch:
         """Read the tiles (from column ``start`` on; the rest are as before)."""
         solid = SMB.solid_mask()[tiles[:, start:]]                         # (h, w - start)
         code = _cell_codes(~solid).tolist()                                # a column's codes read that column only
+        foot = _footholds(solid).tolist() if self.grounded else None
         solid = solid.tolist()
         if start == 0:
             self.h, self.w = tiles.shape
             self.solid, self.clear, self.code = solid, [[not s for s in row] for row in solid], code
+            self.foot = foot
             return
         for r, row in enumerate(solid):
             self.solid[r][start:] = row
             self.clear[r][start:] = [not s for s in row]
             self.code[r][start:] = code[r]
+            if foot is not None:
+                self.foot[r][start:] = foot[r]
 
     def _stands(self, r: int, c: int) -> bool:
         return r + 1 < self.h and self.solid[r + 1][c]
@@ -130,16 +141,21 @@ class SmbSearch:
                         out.append((r, c2, 0))
                     else:
                         edge = True
-            out.append((r, c, _TABLES.jump[code[c]]))
+            out.append((r, c, self.tables.jump[code[c]]))
             if edge:
                 out.append((r, c, self.m.drop))          # walk off the ledge
-            return out
-        table = _TABLES.stage[phase]
+            return out if self.foot is None else self._footed(out)
+        table = self.tables.stage[phase]
         for c2 in _steer(clear, c, self.m.steer[phase], w):
             move = table[code[c2]]
             if move is not None:
                 out.append((r + move[0], c2, move[1]))
-        return out
+        return out if self.foot is None else self._footed(out)
+
+    def _footed(self, states: list[State]) -> list[State]:
+        """``states`` less those standing off a foothold (``grounded``)."""
+        foot = self.foot
+        return [s for s in states if s[2] or foot[s[0]][s[1]]]
 
     def run(self) -> tuple[list[State] | None, int]:
         """Search on: the states to the last column, or ``None`` (no path, or stuck past the
@@ -199,6 +215,15 @@ class SmbSearch:
 
 
 _SOLID_BELOW = 1  # the "below" part of a cell code: 0 clear, 1 solid, 2 the bottom row
+
+
+def _footholds(solid: np.ndarray) -> np.ndarray:
+    """Cells of a ``(h, w)`` solid mask that stand on a column of solid tiles rising from the
+    bottom row."""
+    ground = np.logical_and.accumulate(solid[::-1], axis=0)[::-1]
+    foot = np.zeros_like(solid)
+    foot[:-1] = ground[1:] & ~solid[:-1]
+    return foot
 
 
 def _cell_codes(clear: np.ndarray) -> np.ndarray:
@@ -277,7 +302,10 @@ def stage_step(clear: list[list[bool]], r: int, c: int, phase: int,
     return r + 1, c, nxt, bump
 
 
-_TABLES = _Tables(moves())
+@lru_cache(maxsize=8)
+def tables(m: Moves) -> _Tables:
+    """The lookup tables of one :class:`Moves` (built once per instance)."""
+    return _Tables(m)
 
 
 def _unwind(parent: dict[int, int], key: int, phases: int, w: int) -> list[State]:

@@ -23,8 +23,9 @@ is worse than the estimate); the cost is the remaining time to a distant goal at
 plus 0.9 x the frames elapsed, with a 1500 penalty for a state near one already expanded
 (within 2 px and 5 frames). A search stops when the best node is 176 px ahead of its start
 (or, failing that within the budget, takes the furthest node if 20 px further); Mario plays
-the plan's first 2 frames, then searches again from there. A search may simulate 2,000 nodes
-(:data:`BUDGET`; about what Baumgarten's 40 ms over two frames bought in Java); a run gives
+the plan's first 2 frames, then searches again from there. A search may simulate 3,000 nodes
+(:data:`BUDGET`: what the framework's own agent simulates, 1,700-3,500, in a search that runs
+into its 40 ms a frame, measured in Java 17 on this project's 2-core host); a run gives
 up after 8 frames a column or 120 frames without getting further.
 
 **Omitted** (none of them is in the VGLC tiles, or they need the framework's real-time loop):
@@ -69,7 +70,7 @@ MAX_SPEED = 10.9090909  # px/frame: Baumgarten's top running speed
 VISITED_PENALTY = 1500
 MAX_RIGHT = 176         # px ahead at which a search is done
 REPETITIONS = 2         # frames per search node (and frames played per plan)
-BUDGET = 2000           # simulated nodes per search
+BUDGET = 3000           # simulated nodes per search (the Java agent's, measured)
 STUCK = 120             # frames without a new furthest x before the agent gives up
 
 #: (left, right, jump, speed), in the framework's order; jumps only while Mario can jump higher
@@ -302,7 +303,11 @@ class _Node:
             self.estimate = _remaining(parent.world.mario[X] + dist, xa)
 
     def remaining(self) -> float:
-        return self.real if self.real > 0 else self.estimate
+        """Baumgarten's ``getRemainingTime``: the simulated cost (with the visited penalty) once
+        simulated, else the estimate."""
+        if self.real > 0:
+            return self.real + (VISITED_PENALTY if self.visited else 0)
+        return self.estimate
 
     def can_jump_higher(self) -> bool:
         m = self.world.mario
@@ -352,8 +357,8 @@ def search(level: _Level, world: World, budget: int = BUDGET,
         real = current.real + (VISITED_PENALTY if current.visited else 0)
         x, y = int(current.world.mario[X]), int(current.world.mario[Y])
         if not current.visited and _seen(visited, x, y, current.time):
-            current.visited = True
-            current.real = current.estimate = real + VISITED_PENALTY
+            current.visited = True                        # re-simulated, it costs real + the penalty
+            current.estimate = real + VISITED_PENALTY
             push(current)
         elif real - current.estimate > 0.1:
             current.estimate = real
