@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 import time
 from pathlib import Path
@@ -113,20 +114,30 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
     }
 
 
-def agreement(levels: list[np.ndarray]) -> dict:
-    """How the tile search and the A* agent judge ``levels``: counts of both finishing, only one,
-    neither; the A* failures' causes; its seconds per level (mean, max). Failures list the
-    level's index, the A* agent's cause and furthest column."""
+def _judge(tiles: np.ndarray) -> tuple[bool, str, int, float]:
+    """The tile search's verdict; the A* agent's cause, furthest column and seconds."""
+    t0 = time.perf_counter()
+    run = astar_run(tiles)
+    return smb_search(tiles)[0] is not None, run.cause, run.far, time.perf_counter() - t0
+
+
+def agreement(levels: list[np.ndarray], jobs: int = 1) -> dict:
+    """How the tile search and the A* agent judge ``levels`` (in ``jobs`` processes): counts of
+    both finishing, only one, neither; the A* failures' causes; its seconds per level (mean,
+    max). Failures list the level's index, the A* agent's cause and furthest column."""
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            verdicts = pool.map(_judge, levels, chunksize=1)
+    else:
+        verdicts = [_judge(tiles) for tiles in levels]
     first, second, causes, seconds, failures = [], [], {}, [], []
-    for i, tiles in enumerate(levels):
-        t0 = time.perf_counter()
-        run = astar_run(tiles)
-        seconds.append(time.perf_counter() - t0)
-        first.append(smb_search(tiles)[0] is not None)
-        second.append(run.finished)
-        if not run.finished:
-            causes[run.cause] = causes.get(run.cause, 0) + 1
-            failures.append([i, run.cause, run.far])
+    for i, (found, cause, far, secs) in enumerate(verdicts):
+        seconds.append(secs)
+        first.append(found)
+        second.append(cause == "win")
+        if cause != "win":
+            causes[cause] = causes.get(cause, 0) + 1
+            failures.append([i, cause, far])
     a, b = np.array(first, bool), np.array(second, bool)
     return {"levels": len(levels), "both": int((a & b).sum()), "search_only": int((a & ~b).sum()),
             "astar_only": int((~a & b).sum()), "neither": int((~a & ~b).sum()),
@@ -144,10 +155,11 @@ def stretches(levels: list[np.ndarray], width: int = 150, stride: int = 75) -> l
     return out
 
 
-def second_opinion(gen: list[np.ndarray], data: str | None) -> dict:
+def second_opinion(gen: list[np.ndarray], data: str | None, jobs: int = 1) -> dict:
     """:func:`agreement` on the generated levels and on the VGLC SMB levels (whole, stretches)."""
     real = list(load_levels("smb", data).values())
-    return {"generated": agreement(gen), "vglc_levels": agreement(real), "vglc_150": agreement(stretches(real))}
+    return {"generated": agreement(gen, jobs), "vglc_levels": agreement(real, jobs),
+            "vglc_150": agreement(stretches(real), jobs)}
 
 
 def agents_table(row: dict) -> str:
@@ -163,13 +175,14 @@ def agents_table(row: dict) -> str:
         for k, a in row.items())
 
 
-def agents_only(seeds: int, width: int, data: str | None, overrides: dict | None = None) -> dict:
+def agents_only(seeds: int, width: int, data: str | None, overrides: dict | None = None,
+                jobs: int = 1) -> dict:
     """Only the second opinion: the final levels of ``seeds`` seeds, and VGLC."""
     t0 = time.perf_counter()
     final = ws.make("levels/smb-v1", width=width, **(overrides or {}))(seed=0, n=seeds)
     seconds = time.perf_counter() - t0
     return {"game": "smb", "seeds": seeds, "width": width, "generate_seconds": round(seconds, 2),
-            "agents": second_opinion([lv.tiles for lv in final], data)}
+            "agents": second_opinion([lv.tiles for lv in final], data, jobs)}
 
 
 def table(rows: list[dict]) -> str:
@@ -206,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true", help="4 seeds, 56-column SMB levels")
     p.add_argument("--second-agent", action="store_true",
                    help="SMB: also play every level with the A* agent and report agreement (slow)")
+    p.add_argument("--jobs", type=int, default=1, help="processes that play the A* agent")
     p.add_argument("--agents-only", action="store_true",
                    help="SMB: only the agreement of the two agents (implies --second-agent)")
     args = p.parse_args(argv)
@@ -222,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.agents_only:
         if games != ("smb",):
             p.error("--agents-only needs --game smb")
-        rows = [agents_only(args.seeds, args.width, args.data, extra)]
+        rows = [agents_only(args.seeds, args.width, args.data, extra, args.jobs)]
     else:
         rows = [evaluate(g, args.seeds, args.width, args.data, args.repeats, extra, args.second_agent)
                 for g in games]

@@ -13,7 +13,7 @@ shows them). ``search=`` runs CMA-ES in latent space toward targets.
 from __future__ import annotations
 
 import functools
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 import torch
@@ -26,7 +26,7 @@ from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.agents.smb_astar import astar_fails
-from worldsmith.levels.agents.smb_route import ground_route_fails
+from worldsmith.levels.agents.smb_route import ground_route_fails, mend
 from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
@@ -220,7 +220,14 @@ class SMBGenerator(LevelGenerator):
         return None if path is None or playable.second_fails(self._second(), tiles) is not None else path
 
     def _playable(self, decode, z, fresh, r):
+        if self.config.agent == "route":
+            decode = _then(decode, mend)
         return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, self._second())
+
+
+def _then(decode: playable.Decode, fix: Callable[[np.ndarray], np.ndarray]) -> playable.Decode:
+    """``decode`` with ``fix`` applied to each level it makes."""
+    return lambda z: fix(decode(z))
 
 
 def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) -> np.ndarray:

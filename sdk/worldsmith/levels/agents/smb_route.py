@@ -13,7 +13,9 @@ with a *ground route* gives it a way that needs neither: the tile search
   full rise.
 
 So pits on the route are at most 5 columns wide and steps at most 4 tiles high (the apex is
-66.5 px). The generator's ``agent="route"`` asks for one besides the tile search's verdict.
+66.5 px). The generator's ``agent="route"`` asks for one besides the tile search's verdict:
+:func:`mend` first sets stepping stones in the pits the route cannot cross, then the windows
+where it still fails are re-sampled.
 
 >>> import numpy as np
 >>> from worldsmith.types.tiles import SMB
@@ -34,7 +36,10 @@ import numpy as np
 from worldsmith.levels.agents.smb import SmbSearch
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
 from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, tile_stages
+from worldsmith.types.tiles import SMB
 
+STONE, GAP = 2, 3    # stepping stones: columns wide, columns of pit left between them
+MENDS = 16           # pits mended in one level at most
 SLACK = 20         # px: his centre leaves the take-off column 3 px past its edge, lands 4 px in, less a margin
 
 
@@ -89,3 +94,45 @@ def ground_route_fails(tiles: np.ndarray) -> int | None:
     search = SmbSearch(tiles, m=route_moves(), grounded=True)
     states, far = search.run()
     return None if states is not None else far
+
+
+def mend(tiles: np.ndarray) -> np.ndarray:
+    """``tiles`` with stepping stones (ground two tiles high and :data:`STONE` wide, with
+    :data:`GAP` columns of pit between them) in each pit where the ground route stops, until it
+    gets through or stops somewhere else than over a pit.
+
+    >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> flat[12:, 10:22] = SMB.id("-")                  # a pit 12 wide
+    >>> mended = mend(flat)
+    >>> "".join(SMB.chars[v] for v in mended[13, 8:24]), ground_route_fails(mended)
+    ('XX---XX---XX--XX', None)
+    """
+    out = tiles.copy()
+    for _ in range(MENDS):
+        far = ground_route_fails(out)
+        pit = None if far is None else _pit(out, far)
+        if pit is None:
+            break
+        a, b = pit
+        for c in range(a + GAP, b - 1, GAP + STONE):
+            out[-2:, c:min(c + STONE, b - 1)] = _GROUND
+    return out
+
+
+_GROUND = SMB.id("X")
+
+
+def _pit(tiles: np.ndarray, far: int) -> tuple[int, int] | None:
+    """The columns ``[a, b)`` of the pit (no ground in the bottom row) that holds column ``far``
+    or starts within :data:`GAP` columns after it, if it is wide enough for a stone."""
+    open_ = ~SMB.solid_mask()[tiles[-1]]
+    w = len(open_)
+    c = next((c for c in range(far, min(w, far + GAP + 1)) if open_[c]), None)
+    if c is None:
+        return None
+    a, b = c, c
+    while a > 0 and open_[a - 1]:
+        a -= 1
+    while b < w and open_[b]:
+        b += 1
+    return (a, b) if b - a > GAP else None
