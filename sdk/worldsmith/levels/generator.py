@@ -26,7 +26,7 @@ from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.agents.smb_astar import astar_fails
-from worldsmith.levels.agents.smb_route import ground_route_fails, mend
+from worldsmith.levels.agents.smb_route import RouteCheck, mend
 from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
@@ -213,7 +213,9 @@ class SMBGenerator(LevelGenerator):
     def _second(self) -> playable.Second:
         """The check besides the tile search (the column where it fails): a ground route with
         ``agent="route"``, the A* agent with ``agent="both"``, else none."""
-        return {"route": ground_route_fails, "both": astar_fails}.get(self.config.agent)
+        if self.config.agent == "route":
+            return RouteCheck()
+        return astar_fails if self.config.agent == "both" else None
 
     def _solve(self, tiles: np.ndarray) -> list | None:
         path = super()._solve(tiles)
@@ -221,7 +223,7 @@ class SMBGenerator(LevelGenerator):
 
     def _playable(self, decode, z, fresh, r):
         if self.config.agent == "route":
-            decode = _then(decode, mend)
+            decode = _then(decode, functools.partial(mend, check=RouteCheck()))
         return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, self._second())
 
 

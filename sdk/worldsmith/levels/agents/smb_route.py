@@ -40,6 +40,8 @@ from worldsmith.types.tiles import SMB
 
 STONE, GAP = 2, 3    # stepping stones: columns wide, columns of pit left between them
 MENDS = 16           # pits mended in one level at most
+CLIMB = 4            # tiles the route climbs in one jump
+LOOKBACK = 16        # columns behind the furthest one a re-made level's route search keeps
 SLACK = 20         # px: his centre leaves the take-off column 3 px past its edge, lands 4 px in, less a margin
 
 
@@ -90,16 +92,53 @@ def route_moves() -> Moves:
 
 def ground_route_fails(tiles: np.ndarray) -> int | None:
     """``None`` if ``tiles`` (SMB ids) have a ground route from column 0 to the last, else the
-    furthest column it reaches (a generator re-samples there)."""
+    furthest column it reaches (a generator re-samples there). Exhaustive."""
     search = SmbSearch(tiles, m=route_moves(), grounded=True)
     states, far = search.run()
     return None if states is not None else far
 
 
-def mend(tiles: np.ndarray) -> np.ndarray:
-    """``tiles`` with stepping stones (ground two tiles high and :data:`STONE` wide, with
-    :data:`GAP` columns of pit between them) in each pit where the ground route stops, until it
-    gets through or stops somewhere else than over a pit.
+class RouteCheck:
+    """:func:`ground_route_fails` for a level re-made part by part (the generator's re-samples):
+    one search with a lookback goes on across the changes, read from the first changed column
+    (:meth:`~worldsmith.levels.agents.smb.SmbSearch.retile`).
+
+    >>> check = RouteCheck()
+    >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> flat[12:, 10:17] = SMB.id("-")
+    >>> check(flat)
+    16
+    >>> flat[12:, 13] = SMB.id("X")                      # a stone: it goes on from column 13
+    >>> check(flat) is None
+    True
+    """
+
+    def __init__(self, lookback: int = LOOKBACK):
+        self.lookback = lookback
+        self.search: SmbSearch | None = None
+        self.tiles: np.ndarray | None = None
+        self.verdict: int | None = None
+
+    def __call__(self, tiles: np.ndarray) -> int | None:
+        if self.search is None or self.tiles is None or self.tiles.shape != tiles.shape:
+            self.search = SmbSearch(tiles, lookback=self.lookback, m=route_moves(), grounded=True)
+        else:
+            changed = np.flatnonzero((tiles != self.tiles).any(0))
+            if not len(changed):
+                return self.verdict                      # a search that ended is not run again
+            self.search.retile(tiles, int(changed[0]))
+        self.tiles = tiles.copy()
+        states, far = self.search.run()
+        self.verdict = None if states is not None else far
+        return self.verdict
+
+
+def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
+    """``tiles`` mended where the ground route stops, until it gets through or stops where no
+    mend applies: stepping stones (ground two tiles high and :data:`STONE` wide, :data:`GAP`
+    columns of pit between them) in a pit, ground in a pit too narrow for one (a ceiling low
+    over it stops the jump), a step before a wall too high to climb (:func:`_step`). ``check``:
+    the route check to go on with (a new one by default).
 
     >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
     >>> flat[12:, 10:22] = SMB.id("-")                  # a pit 12 wide
@@ -107,13 +146,19 @@ def mend(tiles: np.ndarray) -> np.ndarray:
     >>> "".join(SMB.chars[v] for v in mended[13, 8:24]), ground_route_fails(mended)
     ('XX---XX---XX--XX', None)
     """
-    out = tiles.copy()
+    out, check = tiles.copy(), check or RouteCheck()
     for _ in range(MENDS):
-        far = ground_route_fails(out)
-        pit = None if far is None else _pit(out, far)
-        if pit is None:
+        far = check(out)
+        if far is None:
             break
+        pit = _pit(out, far)
+        if pit is None:
+            if not _step(out, far):
+                break
+            continue
         a, b = pit
+        if b - a <= GAP:                                 # too narrow for a stone: a low ceiling stops the jump
+            out[-2:, a:b] = _GROUND
         for c in range(a + GAP, b - 1, GAP + STONE):
             out[-2:, c:min(c + STONE, b - 1)] = _GROUND
     return out
@@ -122,9 +167,24 @@ def mend(tiles: np.ndarray) -> np.ndarray:
 _GROUND = SMB.id("X")
 
 
+def _step(tiles: np.ndarray, far: int) -> bool:
+    """Raise the ground before a wall too high to climb (5 tiles or more above it, within a few
+    columns of ``far``) to 4 below its top, in place, where those cells are empty; whether it
+    did."""
+    solid = SMB.solid_mask()[tiles]
+    height = np.logical_and.accumulate(solid[::-1], axis=0).sum(0)     # (w,) ground column heights
+    h, w = tiles.shape
+    for c in range(max(0, far - 1), min(w - 1, far + GAP)):
+        lo, hi = int(height[c]), int(height[c + 1])
+        if lo and hi - lo > CLIMB and not solid[h - (hi - CLIMB):h - lo, c].any():
+            tiles[h - (hi - CLIMB):h - lo, c] = _GROUND
+            return True
+    return False
+
+
 def _pit(tiles: np.ndarray, far: int) -> tuple[int, int] | None:
     """The columns ``[a, b)`` of the pit (no ground in the bottom row) that holds column ``far``
-    or starts within :data:`GAP` columns after it, if it is wide enough for a stone."""
+    or starts within :data:`GAP` columns after it."""
     open_ = ~SMB.solid_mask()[tiles[-1]]
     w = len(open_)
     c = next((c for c in range(far, min(w, far + GAP + 1)) if open_[c]), None)
@@ -135,4 +195,4 @@ def _pit(tiles: np.ndarray, far: int) -> tuple[int, int] | None:
         a -= 1
     while b < w and open_[b]:
         b += 1
-    return (a, b) if b - a > GAP else None
+    return a, b
