@@ -162,11 +162,12 @@ def second_opinion(gen: list[np.ndarray], data: str | None, jobs: int = 1) -> di
             "vglc_150": agreement(stretches(real), jobs)}
 
 
-def agents_table(row: dict) -> str:
-    """The agreement table of docs/levels.md (Markdown)."""
+def agents_table(row: dict, config: dict | None = None) -> str:
+    """The agreement table of docs/levels.md (Markdown); ``config``: the generator's, if not the default."""
     head = ("| levels | n | both finish | tile search only | A* only | neither | agree | A* failures by cause "
             "| A* s/level (max) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
-    names = {"generated": "worldsmith (default config)", "vglc_levels": "VGLC whole levels",
+    generated = ", ".join(f"`{k}={v}`" for k, v in (config or {}).items()) or "default config"
+    names = {"generated": f"worldsmith ({generated})", "vglc_levels": "VGLC whole levels",
              "vglc_150": "VGLC 150-column stretches"}
     return head + "".join(
         f"| {names[k]} | {a['levels']} | {a['both']} | {a['search_only']} | {a['astar_only']} | {a['neither']} "
@@ -181,7 +182,8 @@ def agents_only(seeds: int, width: int, data: str | None, overrides: dict | None
     t0 = time.perf_counter()
     final = ws.make("levels/smb-v1", width=width, **(overrides or {}))(seed=0, n=seeds)
     seconds = time.perf_counter() - t0
-    return {"game": "smb", "seeds": seeds, "width": width, "generate_seconds": round(seconds, 2),
+    return {"game": "smb", "seeds": seeds, "width": width, "config": overrides or {},
+            "generate_seconds": round(seconds, 2),
             "agents": second_opinion([lv.tiles for lv in final], data, jobs)}
 
 
@@ -243,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table(rows), end="")
     for r in rows:
         if "agents" in r:
-            print(agents_table(r["agents"]), end="")
+            print(agents_table(r["agents"], r.get("config")), end="")
     for r in rows:
         if "density" in r:
             g, t = r["density"], r["real_train_density"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 
 import pytest
 
@@ -12,6 +13,7 @@ from worldsmith.levels.metrics import diversity, novelty, tpkl_mean
 def _tool(repo, name):
     spec = importlib.util.spec_from_file_location(name, repo / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module                          # importable by name: a process pool pickles its functions
     spec.loader.exec_module(module)
     return module
 
@@ -85,6 +87,9 @@ def test_evaluate_levels_agreement_counts_each_verdict(repo):
     # flat: both finish; 9 wide: only the A* agent (the tile search jumps 7); 12: neither
     row = tool.agreement([gap(0), gap(9), gap(12)])
     assert (row["both"], row["search_only"], row["astar_only"], row["neither"]) == (1, 0, 1, 1)
+    pooled = tool.agreement([gap(0), gap(9), gap(12)], jobs=2)               # the same, in 2 processes
+    untimed = [{k: v for k, v in r.items() if "seconds" not in k} for r in (row, pooled)]
+    assert untimed[0] == untimed[1]
     assert row["astar_causes"] == {"fell": 1} and row["astar_failures"][0][0] == 2
     parts = tool.stretches([gap(0)[:, :30], np.zeros((14, 200), np.uint8)], width=150, stride=75)
     assert [p.shape[1] for p in parts] == [30, 150, 150]
