@@ -61,3 +61,12 @@ def test_generator_levels_have_a_route():
     assert [lv.tiles.tolist() for lv, ok in zip(levels, routes) if ok] == \
         [plain(seed=s).tiles.tolist() for s, ok in enumerate(routes) if ok]   # a level with a route is kept
     assert not all(routes)                             # and some default levels lack one
+
+
+def test_inpainting_refuses_a_second_check():
+    import worldsmith as ws
+    from worldsmith.core.errors import ConfigError
+
+    for agent in ("route", "both"):
+        with pytest.raises(ConfigError, match="agent"):
+            ws.make("levels/smb-v1", source="level.txt", agent=agent)

@@ -57,6 +57,12 @@ class SMBConfig(LevelConfig):
     extend: int = param(0, lo=0, hi=4096, help="columns appended after source= (its width + extend; "
                                                "width= is not used with a source)")
 
+    def check(self) -> None:
+        super().check()
+        if self.source and self.agent != "search":
+            raise ConfigError("agent", "'search' with source= (inpainting checks the level with the tile "
+                                       "search only)", self.agent)
+
 
 @dataclass(frozen=True)
 class LodeRunnerConfig(LevelConfig):
