@@ -49,6 +49,7 @@ _GRAD_Y = np.array([1, 1, -1, -1, 0, 0, 0, 0, 1, -1, 1, -1, 0, 0, -1, 1], dtype=
 # Gradient of the corner whose second hash step lands on k: GRAD3[PERM[PERM[k]] & 15].
 _CORNER_X = _GRAD_X[PERM[PERM] & 15]
 _CORNER_Y = _GRAD_Y[PERM[PERM] & 15]
+BLOCK = 1 << 15  # points evaluated together by pnoise2 (rows of them): about 1 MB a temporary, cache-sized
 
 
 def _octaves(octaves: int, persistence: float, lacunarity: float):
@@ -105,6 +106,11 @@ def pnoise2(x: torch.Tensor, y: torch.Tensor, *, octaves: int = 1, persistence: 
     """
     base = _check_base(base)
     x, y = torch.broadcast_tensors(x.float(), y.float())
+    rows = max(1, BLOCK // max(1, x[0].numel())) if x.dim() else 0
+    if x.dim() and len(x) > rows:                 # blocks of rows that stay in cache: the cost a point stays flat
+        kw = dict(octaves=octaves, persistence=persistence, lacunarity=lacunarity, repeatx=repeatx,
+                  repeaty=repeaty, base=base)
+        return torch.cat([pnoise2(x[r:r + rows], y[r:r + rows], **kw) for r in range(0, len(x), rows)])
     perm, gx, gy = _tables(x.device, torch.float32)
     steps, total_amp = _octaves(octaves, persistence, lacunarity)
     total = torch.zeros_like(x)
