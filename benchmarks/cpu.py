@@ -14,20 +14,18 @@ is faster. Writes ``cpu.json`` and prints the tables as Markdown (``cpu.md``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import CpuHog, timed  # noqa: E402
+from timing import REPO, CpuHog, baseline_sdk, measure_in, timed  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 END_TO_END = {"sprites/lpc-v2": {}, "sprites/lpc-v1": {}, "levels/smb-v1": {"width": 200},
               "levels/loderunner-v1": {}, "levels/zelda-v1": {}, "plots/quest-v1": {},
               "scenes/terrain-v1": {"size": 256}, "scenes/platformer-v1": {}, "scenes/dungeon-v1": {}}
@@ -61,35 +59,17 @@ def measure(quick: bool) -> dict[str, Any]:
     return out
 
 
-def _measure_in(sdk: Path, quick: bool) -> dict[str, Any]:
-    """:func:`measure` in a fresh process importing ``sdk``."""
-    env = {**os.environ, "PYTHONPATH": str(sdk)}
-    with tempfile.NamedTemporaryFile(suffix=".json") as f:
-        subprocess.run([sys.executable, __file__, "--measure", f.name, *(["--quick"] if quick else [])],
-                       env=env, check=True)
-        return json.loads(Path(f.name).read_text())
-
-
-def _baseline_sdk(rev: str, folder: Path) -> Path:
-    """A worktree of ``rev`` in ``folder``; its ``sdk/``."""
-    subprocess.run(["git", "worktree", "add", "--detach", "-q", str(folder), rev], cwd=REPO, check=True)
-    return folder / "sdk"
-
-
 def run(baseline: str | None, quick: bool) -> dict[str, Any]:
     """``{"idle": {"new": ..., "baseline": ...}, "hog": {...}}`` (baseline only if given)."""
     results: dict[str, Any] = {"cores": os.cpu_count(), "baseline": baseline}
-    with tempfile.TemporaryDirectory() as tmp:
-        old = _baseline_sdk(baseline, Path(tmp) / "baseline") if baseline else None
-        try:
-            for mode, hog in (("idle", 0), ("hog", os.cpu_count() or 2)):
-                with CpuHog(hog):
-                    results[mode] = {"new": _measure_in(REPO / "sdk", quick)}
-                    if old is not None:
-                        results[mode]["baseline"] = _measure_in(old, quick)
-        finally:
-            if old is not None:
-                subprocess.run(["git", "worktree", "remove", "--force", str(old.parent)], cwd=REPO, check=False)
+    flags = ["--quick"] if quick else []
+    with contextlib.ExitStack() as stack:
+        old = stack.enter_context(baseline_sdk(baseline)) if baseline else None
+        for mode, hog in (("idle", 0), ("hog", os.cpu_count() or 2)):
+            with CpuHog(hog):
+                results[mode] = {"new": measure_in(__file__, REPO / "sdk", *flags)}
+                if old is not None:
+                    results[mode]["baseline"] = measure_in(__file__, old, *flags)
     return results
 
 

@@ -25,7 +25,9 @@ from typing import Any
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import REPO, baseline_sdk, measure_in  # noqa: E402
+
 TORCH_PROBE = "import sys, runpy; sys.argv = {argv!r}; " \
               "exec('try:\\n runpy.run_module(\"worldsmith.cli\", run_name=\"__main__\")\\n" \
               "except SystemExit: pass'); print('torch' in sys.modules, file=sys.stderr)"
@@ -94,28 +96,15 @@ def measure(runs: int) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def _measure_in(sdk: Path, runs: int) -> dict[str, dict[str, Any]]:
-    """:func:`measure` in a fresh process importing ``sdk`` (its children inherit the path)."""
-    env = {**os.environ, "PYTHONPATH": str(sdk)}
-    with tempfile.NamedTemporaryFile(suffix=".json") as f:
-        subprocess.run([sys.executable, __file__, "--measure", f.name, "--runs", str(runs)], env=env, check=True)
-        return json.loads(Path(f.name).read_text())
-
-
 def run(baseline: str | None, runs: int) -> dict[str, Any]:
     """``{"runs", "baseline": REV, "rows": {"new": {...}, "baseline": {...}}}`` (baseline only if given)."""
     results: dict[str, Any] = {"runs": runs, "baseline": baseline, "rows": {}}
     print(f"new ({REPO / 'sdk'})", file=sys.stderr, flush=True)
-    results["rows"]["new"] = _measure_in(REPO / "sdk", runs)
+    results["rows"]["new"] = measure_in(__file__, REPO / "sdk", "--runs", str(runs))
     if baseline:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "baseline"
-            subprocess.run(["git", "worktree", "add", "--detach", "-q", str(folder), baseline], cwd=REPO, check=True)
-            try:
-                print(f"baseline {baseline}", file=sys.stderr, flush=True)
-                results["rows"]["baseline"] = _measure_in(folder / "sdk", runs)
-            finally:
-                subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO, check=False)
+        with baseline_sdk(baseline) as sdk:
+            print(f"baseline {baseline}", file=sys.stderr, flush=True)
+            results["rows"]["baseline"] = measure_in(__file__, sdk, "--runs", str(runs))
     return results
 
 

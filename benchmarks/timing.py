@@ -1,8 +1,16 @@
-"""Timing helpers shared by the benchmark scripts: repeated calls, percentiles, device sync."""
+"""Timing helpers shared by the benchmark scripts: repeated calls, percentiles, device sync, and
+a baseline commit's ``sdk/`` measured in the same run."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
-from typing import Any, Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -85,3 +93,27 @@ class CpuHog:
         for proc in self.procs:
             proc.kill()
             proc.wait()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def baseline_sdk(rev: str) -> Iterator[Path]:
+    """The ``sdk/`` of a temporary git worktree of ``rev``, removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", "-q", str(folder), rev], cwd=REPO, check=True)
+        try:
+            yield folder / "sdk"
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO, check=False)
+
+
+def measure_in(script: str, sdk: Path, *args: str) -> Any:
+    """``python script --measure FILE *args`` in a fresh process importing ``sdk`` (its children
+    inherit the path); the JSON it wrote."""
+    env = {**os.environ, "PYTHONPATH": str(sdk)}
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        subprocess.run([sys.executable, script, "--measure", f.name, *args], env=env, check=True)
+        return json.loads(Path(f.name).read_text())
