@@ -186,7 +186,8 @@ def test_ctrl_c_stops_a_long_generate_cleanly(tmp_path):
 
     proc = subprocess.Popen([sys.executable, "-m", "worldsmith.cli", "generate", "scenes/terrain-v1", "--seed", "1",
                              "--set", "size=2048", "--set", "erosion_steps=500", "--out", str(tmp_path / "t.glb")],
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,     # Ctrl-C as in a terminal, even when the tests run
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # in the background
     try:
         time.sleep(8)                      # inside the erosion (minutes of work), past the imports
         proc.send_signal(signal.SIGINT)
