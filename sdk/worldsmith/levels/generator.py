@@ -13,7 +13,7 @@ shows them). ``search=`` runs CMA-ES in latent space toward targets.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -32,6 +32,7 @@ from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
 from worldsmith.levels.placement import blend_rows, expected_counts
 from worldsmith.levels.prompt import targets as prompt_targets
+from worldsmith.levels.repair import smb_repair
 from worldsmith.levels.search import cma_search, parse_targets, score
 from worldsmith.levels.tiles import VGLC_SIDE, transposed
 from worldsmith.types.level import TileLevel
@@ -222,14 +223,11 @@ class SMBGenerator(LevelGenerator):
         return None if path is None or playable.second_fails(self._second(), tiles) is not None else path
 
     def _playable(self, decode, z, fresh, r):
-        if self.config.agent == "route":
-            decode = _then(decode, functools.partial(mend, check=RouteCheck()))
-        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, self._second())
-
-
-def _then(decode: playable.Decode, fix: Callable[[np.ndarray], np.ndarray]) -> playable.Decode:
-    """``decode`` with ``fix`` applied to each level it makes."""
-    return lambda z: fix(decode(z))
+        second = self._second()
+        if isinstance(second, RouteCheck):                # mended after the repair: the check then
+            return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second,   # knows the level's verdict
+                                lambda tiles: mend(smb_repair(tiles), second))
+        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second)
 
 
 def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) -> np.ndarray:

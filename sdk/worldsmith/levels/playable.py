@@ -36,16 +36,18 @@ LOOKBACK = 16  # SMB: columns behind the furthest one searched before re-samplin
 
 
 def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
-        second: Second = None) -> Result:
+        second: Second = None, repair: Callable[[np.ndarray], np.ndarray] = smb_repair) -> Result:
     """SMB: re-sample the two windows around the furthest column Mario reaches, ``tries`` times;
     then flatten a short stretch there until he gets through. One search runs on across the
     changes (:meth:`SmbSearch.retile` from the first changed column), so the cost grows with the
     width, not with the width times the re-samples; the path handed out is a fresh search's.
     With ``second`` (the A* agent, ``agent="both"``) a level the search finishes must pass it
     too: where it fails counts as where Mario got stuck (re-sampled, then flattened, further
-    back each time it fails at the same column)."""
+    back each time it fails at the same column). ``repair`` mends each decoded level (the
+    ``agent="route"`` generator: :func:`~worldsmith.levels.repair.smb_repair`, then
+    :func:`~worldsmith.levels.agents.smb_route.mend`)."""
     z = z.clone()
-    tiles = smb_repair(decode(z))
+    tiles = repair(decode(z))
     if fresh is None:
         path = smb_search(tiles)[0]
         return tiles, None if path is None or second_fails(second, tiles) is not None else path, 1
@@ -57,7 +59,7 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
         if attempt < tries:
             i = min(far // stride, len(z) - 1)
             z[i:i + 2] = fresh(len(z[i:i + 2]))
-            new, attempt = smb_repair(decode(z)), attempt + 1
+            new, attempt = repair(decode(z)), attempt + 1
         else:
             same = same + 1 if far == last else 0                  # the second agent: move back
             last, flattened = far, flattened + 1
