@@ -217,12 +217,17 @@ class SmbSearch:
 _SOLID_BELOW = 1  # the "below" part of a cell code: 0 clear, 1 solid, 2 the bottom row
 
 
+def ground_columns(solid: np.ndarray) -> np.ndarray:
+    """The cells of a ``(h, w)`` solid mask in a column of solid tiles rising from the bottom
+    row (``.sum(0)``: each column's ground height)."""
+    return np.logical_and.accumulate(solid[::-1], axis=0)[::-1]
+
+
 def _footholds(solid: np.ndarray) -> np.ndarray:
     """Cells of a ``(h, w)`` solid mask that stand on a column of solid tiles rising from the
     bottom row."""
-    ground = np.logical_and.accumulate(solid[::-1], axis=0)[::-1]
     foot = np.zeros_like(solid)
-    foot[:-1] = ground[1:] & ~solid[:-1]
+    foot[:-1] = ground_columns(solid)[1:] & ~solid[:-1]
     return foot
 
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from worldsmith.levels.agents.smb import SmbSearch
+from worldsmith.levels.agents.smb import SmbSearch, ground_columns
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
 from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, tile_stages
 from worldsmith.types.tiles import SMB
@@ -93,15 +93,13 @@ def route_moves() -> Moves:
 def ground_route_fails(tiles: np.ndarray) -> int | None:
     """``None`` if ``tiles`` (SMB ids) have a ground route from column 0 to the last, else the
     furthest column it reaches (a generator re-samples there). Exhaustive."""
-    search = SmbSearch(tiles, m=route_moves(), grounded=True)
-    states, far = search.run()
-    return None if states is not None else far
+    return RouteCheck(lookback=None)(tiles)
 
 
 class RouteCheck:
     """:func:`ground_route_fails` for a level re-made part by part (the generator's re-samples):
-    one search with a lookback goes on across the changes, read from the first changed column
-    (:meth:`~worldsmith.levels.agents.smb.SmbSearch.retile`).
+    one search with a lookback (``None``: exhaustive) goes on across the changes, read from the
+    first changed column (:meth:`~worldsmith.levels.agents.smb.SmbSearch.retile`).
 
     >>> check = RouteCheck()
     >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
@@ -113,14 +111,13 @@ class RouteCheck:
     True
     """
 
-    def __init__(self, lookback: int = LOOKBACK):
+    def __init__(self, lookback: int | None = LOOKBACK):
         self.lookback = lookback
-        self.search: SmbSearch | None = None
-        self.tiles: np.ndarray | None = None
+        self.tiles: np.ndarray | None = None               # the tiles the search last read
         self.verdict: int | None = None
 
     def __call__(self, tiles: np.ndarray) -> int | None:
-        if self.search is None or self.tiles is None or self.tiles.shape != tiles.shape:
+        if self.tiles is None or self.tiles.shape != tiles.shape:
             self.search = SmbSearch(tiles, lookback=self.lookback, m=route_moves(), grounded=True)
         else:
             changed = np.flatnonzero((tiles != self.tiles).any(0))
@@ -172,7 +169,7 @@ def _step(tiles: np.ndarray, far: int) -> bool:
     columns of ``far``) to 4 below its top, in place, where those cells are empty; whether it
     did."""
     solid = SMB.solid_mask()[tiles]
-    height = np.logical_and.accumulate(solid[::-1], axis=0).sum(0)     # (w,) ground column heights
+    height = ground_columns(solid).sum(0)                              # (w,) ground column heights
     h, w = tiles.shape
     for c in range(max(0, far - 1), min(w - 1, far + GAP)):
         lo, hi = int(height[c]), int(height[c + 1])
