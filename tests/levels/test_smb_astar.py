@@ -193,14 +193,15 @@ def test_generator_switch_changes_the_levels(monkeypatch):
         seen.append(tiles.copy())
         return 30 if len(seen) == 1 else None
 
-    default = ws.make("levels/smb-v1", width=56)(seed=3)
+    default = ws.make("levels/smb-v1", width=56, agent="search")(seed=3)   # the tile search alone
     monkeypatch.setattr(generator, "astar_fails", rejects_the_first)
     both = ws.make("levels/smb-v1", width=56, agent="both")(seed=3)
-    assert len(seen) >= 2 and np.array_equal(seen[0], default.tiles)   # the default level, rejected
+    assert len(seen) >= 2 and np.array_equal(seen[0], default.tiles)   # the search's level, rejected
     assert not np.array_equal(both.tiles, default.tiles) and both.path
     assert both.meta.extra["attempts"] > default.meta.extra["attempts"]
     seen.clear()
-    assert ws.make("levels/smb-v1", width=56)(seed=3).tiles.tolist() == default.tiles.tolist() and not seen
+    assert ws.make("levels/smb-v1", width=56, agent="search")(seed=3).tiles.tolist() == default.tiles.tolist() \
+        and not seen
 
 
 def test_a_visited_node_costs_one_penalty():

@@ -1,21 +1,27 @@
-"""The ground route (``agent="route"``): footholds joined to the bottom row, the A* agent's jump
-from a standstill."""
+"""The A* route (``agent="route"``, the default): the A* agent's jump from a standstill, no
+platform footholds over wide pits, steps before high walls."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from worldsmith.levels.agents import smb_path
-from worldsmith.levels.agents.smb_route import ground_route_fails
+from worldsmith.levels.agents.smb import ground_columns
+from worldsmith.levels.agents.smb_route import WIDE, high_wall, mend, route_fails, steps
 from worldsmith.types.tiles import SMB
 
-from .test_smb_astar import AIR, GROUND, flat, platforms
+from .test_smb_astar import AIR, GROUND, flat
+
+
+def heights(tiles: np.ndarray) -> list[int]:
+    return ground_columns(SMB.solid_mask()[tiles]).sum(0).tolist()
 
 
 @pytest.mark.parametrize("gap", [1, 3, 5])
 def test_crosses_pits_up_to_five(gap):
     tiles = flat()
     tiles[12:, 20:20 + gap] = AIR
-    assert ground_route_fails(tiles) is None
+    assert route_fails(tiles) is None
 
 
 @pytest.mark.parametrize("gap", [6, 7])
@@ -23,50 +29,81 @@ def test_stops_at_wider_pits_that_the_tile_search_crosses(gap):
     tiles = flat()
     tiles[12:, 20:20 + gap] = AIR
     assert smb_path(tiles) is not None                 # the NES tile search jumps 7
-    assert 20 <= ground_route_fails(tiles) < 20 + gap
+    assert 20 <= route_fails(tiles) < 20 + gap
 
 
 @pytest.mark.parametrize("height, passes", [(3, True), (4, True), (5, False)])
 def test_climbs_steps_of_four(height, passes):
     tiles = flat()
     tiles[12 - height:12, 20:] = GROUND
-    assert (ground_route_fails(tiles) is None) == passes
+    assert (route_fails(tiles) is None) == passes
 
 
-def test_platforms_are_no_footholds():
-    tiles = platforms()                                # the way on is over the platforms only
-    assert smb_path(tiles) is not None
-    assert ground_route_fails(tiles) is not None
-    bridged = tiles.copy()
-    bridged[13, :] = GROUND                            # ground all the way: the route walks
-    assert ground_route_fails(bridged) is None
+def bridge(pit: int) -> np.ndarray:
+    """A pit ``pit`` wide from column 10, with a platform over it a jump above the ground."""
+    tiles = flat(pit + 24)
+    tiles[12:, 10:10 + pit] = AIR
+    tiles[9, 8:12 + pit] = GROUND
+    return tiles
 
 
-def test_platform_over_a_pit_blocks_but_never_carries():
+def test_platforms_carry_over_narrow_pits_only():
+    assert route_fails(bridge(WIDE - 1)) is None       # the platform carries him over
+    wide = bridge(WIDE)
+    assert smb_path(wide) is not None                  # the tile search walks the platform
+    assert 10 <= route_fails(wide) < 10 + WIDE         # the route must cross along the ground
+
+
+def test_mend_sets_stones_in_a_wide_pit():
+    wide = bridge(WIDE + 3)
+    mended = mend(wide)
+    assert route_fails(mended) is None
+    stones = heights(mended)[10:10 + WIDE + 3]
+    assert 0 in stones and max(stones) == 2            # stones with pit between them, not a filled pit
+    assert (mended[:12] == wide[:12]).all()            # nothing above the ground changed
+
+
+def wall(height: int) -> np.ndarray:
     tiles = flat()
-    tiles[12:, 20:24] = AIR                            # a pit of 4: a jump from the ground crosses it
-    tiles[8, 18:26] = SMB.id("S")                      # bricks low over it: the jump bumps, and no standing on them
+    tiles[12 - height:12, 20:] = GROUND
+    return tiles
+
+
+def test_steps_before_a_high_wall():
+    tiles = wall(7)                                    # 9 high on ground 2 high: a rise of 7
+    assert route_fails(tiles) is not None
+    stepped = steps(tiles)
+    assert heights(stepped)[17:22] == [2, 2, 5, 9, 9]
+    assert high_wall(stepped) is None and route_fails(stepped) is None
+    assert (steps(wall(4)) == wall(4)).all()           # a climbable wall is left alone
+
+
+def test_a_wall_that_cannot_be_stepped_stops_the_route():
+    tiles = wall(7)
+    tiles[9, 14:16] = tiles[6, 16:18] = GROUND         # platforms lead up over the wall,
+    tiles[8, 19] = GROUND                              # and a brick stands where the step would go
     assert smb_path(tiles) is not None
-    assert ground_route_fails(tiles) is not None
+    assert (steps(tiles) == tiles).all()
+    assert high_wall(tiles) == 19
+    assert route_fails(tiles) == 19                    # the A* agent stands stuck there: re-sample
 
 
 def test_generator_levels_have_a_route():
     import worldsmith as ws  # lazy: loads the shipped model only for this test
 
-    gen = ws.make("levels/smb-v1", width=84, agent="route")
-    plain = ws.make("levels/smb-v1", width=84)
+    gen = ws.make("levels/smb-v1", width=84)
+    plain = ws.make("levels/smb-v1", width=84, agent="search")
     levels = [gen(seed=s) for s in range(4)]
-    assert all(ground_route_fails(lv.tiles) is None and lv.path for lv in levels)
-    routes = [ground_route_fails(plain(seed=s).tiles) is None for s in range(4)]
+    assert all(route_fails(lv.tiles) is None and lv.path for lv in levels)
+    routes = [route_fails(plain(seed=s).tiles) is None for s in range(4)]
     assert [lv.tiles.tolist() for lv, ok in zip(levels, routes) if ok] == \
         [plain(seed=s).tiles.tolist() for s, ok in enumerate(routes) if ok]   # a level with a route is kept
-    assert not all(routes)                             # and some default levels lack one
+    assert not all(routes)                             # and some tile-search levels lack one
 
 
-def test_inpainting_refuses_a_second_check():
+def test_inpainting_refuses_the_a_star_agent():
     import worldsmith as ws
     from worldsmith.core.errors import ConfigError
 
-    for agent in ("route", "both"):
-        with pytest.raises(ConfigError, match="agent"):
-            ws.make("levels/smb-v1", source="level.txt", agent=agent)
+    with pytest.raises(ConfigError, match="agent"):
+        ws.make("levels/smb-v1", source="level.txt", agent="both")

@@ -50,18 +50,19 @@ class SMBConfig(LevelConfig):
     game: ClassVar[str] = "smb"
     width: int = param(200, lo=28, hi=4096, help="level length in columns")
     smoothness: float = param(0.3, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
-    agent: str = param("search", choices=("search", "route", "both"),
-                       help="playability check: 'search' (the tile search, levels.agents.smb), 'route' (and a "
-                            "ground route the A* agent plays reliably, levels.agents.smb_route) or 'both' "
-                            "(the A* agent of levels.agents.smb_astar must finish the level too; slower)")
+    agent: str = param("route", choices=("route", "search", "both"),
+                       help="playability check: 'route' (the tile search and a route the A* agent plays "
+                            "reliably, levels.agents.smb_route), 'search' (the tile search only, "
+                            "levels.agents.smb; faster) or 'both' (the A* agent of levels.agents.smb_astar "
+                            "must finish the level too; slower). With source= the tile search only")
     extend: int = param(0, lo=0, hi=4096, help="columns appended after source= (its width + extend; "
                                                "width= is not used with a source)")
 
     def check(self) -> None:
         super().check()
-        if self.source and self.agent != "search":
-            raise ConfigError("agent", "'search' with source= (inpainting checks the level with the tile "
-                                       "search only)", self.agent)
+        if self.source and self.agent == "both":
+            raise ConfigError("agent", "'route' or 'search' with source= (inpainting checks the level with "
+                                       "the tile search only)", self.agent)
 
 
 @dataclass(frozen=True)

@@ -212,8 +212,8 @@ class SMBGenerator(LevelGenerator):
         return decode
 
     def _second(self) -> playable.Second:
-        """The check besides the tile search (the column where it fails): a ground route with
-        ``agent="route"``, the A* agent with ``agent="both"``, else none."""
+        """The check besides the tile search (the column where it fails): the A* route with
+        ``agent="route"`` (the default), the A* agent with ``agent="both"``, else none."""
         if self.config.agent == "route":
             return RouteCheck()
         return astar_fails if self.config.agent == "both" else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 
@@ -66,14 +67,14 @@ class SmbSearch:
     >>> search.run()[0][-1][:2]
     (2, 29)
 
-    ``m`` replaces the NES moves (:class:`~worldsmith.levels.physics.Moves`); ``grounded``: Mario
-    stands only on footholds joined to the bottom row (columns of solid tiles up from it), other
-    solid tiles are walls and ceilings only (:mod:`worldsmith.levels.agents.smb_route`).
+    ``m`` replaces the NES moves (:class:`~worldsmith.levels.physics.Moves`); ``footholds`` (a
+    whole level's ``(h, w)`` solid mask -> the cells Mario may stand in) restricts where he
+    stands: other solid tiles are walls and ceilings only (:mod:`worldsmith.levels.agents.smb_route`).
     """
 
     def __init__(self, tiles: np.ndarray, lookback: int | None = None, m: Moves | None = None,
-                 grounded: bool = False):
-        self.m, self.lookback, self.grounded = m or moves(), lookback, grounded
+                 footholds: Callable[[np.ndarray], np.ndarray] | None = None):
+        self.m, self.lookback, self.footholds = m or moves(), lookback, footholds
         self.tables = tables(self.m)
         self.phases = len(self.m.row)
         self.margin = max(self.m.steer) + 1              # columns a move reads either side of its own
@@ -95,9 +96,10 @@ class SmbSearch:
 
     def _tiles(self, tiles: np.ndarray, start: int = 0) -> None:
         """Read the tiles (from column ``start`` on; the rest are as before)."""
-        solid = SMB.solid_mask()[tiles[:, start:]]                         # (h, w - start)
+        whole = SMB.solid_mask()[tiles]                                    # (h, w)
+        solid = whole[:, start:]                                           # (h, w - start)
         code = _cell_codes(~solid).tolist()                                # a column's codes read that column only
-        foot = _footholds(solid).tolist() if self.grounded else None
+        foot = None if self.footholds is None else self.footholds(whole)[:, start:].tolist()
         solid = solid.tolist()
         if start == 0:
             self.h, self.w = tiles.shape
@@ -153,7 +155,7 @@ class SmbSearch:
         return out if self.foot is None else self._footed(out)
 
     def _footed(self, states: list[State]) -> list[State]:
-        """``states`` less those standing off a foothold (``grounded``)."""
+        """``states`` less those standing off a foothold (``footholds``)."""
         foot = self.foot
         return [s for s in states if s[2] or foot[s[0]][s[1]]]
 
@@ -223,12 +225,11 @@ def ground_columns(solid: np.ndarray) -> np.ndarray:
     return np.logical_and.accumulate(solid[::-1], axis=0)[::-1]
 
 
-def _footholds(solid: np.ndarray) -> np.ndarray:
-    """Cells of a ``(h, w)`` solid mask that stand on a column of solid tiles rising from the
-    bottom row."""
-    foot = np.zeros_like(solid)
-    foot[:-1] = ground_columns(solid)[1:] & ~solid[:-1]
-    return foot
+def standing_cells(solid: np.ndarray) -> np.ndarray:
+    """The clear cells of a ``(h, w)`` solid mask with a solid cell below."""
+    stand = np.zeros_like(solid)
+    stand[:-1] = solid[1:] & ~solid[:-1]
+    return stand
 
 
 def _cell_codes(clear: np.ndarray) -> np.ndarray:

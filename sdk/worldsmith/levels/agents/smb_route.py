@@ -1,29 +1,28 @@
-"""The ground route: a walk through an SMB level that the A* agent
-(:mod:`~worldsmith.levels.agents.smb_astar`) plays reliably.
+"""The A* route: a way through an SMB level that the A* agent
+(:mod:`~worldsmith.levels.agents.smb_astar`) plays reliably; the default SMB generator asks
+every level for one besides the tile search's verdict (``agent="route"``).
 
-Where the A* agent fails a level the tile search finishes, it has fallen into a pit from a
-platform route or stands stuck before a wall (docs/levels.md, "A second SMB agent"). A level
-with a *ground route* gives it a way that needs neither: the tile search
-(:class:`~worldsmith.levels.agents.smb.SmbSearch`) with
+Where the A* agent fails a level the tile search finishes, it has jumped from a platform high
+over a long pit, or stands stuck before a wall it cannot climb (docs/levels.md, "A second SMB
+agent"). The route is the tile search (:class:`~worldsmith.levels.agents.smb.SmbSearch`) with
 
-- footholds only on columns of solid tiles rising from the bottom row (``grounded``: platforms
-  and blocks in the air are walls and ceilings, never floors), and
 - the jumps of the A* agent's own physics (the Mario AI framework's, the constants of
   :mod:`~worldsmith.levels.agents.smb_astar`) taken off from a standstill and held for the
-  full rise.
+  full rise: gaps of at most 5 columns, climbs of at most 4 rows (the apex is 66.5 px), and
+- no footholds on platforms over a pit :data:`WIDE` columns wide or wider: such a pit is
+  crossed along the ground.
 
-So pits on the route are at most 5 columns wide and steps at most 4 tiles high (the apex is
-66.5 px). The generator's ``agent="route"`` asks for one besides the tile search's verdict:
-:func:`mend` first sets stepping stones in the pits the route cannot cross, then the windows
-where it still fails are re-sampled.
+:func:`mend` sets stepping stones in the pits the route cannot cross, after :func:`steps` has
+put a step before every wall more than 4 tiles above the ground before it; where the route
+still stops, the generator re-samples.
 
 >>> import numpy as np
 >>> from worldsmith.types.tiles import SMB
 >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
->>> ground_route_fails(flat) is None
+>>> route_fails(flat) is None
 True
 >>> flat[12:, 10:17] = SMB.id("-")                 # a pit 7 wide
->>> ground_route_fails(flat)                      # the furthest column, in the air over the pit
+>>> route_fails(flat)                             # the furthest column, in the air over the pit
 16
 """
 from __future__ import annotations
@@ -33,7 +32,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from worldsmith.levels.agents.smb import SmbSearch, ground_columns
+from worldsmith.levels.agents.smb import SmbSearch, ground_columns, standing_cells
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
 from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, tile_stages
 from worldsmith.types.tiles import SMB
@@ -41,6 +40,8 @@ from worldsmith.types.tiles import SMB
 STONE, GAP = 2, 3    # stepping stones: columns wide, columns of pit left between them
 MENDS = 16           # pits mended in one level at most
 CLIMB = 4            # tiles the route climbs in one jump
+TAKE_OFF = 3         # columns before a wall whose ground Mario may climb it from
+WIDE = 11            # pits this wide are crossed on the ground (the A* agent's longest jump is 10)
 LOOKBACK = 16        # columns behind the furthest one a re-made level's route search keeps
 SLACK = 20         # px: his centre leaves the take-off column 3 px past its edge, lands 4 px in, less a margin
 
@@ -90,16 +91,44 @@ def route_moves() -> Moves:
     return Moves({"jump": _stages(), "drop": _stages(None, False), **{k: _stages(k) for k in range(4)}})
 
 
-def ground_route_fails(tiles: np.ndarray) -> int | None:
-    """``None`` if ``tiles`` (SMB ids) have a ground route from column 0 to the last, else the
-    furthest column it reaches (a generator re-samples there). Exhaustive."""
+def route_fails(tiles: np.ndarray) -> int | None:
+    """``None`` if ``tiles`` (SMB ids) have a route from column 0 to the last, else the furthest
+    column it reaches (a generator re-samples there). Exhaustive."""
     return RouteCheck(lookback=None)(tiles)
 
 
+def footholds(solid: np.ndarray) -> np.ndarray:
+    """The cells of a ``(h, w)`` solid mask the route stands in: on solid ground, but over a pit
+    :data:`WIDE` columns wide or wider (and its edge columns) only on a column of solid tiles
+    rising from the bottom row.
+
+    >>> solid = np.zeros((6, 14), bool); solid[5, :2] = solid[5, 13:] = True   # a pit 11 wide
+    >>> solid[3, 5:8] = True                                                  # a platform over it
+    >>> footholds(solid)[2].nonzero()[0].tolist(), footholds(solid)[4].nonzero()[0].tolist()
+    ([], [0, 1, 13])
+    """
+    stand = standing_cells(solid)
+    wide = np.zeros(solid.shape[1], bool)
+    for a, b in _pits(solid[-1]):
+        if b - a >= WIDE:
+            wide[max(0, a - 1):b + 1] = True
+    grounded = np.zeros_like(solid)
+    grounded[:-1] = ground_columns(solid)[1:] & ~solid[:-1]
+    return grounded | (stand & ~wide)
+
+
+def _pits(ground: np.ndarray) -> list[tuple[int, int]]:
+    """The ``[a, b)`` column runs where the ``(w,)`` bottom row ``ground`` is open."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], ~ground, [0]]).astype(np.int8)))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
 class RouteCheck:
-    """:func:`ground_route_fails` for a level re-made part by part (the generator's re-samples):
-    one search with a lookback (``None``: exhaustive) goes on across the changes, read from the
-    first changed column (:meth:`~worldsmith.levels.agents.smb.SmbSearch.retile`).
+    """:func:`route_fails` for a level re-made part by part (the generator's re-samples): one
+    search with a lookback (``None``: exhaustive) goes on across the changes, read from the
+    first changed column, or the start of the pit it lies in
+    (:meth:`~worldsmith.levels.agents.smb.SmbSearch.retile`). A :func:`high_wall` stops the
+    route too (there, if the search got further).
 
     >>> check = RouteCheck()
     >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
@@ -118,41 +147,51 @@ class RouteCheck:
 
     def __call__(self, tiles: np.ndarray) -> int | None:
         if self.tiles is None or self.tiles.shape != tiles.shape:
-            self.search = SmbSearch(tiles, lookback=self.lookback, m=route_moves(), grounded=True)
+            self.search = SmbSearch(tiles, lookback=self.lookback, m=route_moves(), footholds=footholds)
         else:
             changed = np.flatnonzero((tiles != self.tiles).any(0))
             if not len(changed):
                 return self.verdict                      # a search that ended is not run again
-            self.search.retile(tiles, int(changed[0]))
+            self.search.retile(tiles, _pit_start(self.tiles, tiles, int(changed[0])))
         self.tiles = tiles.copy()
         states, far = self.search.run()
+        wall = high_wall(tiles)
         self.verdict = None if states is not None else far
+        if wall is not None and (self.verdict is None or wall < self.verdict):
+            self.verdict = wall
         return self.verdict
 
 
+def _pit_start(old: np.ndarray, new: np.ndarray, c: int) -> int:
+    """Column ``c``, or the edge column before the pit over it in ``old`` or ``new`` (a pit's
+    width decides the footholds over all of it)."""
+    solid = SMB.solid_mask()
+    for tiles in (old, new):
+        open_ = ~solid[tiles[-1, :c]]
+        while c > 0 and open_[c - 1]:
+            c -= 1
+    return max(0, c - 1)
+
+
 def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
-    """``tiles`` mended where the ground route stops, until it gets through or stops where no
-    mend applies: stepping stones (ground two tiles high and :data:`STONE` wide, :data:`GAP`
-    columns of pit between them) in a pit, ground in a pit too narrow for one (a ceiling low
-    over it stops the jump), a step before a wall too high to climb (:func:`_step`). ``check``:
-    the route check to go on with (a new one by default).
+    """``tiles`` with :func:`steps` before its high walls, then mended where the route stops,
+    until it gets through or stops where no pit is: stepping stones (ground two tiles high and
+    :data:`STONE` wide, :data:`GAP` columns of pit between them) in a pit, ground in a pit too
+    narrow for one (a ceiling low over it stops the jump). ``check``: the route check to go on
+    with (a new one by default).
 
     >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
     >>> flat[12:, 10:22] = SMB.id("-")                  # a pit 12 wide
     >>> mended = mend(flat)
-    >>> "".join(SMB.chars[v] for v in mended[13, 8:24]), ground_route_fails(mended)
+    >>> "".join(SMB.chars[v] for v in mended[13, 8:24]), route_fails(mended)
     ('XX---XX---XX--XX', None)
     """
-    out, check = tiles.copy(), check or RouteCheck()
+    out, check = steps(tiles), check or RouteCheck()
     for _ in range(MENDS):
         far = check(out)
-        if far is None:
-            break
-        pit = _pit(out, far)
+        pit = None if far is None else _pit(out, far)
         if pit is None:
-            if not _step(out, far):
-                break
-            continue
+            break
         a, b = pit
         if b - a <= GAP:                                 # too narrow for a stone: a low ceiling stops the jump
             out[-2:, a:b] = _GROUND
@@ -164,19 +203,56 @@ def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
 _GROUND = SMB.id("X")
 
 
-def _step(tiles: np.ndarray, far: int) -> bool:
-    """Raise the ground before a wall too high to climb (5 tiles or more above it, within a few
-    columns of ``far``) to 4 below its top, in place, where those cells are empty; whether it
-    did."""
+def steps(tiles: np.ndarray) -> np.ndarray:
+    """``tiles`` with a step before every wall more than :data:`CLIMB` tiles above the ground
+    before it (the highest of the :data:`TAKE_OFF` columns before it; a pit counts at the
+    ground's height before the pit): the column before
+    the wall raised to :data:`CLIMB` below its top, where that column is clear from the step's
+    top to :data:`CLIMB` rows above it; a step too high itself gets one before it. The A* agent
+    stands stuck before such walls, even where platforms lead over them (:func:`high_wall`).
+
+    >>> flat = np.full((14, 20), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> flat[5:12, 10:] = SMB.id("X")                                  # a wall 7 tiles high
+    >>> (ground_columns(SMB.solid_mask()[steps(flat)]).sum(0)[7:12]).tolist()
+    [2, 2, 5, 9, 9]
+    """
+    out = tiles.copy()
     solid = SMB.solid_mask()[tiles]
-    height = ground_columns(solid).sum(0)                              # (w,) ground column heights
-    h, w = tiles.shape
-    for c in range(max(0, far - 1), min(w - 1, far + GAP)):
-        lo, hi = int(height[c]), int(height[c + 1])
-        if lo and hi - lo > CLIMB and not solid[h - (hi - CLIMB):h - lo, c].any():
-            tiles[h - (hi - CLIMB):h - lo, c] = _GROUND
-            return True
-    return False
+    height, ref = _heights(solid)
+    h = tiles.shape[0]
+    for c in range(len(height) - 2, -1, -1):
+        top = int(height[c + 1]) - CLIMB
+        if ref[c] and top > max(ref[c], height[c]) and not solid[max(0, h - top - CLIMB):h - height[c], c].any():
+            out[h - top:h - height[c], c] = _GROUND
+            height[c] = top
+    return out
+
+
+def high_wall(tiles: np.ndarray) -> int | None:
+    """The column before the first wall more than :data:`CLIMB` tiles above the ground before it
+    (where :func:`steps` could not put a step), or ``None``.
+
+    >>> flat = np.full((14, 20), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> flat[5:12, 10:] = SMB.id("X"); flat[6, 9] = SMB.id("S")        # a wall, a brick before it
+    >>> high_wall(steps(flat)), high_wall(steps(flat[:, :9]))
+    (9, None)
+    """
+    height, ref = _heights(SMB.solid_mask()[tiles])
+    walls = np.flatnonzero((ref[:-1] > 0) & (height[1:] - np.maximum(ref[:-1], height[:-1]) > CLIMB))
+    return int(walls[0]) if len(walls) else None
+
+
+def _heights(solid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column of a ``(h, w)`` solid mask: its ground height (solid tiles rising from the
+    bottom row) and the ground Mario may take off from there: the highest of the last ground at
+    or before each of the :data:`TAKE_OFF` columns up to it (0: none yet)."""
+    height = ground_columns(solid).sum(0)                              # (w,)
+    last = np.maximum.accumulate(np.where(height > 0, np.arange(len(height)), -1))
+    ground = np.where(last >= 0, height[last], 0)
+    ref = ground.copy()
+    for k in range(1, TAKE_OFF):
+        ref[k:] = np.maximum(ref[k:], ground[:-k])
+    return height, ref
 
 
 def _pit(tiles: np.ndarray, far: int) -> tuple[int, int] | None:
