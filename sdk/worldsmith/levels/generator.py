@@ -226,7 +226,7 @@ class SMBGenerator(LevelGenerator):
         second = self._second()
         if isinstance(second, RouteCheck):                # mended after the repair: the check then
             return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second,   # knows the level's verdict
-                                lambda tiles: mend(smb_repair(tiles), second))
+                                lambda tiles: mend(smb_repair(tiles), second), second_first=True)
         return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second)
 
 

@@ -302,9 +302,8 @@ def smb(gen: Any, model: Any, cv: Canvas, seed: int, stride: int) -> tuple[np.nd
             if (new == tiles).all() or flattened > cv.width:
                 raise ConfigError("source", "kept tiles the agent can get past (keep fewer tiles near there)",
                                   f"Mario stuck at column {far} of {cv.width} whatever the free tiles hold")
-        changed = np.flatnonzero((new != tiles).any(0))
+        search.update(tiles, new)
         tiles = new
-        search.retile(tiles, int(changed[0]) if len(changed) else tiles.shape[1])
         states = search.run()[0]
     return tiles, smb_search(tiles)[0], attempt, flattened
 

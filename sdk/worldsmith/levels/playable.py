@@ -36,14 +36,17 @@ LOOKBACK = 16  # SMB: columns behind the furthest one searched before re-samplin
 
 
 def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
-        second: Second = None, repair: Callable[[np.ndarray], np.ndarray] = smb_repair) -> Result:
+        second: Second = None, repair: Callable[[np.ndarray], np.ndarray] = smb_repair,
+        second_first: bool = False) -> Result:
     """SMB: re-sample the two windows around the furthest column Mario reaches, ``tries`` times;
     then flatten a short stretch there until he gets through. One search runs on across the
-    changes (:meth:`SmbSearch.retile` from the first changed column), so the cost grows with the
+    changes (:meth:`SmbSearch.update`: from the changed columns), so the cost grows with the
     width, not with the width times the re-samples; the path handed out is a fresh search's.
     With ``second`` (the A* agent, ``agent="both"``) a level the search finishes must pass it
     too: where it fails counts as where Mario got stuck (re-sampled, then flattened, further
-    back each time it fails at the same column). ``repair`` mends each decoded level (the
+    back each time it fails at the same column); ``second_first``: ``second`` is asked first
+    (a check cheaper than the tile search and failing more often, so the tile search does not
+    run to the end of the level after every re-sample). ``repair`` mends each decoded level (the
     ``agent="route"`` generator: :func:`~worldsmith.levels.repair.smb_repair`, then
     :func:`~worldsmith.levels.agents.smb_route.mend`)."""
     z = z.clone()
@@ -52,10 +55,18 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
         path = smb_search(tiles)[0]
         return tiles, None if path is None or second_fails(second, tiles) is not None else path, 1
     search = SmbSearch(tiles, lookback=LOOKBACK)
-    states, attempt, flattened, last, same = search.run()[0], 1, 0, -1, 0
-    stuck = None if states is None else second_fails(second, tiles)
-    while (states is None or stuck is not None) and flattened < tiles.shape[1]:
-        far = search.far if states is None else stuck
+
+    def fails() -> tuple[int | None, list | None]:
+        """Where the level fails (``None``: it passes) and the tile search's states if it passed."""
+        stuck = second_fails(second, tiles) if second_first else None
+        if stuck is not None:
+            return stuck, None
+        states = search.run()[0]
+        stuck = search.far if states is None else None if second_first else second_fails(second, tiles)
+        return stuck, None if stuck is not None else states
+
+    (far, states), attempt, flattened, last, same = fails(), 1, 0, -1, 0
+    while far is not None and flattened < tiles.shape[1]:
         if attempt < tries:
             i = min(far // stride, len(z) - 1)
             z[i:i + 2] = fresh(len(z[i:i + 2]))
@@ -64,12 +75,10 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
             same = same + 1 if far == last else 0                  # the second agent: move back
             last, flattened = far, flattened + 1
             new = smb_flatten(tiles, max(SAFE, far - 1 - BRIDGE * same), far + BRIDGE)
-        changed = np.flatnonzero((new != tiles).any(0))
+        search.update(tiles, new)
         tiles = new
-        search.retile(tiles, int(changed[0]) if len(changed) else tiles.shape[1])
-        states = search.run()[0]
-        stuck = None if states is None else second_fails(second, tiles)
-    if states is None or stuck is not None:
+        far, states = fails()
+    if far is not None:
         return tiles, None, attempt
     fresh_path = attempt == 1 and not flattened                 # no retile: the search was a fresh one
     return tiles, smb_cells(states) if fresh_path else smb_search(tiles)[0], attempt

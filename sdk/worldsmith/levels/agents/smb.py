@@ -94,24 +94,26 @@ class SmbSearch:
         if starts:
             self._visit(starts[0], 0, 0, -1)
 
-    def _tiles(self, tiles: np.ndarray, start: int = 0) -> None:
-        """Read the tiles (from column ``start`` on; the rest are as before)."""
+    def _tiles(self, tiles: np.ndarray, start: int = 0, end: int | None = None) -> None:
+        """Read the tiles (columns ``[start, end)``, to the last by default; the rest are as
+        before)."""
         whole = SMB.solid_mask()[tiles]                                    # (h, w)
-        solid = whole[:, start:]                                           # (h, w - start)
+        solid = whole[:, start:end]                                        # (h, end - start)
         code = _cell_codes(~solid).tolist()                                # a column's codes read that column only
-        foot = None if self.footholds is None else self.footholds(whole)[:, start:].tolist()
+        foot = None if self.footholds is None else self.footholds(whole)[:, start:end].tolist()
         solid = solid.tolist()
-        if start == 0:
+        if start == 0 and end is None:
             self.h, self.w = tiles.shape
             self.solid, self.clear, self.code = solid, [[not s for s in row] for row in solid], code
             self.foot = foot
             return
+        end = self.w if end is None else end
         for r, row in enumerate(solid):
-            self.solid[r][start:] = row
-            self.clear[r][start:] = [not s for s in row]
-            self.code[r][start:] = code[r]
+            self.solid[r][start:end] = row
+            self.clear[r][start:end] = [not s for s in row]
+            self.code[r][start:end] = code[r]
             if foot is not None:
-                self.foot[r][start:] = foot[r]
+                self.foot[r][start:end] = foot[r]
 
     def _stands(self, r: int, c: int) -> bool:
         return r + 1 < self.h and self.solid[r + 1][c]
@@ -193,18 +195,26 @@ class SmbSearch:
                     push(heap, (-c2, self._order, nxt))
         return None, self.far
 
-    def retile(self, tiles: np.ndarray, start: int) -> None:
-        """The tiles changed from column ``start`` on: drop the states whose moves from the start
-        read a changed tile (those whose furthest column reaches ``start`` less a move's reach),
-        and search on from the states near the change and the parents of the dropped ones. Costs
-        about the states dropped, not the states searched."""
-        self._tiles(tiles, max(0, min(start, self.w)))
+    def update(self, old: np.ndarray, new: np.ndarray) -> None:
+        """:meth:`retile` to ``new`` over the columns where it differs from ``old``."""
+        changed = np.flatnonzero((new != old).any(0))
+        if len(changed):
+            self.retile(new, int(changed[0]), int(changed[-1]) + 1)
+
+    def retile(self, tiles: np.ndarray, start: int, end: int | None = None) -> None:
+        """The tiles changed in columns ``[start, end)`` (to the last by default): drop the
+        states whose moves from the start read a changed tile (those whose furthest column
+        reaches ``start`` less a move's reach), and search on from the states near the change
+        and the parents of the dropped ones. Costs about the states dropped and the columns
+        changed, not the states searched or the width."""
+        start = max(0, min(start, self.w))
+        self._tiles(tiles, start, None if end is None else max(start, min(end, self.w)))
         edge = start - self.margin
         if edge <= 0:                                      # the start itself changed
             self._start()
             return
         again = set()
-        for bucket in self.by_top[edge:]:
+        for bucket in self.by_top[edge:self.far + self.margin + 1]:   # no move reaches further
             for key in bucket:
                 del self.top[key], self.pushed[key]
                 again.add(self.parent.pop(key))
@@ -213,7 +223,7 @@ class SmbSearch:
                 for key in bucket]
         for key in sorted(again.intersection(self.parent).union(near)):
             self._push(key, key // self.phases % self.w)
-        self.far = max((t for t in range(edge) if self.by_top[t]), default=0)
+        self.far = next((t for t in range(edge - 1, -1, -1) if self.by_top[t]), 0)
 
 
 _SOLID_BELOW = 1  # the "below" part of a cell code: 0 clear, 1 solid, 2 the bottom row

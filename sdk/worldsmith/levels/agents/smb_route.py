@@ -126,7 +126,7 @@ def _pits(ground: np.ndarray) -> list[tuple[int, int]]:
 class RouteCheck:
     """:func:`route_fails` for a level re-made part by part (the generator's re-samples): one
     search with a lookback (``None``: exhaustive) goes on across the changes, read from the
-    first changed column, or the start of the pit it lies in
+    changed columns, widened to the pits at their ends
     (:meth:`~worldsmith.levels.agents.smb.SmbSearch.retile`). A :func:`high_wall` stops the
     route too (there, if the search got further).
 
@@ -152,7 +152,7 @@ class RouteCheck:
             changed = np.flatnonzero((tiles != self.tiles).any(0))
             if not len(changed):
                 return self.verdict                      # a search that ended is not run again
-            self.search.retile(tiles, _pit_start(self.tiles, tiles, int(changed[0])))
+            self.search.retile(tiles, *_pit_span(self.tiles, tiles, int(changed[0]), int(changed[-1]) + 1))
         self.tiles = tiles.copy()
         states, far = self.search.run()
         wall = high_wall(tiles)
@@ -162,15 +162,17 @@ class RouteCheck:
         return self.verdict
 
 
-def _pit_start(old: np.ndarray, new: np.ndarray, c: int) -> int:
-    """Column ``c``, or the edge column before the pit over it in ``old`` or ``new`` (a pit's
-    width decides the footholds over all of it)."""
-    solid = SMB.solid_mask()
+def _pit_span(old: np.ndarray, new: np.ndarray, a: int, b: int) -> tuple[int, int]:
+    """Columns ``[a, b)`` widened to the edge columns of the pits at their ends in ``old`` or
+    ``new`` (a pit's width decides the footholds over all of it)."""
+    solid, w = SMB.solid_mask(), old.shape[1]
     for tiles in (old, new):
-        open_ = ~solid[tiles[-1, :c]]
-        while c > 0 and open_[c - 1]:
-            c -= 1
-    return max(0, c - 1)
+        open_ = ~solid[tiles[-1]]
+        while a > 0 and open_[a - 1]:
+            a -= 1
+        while b < w and open_[b]:
+            b += 1
+    return max(0, a - 1), min(w, b + 1)
 
 
 def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
@@ -220,11 +222,12 @@ def steps(tiles: np.ndarray) -> np.ndarray:
     solid = SMB.solid_mask()[tiles]
     height, ref = _heights(solid)
     h = tiles.shape[0]
-    for c in range(len(height) - 2, -1, -1):
-        top = int(height[c + 1]) - CLIMB
-        if ref[c] and top > max(ref[c], height[c]) and not solid[max(0, h - top - CLIMB):h - height[c], c].any():
+    for c in _walls(height, ref)[::-1]:                             # right to left: a step may need one
+        while c >= 0 and ref[c] and (top := int(height[c + 1]) - CLIMB) > max(ref[c], height[c]):
+            if solid[max(0, h - top - CLIMB):h - height[c], c].any():
+                break
             out[h - top:h - height[c], c] = _GROUND
-            height[c] = top
+            height[c], c = top, c - 1
     return out
 
 
@@ -237,9 +240,13 @@ def high_wall(tiles: np.ndarray) -> int | None:
     >>> high_wall(steps(flat)), high_wall(steps(flat[:, :9]))
     (9, None)
     """
-    height, ref = _heights(SMB.solid_mask()[tiles])
-    walls = np.flatnonzero((ref[:-1] > 0) & (height[1:] - np.maximum(ref[:-1], height[:-1]) > CLIMB))
+    walls = _walls(*_heights(SMB.solid_mask()[tiles]))
     return int(walls[0]) if len(walls) else None
+
+
+def _walls(height: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """The columns before a wall more than :data:`CLIMB` above their take-off ground."""
+    return np.flatnonzero((ref[:-1] > 0) & (height[1:] - np.maximum(ref[:-1], height[:-1]) > CLIMB))
 
 
 def _heights(solid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
