@@ -26,7 +26,7 @@ from worldsmith.core.weights import building, load_folder
 from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.agents.smb_astar import astar_fails
-from worldsmith.levels.agents.smb_route import RouteCheck, mend
+from worldsmith.levels.agents.smb_route import Mender, RouteCheck
 from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
@@ -225,8 +225,9 @@ class SMBGenerator(LevelGenerator):
     def _playable(self, decode, z, fresh, r):
         second = self._second()
         if isinstance(second, RouteCheck):                # mended after the repair: the check then
-            return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second,   # knows the level's verdict
-                                lambda tiles: mend(smb_repair(tiles), second), second_first=True)
+            mender = Mender(second)                       # knows the level's verdict
+            return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second,
+                                lambda tiles: mender(smb_repair(tiles)), second_first=True)
         return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second)
 
 

@@ -57,12 +57,13 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
     search = SmbSearch(tiles, lookback=LOOKBACK)
 
     def fails() -> tuple[int | None, list | None]:
-        """Where the level fails (``None``: it passes) and the tile search's states if it passed."""
+        """Where the level fails (``None``: it passes) and the tile search's states if it passed.
+        With ``second_first`` the tile search goes only as far as ``second`` got."""
         stuck = second_fails(second, tiles) if second_first else None
-        if stuck is not None:
-            return stuck, None
-        states = search.run()[0]
-        stuck = search.far if states is None else None if second_first else second_fails(second, tiles)
+        states = search.run(stuck)[0]
+        if states is None:
+            return search.far, None
+        stuck = stuck if second_first else second_fails(second, tiles)
         return stuck, None if stuck is not None else states
 
     (far, states), attempt, flattened, last, same = fails(), 1, 0, -1, 0

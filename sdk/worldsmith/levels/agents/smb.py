@@ -161,10 +161,12 @@ class SmbSearch:
         foot = self.foot
         return [s for s in states if s[2] or foot[s[0]][s[1]]]
 
-    def run(self) -> tuple[list[State] | None, int]:
+    def run(self, until: int | None = None) -> tuple[list[State] | None, int]:
         """Search on: the states to the last column, or ``None`` (no path, or stuck past the
-        lookback); and the furthest column reached (also :attr:`far`)."""
+        lookback); and the furthest column reached (also :attr:`far`). ``until``: stop with
+        ``[]`` once a state reaches that column instead (a later run goes on from there)."""
         w, phases, step = self.w, self.phases, self._moves
+        goal = w - 1 if until is None else min(until, w - 1)
         heap, pushed, parent, top, by_top = self.heap, self.pushed, self.parent, self.top, self.by_top
         push, pop = heapq.heappush, heapq.heappop  # hot loop: locals, and _visit inlined (a call a state: +25%)
         limit = -1 if self.lookback is None else self.lookback
@@ -176,6 +178,9 @@ class SmbSearch:
             c = -negc
             if limit >= 0 and c < self.far - limit:
                 return None, self.far
+            if c >= goal and c < w - 1:
+                self.far = max(self.far, c)
+                return [], self.far
             pop(heap)
             cell, phase = divmod(key, phases)
             if c > self.far:
