@@ -44,6 +44,7 @@ bench: setup
 	$(PY) benchmarks/startup.py --baseline $(STARTUP_BASELINE) --out benchmarks/results/startup.json
 	$(PY) benchmarks/writes.py --out benchmarks/results/writes.json
 	$(PY) benchmarks/threads.py --out benchmarks/results/threads.json
+	$(PY) benchmarks/levels.py --threads 1 --out benchmarks/results/levels.json
 
 preview: setup
 	env -u SDL_VIDEODRIVER $(PY) samples/viewer.py

@@ -6,8 +6,9 @@ Items: a 200-column SMB level, a 22x32 Lode Runner level, a 16x11 Zelda room, ea
 repaired, re-sampled until the agent solves it, with its path (the default config; SMB also with
 ``agent="search"``, the tile search without the A* route, to show what the route costs). Each run
 uses a new seed, so the re-sampling cost is averaged in. Prints median and p99 milliseconds
-per call (batch 1) and per batch of 64 (with items per second), from ``benchmarks/timing.py``.
-The target is a median under 50 ms for the 200-column SMB level.
+per call (batch 1) and per batch of 64 (with items per second), from ``benchmarks/timing.py``;
+then the SMB level at 200, 800 and 3,200 columns with either agent (batch 1: how the cost grows
+with the width). The target is a median under 50 ms for the 200-column SMB level.
 """
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ import worldsmith as ws  # noqa: E402
 CASES = {"smb-200": ("levels/smb-v1", {"width": 200}),
          "smb-200-search": ("levels/smb-v1", {"width": 200, "agent": "search"}),
          "loderunner": ("levels/loderunner-v1", {}), "zelda-room": ("levels/zelda-v1", {})}
+WIDTHS = (200, 800, 3200)
 
 
 def bench(runs: int, batch_runs: int) -> dict:
-    """``{case: {"batch1": summary, "batch64": summary}}``."""
-    out = {}
+    """``{case: {"batch1": summary, "batch64": summary}, "smb_width": {agent-width: summary}}``."""
+    out: dict = {}
     for name, (gid, config) in CASES.items():
         gen = ws.make(gid, **config)
         one = timed(lambda i: gen(seed=i), runs)
@@ -35,6 +37,14 @@ def bench(runs: int, batch_runs: int) -> dict:
         print(f"{name:14s} batch 1: p50 {out[name]['batch1']['p50_ms']:8.2f} ms   "
               f"batch 64: p50 {out[name]['batch64']['p50_ms']:9.1f} ms "
               f"({out[name]['batch64']['items_per_s']:.0f} items/s)")
+    out["smb_width"] = {}
+    for agent in ("route", "search"):
+        for width in WIDTHS:
+            gen = ws.make("levels/smb-v1", width=width, agent=agent)
+            row = summary(timed(lambda i: gen(seed=i), max(3, runs * 200 // width)))
+            out["smb_width"][f"{agent}-{width}"] = row
+            print(f"smb {agent:6s} {width:5d} columns: p50 {row['p50_ms']:8.1f} ms "
+                  f"({row['p50_ms'] * 200 / width:.1f} ms per 200 columns)")
     return out
 
 
