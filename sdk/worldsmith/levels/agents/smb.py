@@ -161,10 +161,11 @@ class SmbSearch:
         foot = self.foot
         return [s for s in states if s[2] or foot[s[0]][s[1]]]
 
-    def run(self, until: int | None = None) -> tuple[list[State] | None, int]:
+    def run(self, until: int | None = None, path: bool = True) -> tuple[list[State] | None, int]:
         """Search on: the states to the last column, or ``None`` (no path, or stuck past the
         lookback); and the furthest column reached (also :attr:`far`). ``until``: stop with
-        ``[]`` once a state reaches that column instead (a later run goes on from there)."""
+        ``[]`` once a state reaches that column instead (a later run goes on from there);
+        ``path=False``: ``[]`` for the states too (a verdict only, nothing unwound)."""
         w, phases, step = self.w, self.phases, self._moves
         goal = w - 1 if until is None else min(until, w - 1)
         heap, pushed, parent, top, by_top = self.heap, self.pushed, self.parent, self.top, self.by_top
@@ -186,7 +187,7 @@ class SmbSearch:
             if c > self.far:
                 self.far = c
             if c == w - 1:
-                return _unwind(parent, key, phases, w), self.far
+                return _unwind(parent, key, phases, w) if path else [], self.far
             reach = top[key]
             for r2, c2, phase2 in step(cell // w, c, phase):
                 nxt = (r2 * w + c2) * phases + phase2

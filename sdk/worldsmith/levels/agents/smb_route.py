@@ -154,7 +154,7 @@ class RouteCheck:
                 return self.verdict                      # a search that ended is not run again
             self.search.retile(tiles, *_pit_span(self.tiles, tiles, int(changed[0]), int(changed[-1]) + 1))
         self.tiles = tiles.copy()
-        states, far = self.search.run()
+        states, far = self.search.run(path=False)
         wall = high_wall(tiles)
         self.verdict = None if states is not None else far
         if wall is not None and (self.verdict is None or wall < self.verdict):
