@@ -3,8 +3,9 @@
     python benchmarks/levels.py [--runs 15] [--threads 1 2] [--out benchmarks/results/levels.json]
 
 Items: a 200-column SMB level, a 22x32 Lode Runner level, a 16x11 Zelda room, each decoded,
-repaired, re-sampled until the agent solves it, with its path (the default config; SMB also with
-``agent="search"``, the tile search without the A* route, to show what the route costs). Each run
+repaired, re-sampled until the agent solves it, with its path (the default config; SMB as
+``levels/smb-v2``, with the A* route, and ``levels/smb-v1``, the tile search alone, to show what
+the route costs). Each run
 uses a new seed, so the re-sampling cost is averaged in. Prints median and p99 milliseconds
 per call (batch 1) and per batch of 64 (with items per second), from ``benchmarks/timing.py``;
 then the SMB level at 200, 800 and 3,200 columns with either agent (batch 1: how the cost grows
@@ -20,8 +21,8 @@ from timing import summary, thread_cli, timed  # noqa: E402
 
 import worldsmith as ws  # noqa: E402
 
-CASES = {"smb-200": ("levels/smb-v1", {"width": 200}),
-         "smb-200-search": ("levels/smb-v1", {"width": 200, "agent": "search"}),
+CASES = {"smb-200": ("levels/smb-v2", {"width": 200}),
+         "smb-200-search": ("levels/smb-v1", {"width": 200}),
          "loderunner": ("levels/loderunner-v1", {}), "zelda-room": ("levels/zelda-v1", {})}
 WIDTHS = (200, 800, 3200)
 
@@ -38,9 +39,9 @@ def bench(runs: int, batch_runs: int) -> dict:
               f"batch 64: p50 {out[name]['batch64']['p50_ms']:9.1f} ms "
               f"({out[name]['batch64']['items_per_s']:.0f} items/s)")
     out["smb_width"] = {}
-    for agent in ("route", "search"):
+    for agent, gid in (("route", "levels/smb-v2"), ("search", "levels/smb-v1")):
         for width in WIDTHS:
-            gen = ws.make("levels/smb-v1", width=width, agent=agent)
+            gen = ws.make(gid, width=width)
             row = summary(timed(lambda i: gen(seed=i), max(3, runs * 200 // width)))
             out["smb_width"][f"{agent}-{width}"] = row
             print(f"smb {agent:6s} {width:5d} columns: p50 {row['p50_ms']:8.1f} ms "

@@ -47,6 +47,7 @@ from worldsmith.core.errors import WorldsmithError
 from worldsmith.levels.agents import smb_search, solve_tiles
 from worldsmith.levels.agents.smb_astar import astar_run
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
+from worldsmith.levels.family import NEWEST
 from worldsmith.levels.metrics import density_stats, diversity, novelty, playability, tpkl_mean, windows
 from worldsmith.levels.tiles import transposed, zelda_rooms
 
@@ -76,7 +77,7 @@ def evaluate(game: str, seeds: int, width: int, data: str | None, repeats: int =
              overrides: dict | None = None, second: bool = False) -> dict:
     """Every metric for one game (see the module docstring); ``overrides``: more generator config;
     ``second``: SMB's :func:`second_opinion` too."""
-    gid = f"levels/{game}-v1"
+    gid = NEWEST[game]
     config = {**({"width": width} if game == "smb" else {}), **(overrides or {})}
     t0 = time.perf_counter()
     raw = ws.make(gid, playable=False, **config)(seed=0, n=seeds)
@@ -180,7 +181,7 @@ def agents_only(seeds: int, width: int, data: str | None, overrides: dict | None
                 jobs: int = 1) -> dict:
     """Only the second opinion: the final levels of ``seeds`` seeds, and VGLC."""
     t0 = time.perf_counter()
-    final = ws.make("levels/smb-v1", width=width, **(overrides or {}))(seed=0, n=seeds)
+    final = ws.make(NEWEST["smb"], width=width, **(overrides or {}))(seed=0, n=seeds)
     seconds = time.perf_counter() - t0
     return {"game": "smb", "seeds": seeds, "width": width, "config": overrides or {},
             "generate_seconds": round(seconds, 2),
@@ -231,8 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.set and len(games) > 1:
         p.error("--set needs --game")
     try:
-        extra = _config_from_sets(f"levels/{games[0]}-v1", args.set)
-        ws.make(f"levels/{games[0]}-v1", **extra)  # checks the values before any work
+        extra = _config_from_sets(NEWEST[games[0]], args.set)
+        ws.make(NEWEST[games[0]], **extra)  # checks the values before any work
     except WorldsmithError as e:
         p.error(str(e))
     if args.agents_only:

@@ -23,6 +23,7 @@ import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
 from worldsmith.core.seeding import rng
 from worldsmith.levels.data import HOLDOUT, load_levels, split_names
+from worldsmith.levels.family import NEWEST
 from worldsmith.levels.prompt import ATTRIBUTES, COUNT_BUCKETS, LEVEL_ATTRIBUTES, LEVEL_BUCKETS, bucket_of, thresholds
 from worldsmith.levels.search import features
 
@@ -49,7 +50,7 @@ def evaluate(game: str, n: int, evals: int, width: int, baseline: bool = False) 
         want = random_prompt(game, i)
         text = ", ".join(f"{b} {w}" for w, b in want.items())
         t0 = time.perf_counter()
-        level = ws.make(f"levels/{game}-v1", prompt="" if baseline else text, search_evals=evals, **extra)(seed=i)
+        level = ws.make(NEWEST[game], prompt="" if baseline else text, search_evals=evals, **extra)(seed=i)
         seconds.append(time.perf_counter() - t0)
         feats = features(level.tiles, game, level.path)
         ok = True

@@ -23,6 +23,7 @@ from scipy.stats import ks_2samp, mannwhitneyu
 import worldsmith as ws
 from worldsmith.core.atomic import write_atomic
 from worldsmith.levels.data import load_levels
+from worldsmith.levels.family import NEWEST
 from worldsmith.levels.fidelity import counts, enemy_support, isolated_bricks, row_changes, stretches
 from worldsmith.types.tiles import LODERUNNER
 
@@ -37,7 +38,7 @@ def _spread(values: np.ndarray) -> dict:
 def loderunner(seeds: int) -> dict:
     """Lode Runner figures, real (every VGLC level) and generated (``seeds`` levels, seed 0 on)."""
     real = list(load_levels("loderunner").values())
-    ours = [lv.tiles for lv in ws.make("levels/loderunner-v1")(seed=0, n=seeds)]
+    ours = [lv.tiles for lv in ws.make(NEWEST["loderunner"])(seed=0, n=seeds)]
     out: dict = {"real_levels": len(real), "seeds": seeds}
     for name, char in (("gold", "G"), ("enemies", "E")):
         r, g = counts(real, LODERUNNER.id(char)), counts(ours, LODERUNNER.id(char))
@@ -51,7 +52,7 @@ def loderunner(seeds: int) -> dict:
 def smb(seeds: int, width: int, stride: int) -> dict:
     """SMB enemy support, real (every ``width``-column stretch) and generated (``seeds`` levels)."""
     real = stretches(list(load_levels("smb").values()), width, stride)
-    ours = [lv.tiles for lv in ws.make("levels/smb-v1", width=width)(seed=0, n=seeds)]
+    ours = [lv.tiles for lv in ws.make(NEWEST["smb"], width=width)(seed=0, n=seeds)]
     (rs, rf), (gs, gf) = enemy_support(real), enemy_support(ours)
     return {"width": width, "stride": stride, "real_stretches": len(real), "seeds": seeds,
             "enemies_standing": {"real": rs, "ours": gs}, "levels_floating": {"real": rf, "ours": gf}}

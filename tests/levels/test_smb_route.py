@@ -1,5 +1,5 @@
-"""The A* route (``agent="route"``, the default): the A* agent's jump from a standstill, no
-platform footholds over wide pits, steps before high walls."""
+"""The A* route (``agent="route"``, ``levels/smb-v2``'s default): the A* agent's jump from a
+standstill, no platform footholds over wide pits, steps before high walls."""
 from __future__ import annotations
 
 import numpy as np
@@ -91,14 +91,24 @@ def test_a_wall_that_cannot_be_stepped_stops_the_route():
 def test_generator_levels_have_a_route():
     import worldsmith as ws  # lazy: loads the shipped model only for this test
 
-    gen = ws.make("levels/smb-v1", width=84)
-    plain = ws.make("levels/smb-v1", width=84, agent="search")
+    gen = ws.make("levels/smb-v2", width=84)
+    plain = ws.make("levels/smb-v1", width=84)                 # the tile search alone, as before v2
     levels = [gen(seed=s) for s in range(4)]
     assert all(route_fails(lv.tiles) is None and lv.path for lv in levels)
     routes = [route_fails(plain(seed=s).tiles) is None for s in range(4)]
     assert [lv.tiles.tolist() for lv, ok in zip(levels, routes) if ok] == \
         [plain(seed=s).tiles.tolist() for s, ok in enumerate(routes) if ok]   # a level with a route is kept
     assert not all(routes)                             # and some tile-search levels lack one
+
+
+def test_v1_keeps_the_tile_search_and_v2_is_v1_with_the_route():
+    import worldsmith as ws
+
+    assert ws.make("levels/smb-v1").config.agent == "search"
+    assert ws.make("levels/smb-v2").config.agent == "route"
+    v2 = ws.make("levels/smb-v2", width=56)(seed=5)
+    assert v2.tiles.tolist() == ws.make("levels/smb-v1", width=56, agent="route")(seed=5).tiles.tolist()
+    assert v2.meta.generator == "levels/smb-v2"
 
 
 def test_inpainting_refuses_the_a_star_agent():

@@ -43,6 +43,11 @@ class LevelConfig(Config):
                                                             "(the latents are fitted to the kept tiles)")
 
 
+AGENT_HELP = ("playability check: 'search' (the tile search, levels.agents.smb), 'route' (and a route the A* "
+              "agent plays reliably, levels.agents.smb_route; levels/smb-v2's default) or 'both' (the A* agent "
+              "of levels.agents.smb_astar must finish the level too; slower). With source= the tile search only")
+
+
 @dataclass(frozen=True)
 class SMBConfig(LevelConfig):
     """Config of ``levels/smb-v1``."""
@@ -50,11 +55,7 @@ class SMBConfig(LevelConfig):
     game: ClassVar[str] = "smb"
     width: int = param(200, lo=28, hi=4096, help="level length in columns")
     smoothness: float = param(0.3, lo=0.0, hi=0.95, help="correlation of neighbouring window latents")
-    agent: str = param("route", choices=("route", "search", "both"),
-                       help="playability check: 'route' (the tile search and a route the A* agent plays "
-                            "reliably, levels.agents.smb_route), 'search' (the tile search only, "
-                            "levels.agents.smb; faster) or 'both' (the A* agent of levels.agents.smb_astar "
-                            "must finish the level too; slower). With source= the tile search only")
+    agent: str = param("search", choices=("search", "route", "both"), help=AGENT_HELP)
     extend: int = param(0, lo=0, hi=4096, help="columns appended after source= (its width + extend; "
                                                "width= is not used with a source)")
 
@@ -63,6 +64,13 @@ class SMBConfig(LevelConfig):
         if self.source and self.agent == "both":
             raise ConfigError("agent", "'route' or 'search' with source= (inpainting checks the level with "
                                        "the tile search only)", self.agent)
+
+
+@dataclass(frozen=True)
+class SMBConfigV2(SMBConfig):
+    """Config of ``levels/smb-v2``: ``levels/smb-v1``'s, the A* route the default check."""
+
+    agent: str = param("route", choices=("route", "search", "both"), help=AGENT_HELP)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from worldsmith.levels import inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.agents.smb_astar import astar_fails
 from worldsmith.levels.agents.smb_route import Mender, RouteCheck
-from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, ZeldaConfig
+from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, SMBConfigV2, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
 from worldsmith.levels.placement import blend_rows, expected_counts
@@ -255,6 +255,21 @@ def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) 
             acc[:, :, a - lo:b - lo] += p[i, :, :, a - i * stride:b - i * stride] * ramp[a - i * stride:b - i * stride]
             weight[a - lo:b - lo] += ramp[a - i * stride:b - i * stride]
     return (acc / weight).argmax(0).astype(np.uint8)
+
+
+class SMBGeneratorV2(SMBGenerator):
+    """``levels/smb-v1`` with the A* route as the default check (``agent="route"``): levels the
+    Mario AI framework's A* agent finishes too (docs/levels.md, "The A* route"). The same model
+    and config fields; ``levels/smb-v1`` keeps its levels byte for byte.
+
+    >>> import worldsmith as ws
+    >>> v2 = ws.make("levels/smb-v2", width=56)(seed=3)
+    >>> v2.tiles.tolist() == ws.make("levels/smb-v1", width=56, agent="route")(seed=3).tiles.tolist()
+    True
+    """
+
+    id = "levels/smb-v2"
+    Config = SMBConfigV2
 
 
 class LodeRunnerGenerator(LevelGenerator):
