@@ -126,10 +126,11 @@ def tile_stages(ys: Sequence[float], reach_at: Callable[[int], int]) -> Stages:
     return tuple(out)
 
 
-def nes_profiles() -> dict[str | int, Stages]:
-    """The NES jump's profiles for :class:`Moves`: a full jump, a walk off a ledge, and jumps
-    that bump their head 0-3 free rows up."""
-    return {"jump": stages(), "drop": stages(None, False), **{k: stages(k) for k in range(4)}}
+def profiles(stages_of: Callable[..., Stages] = stages) -> dict[str | int, Stages]:
+    """A jump's profiles for :class:`Moves` from ``stages_of(headroom=None, jump=True)`` (the NES
+    jump's :func:`stages` by default): a full jump, a walk off a ledge, and jumps that bump
+    their head 0-3 free rows up."""
+    return {"jump": stages_of(), "drop": stages_of(None, False), **{k: stages_of(k) for k in range(4)}}
 
 
 class Moves:
@@ -142,7 +143,7 @@ class Moves:
     in that row (a jump that bumped its head there; -1 otherwise). ``jump`` and ``drop`` are the
     first stages of a jump and of a walk off a ledge.
 
-    ``profiles`` (default :func:`nes_profiles`) names each profile's stages: ``"jump"``,
+    ``jumps`` (default the NES jump's :func:`profiles`) names each profile's stages: ``"jump"``,
     ``"drop"`` and the bumped jumps ``0``-``3``.
 
     >>> m = Moves()
@@ -150,11 +151,11 @@ class Moves:
     (0, 2, 1)
     """
 
-    def __init__(self, profiles: dict[str | int, Stages] | None = None) -> None:
-        profiles = profiles or nes_profiles()
+    def __init__(self, jumps: dict[str | int, Stages] | None = None) -> None:
+        jumps = jumps or profiles()
         self.row, self.steer, self.next, self.bump = [0], [0], [-1], [-1]
         first: dict = {}
-        for name, st in profiles.items():
+        for name, st in jumps.items():
             first[name] = len(self.row)
             for i, (row, steer) in enumerate(st):
                 self.row.append(row)
@@ -162,7 +163,7 @@ class Moves:
                 self.next.append(len(self.row) if i + 1 < len(st) else -1)
                 self.bump.append(-1)
         for name in ("jump", *range(4)):                # every stage that rises on: a ceiling
-            st = profiles[name]                          # makes it the profile that bumps there
+            st = jumps[name]                             # makes it the profile that bumps there
             for i, (row, _) in enumerate(st[:-1]):
                 if st[i + 1][0] > row and row < 4:
                     self.bump[first[name] + i] = first[row] + row   # that profile's stage in this row

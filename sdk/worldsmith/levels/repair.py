@@ -26,7 +26,7 @@ _SOLID = SMB.solid_mask()
 _STRUCTURES = ((_IS_PIPE, 2, SMB.ids("<>"), SMB.ids("[]")), (_IS_CANNON, 1, SMB.ids("B"), SMB.ids("b")))
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+def runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """``(start, stop)`` of each run of True in a 1-d bool array."""
     edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
@@ -53,7 +53,7 @@ def smb_structures(tiles: np.ndarray) -> np.ndarray:
         if not mask.any():
             continue
         out[mask] = _EMPTY
-        for start, stop in _runs(mask.any(axis=0)):
+        for start, stop in runs(mask.any(axis=0)):
             for c in range(start, stop, width):
                 c = min(c, out.shape[1] - width)
                 cols = slice(c, c + width)

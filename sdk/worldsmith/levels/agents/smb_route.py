@@ -34,7 +34,8 @@ import numpy as np
 
 from worldsmith.levels.agents.smb import SmbSearch, ground_columns, standing_cells
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
-from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, tile_stages
+from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, profiles, tile_stages
+from worldsmith.levels.repair import runs
 from worldsmith.types.tiles import SMB
 
 STONE, GAP = 2, 3    # stepping stones: columns wide, columns of pit left between them
@@ -88,7 +89,7 @@ def route_moves() -> Moves:
     >>> m = route_moves(); max(m.row)                  # climbs of 4 rows at most
     4
     """
-    return Moves({"jump": _stages(), "drop": _stages(None, False), **{k: _stages(k) for k in range(4)}})
+    return Moves(profiles(_stages))
 
 
 def route_fails(tiles: np.ndarray) -> int | None:
@@ -109,18 +110,10 @@ def footholds(solid: np.ndarray) -> np.ndarray:
     """
     stand = standing_cells(solid)
     wide = np.zeros(solid.shape[1], bool)
-    for a, b in _pits(solid[-1]):
+    for a, b in runs(~solid[-1]):
         if b - a >= WIDE:
             wide[max(0, a - 1):b + 1] = True
-    grounded = np.zeros_like(solid)
-    grounded[:-1] = ground_columns(solid)[1:] & ~solid[:-1]
-    return grounded | (stand & ~wide)
-
-
-def _pits(ground: np.ndarray) -> list[tuple[int, int]]:
-    """The ``[a, b)`` column runs where the ``(w,)`` bottom row ``ground`` is open."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], ~ground, [0]]).astype(np.int8)))
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+    return standing_cells(ground_columns(solid)) | (stand & ~wide)
 
 
 class RouteCheck:
@@ -165,14 +158,18 @@ class RouteCheck:
 def _pit_span(old: np.ndarray, new: np.ndarray, a: int, b: int) -> tuple[int, int]:
     """Columns ``[a, b)`` widened to the edge columns of the pits at their ends in ``old`` or
     ``new`` (a pit's width decides the footholds over all of it)."""
-    solid, w = SMB.solid_mask(), old.shape[1]
     for tiles in (old, new):
-        open_ = ~solid[tiles[-1]]
-        while a > 0 and open_[a - 1]:
-            a -= 1
-        while b < w and open_[b]:
-            b += 1
-    return max(0, a - 1), min(w, b + 1)
+        a, b = _widened(~SMB.solid_mask()[tiles[-1]], a, b)
+    return max(0, a - 1), min(old.shape[1], b + 1)
+
+
+def _widened(open_: np.ndarray, a: int, b: int) -> tuple[int, int]:
+    """Columns ``[a, b)`` widened over the open bottom-row columns ``open_`` at their ends."""
+    while a > 0 and open_[a - 1]:
+        a -= 1
+    while b < len(open_) and open_[b]:
+        b += 1
+    return a, b
 
 
 def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
@@ -294,13 +291,5 @@ def _pit(tiles: np.ndarray, far: int) -> tuple[int, int] | None:
     """The columns ``[a, b)`` of the pit (no ground in the bottom row) that holds column ``far``
     or starts within :data:`GAP` columns after it."""
     open_ = ~SMB.solid_mask()[tiles[-1]]
-    w = len(open_)
-    c = next((c for c in range(far, min(w, far + GAP + 1)) if open_[c]), None)
-    if c is None:
-        return None
-    a, b = c, c
-    while a > 0 and open_[a - 1]:
-        a -= 1
-    while b < w and open_[b]:
-        b += 1
-    return a, b
+    c = next((c for c in range(far, min(len(open_), far + GAP + 1)) if open_[c]), None)
+    return None if c is None else _widened(open_, c, c)
