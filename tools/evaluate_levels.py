@@ -168,7 +168,7 @@ def agents_table(row: dict, config: dict | None = None) -> str:
     head = ("| levels | n | both finish | tile search only | A* only | neither | agree | A* failures by cause "
             "| A* s/level (max) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
     generated = ", ".join(f"`{k}={v}`" for k, v in (config or {}).items()) or "default config"
-    names = {"generated": f"worldsmith ({generated})", "vglc_levels": "VGLC whole levels",
+    names = {"generated": f"`{NEWEST['smb']}` ({generated})", "vglc_levels": "VGLC whole levels",
              "vglc_150": "VGLC 150-column stretches"}
     return head + "".join(
         f"| {names[k]} | {a['levels']} | {a['both']} | {a['search_only']} | {a['astar_only']} | {a['neither']} "
