@@ -7,7 +7,7 @@ import pytest
 
 from worldsmith.levels.agents import smb_path
 from worldsmith.levels.agents.smb import ground_columns
-from worldsmith.levels.agents.smb_route import WIDE, high_wall, mend, route_fails, steps
+from worldsmith.levels.agents.smb_route import WIDE, blocked_climbs, high_wall, mend, route_fails, steps
 from worldsmith.types.tiles import SMB
 
 from .test_smb_astar import AIR, GROUND, flat
@@ -56,6 +56,7 @@ def test_platforms_carry_over_narrow_pits_only():
 
 def test_mend_sets_stones_in_a_wide_pit():
     wide = bridge(WIDE + 3)
+    wide[8], wide[9] = wide[9], AIR                    # the platform a row higher: clear of the stones
     mended = mend(wide)
     assert route_fails(mended) is None
     stones = heights(mended)[10:10 + WIDE + 3]
@@ -117,3 +118,37 @@ def test_inpainting_refuses_the_a_star_agent():
 
     with pytest.raises(ConfigError, match="agent"):
         ws.make("levels/smb-v1", source="level.txt", agent="both")
+
+
+def capped_climb() -> np.ndarray:
+    """A rise of 4 tiles at column 20 with ``?`` blocks over its take-off, and bricks leading
+    up and over it."""
+    tiles = wall(4)
+    tiles[7, 17:20] = SMB.id("?")
+    tiles[9, 10:12] = tiles[5, 13:15] = GROUND
+    return tiles
+
+
+def test_a_climb_capped_by_blocks_stops_the_route_and_is_cleared():
+    from worldsmith.levels.agents.smb_astar import astar_run
+
+    tiles = capped_climb()
+    assert smb_path(tiles) is not None and blocked_climbs(tiles) == [19]
+    assert route_fails(tiles) == 19                    # the A* agent stands stuck under the blocks
+    mended = mend(tiles)
+    assert route_fails(mended) is None and blocked_climbs(mended) == []
+    assert (mended != tiles).sum() == 3 and (mended[7, 17:20] == AIR).all()   # only the blocks went
+    assert astar_run(mended).finished
+
+
+def test_stones_give_way_to_ground_under_a_low_platform():
+    from worldsmith.levels.agents.smb_astar import astar_run
+
+    tiles = bridge(WIDE + 9)                           # a pit 20 wide from column 10
+    tiles[9] = AIR
+    tiles[10, 20:26] = GROUND                          # a platform a row over a stone's head
+    mended = mend(tiles)
+    assert route_fails(mended) is None
+    assert heights(mended)[20:26] == [2] * 6           # ground under the platform
+    assert 0 in heights(mended)[10:20] and 0 in heights(mended)[26:30]   # stones elsewhere
+    assert astar_run(mended).finished

@@ -10,11 +10,14 @@ agent"). The route is the tile search (:class:`~worldsmith.levels.agents.smb.Smb
   :mod:`~worldsmith.levels.agents.smb_astar`) taken off from a standstill and held for the
   full rise: gaps of at most 5 columns, climbs of at most 4 rows (the apex is 66.5 px), and
 - no footholds on platforms over a pit :data:`WIDE` columns wide or wider: such a pit is
-  crossed along the ground.
+  crossed along the ground;
+- every wall more than 4 tiles above the ground before it, and every climb in the ground that
+  bricks or blocks over it keep the route from (:func:`blocked_climbs`), stops it: the A* agent
+  gets stuck there, even where platforms lead on.
 
-:func:`mend` sets stepping stones in the pits the route cannot cross, after :func:`steps` has
-put a step before every wall more than 4 tiles above the ground before it; where the route
-still stops, the generator re-samples.
+:func:`mend` clears those bricks (:func:`clear_climbs`), puts a step before every high wall
+(:func:`steps`) and sets stepping stones in the pits the route cannot cross (ground under a
+platform low over them); where the route still stops, the generator re-samples.
 
 >>> import numpy as np
 >>> from worldsmith.types.tiles import SMB
@@ -176,8 +179,10 @@ def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
     """``tiles`` with :func:`steps` before its high walls, then mended where the route stops,
     until it gets through or stops where no pit is: stepping stones (ground two tiles high and
     :data:`STONE` wide, :data:`GAP` columns of pit between them) in a pit, ground in a pit too
-    narrow for one (a ceiling low over it stops the jump). ``check``: the route check to go on
-    with (a new one by default).
+    narrow for one (a ceiling low over it stops the jump) and under a ceiling 2 rows or less
+    over a stone's top (the A* agent, jumping there, hits it and falls). First the bricks over
+    blocked climbs go (:func:`clear_climbs`). ``check``: the route check to go on with (a new
+    one by default).
 
     >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
     >>> flat[12:, 10:22] = SMB.id("-")                  # a pit 12 wide
@@ -185,17 +190,19 @@ def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
     >>> "".join(SMB.chars[v] for v in mended[13, 8:24]), route_fails(mended)
     ('XX---XX---XX--XX', None)
     """
-    out, check = steps(tiles), check or RouteCheck()
+    out, check = steps(clear_climbs(tiles)), check or RouteCheck()
     for _ in range(MENDS):
         far = check(out)
         pit = None if far is None else _pit(out, far)
         if pit is None:
             break
         a, b = pit
+        fill = SMB.solid_mask()[out[-5:-3, a:b]].any(0)  # (b - a,): ground under a low ceiling
         if b - a <= GAP:                                 # too narrow for a stone: a low ceiling stops the jump
-            out[-2:, a:b] = _GROUND
-        for c in range(a + GAP, b - 1, GAP + STONE):
-            out[-2:, c:min(c + STONE, b - 1)] = _GROUND
+            fill[:] = True
+        for c in range(GAP, b - a - 1, GAP + STONE):
+            fill[c:min(c + STONE, b - a - 1)] = True
+        out[-2:, a:b][:, fill] = _GROUND
     return out
 
 
@@ -258,15 +265,78 @@ def steps(tiles: np.ndarray) -> np.ndarray:
 
 def high_wall(tiles: np.ndarray) -> int | None:
     """The column before the first wall more than :data:`CLIMB` tiles above the ground before it
-    (where :func:`steps` could not put a step), or ``None``.
+    (where :func:`steps` could not put a step) or the first of :func:`blocked_climbs` (where
+    :func:`clear_climbs` could not clear it), or ``None``.
 
     >>> flat = np.full((14, 20), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
     >>> flat[5:12, 10:] = SMB.id("X"); flat[6, 9] = SMB.id("S")        # a wall, a brick before it
     >>> high_wall(steps(flat)), high_wall(steps(flat[:, :9]))
     (9, None)
     """
-    walls = _walls(*_heights(SMB.solid_mask()[tiles]))
-    return int(walls[0]) if len(walls) else None
+    walls = list(_walls(*_heights(SMB.solid_mask()[tiles]))) + blocked_climbs(tiles)
+    return int(min(walls)) if walls else None
+
+
+def blocked_climbs(tiles: np.ndarray) -> list[int]:
+    """The columns ``c`` before a rise of 2 to :data:`CLIMB` tiles in the ground (column
+    ``c + 1``) that the route's jump cannot climb from the ground of the :data:`TAKE_OFF` columns
+    up to ``c``, for loose tiles (bricks, blocks, not ground) over the climb: the A* agent stands
+    stuck there (``?`` blocks over the take-off, a pocket under a wall of bricks), even where
+    platforms lead on. :func:`clear_climbs` clears those tiles.
+
+    >>> flat = np.full((14, 12), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> flat[9:12, 6:] = SMB.id("X")                                   # a rise of 3 tiles
+    >>> capped = flat.copy(); capped[8, 5] = SMB.id("?")                # a block over the take-off
+    >>> blocked_climbs(flat), blocked_climbs(capped)
+    ([], [5])
+    """
+    return [c for c, box in _climb_boxes(tiles) if not _climbs(tiles, c)]
+
+
+def clear_climbs(tiles: np.ndarray) -> np.ndarray:
+    """``tiles`` with the loose tiles over each of its :func:`blocked_climbs` cleared (to sky).
+
+    >>> flat = np.full((14, 12), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> flat[9:12, 6:] = SMB.id("X"); flat[8, 5] = SMB.id("?")
+    >>> cleared = clear_climbs(flat)
+    >>> SMB.chars[cleared[8, 5]], blocked_climbs(cleared)
+    ('-', [])
+    """
+    out = tiles.copy()
+    boxes = dict(_climb_boxes(tiles))
+    for c in blocked_climbs(tiles):
+        out[boxes[c]] = np.where(_loose(tiles)[boxes[c]], SMB.id("-"), out[boxes[c]])
+    return out
+
+
+def _loose(tiles: np.ndarray) -> np.ndarray:
+    """The solid cells of ``tiles`` that are not ground (not in a column rising from the bottom row)."""
+    solid = SMB.solid_mask()[tiles]
+    return solid & ~ground_columns(solid)
+
+
+def _climb_boxes(tiles: np.ndarray) -> list[tuple[int, tuple[slice, slice]]]:
+    """Per rise of 2 to :data:`CLIMB` tiles in the ground with loose tiles over it: the column
+    before it and the cells a climb passes through (from the take-off columns' ground to 2 rows
+    over the top of the rise)."""
+    solid = SMB.solid_mask()[tiles]
+    height = ground_columns(solid).sum(0)                               # (w,)
+    h, loose, out = tiles.shape[0], _loose(tiles), []
+    rise = height[1:] - height[:-1]
+    for c in np.flatnonzero((height[:-1] > 0) & (rise >= 2) & (rise <= CLIMB)).tolist():
+        a = max(0, c - TAKE_OFF + 1)
+        box = (slice(max(0, h - int(height[c + 1]) - 3), h - int(height[a:c + 1].min())), slice(a, c + 2))
+        if loose[box].any():
+            out.append((c, box))
+    return out
+
+
+def _climbs(tiles: np.ndarray, c: int) -> bool:
+    """Whether the route, standing on the ground only, gets from the :data:`TAKE_OFF` columns
+    up to ``c`` onto column ``c + 1`` and one column on."""
+    window = tiles[:, max(0, c - TAKE_OFF + 1):c + 3]
+    ground = lambda solid: standing_cells(ground_columns(solid))       # noqa: E731
+    return SmbSearch(window, m=route_moves(), footholds=ground).run(path=False)[0] is not None
 
 
 def _walls(height: np.ndarray, ref: np.ndarray) -> np.ndarray:
