@@ -152,3 +152,12 @@ def test_stones_give_way_to_ground_under_a_low_platform():
     assert heights(mended)[20:26] == [2] * 6           # ground under the platform
     assert 0 in heights(mended)[10:20] and 0 in heights(mended)[26:30]   # stones elsewhere
     assert astar_run(mended).finished
+
+
+def test_a_climb_after_a_pit_is_taken_off_from_the_ground():
+    tiles = wall(4)
+    tiles[12:, 17:19] = AIR                            # a pit before the take-off column 19
+    tiles[3, 17] = GROUND                              # a brick high over the pit: no take-off
+    assert blocked_climbs(tiles) == []
+    tiles[7, 19] = SMB.id("?")                         # a block over the take-off column
+    assert blocked_climbs(tiles) == [19]

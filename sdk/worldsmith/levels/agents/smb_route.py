@@ -45,6 +45,7 @@ STONE, GAP = 2, 3    # stepping stones: columns wide, columns of pit left betwee
 MENDS = 16           # pits mended in one level at most
 CLIMB = 4            # tiles the route climbs in one jump
 TAKE_OFF = 3         # columns before a wall whose ground Mario may climb it from
+GAP_MAX = 5          # the widest pit the route jumps (the A* agent's standstill jump)
 WIDE = 11            # pits this wide are crossed on the ground (the A* agent's longest jump is 10)
 LOOKBACK = 16        # columns behind the furthest one a re-made level's route search keeps
 SLACK = 20         # px: his centre leaves the take-off column 3 px past its edge, lands 4 px in, less a margin
@@ -278,11 +279,12 @@ def high_wall(tiles: np.ndarray) -> int | None:
 
 
 def blocked_climbs(tiles: np.ndarray) -> list[int]:
-    """The columns ``c`` before a rise of 2 to :data:`CLIMB` tiles in the ground (column
-    ``c + 1``) that the route's jump cannot climb from the ground of the :data:`TAKE_OFF` columns
-    up to ``c``, for loose tiles (bricks, blocks, not ground) over the climb: the A* agent stands
-    stuck there (``?`` blocks over the take-off, a pocket under a wall of bricks), even where
-    platforms lead on. :func:`clear_climbs` clears those tiles.
+    """The columns ``c`` before a rise of 2 to :data:`CLIMB` tiles in the ground (right after
+    ``c``, or across a pit at most :data:`GAP_MAX` wide) that the route's jump cannot climb from
+    the ground of the :data:`TAKE_OFF` columns up to ``c`` for loose tiles (bricks, blocks, not
+    ground) over the climb: the A* agent stands stuck there (``?`` blocks over the take-off, a
+    pocket under a wall of bricks), even where platforms lead on. :func:`clear_climbs` clears
+    those tiles.
 
     >>> flat = np.full((14, 12), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
     >>> flat[9:12, 6:] = SMB.id("X")                                   # a rise of 3 tiles
@@ -290,7 +292,7 @@ def blocked_climbs(tiles: np.ndarray) -> list[int]:
     >>> blocked_climbs(flat), blocked_climbs(capped)
     ([], [5])
     """
-    return [c for c, box in _climb_boxes(tiles) if not _climbs(tiles, c)]
+    return [c for c, window, _ in _climbs(tiles) if not _window_climbs(window.tobytes(), window.shape)]
 
 
 def clear_climbs(tiles: np.ndarray) -> np.ndarray:
@@ -302,10 +304,10 @@ def clear_climbs(tiles: np.ndarray) -> np.ndarray:
     >>> SMB.chars[cleared[8, 5]], blocked_climbs(cleared)
     ('-', [])
     """
-    out = tiles.copy()
-    boxes = dict(_climb_boxes(tiles))
-    for c in blocked_climbs(tiles):
-        out[boxes[c]] = np.where(_loose(tiles)[boxes[c]], SMB.id("-"), out[boxes[c]])
+    out, loose = tiles.copy(), _loose(tiles)
+    for _, window, box in _climbs(tiles):
+        if not _window_climbs(window.tobytes(), window.shape):
+            out[box] = np.where(loose[box], SMB.id("-"), out[box])
     return out
 
 
@@ -315,28 +317,35 @@ def _loose(tiles: np.ndarray) -> np.ndarray:
     return solid & ~ground_columns(solid)
 
 
-def _climb_boxes(tiles: np.ndarray) -> list[tuple[int, tuple[slice, slice]]]:
-    """Per rise of 2 to :data:`CLIMB` tiles in the ground with loose tiles over it: the column
-    before it and the cells a climb passes through (from the take-off columns' ground to 2 rows
-    over the top of the rise)."""
+def _climbs(tiles: np.ndarray) -> list[tuple[int, np.ndarray, tuple[slice, slice]]]:
+    """Per rise of 2 to :data:`CLIMB` tiles from a ground column ``c`` to the next (right after
+    it or across a pit at most :data:`GAP_MAX` wide) with loose tiles over it: ``c``, the tiles
+    the route climbs it in (from the first ground of the :data:`TAKE_OFF` columns up to ``c`` to
+    one column past the rise) and the cells a climb passes through (from the take-off ground to
+    2 rows over the top of the rise)."""
     solid = SMB.solid_mask()[tiles]
     height = ground_columns(solid).sum(0)                               # (w,)
     h, loose, out = tiles.shape[0], _loose(tiles), []
-    rise = height[1:] - height[:-1]
-    for c in np.flatnonzero((height[:-1] > 0) & (rise >= 2) & (rise <= CLIMB)).tolist():
-        a = max(0, c - TAKE_OFF + 1)
-        box = (slice(max(0, h - int(height[c + 1]) - 3), h - int(height[a:c + 1].min())), slice(a, c + 2))
+    ground = np.flatnonzero(height)
+    for c, nxt in zip(ground[:-1].tolist(), ground[1:].tolist()):
+        if nxt - c - 1 > GAP_MAX or not 2 <= height[nxt] - height[c] <= CLIMB or nxt + 2 > tiles.shape[1]:
+            continue
+        a = next(a for a in range(max(0, c - TAKE_OFF + 1), c + 1) if height[a])   # it starts on the ground
+        take_off = height[a:c + 1]
+        box = (slice(max(0, h - int(height[nxt]) - 3), h - int(take_off[take_off > 0].min())), slice(a, nxt + 1))
         if loose[box].any():
-            out.append((c, box))
+            out.append((c, np.ascontiguousarray(tiles[:, a:nxt + 2], dtype=np.uint8), box))
     return out
 
 
-def _climbs(tiles: np.ndarray, c: int) -> bool:
-    """Whether the route, standing on the ground only, gets from the :data:`TAKE_OFF` columns
-    up to ``c`` onto column ``c + 1`` and one column on."""
-    window = tiles[:, max(0, c - TAKE_OFF + 1):c + 3]
+@lru_cache(maxsize=4096)
+def _window_climbs(window: bytes, shape: tuple[int, int]) -> bool:
+    """Whether the route, standing on the ground only, gets from column 0 of a window of tiles
+    (given by its bytes: a level re-made part by part asks again for the same windows) to its
+    last."""
+    tiles = np.frombuffer(window, np.uint8).reshape(shape)
     ground = lambda solid: standing_cells(ground_columns(solid))       # noqa: E731
-    return SmbSearch(window, m=route_moves(), footholds=ground).run(path=False)[0] is not None
+    return SmbSearch(tiles, m=route_moves(), footholds=ground).run(path=False)[0] is not None
 
 
 def _walls(height: np.ndarray, ref: np.ndarray) -> np.ndarray:
