@@ -325,17 +325,24 @@ def _climbs(tiles: np.ndarray) -> list[tuple[int, np.ndarray, tuple[slice, slice
     2 rows over the top of the rise)."""
     solid = SMB.solid_mask()[tiles]
     height = ground_columns(solid).sum(0)                               # (w,)
-    h, loose, out = tiles.shape[0], _loose(tiles), []
+    h, w = tiles.shape
     ground = np.flatnonzero(height)
-    for c, nxt in zip(ground[:-1].tolist(), ground[1:].tolist()):
-        if nxt - c - 1 > GAP_MAX or not 2 <= height[nxt] - height[c] <= CLIMB or nxt + 2 > tiles.shape[1]:
-            continue
-        a = next(a for a in range(max(0, c - TAKE_OFF + 1), c + 1) if height[a])   # it starts on the ground
-        take_off = height[a:c + 1]
-        box = (slice(max(0, h - int(height[nxt]) - 3), h - int(take_off[take_off > 0].min())), slice(a, nxt + 1))
-        if loose[box].any():
-            out.append((c, np.ascontiguousarray(tiles[:, a:nxt + 2], dtype=np.uint8), box))
-    return out
+    c, nxt = ground[:-1], ground[1:]                                    # a ground column, the next one
+    rise = height[nxt] - height[c]
+    keep = (nxt - c - 1 <= GAP_MAX) & (rise >= 2) & (rise <= CLIMB) & (nxt + 2 <= w)
+    c, nxt = c[keep], nxt[keep]
+    a, low = c.copy(), height[c].copy()                 # the take-off's first ground column, its lowest ground
+    for k in range(1, TAKE_OFF):
+        on = (c - k >= 0) & (height[np.maximum(c - k, 0)] > 0)
+        a = np.where(on, c - k, a)
+        low = np.where(on, np.minimum(low, height[np.maximum(c - k, 0)]), low)
+    top, bottom = np.maximum(0, h - height[nxt] - 3), h - low           # the rows of each box
+    sums = np.zeros((h + 1, w + 1), np.int32)                           # loose tiles above and left of each cell
+    sums[1:, 1:] = _loose(tiles).cumsum(0).cumsum(1)
+    count = sums[bottom, nxt + 1] - sums[top, nxt + 1] - sums[bottom, a] + sums[top, a]
+    return [(int(c[i]), np.ascontiguousarray(tiles[:, a[i]:nxt[i] + 2], dtype=np.uint8),
+             (slice(int(top[i]), int(bottom[i])), slice(int(a[i]), int(nxt[i]) + 1)))
+            for i in np.flatnonzero(count)]
 
 
 @lru_cache(maxsize=4096)
