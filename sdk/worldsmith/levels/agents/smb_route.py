@@ -117,7 +117,7 @@ def footholds(solid: np.ndarray) -> np.ndarray:
     for a, b in runs(~solid[-1]):
         if b - a >= WIDE:
             wide[max(0, a - 1):b + 1] = True
-    return standing_cells(ground_columns(solid)) | (stand & ~wide)
+    return _on_ground(solid) | (stand & ~wide)
 
 
 class RouteCheck:
@@ -292,7 +292,7 @@ def blocked_climbs(tiles: np.ndarray) -> list[int]:
     >>> blocked_climbs(flat), blocked_climbs(capped)
     ([], [5])
     """
-    return [c for c, window, _ in _climbs(tiles) if not _window_climbs(window.tobytes(), window.shape)]
+    return [c for c, _ in _blocked(tiles)]
 
 
 def clear_climbs(tiles: np.ndarray) -> np.ndarray:
@@ -305,10 +305,15 @@ def clear_climbs(tiles: np.ndarray) -> np.ndarray:
     ('-', [])
     """
     out, loose = tiles.copy(), _loose(tiles)
-    for _, window, box in _climbs(tiles):
-        if not _window_climbs(window.tobytes(), window.shape):
-            out[box] = np.where(loose[box], SMB.id("-"), out[box])
+    for _, box in _blocked(tiles):
+        out[box] = np.where(loose[box], SMB.id("-"), out[box])
     return out
+
+
+def _blocked(tiles: np.ndarray) -> list[tuple[int, tuple[slice, slice]]]:
+    """:func:`_climbs` that the route, standing on the ground only, does not make: the column
+    before each and the cells its climb passes through."""
+    return [(c, box) for c, window, box in _climbs(tiles) if not _window_climbs(window.tobytes(), window.shape)]
 
 
 def _loose(tiles: np.ndarray) -> np.ndarray:
@@ -351,8 +356,12 @@ def _window_climbs(window: bytes, shape: tuple[int, int]) -> bool:
     (given by its bytes: a level re-made part by part asks again for the same windows) to its
     last."""
     tiles = np.frombuffer(window, np.uint8).reshape(shape)
-    ground = lambda solid: standing_cells(ground_columns(solid))       # noqa: E731
-    return SmbSearch(tiles, m=route_moves(), footholds=ground).run(path=False)[0] is not None
+    return SmbSearch(tiles, m=route_moves(), footholds=_on_ground).run(path=False)[0] is not None
+
+
+def _on_ground(solid: np.ndarray) -> np.ndarray:
+    """The standing cells of a ``(h, w)`` solid mask on ground rising from the bottom row."""
+    return standing_cells(ground_columns(solid))
 
 
 def _walls(height: np.ndarray, ref: np.ndarray) -> np.ndarray:
