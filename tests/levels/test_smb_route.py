@@ -150,7 +150,7 @@ def test_stones_give_way_to_ground_under_a_low_platform():
     mended = mend(tiles)
     assert route_fails(mended) is None
     assert heights(mended)[20:26] == [2] * 6           # ground under the platform
-    assert 0 in heights(mended)[10:20] and 0 in heights(mended)[26:30]   # stones elsewhere
+    assert 0 in heights(mended)[10:20]                 # stones before it
     assert astar_run(mended).finished
 
 

@@ -46,7 +46,7 @@ MENDS = 16           # pits mended in one level at most
 CLIMB = 4            # tiles the route climbs in one jump
 TAKE_OFF = 3         # columns before a wall whose ground Mario may climb it from
 GAP_MAX = 5          # the widest pit the route jumps (the A* agent's standstill jump)
-WIDE = 11            # pits this wide are crossed on the ground (the A* agent's longest jump is 10)
+WIDE = 7             # pits this wide are crossed on the ground (the A* agent falls from platforms over 7-10)
 LOOKBACK = 16        # columns behind the furthest one a re-made level's route search keeps
 SLACK = 20         # px: his centre leaves the take-off column 3 px past its edge, lands 4 px in, less a margin
 
