@@ -329,7 +329,8 @@ def _climbs(tiles: np.ndarray) -> list[tuple[int, np.ndarray, tuple[slice, slice
     one column past the rise) and the cells a climb passes through (from the take-off ground to
     2 rows over the top of the rise)."""
     solid = SMB.solid_mask()[tiles]
-    height = ground_columns(solid).sum(0)                               # (w,)
+    grounded = ground_columns(solid)                                    # (h, w)
+    height = grounded.sum(0)                                            # (w,)
     h, w = tiles.shape
     ground = np.flatnonzero(height)
     c, nxt = ground[:-1], ground[1:]                                    # a ground column, the next one
@@ -343,7 +344,7 @@ def _climbs(tiles: np.ndarray) -> list[tuple[int, np.ndarray, tuple[slice, slice
         low = np.where(on, np.minimum(low, height[np.maximum(c - k, 0)]), low)
     top, bottom = np.maximum(0, h - height[nxt] - 3), h - low           # the rows of each box
     sums = np.zeros((h + 1, w + 1), np.int32)                           # loose tiles above and left of each cell
-    sums[1:, 1:] = _loose(tiles).cumsum(0).cumsum(1)
+    sums[1:, 1:] = (solid & ~grounded).cumsum(0).cumsum(1)            # the loose tiles (_loose)
     count = sums[bottom, nxt + 1] - sums[top, nxt + 1] - sums[bottom, a] + sums[top, a]
     return [(int(c[i]), np.ascontiguousarray(tiles[:, a[i]:nxt[i] + 2], dtype=np.uint8),
              (slice(int(top[i]), int(bottom[i])), slice(int(a[i]), int(nxt[i]) + 1)))
