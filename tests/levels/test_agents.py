@@ -175,13 +175,13 @@ def test_smb_move_tables_match_the_physics_functions():
     for _ in range(20):
         tiles = rng.choice(SMB.ids("--X"), size=(6, 9)).astype(np.uint8)
         search = SmbSearch(tiles)
-        clear, m = search.clear, search.m
+        clear, m = (~SMB.solid_mask()[tiles]).tolist(), search.m
         for r in range(6):
             for c in range(9):
                 for phase in range(len(m.row)):
                     if phase == 0:
                         near = [c2 for c2 in (c - 1, c + 1) if 0 <= c2 < 9 and clear[r][c2]]
-                        want = [(r, c2, 0) for c2 in near if search._stands(r, c2)]
+                        want = [(r, c2, 0) for c2 in near if r + 1 < 6 and not clear[r + 1][c2]]
                         want.append((r, c, entered(clear, r, c, m.jump, m)[0]))
                         want += [(r, c, m.drop)] * (len(want) - 1 < len(near))
                     else:
