@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from worldsmith.levels.agents.smb import SmbSearch
-from worldsmith.levels.agents.smb_route import RouteCheck, route_fails
+from worldsmith.levels.agents.smb_route import RouteCheck, route_fails, wall_columns
 from worldsmith.types.tiles import SMB
 
 AIR, GROUND, BRICK = SMB.id("-"), SMB.id("X"), SMB.id("S")
@@ -83,3 +83,17 @@ def test_route_check_across_changes_matches_a_fresh_one(seed):
     for _ in range(4):
         tiles = changed(tiles, rng)
         assert check(tiles) == route_fails(tiles)
+
+
+def test_route_check_keeps_the_walls_of_a_fresh_level():
+    """The walls found again only where a change reaches equal those of the whole new level (300
+    levels: a window that does not reach back over a pit before the change fails 2 of them)."""
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        tiles = random_level(rng)
+        check = RouteCheck()
+        check(tiles)
+        for _ in range(6):
+            tiles = changed(tiles, rng)
+            check(tiles)
+            assert check.walls.tolist() == wall_columns(tiles).tolist(), seed

@@ -218,24 +218,26 @@ static int core_init(Core *s, PyObject *args, PyObject *kw) {
     return 0;
 }
 
-/* set_tiles(clear uint8 (h, w), code int8 (h, w), foot uint8 (h, w) or None, start, end):
- * columns [start, end) of the whole-level arrays */
+/* set_tiles(clear uint8, code int8, foot uint8 or None, start, end): columns [start, end), each
+ * array (h, end - start) */
 static PyObject *core_set_tiles(Core *s, PyObject *args) {
     PyObject *objs[3];
     int start, end;
     if (!PyArg_ParseTuple(args, "OOOii", &objs[0], &objs[1], &objs[2], &start, &end)) return NULL;
+    if (start < 0 || end > s->w || start > end)
+        return PyErr_Format(PyExc_ValueError, "columns [%d, %d) outside a level %d wide", start, end, s->w);
+    size_t n = (size_t)(end - start);
     uint8_t *dst[3] = {s->clear, (uint8_t *)s->code, s->foot};
     for (int k = 0; k < 3; k++) {
         if (!dst[k]) continue;
         Py_buffer b;
         if (PyObject_GetBuffer(objs[k], &b, PyBUF_C_CONTIGUOUS) < 0) return NULL;
-        if (b.len != (Py_ssize_t)s->h * s->w) {
+        if (b.len != (Py_ssize_t)(s->h * n)) {
             PyBuffer_Release(&b);
-            return PyErr_Format(PyExc_ValueError, "tiles: expected %d x %d bytes", s->h, s->w);
+            return PyErr_Format(PyExc_ValueError, "tiles: expected %d x %zu bytes", s->h, n);
         }
         for (int r = 0; r < s->h; r++)
-            memcpy(dst[k] + (size_t)r * s->w + start, (uint8_t *)b.buf + (size_t)r * s->w + start,
-                   (size_t)(end - start));
+            memcpy(dst[k] + (size_t)r * s->w + start, (uint8_t *)b.buf + r * n, n);
         PyBuffer_Release(&b);
     }
     Py_RETURN_NONE;

@@ -68,7 +68,8 @@ class SmbSearch:
     (2, 29)
 
     ``m`` replaces the NES moves (:class:`~worldsmith.levels.physics.Moves`); ``footholds`` (a
-    whole level's ``(h, w)`` solid mask -> the cells Mario may stand in) restricts where he
+    ``(h, w)`` solid mask -> the cells Mario may stand in; read on stretches of the level, so a
+    column's footholds may depend on that column and the pits at its sides only) restricts where he
     stands: other solid tiles are walls and ceilings only (:mod:`worldsmith.levels.agents.smb_route`).
 
     The states, the heap and the retile's bookkeeping live in a C core (``_smbcore.c``, built
@@ -95,11 +96,13 @@ class SmbSearch:
 
     def _tiles(self, tiles: np.ndarray, start: int = 0, end: int | None = None) -> None:
         """Read the tiles (columns ``[start, end)``, to the last by default; the rest are as
-        before)."""
+        before). ``footholds`` reads those columns and the pits at their ends."""
         end = self.w if end is None else end
-        whole = SMB.solid_mask()[tiles]                                    # (h, w)
-        clear = ~whole
-        foot = None if self.footholds is None else self.footholds(whole)   # footholds read the whole level
+        clear = ~SMB.solid_mask()[tiles[:, start:end]]                     # (h, end - start)
+        foot = None
+        if self.footholds is not None:
+            a, b = widened(~SMB.solid_mask()[tiles[-1]], start, end)
+            foot = np.ascontiguousarray(self.footholds(SMB.solid_mask()[tiles[:, a:b]])[:, start - a:end - a])
         self._core.set_tiles(clear, _cell_codes(clear), foot, start, end)
 
     def _moves(self, r: int, c: int, phase: int) -> list[State]:
@@ -156,6 +159,19 @@ def standing_cells(solid: np.ndarray) -> np.ndarray:
     stand = np.zeros_like(solid)
     stand[:-1] = solid[1:] & ~solid[:-1]
     return stand
+
+
+def widened(open_: np.ndarray, a: int, b: int) -> tuple[int, int]:
+    """Columns ``[a, b)`` widened over the open bottom-row columns ``open_`` (pits) at their ends.
+
+    >>> widened(np.array([0, 1, 1, 0, 0, 1, 0], bool), 3, 5)
+    (1, 6)
+    """
+    while a > 0 and open_[a - 1]:
+        a -= 1
+    while b < len(open_) and open_[b]:
+        b += 1
+    return a, b
 
 
 def _cell_codes(clear: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from worldsmith.levels.agents.smb import SmbSearch, ground_columns, standing_cells
+from worldsmith.levels.agents.smb import SmbSearch, ground_columns, standing_cells, widened
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
 from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, profiles, tile_stages
 from worldsmith.levels.repair import runs
@@ -125,7 +125,8 @@ class RouteCheck:
     search with a lookback (``None``: exhaustive) goes on across the changes, read from the
     changed columns, widened to the pits at their ends
     (:meth:`~worldsmith.levels.agents.smb.SmbSearch.retile`). A :func:`high_wall` stops the
-    route too (there, if the search got further).
+    route too (there, if the search got further); the walls (:func:`wall_columns`) are kept
+    across the changes too, found again only where a change reaches (:func:`_wall_zone`).
 
     >>> check = RouteCheck()
     >>> flat = np.full((14, 40), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
@@ -145,35 +146,50 @@ class RouteCheck:
     def __call__(self, tiles: np.ndarray) -> int | None:
         if self.tiles is None or self.tiles.shape != tiles.shape:
             self.search = SmbSearch(tiles, lookback=self.lookback, m=route_moves(), footholds=footholds)
+            self.walls = wall_columns(tiles)
         else:
             changed = np.flatnonzero((tiles != self.tiles).any(0))
             if not len(changed):
                 return self.verdict                      # a search that ended is not run again
-            self.search.retile(tiles, *_pit_span(self.tiles, tiles, int(changed[0]), int(changed[-1]) + 1))
+            a, b = int(changed[0]), int(changed[-1]) + 1
+            self.search.retile(tiles, *_pit_span(self.tiles, tiles, a, b))
+            self._rewall(tiles, a, b)
         self.tiles = tiles.copy()
         states, far = self.search.run(path=False)
-        wall = high_wall(tiles)
         self.verdict = None if states is not None else far
-        if wall is not None and (self.verdict is None or wall < self.verdict):
-            self.verdict = wall
+        if len(self.walls) and (self.verdict is None or self.walls[0] < self.verdict):
+            self.verdict = int(self.walls[0])
         return self.verdict
+
+    def _rewall(self, tiles: np.ndarray, a: int, b: int) -> None:
+        """:attr:`walls` for ``tiles``, changed from :attr:`tiles` in columns ``[a, b)``: found
+        again in the columns the change reaches, on the stretch those read."""
+        lo, hi = _wall_zone(self.tiles, tiles, a, b)
+        ground = np.flatnonzero(SMB.solid_mask()[tiles[-1, :max(0, lo - TAKE_OFF + 2)]])
+        start, end = (int(ground[-1]) if len(ground) else 0), min(tiles.shape[1], hi + REACH)
+        found = wall_columns(tiles[:, start:end]) + start
+        found = found[(found >= lo) & (found < hi)]
+        self.walls = np.union1d(self.walls[(self.walls < lo) | (self.walls >= hi)], found)
+
+
+REACH = GAP_MAX + 2  # columns after its own a wall's verdict reads (a climb across a pit, one past it)
+
+
+def _wall_zone(old: np.ndarray, new: np.ndarray, a: int, b: int) -> tuple[int, int]:
+    """The columns ``[lo, hi)`` whose :func:`wall_columns` verdict a change of columns ``[a, b)``
+    may change: a wall's verdict at ``c`` reads columns ``c - TAKE_OFF + 1`` (back to the ground
+    before a pit there) to ``c + REACH``."""
+    ends = [b + int(np.argmax(row)) if row.any() else old.shape[1]
+            for row in (SMB.solid_mask()[tiles[-1, b:]] for tiles in (old, new))]
+    return max(0, a - REACH), min(old.shape[1], max(ends) + TAKE_OFF - 1)
 
 
 def _pit_span(old: np.ndarray, new: np.ndarray, a: int, b: int) -> tuple[int, int]:
     """Columns ``[a, b)`` widened to the edge columns of the pits at their ends in ``old`` or
     ``new`` (a pit's width decides the footholds over all of it)."""
     for tiles in (old, new):
-        a, b = _widened(~SMB.solid_mask()[tiles[-1]], a, b)
+        a, b = widened(~SMB.solid_mask()[tiles[-1]], a, b)
     return max(0, a - 1), min(old.shape[1], b + 1)
-
-
-def _widened(open_: np.ndarray, a: int, b: int) -> tuple[int, int]:
-    """Columns ``[a, b)`` widened over the open bottom-row columns ``open_`` at their ends."""
-    while a > 0 and open_[a - 1]:
-        a -= 1
-    while b < len(open_) and open_[b]:
-        b += 1
-    return a, b
 
 
 def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
@@ -274,8 +290,19 @@ def high_wall(tiles: np.ndarray) -> int | None:
     >>> high_wall(steps(flat)), high_wall(steps(flat[:, :9]))
     (9, None)
     """
-    walls = list(_walls(*_heights(SMB.solid_mask()[tiles]))) + blocked_climbs(tiles)
-    return int(min(walls)) if walls else None
+    walls = wall_columns(tiles)
+    return int(walls[0]) if len(walls) else None
+
+
+def wall_columns(tiles: np.ndarray) -> np.ndarray:
+    """The columns of every wall :func:`high_wall` finds, in order (each column once).
+
+    >>> flat = np.full((14, 20), SMB.id("-"), np.uint8); flat[12:] = SMB.id("X")
+    >>> flat[5:12, 10:] = SMB.id("X"); flat[6, 9] = SMB.id("S")
+    >>> wall_columns(flat).tolist()
+    [9]
+    """
+    return np.union1d(_walls(*_heights(SMB.solid_mask()[tiles])), blocked_climbs(tiles)).astype(np.int64)
 
 
 def blocked_climbs(tiles: np.ndarray) -> list[int]:
@@ -388,4 +415,4 @@ def _pit(tiles: np.ndarray, far: int) -> tuple[int, int] | None:
     or starts within :data:`GAP` columns after it."""
     open_ = ~SMB.solid_mask()[tiles[-1]]
     c = next((c for c in range(far, min(len(open_), far + GAP + 1)) if open_[c]), None)
-    return None if c is None else _widened(open_, c, c)
+    return None if c is None else widened(open_, c, c)
