@@ -32,7 +32,7 @@ from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
 from worldsmith.levels.placement import blend_rows, expected_counts
 from worldsmith.levels.prompt import targets as prompt_targets
-from worldsmith.levels.repair import smb_repair
+from worldsmith.levels.repair import SmbRepairer
 from worldsmith.levels.search import cma_search, parse_targets, score
 from worldsmith.levels.tiles import VGLC_SIDE, transposed
 from worldsmith.types.level import TileLevel
@@ -223,12 +223,12 @@ class SMBGenerator(LevelGenerator):
         return None if path is None or playable.second_fails(self._second(), tiles) is not None else path
 
     def _playable(self, decode, z, fresh, r):
-        second = self._second()
+        second, repair = self._second(), SmbRepairer()   # repairs only the re-sampled columns again
         if isinstance(second, RouteCheck):                # mended after the repair: the check then
             mender = Mender(second)                       # knows the level's verdict
             return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second,
-                                lambda tiles: mender(smb_repair(tiles)), second_first=True)
-        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second)
+                                lambda tiles: mender(repair(tiles)), second_first=True)
+        return playable.smb(decode, z, fresh, 16 - OVERLAP, TRIES, second, repair)
 
 
 def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
