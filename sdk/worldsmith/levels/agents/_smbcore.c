@@ -283,18 +283,39 @@ static PyObject *core_run(Core *s, PyObject *args) {
     return Py_BuildValue("ii", 0, -1);
 }
 
-/* chain(key) -> [keys from the start to key] */
-static PyObject *core_chain(Core *s, PyObject *args) {
+static int append_state(PyObject *list, int r, int c, int phase) {
+    PyObject *t = Py_BuildValue("iii", r, c, phase);
+    int err = !t || PyList_Append(list, t);
+    Py_XDECREF(t);
+    return err;
+}
+
+/* path(key) -> [(row, col, phase)]: the states from the start to `key`, with the columns an
+ * airborne state steered through filled in (at its row and phase; up to the column before the
+ * next state's if that is on the same row) */
+static PyObject *core_path(Core *s, PyObject *args) {
     int key;
     if (!PyArg_ParseTuple(args, "i", &key)) return NULL;
-    PyObject *out = PyList_New(0);
-    for (Entry *e; out && key != -1; key = e->parent) {
-        if (!(e = seen(s, key))) { Py_DECREF(out); return PyErr_Format(PyExc_KeyError, "%d", key); }
-        PyObject *k = PyLong_FromLong(key);
-        if (!k || PyList_Append(out, k)) { Py_XDECREF(k); Py_DECREF(out); return NULL; }
-        Py_DECREF(k);
+    int32_t n = 0, cap = 256, *keys = malloc(sizeof(int32_t) * cap);
+    for (Entry *e; keys && key != -1; key = e->parent) {
+        if (!(e = seen(s, key))) { free(keys); return PyErr_Format(PyExc_KeyError, "%d", key); }
+        if (n == cap) { int32_t *k = realloc(keys, sizeof(int32_t) * (cap *= 2)); if (!k) { free(keys); keys = NULL; break; } keys = k; }
+        keys[n++] = key;
     }
-    if (out && PyList_Reverse(out)) { Py_DECREF(out); return NULL; }
+    if (!keys) return PyErr_NoMemory();
+    PyObject *out = PyList_New(0);
+    int pr = 0, pc = 0, pph = 0;
+    for (int32_t i = n - 1; out && i >= 0; i--) {
+        int cell = keys[i] / s->phases, ph = keys[i] % s->phases, r = cell / s->w, c = cell % s->w;
+        if (i < n - 1 && pph && c != pc) {                  /* steered along the row, then moved on */
+            int step = c > pc ? 1 : -1, last = r != pr ? c : c - step;
+            for (int cc = pc + step; cc != last + step; cc += step)
+                if (append_state(out, pr, cc, pph)) { Py_CLEAR(out); break; }
+        }
+        if (out && append_state(out, r, c, ph)) Py_CLEAR(out);
+        pr = r; pc = c; pph = ph;
+    }
+    free(keys);
     return out;
 }
 
@@ -362,7 +383,7 @@ static PyMethodDef core_methods[] = {
     {"set_tiles", (PyCFunction)core_set_tiles, METH_VARARGS, "columns [start, end) of the clear, code and foot arrays"},
     {"start", (PyCFunction)core_start, METH_NOARGS, "an empty search from column 0's lowest standing cell"},
     {"run", (PyCFunction)core_run, METH_VARARGS, "run(goal) -> (status, key)"},
-    {"chain", (PyCFunction)core_chain, METH_VARARGS, "chain(key) -> the keys from the start to key"},
+    {"path", (PyCFunction)core_path, METH_VARARGS, "path(key) -> the states from the start to key"},
     {"drop", (PyCFunction)core_drop, METH_VARARGS, "drop(edge): forget the states reaching edge"},
     {"moves", (PyCFunction)core_moves, METH_VARARGS, "moves(r, c, phase) -> [(r, c, phase)]"},
     {NULL}

@@ -122,7 +122,7 @@ class SmbSearch:
             return None, self.far
         if status == 1 or not path:
             return [], self.far
-        return _unwind(self._core.chain(key), self.phases, self.w), self.far
+        return self._core.path(key), self.far
 
     def update(self, old: np.ndarray, new: np.ndarray) -> None:
         """:meth:`retile` to ``new`` over the columns where it differs from ``old``."""
@@ -258,21 +258,6 @@ def stage_step(clear: list[list[bool]], r: int, c: int, phase: int,
 def tables(m: Moves) -> _Tables:
     """The lookup tables of one :class:`Moves` (built once per instance)."""
     return _Tables(m)
-
-
-def _unwind(keys: list[int], phases: int, w: int) -> list[State]:
-    """The states of a chain of state keys (the start's first), with the columns steered through
-    filled in."""
-    states: list[State] = [(*divmod(cell, w), phase) for cell, phase in (divmod(k, phases) for k in keys)]
-    out = states[:1]
-    for r, c, phase in states[1:]:
-        pr, pc, pphase = out[-1]
-        if pphase and c != pc:                              # steered along the row, then moved on
-            step = 1 if c > pc else -1
-            last = c if r != pr else c - step
-            out.extend((pr, cc, pphase) for cc in range(pc + step, last + step, step))
-        out.append((r, c, phase))
-    return out
 
 
 def smb_path(tiles: np.ndarray) -> Path | None:
