@@ -189,3 +189,26 @@ def test_smb_move_tables_match_the_physics_functions():
                                  for c2 in _steer(clear[r], c, m.steer[phase], 9))
                         want = [s for s in steps if s[0] < 6]
                     assert search._moves(r, c, phase) == want, (r, c, phase)
+
+
+def test_two_way_tour_is_the_checked_tour_on_zelda_rooms():
+    """Zelda's moves go both ways, so the tour without the reachability check from each candidate
+    is the same tour (or the same ``None``), on random rooms of floor, wall and water."""
+    import numpy as np
+
+    from worldsmith.levels.agents.graph import tour
+    from worldsmith.levels.agents.zelda import zelda_moves
+    from worldsmith.types.tiles import ZELDA
+
+    rng = np.random.default_rng(0)
+    found = 0
+    for _ in range(200):
+        tiles = rng.choice(ZELDA.ids("FFFWP"), size=(11, 16)).astype(np.uint8)
+        cells = [tuple(int(v) for v in rc) for rc in np.argwhere(tiles == ZELDA.id("F"))]
+        picks = rng.choice(len(cells), 4, replace=False)
+        start, targets = cells[picks[0]], {cells[i] for i in picks[1:]}
+        moves = zelda_moves(tiles, bool(rng.integers(2)))
+        checked = tour(start, targets, moves)
+        assert tour(start, targets, moves, two_way=True) == checked
+        found += checked is not None
+    assert 20 < found < 180                           # both outcomes are compared

@@ -33,14 +33,21 @@ def trace(parent: dict, cell: Cell) -> Path:
     return path[::-1]
 
 
-def tour(start: Cell, targets: set[Cell], moves: Neighbours) -> Path | None:
+def tour(start: Cell, targets: set[Cell], moves: Neighbours, two_way: bool = False) -> Path | None:
     """Visit every target: next the nearest one from which every target left stays in reach
-    (moves can be one-way: falls, digs); ``None`` if no such order is found greedily."""
+    (moves can be one-way: falls, digs); ``None`` if no such order is found greedily.
+    ``two_way``: every move can be walked back, so a target in reach keeps every other in reach
+    (the same tour, without a search from each candidate to check it).
+
+    >>> line = lambda r, c: [(r, c + d) for d in (-1, 1) if 0 <= c + d < 5]
+    >>> tour((0, 2), {(0, 0), (0, 4)}, line) == tour((0, 2), {(0, 0), (0, 4)}, line, two_way=True)
+    True
+    """
     path, here, left = [start], start, set(targets) - {start}
     while left:
         parent, _ = bfs(here, moves)
         goal = next((cell for cell in parent if cell in left and
-                     left - {cell} <= set(bfs(cell, moves)[0])), None)  # BFS order: nearest first
+                     (two_way or left - {cell} <= set(bfs(cell, moves)[0]))), None)  # BFS order: nearest first
         if goal is None:
             return None
         path += trace(parent, goal)[1:]

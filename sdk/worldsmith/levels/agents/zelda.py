@@ -69,5 +69,5 @@ def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
         return None
     stairs = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("S")))}
     targets = {d for d in doors if d[1] != doors[0][1] or abs(d[0] - doors[0][0]) > 2} | stairs
-    path = tour(doors[0], targets, moves)
+    path = tour(doors[0], targets, moves, two_way=True)   # steps and stepladders go both ways
     return None if path is None else _through_ladders(path)
