@@ -24,6 +24,29 @@ def bfs(start: Cell, moves: Neighbours, goals: set[Cell] | None = None) -> tuple
     return parent, None
 
 
+def remembered(moves: Neighbours) -> Neighbours:
+    """``moves`` with each cell's moves listed once and looked up after (a tour searches the same
+    cells again and again).
+
+    >>> calls = []
+    >>> def line(r, c):
+    ...     calls.append((r, c))
+    ...     return [(r, c + 1)] if c < 3 else []
+    >>> m = remembered(line)
+    >>> list(m(0, 0)), list(m(0, 0)), len(calls)
+    ([(0, 1)], [(0, 1)], 1)
+    """
+    table: dict[Cell, list[Cell]] = {}
+
+    def lookup(r: int, c: int) -> list[Cell]:
+        found = table.get((r, c))
+        if found is None:
+            found = table[(r, c)] = list(moves(r, c))
+        return found
+
+    return lookup
+
+
 def trace(parent: dict, cell: Cell) -> Path:
     """The path from the search's start to ``cell``, read back through ``parent`` (see :func:`bfs`)."""
     path = []
@@ -43,11 +66,18 @@ def tour(start: Cell, targets: set[Cell], moves: Neighbours, two_way: bool = Fal
     >>> tour((0, 2), {(0, 0), (0, 4)}, line) == tour((0, 2), {(0, 0), (0, 4)}, line, two_way=True)
     True
     """
+    searched: dict[Cell, dict] = {}                     # cell -> its search's parents (moves don't change)
+
+    def reach(cell: Cell) -> dict:
+        if cell not in searched:
+            searched[cell] = bfs(cell, moves)[0]
+        return searched[cell]
+
     path, here, left = [start], start, set(targets) - {start}
     while left:
-        parent, _ = bfs(here, moves)
+        parent = reach(here)
         goal = next((cell for cell in parent if cell in left and
-                     (two_way or left - {cell} <= set(bfs(cell, moves)[0]))), None)  # BFS order: nearest first
+                     (two_way or left - {cell} <= reach(cell).keys())), None)  # BFS order: nearest first
         if goal is None:
             return None
         path += trace(parent, goal)[1:]

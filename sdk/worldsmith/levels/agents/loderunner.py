@@ -11,7 +11,7 @@ from typing import Iterable
 
 import numpy as np
 
-from worldsmith.levels.agents.graph import Cell, Neighbours, Path, tour
+from worldsmith.levels.agents.graph import Cell, Neighbours, Path, remembered, tour
 from worldsmith.types.tiles import LODERUNNER
 
 
@@ -56,4 +56,4 @@ def loderunner_path(tiles: np.ndarray) -> Path | None:
     if len(starts) != 1 or not gold:
         return None
     start = (int(starts[0][0]), int(starts[0][1]))
-    return tour(start, gold, loderunner_moves(tiles))
+    return tour(start, gold, remembered(loderunner_moves(tiles)))

@@ -8,7 +8,7 @@ from typing import Iterable
 
 import numpy as np
 
-from worldsmith.levels.agents.graph import Cell, Neighbours, Path, bfs, tour
+from worldsmith.levels.agents.graph import Cell, Neighbours, Path, bfs, remembered, tour
 from worldsmith.types.tiles import ZELDA
 
 WALKABLE = "FMDSO"
@@ -62,7 +62,7 @@ def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
     doors = [(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("D")))]
     if not doors:
         return None
-    moves = zelda_moves(tiles, ladder)
+    moves = remembered(zelda_moves(tiles, ladder))
     reached, _ = bfs(doors[0], moves)
     walkable = int(np.isin(tiles, ZELDA.ids(WALKABLE)).sum())
     if len(reached) != walkable:
