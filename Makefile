@@ -14,7 +14,7 @@ export SDL_AUDIODRIVER ?= dummy
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml setup.py sdk/worldsmith/levels/agents/_smbcore.c
+$(VENV)/.installed: pyproject.toml setup.py sdk/worldsmith/levels/agents/_smbcore.c sdk/worldsmith/scenes/terrain/_edt.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev,onnx,bench,ray]"

@@ -29,11 +29,13 @@ def module_name(path: Path) -> str:
 
 
 MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+#: the package's C extensions (``<package>/a/_b.c`` builds ``worldsmith.a._b``): leaves of the graph
+EXTENSIONS = {module_name(p) for p in PACKAGE.rglob("*.c")}
 
 
 def _owner(name: str) -> str:
     """The module of the package that ``import name`` runs (``a.b.func`` -> ``a.b``)."""
-    while name not in MODULES and "." in name:
+    while name not in MODULES and name not in EXTENSIONS and "." in name:
         name = name.rsplit(".", 1)[0]
     return name
 

@@ -257,3 +257,30 @@ def test_obj_props_sit_where_the_glb_nodes_put_them(island):
     mesh = prop_mesh(name, island.prop_seed)
     placed = trimesh.transform_points(mesh.vertices, matrix)
     assert np.allclose(placed, baked.vertices[:len(mesh.vertices)], atol=1e-3)
+
+
+@pytest.mark.parametrize("n", [2, 3, 64, 65, 129, 300])
+def test_banded_whole_map_passes_give_the_whole_maps_numbers(n):
+    """The slope and the island falloff, worked out a band of rows at a time, equal the whole map
+    at once bit for bit (band edges, a last band of one row, maps narrower than a band)."""
+    import torch
+
+    from worldsmith.scenes.terrain.generator import island_mask
+    from worldsmith.types.mesh import gradient_magnitude
+
+    h = np.random.default_rng(n).random((n, n + 3)).astype(np.float32) * 90
+    dz, dx = np.gradient(h.astype(np.float64), 0.37)
+    assert np.array_equal(gradient_magnitude(h, 0.37), np.hypot(dx, dz).astype(np.float32))
+    axis = torch.linspace(-1.0, 1.0, n, dtype=torch.float64)
+    smooth = ((torch.sqrt(axis[None, :] ** 2 + axis[:, None] ** 2) / 0.95).clamp(0.5, 1.0) - 0.5) / 0.5
+    assert torch.equal(island_mask(n, 0.8), (1 - 0.8 * smooth * smooth * (3 - 2 * smooth)).float())
+
+
+def test_water_distance_is_scipys_distance_transform_bit_for_bit():
+    """The C distance transform against scipy's on random masks of every density and shape (rows
+    and columns of one cell, no water at all, water everywhere)."""
+    rng = np.random.default_rng(0)
+    shapes = [(1, 1), (1, 9), (9, 1), (3, 3)] + [tuple(rng.integers(1, 60, 2)) for _ in range(400)]
+    for i, shape in enumerate(shapes):
+        land = rng.random(shape) < [0.0, 0.05, 0.5, 0.95, 0.999, 1.0][i % 6]
+        assert np.array_equal(B.water_distance(land), ndimage.distance_transform_edt(land)), shape

@@ -24,7 +24,7 @@ from worldsmith.scenes.terrain import biomes as B
 from worldsmith.scenes.terrain import erosion, props
 from worldsmith.scenes.terrain.config import TerrainConfig
 from worldsmith.scenes.terrain.noise import FbmParams, fbm_field
-from worldsmith.types.mesh import gradient_magnitude
+from worldsmith.types.mesh import BAND, gradient_magnitude
 from worldsmith.types.terrain import Props, Terrain
 
 #: Domain offsets are multiples of 1/256 in [0, 192): exact in float32, and small enough that
@@ -43,11 +43,15 @@ def noise_recipe(config: TerrainConfig, seed: int, layer: int = 0) -> FbmParams:
 
 
 def island_mask(size: int, strength: float) -> torch.Tensor:
-    """(size, size) in [0, 1]: 1 in the middle, falling to ``1 - strength`` at the edges."""
+    """(size, size) in [0, 1]: 1 in the middle, falling to ``1 - strength`` at the edges (in
+    float64, a band of :data:`~worldsmith.types.mesh.BAND` rows at a time, kept in cache)."""
     axis = torch.linspace(-1.0, 1.0, size, dtype=torch.float64)
-    d = torch.sqrt(axis[None, :] ** 2 + axis[:, None] ** 2) / 0.95
-    smooth = (d.clamp(0.5, 1.0) - 0.5) / 0.5
-    return (1 - strength * smooth * smooth * (3 - 2 * smooth)).float()
+    out = torch.empty(size, size)
+    for r in range(0, size, BAND):
+        d = torch.sqrt(axis[None, :] ** 2 + axis[r:r + BAND, None] ** 2) / 0.95
+        smooth = (d.clamp(0.5, 1.0) - 0.5) / 0.5
+        out[r:r + BAND] = 1 - strength * smooth * smooth * (3 - 2 * smooth)
+    return out
 
 
 def heightmap(config: TerrainConfig, seed: int, device: torch.device) -> torch.Tensor:
