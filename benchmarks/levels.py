@@ -1,57 +1,146 @@
-"""Benchmark the level generators on the CPU: one playable item, and a batch of 64.
+"""Benchmark the level generators on the CPU against a baseline commit measured in the same run:
+one playable item (p50, p90, their ratio), a batch of 64 (per item, against the same 64 seeds
+made one call each) and the SMB level by width (cost per column from 200 to 3,200 columns).
 
-    python benchmarks/levels.py [--runs 15] [--threads 1 2] [--out benchmarks/results/levels.json]
+    python benchmarks/levels.py --out benchmarks/results/levels.json                    # this checkout
+    python benchmarks/levels.py --baseline 7511210 --out benchmarks/results/levels.json  # + before (make bench)
+    python benchmarks/levels.py --quick                                                # a smoke run
 
-Items: a 200-column SMB level, a 22x32 Lode Runner level, a 16x11 Zelda room, each decoded,
-repaired, re-sampled until the agent solves it, with its path (the default config; SMB as
-``levels/smb-v2``, with the A* route, and ``levels/smb-v1``, the tile search alone, to show what
-the route costs). Each run
-uses a new seed, so the re-sampling cost is averaged in. Prints median and p99 milliseconds
-per call (batch 1) and per batch of 64 (with items per second), from ``benchmarks/timing.py``;
-then the SMB level at 200, 800 and 3,200 columns with either agent (batch 1: how the cost grows
-with the width). The target is a median under 50 ms for the 200-column SMB level.
+Items: a 200-column SMB level (``levels/smb-v2``, the default, with the A* route; and
+``levels/smb-v1``, the tile search alone), a 22x32 Lode Runner level, a 16x11 Zelda room; each
+decoded, repaired, re-sampled until its agent solves it, with its path (the default config).
+Seeds 0, 1, 2... on both sides: the generators make the same levels byte for byte at both
+commits, so both sides time the same work. One torch thread (the library's default), an
+otherwise idle machine, each side in its own process (the baseline's ``sdk/`` from a git
+worktree, its C extensions built there). Writes the JSON and prints the tables as Markdown.
 """
 from __future__ import annotations
 
+import argparse
+import contextlib
+import json
 import sys
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import summary, thread_cli, timed  # noqa: E402
+from timing import REPO, baseline_sdk, measure_in, timed  # noqa: E402
 
-import worldsmith as ws  # noqa: E402
-
-CASES = {"smb-200": ("levels/smb-v2", {"width": 200}),
-         "smb-200-search": ("levels/smb-v1", {"width": 200}),
-         "loderunner": ("levels/loderunner-v1", {}), "zelda-room": ("levels/zelda-v1", {})}
+CASES = {"SMB level, 200 columns (`levels/smb-v2`)": ("levels/smb-v2", {"width": 200}),
+         "SMB level, 200 columns, tile search only (`levels/smb-v1`)": ("levels/smb-v1", {"width": 200}),
+         "Lode Runner level, 22x32": ("levels/loderunner-v1", {}),
+         "Zelda room, 16x11": ("levels/zelda-v1", {})}
 WIDTHS = (200, 800, 3200)
+SMB = ("levels/smb-v2", "levels/smb-v1")
 
 
-def bench(runs: int, batch_runs: int) -> dict:
-    """``{case: {"batch1": summary, "batch64": summary}, "smb_width": {agent-width: summary}}``."""
-    out: dict = {}
+def measure(quick: bool) -> dict[str, Any]:
+    """All figures of this process's ``worldsmith`` (whichever ``sdk/`` it imports), in ms."""
+    import torch
+
+    import worldsmith as ws
+    from worldsmith.core.seeding import child_seeds
+
+    torch.set_num_threads(1)
+    runs, batch_runs = (6, 1) if quick else (60, 3)
+    out: dict[str, Any] = {"items": {}, "smb_width": {}}
     for name, (gid, config) in CASES.items():
         gen = ws.make(gid, **config)
-        one = timed(lambda i: gen(seed=i), runs)
-        many = timed(lambda i: gen(seed=i, n=64), batch_runs, warmup=1)
-        out[name] = {"batch1": summary(one), "batch64": summary(many, items=64)}
-        print(f"{name:14s} batch 1: p50 {out[name]['batch1']['p50_ms']:8.2f} ms   "
-              f"batch 64: p50 {out[name]['batch64']['p50_ms']:9.1f} ms "
-              f"({out[name]['batch64']['items_per_s']:.0f} items/s)")
-    out["smb_width"] = {}
-    for agent, gid in (("route", "levels/smb-v2"), ("search", "levels/smb-v1")):
-        for width in WIDTHS:
+        one = timed(lambda i: gen(seed=i), runs) * 1e3
+        batch = timed(lambda i: gen(seed=i, n=64), batch_runs, warmup=1) * 1e3 / 64
+        alone = timed(lambda i: [gen(seed=s) for s in child_seeds(i, 64)], batch_runs, warmup=0) * 1e3 / 64
+        out["items"][name] = {"p50": float(np.median(one)), "p90": float(np.percentile(one, 90)),
+                              "batch64_per_item": float(np.median(batch)), "alone_per_item": float(np.median(alone))}
+    for gid in SMB:
+        for width in WIDTHS[:2] if quick else WIDTHS:
             gen = ws.make(gid, width=width)
-            row = summary(timed(lambda i: gen(seed=i), max(3, runs * 200 // width)))
-            out["smb_width"][f"{agent}-{width}"] = row
-            print(f"smb {agent:6s} {width:5d} columns: p50 {row['p50_ms']:8.1f} ms "
-                  f"({row['p50_ms'] * 200 / width:.1f} ms per 200 columns)")
+            times = timed(lambda i: gen(seed=i), max(3, runs * 200 // width // 4)) * 1e3
+            out["smb_width"][f"{gid} {width}"] = float(np.median(times))
     return out
 
 
+def run(baseline: str | None, quick: bool) -> dict[str, Any]:
+    """``{"new": ..., "baseline": ...}`` (baseline only if given) and the revision."""
+    flags = ["--quick"] if quick else []
+    results: dict[str, Any] = {"baseline_rev": baseline}
+    with contextlib.ExitStack() as stack:
+        results["new"] = measure_in(__file__, REPO / "sdk", *flags)
+        if baseline:
+            results["baseline"] = measure_in(__file__, stack.enter_context(baseline_sdk(baseline)), *flags)
+    return results
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _ratio(new: float | None, old: float | None) -> str:
+    return "-" if new is None or not old else f"{new / old:.2f}x"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """Two tables: items (p50, p90, p90/p50; a batch of 64 per item, the same 64 items made one call
+    each, and their ratio; before in brackets) and SMB by width (ms, and the cost per column
+    against 200 columns)."""
+    new, old, rev = results["new"], results.get("baseline", {}), results.get("baseline_rev")
+    before = f" (before: `{rev}`)" if rev else ""
+    lines = [f"**One item and a batch of 64** (ms, 1 torch thread{before})", "",
+             "| item | p50 | p90 | p90 / p50 | batch of 64, per item | the same 64 one by one | batch / one by one |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+    def both(fmt, now, then) -> str:
+        return fmt(now) + (f" ({fmt(then)})" if then is not None else "")
+
+    for name, row in new["items"].items():
+        was = old.get("items", {}).get(name, {})
+        cells = [both(_ms, row["p50"], was.get("p50")), both(_ms, row["p90"], was.get("p90")),
+                 both(lambda r: f"{r:.2f}", row["p90"] / row["p50"],
+                      was["p90"] / was["p50"] if was else None),
+                 both(_ms, row["batch64_per_item"], was.get("batch64_per_item")),
+                 both(_ms, row["alone_per_item"], was.get("alone_per_item")),
+                 both(lambda r: f"{r:.2f}", row["batch64_per_item"] / row["alone_per_item"],
+                      was["batch64_per_item"] / was["alone_per_item"] if was else None)]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", f"**SMB level by width** (ms p50; cost per column against 200 columns{before})", "",
+              "| generator | columns | ms | per column vs 200 | before: ms | before: per column vs 200 "
+              "| now / before |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for key, ms in new["smb_width"].items():
+        gid, width = key.rsplit(" ", 1)
+        then = old.get("smb_width", {}).get(key)
+
+        def growth(side: dict, value: float | None) -> str:
+            base = side.get("smb_width", {}).get(f"{gid} {WIDTHS[0]}")
+            return "-" if value is None or not base else f"{value / int(width) / (base / WIDTHS[0]):.2f}x"
+
+        lines.append(f"| `{gid}` | {int(width):,} | {_ms(ms)} | {growth(new, ms)} | {_ms(then)} | "
+                     f"{growth(old, then)} | {_ratio(ms, then)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark per thread count (see ``timing.thread_cli``); returns the exit code."""
-    return thread_cli(__doc__, bench, argv)
+    """Measure (``--measure FILE``: this process only) or run everything; returns 0."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--baseline", default=None, help="a git revision to measure in the same run")
+    p.add_argument("--out", default=None, help="JSON file for the results (the tables go next to it, .md)")
+    p.add_argument("--quick", action="store_true", help="fewer runs, no 3,200 columns")
+    p.add_argument("--measure", default=None, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.measure:
+        Path(args.measure).write_text(json.dumps(measure(args.quick)))
+        return 0
+    results = run(args.baseline, args.quick)
+    text = markdown(results)
+    print(text)
+    if args.out:
+        from worldsmith.core.atomic import write_atomic
+
+        out = Path(args.out)
+        write_atomic(out, (json.dumps(results, indent=1) + "\n").encode())
+        write_atomic(out.with_suffix(".md"), text.encode())
+    return 0
 
 
 if __name__ == "__main__":

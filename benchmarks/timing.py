@@ -100,11 +100,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 @contextmanager
 def baseline_sdk(rev: str) -> Iterator[Path]:
-    """The ``sdk/`` of a temporary git worktree of ``rev``, removed afterwards."""
+    """The ``sdk/`` of a temporary git worktree of ``rev`` (its C extensions built in place, if it
+    has any), removed afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "baseline"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(folder), rev], cwd=REPO, check=True)
         try:
+            if (folder / "setup.py").exists():
+                subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=folder, check=True,
+                               capture_output=True)
             yield folder / "sdk"
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO, check=False)

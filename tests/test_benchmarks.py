@@ -37,3 +37,20 @@ def test_startup_table_without_a_baseline():
     text = startup.markdown({"runs": 5, "baseline": None,
                              "rows": {"new": {"import worldsmith": {"seconds": 0.12, "peak_mib": 36, "torch": False}}}})
     assert "| `import worldsmith` | 0.12 s (36 MiB) | - | - |" in text.splitlines()
+
+
+def test_levels_tables_give_both_sides_the_tail_the_batch_and_the_growth_per_column():
+    levels = _load("levels")
+    item = "Zelda room, 16x11"
+    side = lambda p50, p90, batch, w200, w800: {  # noqa: E731
+        "items": {item: {"p50": p50, "p90": p90, "alone_per_item": 2 * batch, "batch64_per_item": batch}},
+        "smb_width": {"levels/smb-v2 200": w200, "levels/smb-v2 800": w800}}
+    text = levels.markdown({"baseline_rev": "abc1234", "new": side(2.0, 3.0, 1.0, 4.0, 20.0),
+                            "baseline": side(4.0, 10.0, 4.0, 8.0, 64.0)})
+    lines = text.splitlines()
+    assert lines[0] == "**One item and a batch of 64** (ms, 1 torch thread (before: `abc1234`))"
+    assert f"| {item} | 2.00 (4.00) | 3.00 (10.00) | 1.50 (2.50) | 1.00 (4.00) | 2.00 (8.00) | 0.50 (0.50) |" in lines
+    assert "| `levels/smb-v2` | 800 | 20.00 | 1.25x | 64.00 | 2.00x | 0.31x |" in lines
+    alone = levels.markdown({"baseline_rev": None, "new": side(2.0, 3.0, 1.0, 4.0, 20.0)}).splitlines()
+    assert f"| {item} | 2.00 | 3.00 | 1.50 | 1.00 | 2.00 | 0.50 |" in alone
+    assert "| `levels/smb-v2` | 200 | 4.00 | 1.00x | - | - | - |" in alone
