@@ -13,9 +13,7 @@ is faster. Writes ``cpu.json`` and prints the tables as Markdown (``cpu.md``).
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import REPO, CpuHog, baseline_sdk, measure_in, timed  # noqa: E402
+from timing import REPO, CpuHog, baseline_cli, baseline_sdk, measure_in, timed  # noqa: E402
 
 END_TO_END = {"sprites/lpc-v2": {}, "sprites/lpc-v1": {}, "levels/smb-v1": {"width": 200},
               "levels/loderunner-v1": {}, "levels/zelda-v1": {}, "plots/quest-v1": {},
@@ -95,25 +93,8 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Measure (``--measure FILE``: this process only) or run everything; returns 0."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--baseline", default=None, help="a git revision to measure in the same run")
-    p.add_argument("--out", default=None, help="folder for cpu.json and cpu.md")
-    p.add_argument("--quick", action="store_true", help="fewer runs, widths and sizes")
-    p.add_argument("--measure", default=None, help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.measure:
-        Path(args.measure).write_text(json.dumps(measure(args.quick)))
-        return 0
-    results = run(args.baseline, args.quick)
-    text = markdown(results)
-    print(text)
-    if args.out:
-        from worldsmith.core.atomic import write_atomic
-
-        out = Path(args.out)
-        write_atomic(out / "cpu.json", (json.dumps(results, indent=1) + "\n").encode())
-        write_atomic(out / "cpu.md", text.encode())
-    return 0
+    return baseline_cli(__doc__, measure, run, markdown,
+                        lambda out: (Path(out) / "cpu.json", Path(out) / "cpu.md"), argv)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ worktree, its C extensions built there). Writes the JSON and prints the tables a
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import REPO, baseline_sdk, measure_in, timed  # noqa: E402
+from timing import REPO, baseline_cli, baseline_sdk, measure_in, timed  # noqa: E402
 
 CASES = {"SMB level, 200 columns (`levels/smb-v2`)": ("levels/smb-v2", {"width": 200}),
          "SMB level, 200 columns, tile search only (`levels/smb-v1`)": ("levels/smb-v1", {"width": 200}),
@@ -122,25 +120,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Measure (``--measure FILE``: this process only) or run everything; returns 0."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--baseline", default=None, help="a git revision to measure in the same run")
-    p.add_argument("--out", default=None, help="JSON file for the results (the tables go next to it, .md)")
-    p.add_argument("--quick", action="store_true", help="fewer runs, no 3,200 columns")
-    p.add_argument("--measure", default=None, help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.measure:
-        Path(args.measure).write_text(json.dumps(measure(args.quick)))
-        return 0
-    results = run(args.baseline, args.quick)
-    text = markdown(results)
-    print(text)
-    if args.out:
-        from worldsmith.core.atomic import write_atomic
-
-        out = Path(args.out)
-        write_atomic(out, (json.dumps(results, indent=1) + "\n").encode())
-        write_atomic(out.with_suffix(".md"), text.encode())
-    return 0
+    return baseline_cli(__doc__, measure, run, markdown, lambda out: (Path(out), Path(out).with_suffix(".md")), argv)
 
 
 if __name__ == "__main__":

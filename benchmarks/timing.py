@@ -114,6 +114,37 @@ def baseline_sdk(rev: str) -> Iterator[Path]:
             subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=REPO, check=False)
 
 
+def baseline_cli(doc: str, measure: Callable[[bool], dict], run: Callable[[str | None, bool], dict],
+                 markdown: Callable[[dict], str], files: Callable[[str], tuple[Path, Path]],
+                 argv: list[str] | None = None) -> int:
+    """The command line of the scripts that time this checkout against a baseline commit in the
+    same run: ``--baseline REV``, ``--out`` (``files(out)``: where the JSON and the Markdown tables
+    go), ``--quick``, and the hidden ``--measure FILE`` that :func:`measure_in` runs (this process
+    only: ``measure(quick)`` as JSON). Otherwise ``run(baseline, quick)``, its tables printed and
+    written; returns the exit code."""
+    import argparse
+
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--baseline", default=None, help="a git revision to measure in the same run")
+    p.add_argument("--out", default=None, help="where the JSON results and the Markdown tables go")
+    p.add_argument("--quick", action="store_true", help="a smoke run: fewer runs and sizes")
+    p.add_argument("--measure", default=None, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.measure:
+        Path(args.measure).write_text(json.dumps(measure(args.quick)))
+        return 0
+    results = run(args.baseline, args.quick)
+    text = markdown(results)
+    print(text)
+    if args.out:
+        from worldsmith.core.atomic import write_atomic
+
+        data, tables = files(args.out)
+        write_atomic(data, (json.dumps(results, indent=1) + "\n").encode())
+        write_atomic(tables, text.encode())
+    return 0
+
+
 def measure_in(script: str, sdk: Path, *args: str) -> Any:
     """``python script --measure FILE *args`` in a fresh process importing ``sdk`` (its children
     inherit the path); the JSON it wrote."""
