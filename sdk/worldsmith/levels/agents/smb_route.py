@@ -331,9 +331,11 @@ def clear_climbs(tiles: np.ndarray) -> np.ndarray:
     >>> SMB.chars[cleared[8, 5]], blocked_climbs(cleared)
     ('-', [])
     """
-    out, loose = tiles.copy(), _loose(tiles)
-    for _, box in _blocked(tiles):
-        out[box] = np.where(loose[box], SMB.id("-"), out[box])
+    out, blocked = tiles.copy(), _blocked(tiles)
+    if blocked:
+        loose = _loose(tiles)
+        for _, box in blocked:
+            out[box] = np.where(loose[box], SMB.id("-"), out[box])
     return out
 
 
@@ -364,6 +366,8 @@ def _climbs(tiles: np.ndarray) -> list[tuple[int, np.ndarray, tuple[slice, slice
     rise = height[nxt] - height[c]
     keep = (nxt - c - 1 <= GAP_MAX) & (rise >= 2) & (rise <= CLIMB) & (nxt + 2 <= w)
     c, nxt = c[keep], nxt[keep]
+    if not len(c):
+        return []
     a, low = c.copy(), height[c].copy()                 # the take-off's first ground column, its lowest ground
     for k in range(1, TAKE_OFF):
         on = (c - k >= 0) & (height[np.maximum(c - k, 0)] > 0)
