@@ -78,3 +78,17 @@ def test_zelda_map_says_whether_its_path_needs_the_stepladder(tmp_path):
     for ladder in (True, False):
         ws.make("levels/zelda-v1", ladder=ladder)(seed=3).export(tmp_path / f"{ladder}.tmx")
         assert pytmx.TiledMap(str(tmp_path / f"{ladder}.tmx")).properties["ladder"] is ladder
+
+
+@pytest.mark.parametrize("game", ["smb", "loderunner", "zelda"])
+def test_png_is_an_indexed_image_of_the_rendered_pixels(game, tmp_path):
+    """The level PNG is palette-indexed (a third of the bytes to compress) and decodes to exactly
+    the pixels :func:`render` draws."""
+    from worldsmith.levels.render import render
+
+    rng = np.random.default_rng(0)
+    tiles = rng.integers(0, vocab(game).size, (11, 16)).astype(np.uint8)
+    level = TileLevel(tiles=tiles, game=game)
+    img = Image.open(level.export(tmp_path / f"{game}.png")[0])
+    assert img.mode == "P"
+    assert (np.asarray(img.convert("RGB")) == render(tiles, game)).all()

@@ -17,12 +17,25 @@ from worldsmith.core.errors import FormatError
 from worldsmith.core.formats import optimizing_pngs
 
 
-def png_bytes(image: np.ndarray | Image.Image, optimize: bool | None = None) -> bytes:
+def png_bytes(image: np.ndarray | Image.Image, optimize: bool | None = None,
+              palette: np.ndarray | None = None) -> bytes:
     """PNG bytes of an ``(h, w[, 3|4])`` uint8 array or a PIL image with Pillow's default
     encoding (``optimize``: its smaller, slower one, about 6x slower to encode, the same pixels;
-    None: as :func:`worldsmith.core.formats.png_optimize` says, off by default)."""
+    None: as :func:`worldsmith.core.formats.png_optimize` says, off by default). With ``palette``
+    (``(k, 3)`` uint8 RGB, k <= 256) ``image`` is ``(h, w)`` indices into it: an indexed PNG, whose
+    pixels are ``palette[image]``.
+
+    >>> pal = np.array([[0, 0, 0], [255, 128, 0]], np.uint8)
+    >>> idx = np.array([[0, 1], [1, 1]], np.uint8)
+    >>> rgb = Image.open(io.BytesIO(png_bytes(idx, palette=pal))).convert("RGB")
+    >>> bool((np.asarray(rgb) == pal[idx]).all())
+    True
+    """
     optimize = optimizing_pngs() if optimize is None else optimize
-    if isinstance(image, np.ndarray):
+    if palette is not None:
+        image = Image.fromarray(np.ascontiguousarray(image, np.uint8), "P")
+        image.putpalette(np.ascontiguousarray(palette, np.uint8).tobytes())
+    elif isinstance(image, np.ndarray):
         image = Image.fromarray(np.ascontiguousarray(image))
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=optimize)

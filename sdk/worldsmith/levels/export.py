@@ -32,7 +32,7 @@ from worldsmith.core.formats import Files, check_grid, register_check, register_
 from worldsmith.core.seeding import seed_to_json
 from worldsmith.export import godot, tiled
 from worldsmith.export.png import png_bytes
-from worldsmith.levels.render import TILE, animated_tileset, render, tileset
+from worldsmith.levels.render import TILE, animated_tileset, render_indexed, tileset
 from worldsmith.levels.tiles import transposed
 from worldsmith.types.base import AssetMeta
 from worldsmith.types.level import TileLevel
@@ -46,7 +46,8 @@ def write_txt(level: TileLevel, name: str) -> dict[str, bytes]:
 
 def write_png(level: TileLevel, name: str) -> dict[str, bytes]:
     """The level drawn with the original tileset, 16 px per tile."""
-    return {name: png_bytes(render(level.tiles, level.game))}
+    image, palette = render_indexed(level.tiles, level.game)
+    return {name: png_bytes(image, palette=palette)}
 
 
 #: Zelda rooms are written as the game shows them; JSON files without this ``orientation`` hold

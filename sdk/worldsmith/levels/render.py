@@ -147,11 +147,36 @@ def animated_tileset(game: str) -> tuple[Image.Image, dict[int, list[tuple[int, 
     return sheet, animations
 
 
+@functools.lru_cache(maxsize=None)
+def _indexed(game: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """The game's tiles as palette indices ``(C, 16, 16)``, the palette ``(k, 3)`` (their colours
+    and white, sorted) and white's index."""
+    cells = np.asarray(tileset(game)).reshape(TILE, -1, TILE, 3).transpose(1, 0, 2, 3)  # (C, 16, 16, 3)
+    colours = np.concatenate([cells.reshape(-1, 3), [[255, 255, 255]]]).astype(np.uint8)
+    palette, inverse = np.unique(colours, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return inverse[:-1].reshape(cells.shape[:3]).astype(np.uint8), palette, int(inverse[-1])
+
+
+def render_indexed(tiles: np.ndarray, game: str, path: Sequence[tuple[int, int]] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`render`'s image as ``(16H, 16W)`` uint8 palette indices and the ``(k, 3)`` palette
+    (a tile game has a few dozen colours): a third of the bytes, and its PNG encodes about 4x
+    faster, with the same pixels.
+
+    >>> tiles = np.array([[0, 1], [2, 2]], np.uint8)
+    >>> img, palette = render_indexed(tiles, "smb", [(0, 0)])
+    >>> img.shape, bool((palette[img] == render(tiles, "smb", [(0, 0)])).all())
+    ((32, 32), True)
+    """
+    cells, palette, white = _indexed(game)
+    h, w = tiles.shape
+    img = cells[tiles].transpose(0, 2, 1, 3).reshape(h * TILE, w * TILE).copy()
+    for r, c in path:
+        img[r * TILE + 6:r * TILE + 10, c * TILE + 6:c * TILE + 10] = white
+    return img, palette
+
+
 def render(tiles: np.ndarray, game: str, path: Sequence[tuple[int, int]] = ()) -> np.ndarray:
     """A ``(16H, 16W, 3)`` uint8 image of a level; ``path`` cells get a white dot."""
-    cells = np.asarray(tileset(game)).reshape(TILE, -1, TILE, 3).transpose(1, 0, 2, 3)  # (C, 16, 16, 3)
-    h, w = tiles.shape
-    img = cells[tiles].transpose(0, 2, 1, 3, 4).reshape(h * TILE, w * TILE, 3).copy()
-    for r, c in path:
-        img[r * TILE + 6:r * TILE + 10, c * TILE + 6:c * TILE + 10] = 255
-    return img
+    img, palette = render_indexed(tiles, game, path)
+    return palette[img]

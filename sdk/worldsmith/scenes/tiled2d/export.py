@@ -140,14 +140,22 @@ def write_tmj(scene: Scene2D, name: str) -> Files:
 
 
 def _paste(canvas: np.ndarray, img: np.ndarray, x: int, y: int) -> None:
-    """Alpha-blend RGBA ``img`` onto RGB float ``canvas`` with its top-left at (x, y), clipped."""
+    """Alpha-blend RGBA ``img`` onto RGB float ``canvas`` with its top-left at (x, y), clipped:
+    ``canvas * (1 - a) + rgb * a`` with ``a = alpha / 255`` in float32, worked out only where
+    ``img`` is partly transparent (an opaque pixel gives its colour and a clear one the canvas,
+    exactly, so those are copied or left)."""
     h, w = img.shape[:2]
     x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, canvas.shape[1]), min(y + h, canvas.shape[0])
     if x0 >= x1 or y0 >= y1:
         return
-    part = img[y0 - y:y1 - y, x0 - x:x1 - x].astype(np.float32)
-    a = part[..., 3:] / 255.0
-    canvas[y0:y1, x0:x1] = canvas[y0:y1, x0:x1] * (1 - a) + part[..., :3] * a
+    part, under = img[y0 - y:y1 - y, x0 - x:x1 - x], canvas[y0:y1, x0:x1]
+    alpha = part[..., 3]
+    opaque, partial = alpha == 255, (alpha > 0) & (alpha < 255)
+    np.copyto(under, part[..., :3], where=opaque[..., None])
+    if partial.any():
+        rgba = part[partial].astype(np.float32)                  # (n, 4)
+        a = rgba[:, 3:] / 255.0
+        under[partial] = under[partial] * (1 - a) + rgba[:, :3] * a
 
 
 def render(scene: Scene2D) -> np.ndarray:
