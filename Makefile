@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 BASELINE ?= 31e40b4
 # ...and benchmarks/startup.py times each command against this one (before the start-up work)
 STARTUP_BASELINE ?= dc06463
-# ...and benchmarks/levels.py times the level generators against this one (before their C search core)
+# ...and benchmarks/levels.py and pngs.py time the level generators and PNGs against this one (before this pass)
 LEVELS_BASELINE ?= 7511210
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
@@ -47,6 +47,7 @@ bench: setup
 	$(PY) benchmarks/writes.py --out benchmarks/results/writes.json
 	$(PY) benchmarks/threads.py --out benchmarks/results/threads.json
 	$(PY) benchmarks/levels.py --baseline $(LEVELS_BASELINE) --out benchmarks/results/levels.json
+	$(PY) benchmarks/pngs.py --baseline $(LEVELS_BASELINE) --out benchmarks/results/pngs.json
 
 preview: setup
 	env -u SDL_VIDEODRIVER $(PY) samples/viewer.py

@@ -16,15 +16,15 @@ worktree, its C extensions built there). Writes the JSON and prints the tables a
 """
 from __future__ import annotations
 
-import contextlib
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import REPO, baseline_cli, baseline_sdk, measure_in, timed  # noqa: E402
+from timing import baseline_cli, json_and_md, run_both, timed  # noqa: E402
 
 CASES = {"SMB level, 200 columns (`levels/smb-v2`)": ("levels/smb-v2", {"width": 200}),
          "SMB level, 200 columns, tile search only (`levels/smb-v1`)": ("levels/smb-v1", {"width": 200}),
@@ -57,17 +57,6 @@ def measure(quick: bool) -> dict[str, Any]:
             times = timed(lambda i: gen(seed=i), max(3, runs * 200 // width // 4)) * 1e3
             out["smb_width"][f"{gid} {width}"] = float(np.median(times))
     return out
-
-
-def run(baseline: str | None, quick: bool) -> dict[str, Any]:
-    """``{"new": ..., "baseline": ...}`` (baseline only if given) and the revision."""
-    flags = ["--quick"] if quick else []
-    results: dict[str, Any] = {"baseline_rev": baseline}
-    with contextlib.ExitStack() as stack:
-        results["new"] = measure_in(__file__, REPO / "sdk", *flags)
-        if baseline:
-            results["baseline"] = measure_in(__file__, stack.enter_context(baseline_sdk(baseline)), *flags)
-    return results
 
 
 def _ms(value: float | None) -> str:
@@ -120,7 +109,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Measure (``--measure FILE``: this process only) or run everything; returns 0."""
-    return baseline_cli(__doc__, measure, run, markdown, lambda out: (Path(out), Path(out).with_suffix(".md")), argv)
+    return baseline_cli(__doc__, measure, partial(run_both, __file__), markdown, json_and_md, argv)
 
 
 if __name__ == "__main__":

@@ -145,6 +145,22 @@ def baseline_cli(doc: str, measure: Callable[[bool], dict], run: Callable[[str |
     return 0
 
 
+def json_and_md(out: str) -> tuple[Path, Path]:
+    """``--out FILE.json`` -> that file and ``FILE.md`` beside it (for :func:`baseline_cli`)."""
+    return Path(out), Path(out).with_suffix(".md")
+
+
+def run_both(script: str, baseline: str | None, quick: bool) -> dict[str, Any]:
+    """``script``'s measurements of this checkout (``"new"``) and of ``baseline`` (``"baseline"``,
+    if given), each in its own process (see :func:`measure_in`), and the revision."""
+    flags = ["--quick"] if quick else []
+    results: dict[str, Any] = {"baseline_rev": baseline, "new": measure_in(script, REPO / "sdk", *flags)}
+    if baseline:
+        with baseline_sdk(baseline) as old:
+            results["baseline"] = measure_in(script, old, *flags)
+    return results
+
+
 def measure_in(script: str, sdk: Path, *args: str) -> Any:
     """``python script --measure FILE *args`` in a fresh process importing ``sdk`` (its children
     inherit the path); the JSON it wrote."""

@@ -54,3 +54,12 @@ def test_levels_tables_give_both_sides_the_tail_the_batch_and_the_growth_per_col
     alone = levels.markdown({"baseline_rev": None, "new": side(2.0, 3.0, 1.0, 4.0, 20.0)}).splitlines()
     assert f"| {item} | 2.00 | 3.00 | 1.50 | 1.00 | 2.00 | 0.50 |" in alone
     assert "| `levels/smb-v2` | 200 | 4.00 | 1.00x | - | - | - |" in alone
+
+
+def test_pngs_table_gives_the_png_against_making_the_asset_now_and_before():
+    pngs = _load("pngs")
+    text = pngs.markdown({"baseline_rev": "abc1234", "new": {"levels/smb-v2": {"generate": 4.0, "png": 3.0}},
+                          "baseline": {"levels/smb-v2": {"generate": 8.0, "png": 12.0}}})
+    assert "| `levels/smb-v2` | 4.00 | 3.00 | 0.75x | 1.50x (12.00 / 8.00) |" in text.splitlines()
+    alone = pngs.markdown({"baseline_rev": None, "new": {"levels/smb-v2": {"generate": 4.0, "png": 3.0}}})
+    assert "| `levels/smb-v2` | 4.00 | 3.00 | 0.75x | - |" in alone.splitlines()
