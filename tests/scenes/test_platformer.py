@@ -134,3 +134,22 @@ def test_bad_config_is_one_clear_error(capsys):
     argv = ["generate", "scenes/platformer-v1", "--seed", "1", "--set", "enemy_kinds=9", "--out", "x.tmx"]
     assert main(argv) == 2
     assert "enemy_kinds" in capsys.readouterr().err
+
+
+def test_paste_blends_only_partial_alpha_and_gives_the_full_blend():
+    """Copying opaque pixels and leaving clear ones gives the blend formula's numbers exactly,
+    clipped at the canvas edges too."""
+    from worldsmith.scenes.tiled2d.export import _paste
+
+    rng = np.random.default_rng(0)
+    for x, y in ((0, 0), (-3, 5), (20, -4), (28, 10)):
+        canvas = rng.random((16, 32, 3)).astype(np.float32) * 255
+        img = rng.integers(0, 256, (12, 9, 4)).astype(np.uint8)
+        img[..., 3] = rng.choice([0, 255, 17, 128], (12, 9))
+        want = canvas.copy()
+        x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + 9, 32), min(y + 12, 16)
+        part = img[y0 - y:y1 - y, x0 - x:x1 - x].astype(np.float32)
+        a = part[..., 3:] / 255.0
+        want[y0:y1, x0:x1] = want[y0:y1, x0:x1] * (1 - a) + part[..., :3] * a
+        _paste(canvas, img, x, y)
+        assert np.array_equal(canvas, want), (x, y)
