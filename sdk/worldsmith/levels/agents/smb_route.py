@@ -269,7 +269,8 @@ def steps(tiles: np.ndarray) -> np.ndarray:
     """
     out = tiles.copy()
     solid = SMB.solid_mask()[tiles]
-    height, ref = _heights(solid)
+    height = ground_columns(solid).sum(0)                             # (w,)
+    ref = _take_off(height)
     h = tiles.shape[0]
     for c in _walls(height, ref)[::-1]:                             # right to left: a step may need one
         while c >= 0 and ref[c] and (top := int(height[c + 1]) - CLIMB) > max(ref[c], height[c]):
@@ -302,7 +303,12 @@ def wall_columns(tiles: np.ndarray) -> np.ndarray:
     >>> wall_columns(flat).tolist()
     [9]
     """
-    return np.union1d(_walls(*_heights(SMB.solid_mask()[tiles])), blocked_climbs(tiles)).astype(np.int64)
+    solid = SMB.solid_mask()[tiles]
+    grounded = ground_columns(solid)                                    # (h, w)
+    height = grounded.sum(0)                                            # (w,)
+    walls = set(_walls(height, _take_off(height)).tolist())
+    walls.update(c for c, _ in _blocked(tiles, (solid, grounded, height)))
+    return np.array(sorted(walls), np.int64)
 
 
 def blocked_climbs(tiles: np.ndarray) -> list[int]:
@@ -339,10 +345,14 @@ def clear_climbs(tiles: np.ndarray) -> np.ndarray:
     return out
 
 
-def _blocked(tiles: np.ndarray) -> list[tuple[int, tuple[slice, slice]]]:
+Ground = tuple[np.ndarray, np.ndarray, np.ndarray]   # a level's solid mask, ground mask, ground heights
+
+
+def _blocked(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int, tuple[slice, slice]]]:
     """:func:`_climbs` that the route, standing on the ground only, does not make: the column
     before each and the cells its climb passes through."""
-    return [(c, box) for c, window, box in _climbs(tiles) if not _window_climbs(window.tobytes(), window.shape)]
+    return [(c, box) for c, window, box in _climbs(tiles, ground)
+            if not _window_climbs(window.tobytes(), window.shape)]
 
 
 def _loose(tiles: np.ndarray) -> np.ndarray:
@@ -351,18 +361,20 @@ def _loose(tiles: np.ndarray) -> np.ndarray:
     return solid & ~ground_columns(solid)
 
 
-def _climbs(tiles: np.ndarray) -> list[tuple[int, np.ndarray, tuple[slice, slice]]]:
+def _climbs(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int, np.ndarray, tuple[slice, slice]]]:
     """Per rise of 2 to :data:`CLIMB` tiles from a ground column ``c`` to the next (right after
     it or across a pit at most :data:`GAP_MAX` wide) with loose tiles over it: ``c``, the tiles
     the route climbs it in (from the first ground of the :data:`TAKE_OFF` columns up to ``c`` to
     one column past the rise) and the cells a climb passes through (from the take-off ground to
-    2 rows over the top of the rise)."""
-    solid = SMB.solid_mask()[tiles]
-    grounded = ground_columns(solid)                                    # (h, w)
-    height = grounded.sum(0)                                            # (w,)
+    2 rows over the top of the rise). ``ground``: the level's :data:`Ground`, if known."""
+    if ground is None:
+        solid = SMB.solid_mask()[tiles]
+        grounded = ground_columns(solid)                                # (h, w)
+        ground = solid, grounded, grounded.sum(0)
+    solid, grounded, height = ground
     h, w = tiles.shape
-    ground = np.flatnonzero(height)
-    c, nxt = ground[:-1], ground[1:]                                    # a ground column, the next one
+    columns = np.flatnonzero(height)
+    c, nxt = columns[:-1], columns[1:]                                  # a ground column, the next one
     rise = height[nxt] - height[c]
     keep = (nxt - c - 1 <= GAP_MAX) & (rise >= 2) & (rise <= CLIMB) & (nxt + 2 <= w)
     c, nxt = c[keep], nxt[keep]
@@ -401,17 +413,16 @@ def _walls(height: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return np.flatnonzero((ref[:-1] > 0) & (height[1:] - np.maximum(ref[:-1], height[:-1]) > CLIMB))
 
 
-def _heights(solid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per column of a ``(h, w)`` solid mask: its ground height (solid tiles rising from the
-    bottom row) and the ground Mario may take off from there: the highest of the last ground at
-    or before each of the :data:`TAKE_OFF` columns up to it (0: none yet)."""
-    height = ground_columns(solid).sum(0)                              # (w,)
+def _take_off(height: np.ndarray) -> np.ndarray:
+    """Per column, from the ground heights ``(w,)`` (solid tiles rising from the bottom row): the
+    ground Mario may take off from there, the highest of the last ground at or before each of the
+    :data:`TAKE_OFF` columns up to it (0: none yet)."""
     last = np.maximum.accumulate(np.where(height > 0, np.arange(len(height)), -1))
     ground = np.where(last >= 0, height[last], 0)
     ref = ground.copy()
     for k in range(1, TAKE_OFF):
         ref[k:] = np.maximum(ref[k:], ground[:-k])
-    return height, ref
+    return ref
 
 
 def _pit(tiles: np.ndarray, far: int) -> tuple[int, int] | None:
