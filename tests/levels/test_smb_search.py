@@ -97,3 +97,21 @@ def test_route_check_keeps_the_walls_of_a_fresh_level():
             tiles = changed(tiles, rng)
             check(tiles)
             assert check.walls.tolist() == wall_columns(tiles).tolist(), seed
+
+
+def test_the_c_core_refuses_bad_input_with_clear_errors():
+    """Tiles of the wrong size, a state outside the level, a level too big to number its states:
+    each a Python error naming what was wrong, not a crash."""
+    from worldsmith.levels.agents._smbcore import Core
+
+    tiles = random_level(np.random.default_rng(0), width=30)
+    search = SmbSearch(tiles)
+    with pytest.raises(ValueError, match="expected 14 x 4 bytes"):
+        search._core.set_tiles(np.zeros((14, 5), np.uint8), np.zeros((14, 5), np.int8), None, 0, 4)
+    with pytest.raises(ValueError, match=r"columns \[20, 40\) outside a level 30 wide"):
+        search._core.set_tiles(np.zeros((14, 20), np.uint8), np.zeros((14, 20), np.int8), None, 20, 40)
+    with pytest.raises(IndexError, match="outside the level"):
+        search._moves(14, 0, 0)
+    with pytest.raises(ValueError, match="level size out of range"):
+        Core(14, 10**6, 267, -1, 3, 1, b"", b"", b"", b"", False)
+    assert search.run()[1] == SmbSearch(tiles).run()[1]            # still usable after the errors

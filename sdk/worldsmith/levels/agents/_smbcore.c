@@ -187,9 +187,16 @@ static void *copy_buffer(PyObject *obj, Py_ssize_t items, Py_ssize_t itemsize, c
     return out;
 }
 
-static void core_dealloc(Core *s) {
+static void release(Core *s) {                 /* every buffer, NULL again (init may run twice) */
     free(s->stage_dr); free(s->stage_ph); free(s->jump); free(s->steer);
     free(s->clear); free(s->foot); free(s->code); free(s->table); free(s->head); free(s->heap);
+    s->stage_dr = NULL; s->stage_ph = NULL; s->jump = NULL; s->steer = NULL;
+    s->clear = NULL; s->foot = NULL; s->code = NULL; s->table = NULL; s->head = NULL; s->heap = NULL;
+    s->nheap = s->capheap = 0;
+}
+
+static void core_dealloc(Core *s) {
+    release(s);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -197,6 +204,7 @@ static void core_dealloc(Core *s) {
 static int core_init(Core *s, PyObject *args, PyObject *kw) {
     PyObject *dr, *ph, *jump, *steer;
     int foot;
+    release(s);
     if (!PyArg_ParseTuple(args, "iiiiiiOOOOp", &s->h, &s->w, &s->phases, &s->lookback, &s->margin,
                           &s->drop, &dr, &ph, &jump, &steer, &foot))
         return -1;
