@@ -164,12 +164,24 @@ def test_real_smb_levels_are_playable(vglc):
         assert smb_path(tiles) is not None, name
 
 
+def _steered(row: list[bool], c: int, steer: int) -> list[int]:
+    """Columns reachable along one row from ``c`` with up to ``steer`` moves through clear cells,
+    in the search's order: ``c``, then leftwards, then rightwards."""
+    out = [c]
+    for dc in (-1, 1):
+        c2 = c + dc
+        while abs(c2 - c) <= steer and 0 <= c2 < len(row) and row[c2]:
+            out.append(c2)
+            c2 += dc
+    return out
+
+
 def test_smb_move_tables_match_the_physics_functions():
     """The search looks moves up by cell code; on random grids (top, bottom and edge cells
     included) every move equals what :func:`entered` and :func:`stage_step` give directly."""
     import numpy as np
 
-    from worldsmith.levels.agents.smb import SmbSearch, _steer, entered, stage_step
+    from worldsmith.levels.agents.smb import SmbSearch, entered, stage_step
 
     rng = np.random.default_rng(0)
     for _ in range(20):
@@ -186,7 +198,7 @@ def test_smb_move_tables_match_the_physics_functions():
                         want += [(r, c, m.drop)] * (len(want) - 1 < len(near))
                     else:
                         steps = (stage_step(clear, r, c2, phase, m)[:3]
-                                 for c2 in _steer(clear[r], c, m.steer[phase], 9))
+                                 for c2 in _steered(clear[r], c, m.steer[phase]))
                         want = [s for s in steps if s[0] < 6]
                     assert search._moves(r, c, phase) == want, (r, c, phase)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from worldsmith.levels.agents.smb import changed_columns
 from worldsmith.levels.placement import smb_enemies
 from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA
 
@@ -97,7 +98,6 @@ class SmbRepairer:
     is the change widened to columns free of both (in the old tiles and the new) on either side;
     near the level's flat start and finish the whole level is repaired again.
 
-    >>> from worldsmith.types.tiles import parse_text
     >>> level = np.full((14, 40), SMB.id("-"), np.uint8); level[12:] = SMB.id("X")
     >>> repair = SmbRepairer()
     >>> first = repair(level)
@@ -115,9 +115,9 @@ class SmbRepairer:
             out = smb_repair(tiles)
         else:
             old, out = self.last[0], self.last[1].copy()
-            changed = np.flatnonzero((tiles != old).any(0))
-            if len(changed):
-                lo, hi = _structure_span(old, tiles, int(changed[0]), int(changed[-1]) + 1)
+            span = changed_columns(old, tiles)
+            if span is not None:
+                lo, hi = _structure_span(old, tiles, *span)
                 if lo < 2 * SAFE or hi > tiles.shape[1] - 2 * SAFE:
                     out = smb_repair(tiles)
                 else:

@@ -127,9 +127,9 @@ class SmbSearch:
 
     def update(self, old: np.ndarray, new: np.ndarray) -> None:
         """:meth:`retile` to ``new`` over the columns where it differs from ``old``."""
-        changed = np.flatnonzero((new != old).any(0))
-        if len(changed):
-            self.retile(new, int(changed[0]), int(changed[-1]) + 1)
+        span = changed_columns(old, new)
+        if span is not None:
+            self.retile(new, *span)
 
     def retile(self, tiles: np.ndarray, start: int, end: int | None = None) -> None:
         """The tiles changed in columns ``[start, end)`` (to the last by default): drop the
@@ -146,9 +146,6 @@ class SmbSearch:
             self._core.drop(edge)
 
 
-_SOLID_BELOW = 1  # the "below" part of a cell code: 0 clear, 1 solid, 2 the bottom row
-
-
 def ground_columns(solid: np.ndarray) -> np.ndarray:
     """The cells of a ``(h, w)`` solid mask in a column of solid tiles rising from the bottom
     row (``.sum(0)``: each column's ground height)."""
@@ -160,6 +157,17 @@ def standing_cells(solid: np.ndarray) -> np.ndarray:
     stand = np.zeros_like(solid)
     stand[:-1] = solid[1:] & ~solid[:-1]
     return stand
+
+
+def changed_columns(old: np.ndarray, new: np.ndarray) -> tuple[int, int] | None:
+    """The columns ``[a, b)`` from the first to the last where ``new`` differs from ``old`` (the same
+    shape), or ``None`` where none does.
+
+    >>> changed_columns(np.zeros((2, 6)), np.eye(2, 6))
+    (0, 2)
+    """
+    changed = np.flatnonzero((new != old).any(0))
+    return (int(changed[0]), int(changed[-1]) + 1) if len(changed) else None
 
 
 def widened(open_: np.ndarray, a: int, b: int) -> tuple[int, int]:
@@ -212,17 +220,6 @@ class _Tables:
     def _step(column: list[list[bool]], phase: int, m: Moves) -> tuple[int, int] | None:
         r2, _, phase2, _ = stage_step(column, 2, 0, phase, m)
         return None if r2 >= len(column) else (r2 - 2, phase2)
-
-
-def _steer(row: list[bool], c: int, steer: int, w: int) -> list[int]:
-    """Columns reachable along one row from ``c`` with up to ``steer`` moves through clear cells."""
-    out = [c]
-    for dc in (-1, 1):
-        c2 = c + dc
-        while abs(c2 - c) <= steer and 0 <= c2 < w and row[c2]:
-            out.append(c2)
-            c2 += dc
-    return out
 
 
 def entered(clear: list[list[bool]], r: int, c: int, phase: int, m: Moves | None = None) -> tuple[int, Cell | None]:

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from worldsmith.levels.agents.smb import SmbSearch, ground_columns, standing_cells, widened
+from worldsmith.levels.agents.smb import SmbSearch, changed_columns, ground_columns, standing_cells, widened
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
 from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, profiles, tile_stages
 from worldsmith.levels.repair import runs
@@ -148,10 +148,10 @@ class RouteCheck:
             self.search = SmbSearch(tiles, lookback=self.lookback, m=route_moves(), footholds=footholds)
             self.walls = wall_columns(tiles)
         else:
-            changed = np.flatnonzero((tiles != self.tiles).any(0))
-            if not len(changed):
+            span = changed_columns(self.tiles, tiles)
+            if span is None:
                 return self.verdict                      # a search that ended is not run again
-            a, b = int(changed[0]), int(changed[-1]) + 1
+            a, b = span
             self.search.retile(tiles, *_pit_span(self.tiles, tiles, a, b))
             self._rewall(tiles, a, b)
         self.tiles = tiles.copy()
@@ -303,11 +303,10 @@ def wall_columns(tiles: np.ndarray) -> np.ndarray:
     >>> wall_columns(flat).tolist()
     [9]
     """
-    solid = SMB.solid_mask()[tiles]
-    grounded = ground_columns(solid)                                    # (h, w)
-    height = grounded.sum(0)                                            # (w,)
+    ground = _ground(tiles)
+    height = ground[2]
     walls = set(_walls(height, _take_off(height)).tolist())
-    walls.update(c for c, _ in _blocked(tiles, (solid, grounded, height)))
+    walls.update(c for c, _ in _blocked(tiles, ground))
     return np.array(sorted(walls), np.int64)
 
 
@@ -337,15 +336,25 @@ def clear_climbs(tiles: np.ndarray) -> np.ndarray:
     >>> SMB.chars[cleared[8, 5]], blocked_climbs(cleared)
     ('-', [])
     """
-    out, blocked = tiles.copy(), _blocked(tiles)
+    out, ground = tiles.copy(), _ground(tiles)
+    blocked = _blocked(tiles, ground)
     if blocked:
-        loose = _loose(tiles)
+        solid, grounded, _ = ground
+        loose = solid & ~grounded                        # solid but not ground: bricks, blocks
         for _, box in blocked:
             out[box] = np.where(loose[box], SMB.id("-"), out[box])
     return out
 
 
 Ground = tuple[np.ndarray, np.ndarray, np.ndarray]   # a level's solid mask, ground mask, ground heights
+
+
+def _ground(tiles: np.ndarray) -> Ground:
+    """The :data:`Ground` of ``tiles``: solid cells, those in a column of solid tiles rising from
+    the bottom row, and each column's height of them."""
+    solid = SMB.solid_mask()[tiles]
+    grounded = ground_columns(solid)                                    # (h, w)
+    return solid, grounded, grounded.sum(0)
 
 
 def _blocked(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int, tuple[slice, slice]]]:
@@ -355,23 +364,13 @@ def _blocked(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int,
             if not _window_climbs(window.tobytes(), window.shape)]
 
 
-def _loose(tiles: np.ndarray) -> np.ndarray:
-    """The solid cells of ``tiles`` that are not ground (not in a column rising from the bottom row)."""
-    solid = SMB.solid_mask()[tiles]
-    return solid & ~ground_columns(solid)
-
-
 def _climbs(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int, np.ndarray, tuple[slice, slice]]]:
     """Per rise of 2 to :data:`CLIMB` tiles from a ground column ``c`` to the next (right after
     it or across a pit at most :data:`GAP_MAX` wide) with loose tiles over it: ``c``, the tiles
     the route climbs it in (from the first ground of the :data:`TAKE_OFF` columns up to ``c`` to
     one column past the rise) and the cells a climb passes through (from the take-off ground to
     2 rows over the top of the rise). ``ground``: the level's :data:`Ground`, if known."""
-    if ground is None:
-        solid = SMB.solid_mask()[tiles]
-        grounded = ground_columns(solid)                                # (h, w)
-        ground = solid, grounded, grounded.sum(0)
-    solid, grounded, height = ground
+    solid, grounded, height = _ground(tiles) if ground is None else ground
     h, w = tiles.shape
     columns = np.flatnonzero(height)
     c, nxt = columns[:-1], columns[1:]                                  # a ground column, the next one
@@ -387,7 +386,7 @@ def _climbs(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int, 
         low = np.where(on, np.minimum(low, height[np.maximum(c - k, 0)]), low)
     top, bottom = np.maximum(0, h - height[nxt] - 3), h - low           # the rows of each box
     sums = np.zeros((h + 1, w + 1), np.int32)                           # loose tiles above and left of each cell
-    sums[1:, 1:] = (solid & ~grounded).cumsum(0).cumsum(1)            # the loose tiles (_loose)
+    sums[1:, 1:] = (solid & ~grounded).cumsum(0).cumsum(1)            # the loose tiles: solid, not ground
     count = sums[bottom, nxt + 1] - sums[top, nxt + 1] - sums[bottom, a] + sums[top, a]
     return [(int(c[i]), np.ascontiguousarray(tiles[:, a[i]:nxt[i] + 2], dtype=np.uint8),
              (slice(int(top[i]), int(bottom[i])), slice(int(a[i]), int(nxt[i]) + 1)))
