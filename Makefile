@@ -16,7 +16,7 @@ export SDL_AUDIODRIVER ?= dummy
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml setup.py sdk/worldsmith/levels/agents/_smbcore.c sdk/worldsmith/scenes/terrain/_edt.c
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard sdk/worldsmith/*/*.c sdk/worldsmith/*/*/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev,onnx,bench,ray]"

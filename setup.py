@@ -1,7 +1,12 @@
 """The package's C extensions (everything else is in pyproject.toml), plain C with no dependencies:
-the SMB search's state loop (:class:`worldsmith.levels.agents.smb.SmbSearch`) and the terrain's
-exact distance transform (:func:`worldsmith.scenes.terrain.biomes.water_distance`)."""
+the SMB search's state loop (:class:`worldsmith.levels.agents.smb.SmbSearch`), the SMB window
+blend and structure repair (:func:`worldsmith.levels.generator.stitch`,
+:func:`worldsmith.levels.repair.smb_structures`; no fused multiply-add, so the blend's float32 sums
+are numpy's) and the terrain's exact distance transform
+(:func:`worldsmith.scenes.terrain.biomes.water_distance`)."""
 from setuptools import Extension, setup
 
 setup(ext_modules=[Extension("worldsmith.levels.agents._smbcore", ["sdk/worldsmith/levels/agents/_smbcore.c"]),
+                   Extension("worldsmith.levels._smbgrid", ["sdk/worldsmith/levels/_smbgrid.c"],
+                             extra_compile_args=["-ffp-contract=off"]),
                    Extension("worldsmith.scenes.terrain._edt", ["sdk/worldsmith/scenes/terrain/_edt.c"])])

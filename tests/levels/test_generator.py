@@ -6,6 +6,7 @@ import pytest
 import worldsmith as ws
 from worldsmith.core.errors import ConfigError
 from worldsmith.levels.agents import solve
+from worldsmith.levels.generator import OVERLAP, stitch
 from worldsmith.levels.search import features
 from worldsmith.types.tiles import LODERUNNER, ZELDA
 
@@ -132,3 +133,42 @@ def test_to_moves_where_the_model_loads(monkeypatch):
     gen.to("cpu")
     gen._model()
     assert seen == ["auto", "cpu"]
+
+
+def _numpy_stitch(probs, width: int, lo: int, hi: int):
+    """The numpy code ``_smbgrid.blend`` replaced: the test's oracle."""
+    import numpy as np
+
+    n, c, h, w = probs.shape
+    stride, p = w - OVERLAP, probs.numpy()
+    ramp = np.minimum(np.arange(1, w + 1), np.arange(w, 0, -1)).clip(max=OVERLAP + 1).astype(np.float32)
+    acc, weight = np.zeros((c, h, hi - lo), np.float32), np.zeros(hi - lo, np.float32)
+    for i in range(max(0, (lo - w) // stride), min(n, (hi - 1) // stride + 1)):
+        a, b = max(lo, i * stride), min(hi, i * stride + w)
+        if a < b:
+            acc[:, :, a - lo:b - lo] += p[i, :, :, a - i * stride:b - i * stride] * ramp[a - i * stride:b - i * stride]
+            weight[a - lo:b - lo] += ramp[a - i * stride:b - i * stride]
+    return (acc / weight).argmax(0).astype(np.uint8)
+
+
+def test_stitch_c_kernel_matches_the_numpy_code_it_replaced():
+    """Softmax probabilities (channels-last strides, as the decoder leaves them; near-ties from
+    coarse logits), whole levels and stretches of them: the same tiles, bit for bit."""
+    import torch
+
+    gen = torch.Generator().manual_seed(0)
+    for trial in range(200):
+        n = int(torch.randint(1, 20, (1,), generator=gen))
+        width = int(torch.randint(max(1, (n - 1) * 12 + 1), (n - 1) * 12 + 17, (1,), generator=gen))
+        logits = (torch.randn(n, 13, 14, 16, generator=gen) * 4).round() / 4        # many equal logits
+        probs = logits.contiguous(memory_format=torch.channels_last).softmax(1)
+        lo = int(torch.randint(0, width, (1,), generator=gen)) if trial % 2 else 0
+        hi = int(torch.randint(lo + 1, width + 1, (1,), generator=gen)) if trial % 2 else width
+        assert (stitch(probs, width, lo, hi) == _numpy_stitch(probs, width, lo, hi)).all(), trial
+
+
+def test_stitch_rejects_windows_that_do_not_cover_the_level():
+    import torch
+
+    with pytest.raises(ValueError, match="covering columns"):
+        stitch(torch.full((2, 13, 14, 16), 1 / 13), 40)

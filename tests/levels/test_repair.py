@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from worldsmith.levels.repair import (
     DOORS,
     SAFE,
     SmbRepairer,
     loderunner_start,
+    runs,
     smb_repair,
     smb_structures,
     zelda_connect,
@@ -99,3 +101,43 @@ def test_smb_repairer_across_changes_matches_a_whole_repair():
             tiles = tiles.copy()
             tiles[:, a:b + 1] = _scattered(rng)[:, a:b + 1]
             assert (repair(tiles) == smb_repair(tiles)).all(), seed
+
+
+def _numpy_structures(tiles: np.ndarray) -> np.ndarray:
+    """The numpy code ``_smbgrid.stand`` replaced: the test's oracle."""
+    is_pipe, is_cannon = (np.isin(np.arange(SMB.size), SMB.ids(k)) for k in ("<>[]", "Bb"))
+    solid, out = SMB.solid_mask(), tiles.copy()
+    for member, width, top_ids, body_ids in ((is_pipe, 2, SMB.ids("<>"), SMB.ids("[]")),
+                                             (is_cannon, 1, SMB.ids("B"), SMB.ids("b"))):
+        mask = member[out]
+        out[mask] = SMB.id("-")
+        for start, stop in runs(mask.any(axis=0)):
+            for c in range(start, stop, width):
+                c = min(c, out.shape[1] - width)
+                cols = slice(c, c + width)
+                if width == 1 and is_pipe[out[:, cols]].any():
+                    continue
+                top = int(mask[:, cols].any(axis=1).argmax())
+                out[top, cols] = top_ids
+                floor = solid[out[top + 1:, cols]].all(axis=1)
+                stop_row = top + 1 + (int(floor.argmax()) if floor.any() else len(floor))
+                out[top + 1:stop_row, cols] = body_ids
+    return out
+
+
+def test_smb_structures_c_kernel_matches_the_numpy_code_it_replaced():
+    """Dense scattered pipes, cannons and bricks, pipe halves in the last column, levels 2 wide:
+    the same tiles as the numpy implementation, and the input left as it was."""
+    for seed in range(400):
+        rng = np.random.default_rng(seed)
+        tiles = _scattered(rng, int(rng.integers(2, 70)))
+        if seed % 3 == 0:
+            tiles[rng.integers(0, 12), -1] = SMB.id("[")
+        before = tiles.copy()
+        assert (smb_structures(tiles) == _numpy_structures(tiles)).all(), seed
+        assert (tiles == before).all()
+
+
+def test_smb_structures_rejects_tile_ids_outside_the_tile_set():
+    with pytest.raises(ValueError, match="tile ids below 13"):
+        smb_structures(np.full((14, 20), 40, np.uint8))

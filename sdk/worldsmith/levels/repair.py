@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from worldsmith.levels import _smbgrid
 from worldsmith.levels.agents.smb import changed_columns
 from worldsmith.levels.placement import smb_enemies
 from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA
@@ -23,8 +24,11 @@ _PIPE, _CANNON = SMB.ids("<>[]"), SMB.ids("Bb")
 _IS_PIPE, _IS_CANNON = (np.isin(np.arange(SMB.size), ids) for ids in (_PIPE, _CANNON))  # by tile id
 _EMPTY, _GROUND = SMB.id("-"), SMB.id("X")
 _SOLID = SMB.solid_mask()
-#: (member of the structure by tile id, width, top tile ids, body tile ids): pipes, then cannons
-_STRUCTURES = ((_IS_PIPE, 2, SMB.ids("<>"), SMB.ids("[]")), (_IS_CANNON, 1, SMB.ids("B"), SMB.ids("b")))
+_PIPE_BYTES, _SOLID_BYTES = _IS_PIPE.astype(np.uint8).tobytes(), _SOLID.astype(np.uint8).tobytes()
+#: (member of the structure by tile id, its top's tile ids, its body's; one byte each): pipes,
+#: two wide, then cannons, one wide
+_STRUCTURES = tuple((member.astype(np.uint8).tobytes(), bytes(SMB.ids(top)), bytes(SMB.ids(body)))
+                    for member, top, body in ((_IS_PIPE, "<>", "[]"), (_IS_CANNON, "B", "b")))
 
 
 def runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -33,34 +37,17 @@ def runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
-def _stand(tiles: np.ndarray, cols: slice, top: int, top_ids: list[int], body_ids: list[int]) -> None:
-    """Write a structure into ``cols``: ``top_ids`` at row ``top``, ``body_ids`` below it down to
-    the first row solid under every column (or the bottom row), in place."""
-    tiles[top, cols] = top_ids
-    floor = _SOLID[tiles[top + 1:, cols]].all(axis=1)          # (rows below,): solid under every column
-    stop = top + 1 + (int(floor.argmax()) if floor.any() else len(floor))
-    tiles[top + 1:stop, cols] = body_ids
-
-
 def smb_structures(tiles: np.ndarray) -> np.ndarray:
     """Pipes whole, two wide and standing on the ground (no floating tops); cannons likewise.
 
     Columns holding pipe tiles are paired left to right (a leftover column gets its right
-    neighbour). Each structure keeps the highest top the model drew.
+    neighbour). Each structure keeps the highest top the model drew, its body reaching down to
+    the first row solid under all its columns (or the bottom row); a cannon may not cut through
+    a pipe. (C: ``_smbgrid.stand``, one kind of structure at a time.)
     """
-    out = tiles.copy()
-    for member, width, top_ids, body_ids in _STRUCTURES:
-        mask = member[out]
-        if not mask.any():
-            continue
-        out[mask] = _EMPTY
-        for start, stop in runs(mask.any(axis=0)):
-            for c in range(start, stop, width):
-                c = min(c, out.shape[1] - width)
-                cols = slice(c, c + width)
-                if width == 1 and _IS_PIPE[out[:, cols]].any():
-                    continue  # a cannon may not cut through a pipe
-                _stand(out, cols, int(mask[:, cols].any(axis=1).argmax()), top_ids, body_ids)
+    out = np.array(tiles, np.uint8)
+    for member, top_ids, body_ids in _STRUCTURES:
+        _smbgrid.stand(out, member, top_ids, body_ids, _PIPE_BYTES, _SOLID_BYTES, _EMPTY)
     return out
 
 
