@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from worldsmith.levels.agents.smb import SmbSearch
+from worldsmith.levels.agents.smb import SmbSearch, smb_cells
 from worldsmith.levels.agents.smb_route import RouteCheck, route_fails, wall_columns
 from worldsmith.types.tiles import SMB
 
@@ -115,3 +115,15 @@ def test_the_c_core_refuses_bad_input_with_clear_errors():
     with pytest.raises(ValueError, match="level size out of range"):
         Core(14, 10**6, 267, -1, 3, 1, b"", b"", b"", b"", False)
     assert search.run()[1] == SmbSearch(tiles).run()[1]            # still usable after the errors
+
+
+def test_run_with_cells_gives_the_cells_of_the_states():
+    """``cells=True`` (unwound in C) equals :func:`smb_cells` of the states, on passing levels."""
+    passed = 0
+    for seed in range(80):
+        tiles = random_level(np.random.default_rng(seed))
+        states = SmbSearch(tiles).run()[0]
+        if states is not None:
+            passed += 1
+            assert SmbSearch(tiles).run(cells=True)[0] == smb_cells(states), seed
+    assert passed >= 20

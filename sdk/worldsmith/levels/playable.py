@@ -13,7 +13,7 @@ from typing import Callable, Optional
 import numpy as np
 import torch
 
-from worldsmith.levels.agents import SmbSearch, loderunner_path, reachable, smb_cells, smb_search, zelda_path
+from worldsmith.levels.agents import SmbSearch, loderunner_path, reachable, smb_search, zelda_path
 from worldsmith.levels.placement import Chains, gold_spots, move_gold, place_start
 from worldsmith.levels.repair import (
     SAFE,
@@ -57,16 +57,16 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
     search = SmbSearch(tiles, lookback=LOOKBACK)
 
     def fails() -> tuple[int | None, list | None]:
-        """Where the level fails (``None``: it passes) and the tile search's states if it passed.
+        """Where the level fails (``None``: it passes) and the tile search's path if it passed.
         With ``second_first`` the tile search goes only as far as ``second`` got."""
         stuck = second_fails(second, tiles) if second_first else None
-        states = search.run(stuck)[0]
-        if states is None:
+        cells = search.run(stuck, cells=True)[0]
+        if cells is None:
             return search.far, None
         stuck = stuck if second_first else second_fails(second, tiles)
-        return stuck, None if stuck is not None else states
+        return stuck, None if stuck is not None else cells
 
-    (far, states), attempt, flattened, last, same = fails(), 1, 0, -1, 0
+    (far, cells), attempt, flattened, last, same = fails(), 1, 0, -1, 0
     while far is not None and flattened < tiles.shape[1]:
         if attempt < tries:
             i = min(far // stride, len(z) - 1)
@@ -78,11 +78,11 @@ def smb(decode: Decode, z: torch.Tensor, fresh: Fresh, stride: int, tries: int,
             new = smb_flatten(tiles, max(SAFE, far - 1 - BRIDGE * same), far + BRIDGE)
         search.update(tiles, new)
         tiles = new
-        far, states = fails()
+        far, cells = fails()
     if far is not None:
         return tiles, None, attempt
     fresh_path = attempt == 1 and not flattened                 # no retile: the search was a fresh one
-    return tiles, smb_cells(states) if fresh_path else smb_search(tiles)[0], attempt
+    return tiles, cells if fresh_path else smb_search(tiles)[0], attempt
 
 
 def second_fails(second: Second, tiles: np.ndarray) -> int | None:

@@ -291,19 +291,25 @@ static PyObject *core_run(Core *s, PyObject *args) {
     return Py_BuildValue("ii", 0, -1);
 }
 
-static int append_state(PyObject *list, int r, int c, int phase) {
-    PyObject *t = Py_BuildValue("iii", r, c, phase);
+/* One state (row, col, phase) onto the list; with `cells`, (row, col) only, and only if it is
+ * not the cell last appended (*prev: that cell as row * w + col, -1 at first). */
+static int append_state(PyObject *list, int r, int c, int phase, int cells, int w, long *prev) {
+    if (cells && *prev == (long)r * w + c) return 0;
+    *prev = (long)r * w + c;
+    PyObject *t = cells ? Py_BuildValue("ii", r, c) : Py_BuildValue("iii", r, c, phase);
     int err = !t || PyList_Append(list, t);
     Py_XDECREF(t);
     return err;
 }
 
-/* path(key) -> [(row, col, phase)]: the states from the start to `key`, with the columns an
- * airborne state steered through filled in (at its row and phase; up to the column before the
- * next state's if that is on the same row) */
+/* path(key, cells=0) -> [(row, col, phase)]: the states from the start to `key`, with the
+ * columns an airborne state steered through filled in (at its row and phase; up to the column
+ * before the next state's if that is on the same row); with `cells`, the cells Mario passes
+ * through instead, in order ((row, col), each run of states in one cell once) */
 static PyObject *core_path(Core *s, PyObject *args) {
-    int key;
-    if (!PyArg_ParseTuple(args, "i", &key)) return NULL;
+    int key, cells = 0;
+    long prev = -1;                                     /* the cell last appended, with `cells` */
+    if (!PyArg_ParseTuple(args, "i|p", &key, &cells)) return NULL;
     int32_t n = 0, cap = 256, *keys = malloc(sizeof(int32_t) * cap);
     for (Entry *e; keys && key != -1; key = e->parent) {
         if (!(e = seen(s, key))) { free(keys); return PyErr_Format(PyExc_KeyError, "%d", key); }
@@ -318,9 +324,9 @@ static PyObject *core_path(Core *s, PyObject *args) {
         if (i < n - 1 && pph && c != pc) {                  /* steered along the row, then moved on */
             int step = c > pc ? 1 : -1, last = r != pr ? c : c - step;
             for (int cc = pc + step; cc != last + step; cc += step)
-                if (append_state(out, pr, cc, pph)) { Py_CLEAR(out); break; }
+                if (append_state(out, pr, cc, pph, cells, s->w, &prev)) { Py_CLEAR(out); break; }
         }
-        if (out && append_state(out, r, c, ph)) Py_CLEAR(out);
+        if (out && append_state(out, r, c, ph, cells, s->w, &prev)) Py_CLEAR(out);
         pr = r; pc = c; pph = ph;
     }
     free(keys);
@@ -391,7 +397,7 @@ static PyMethodDef core_methods[] = {
     {"set_tiles", (PyCFunction)core_set_tiles, METH_VARARGS, "columns [start, end) of the clear, code and foot arrays"},
     {"start", (PyCFunction)core_start, METH_NOARGS, "an empty search from column 0's lowest standing cell"},
     {"run", (PyCFunction)core_run, METH_VARARGS, "run(goal) -> (status, key)"},
-    {"path", (PyCFunction)core_path, METH_VARARGS, "path(key) -> the states from the start to key"},
+    {"path", (PyCFunction)core_path, METH_VARARGS, "path(key, cells=False) -> the states (or cells) from the start to key"},
     {"drop", (PyCFunction)core_drop, METH_VARARGS, "drop(edge): forget the states reaching edge"},
     {"moves", (PyCFunction)core_moves, METH_VARARGS, "moves(r, c, phase) -> [(r, c, phase)]"},
     {NULL}

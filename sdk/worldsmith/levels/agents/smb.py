@@ -23,8 +23,7 @@ State = tuple[int, int, int]  # (row, col, phase of worldsmith.levels.physics.Mo
 def smb_search(tiles: np.ndarray) -> tuple[Path | None, int]:
     """Mario's path to the last column (or ``None``) and the furthest column he reaches (see
     :func:`smb_states`)."""
-    states, far = smb_states(tiles)
-    return (None if states is None else smb_cells(states)), far
+    return SmbSearch(tiles).run(cells=True)
 
 
 def smb_cells(states: list[State]) -> Path:
@@ -113,17 +112,19 @@ class SmbSearch:
         cell's :func:`_cell_codes`); without the states standing off a foothold."""
         return self._core.moves(r, c, phase)
 
-    def run(self, until: int | None = None, path: bool = True) -> tuple[list[State] | None, int]:
+    def run(self, until: int | None = None, path: bool = True,
+            cells: bool = False) -> tuple[list[State] | Path | None, int]:
         """Search on: the states to the last column, or ``None`` (no path, or stuck past the
         lookback); and the furthest column reached (also :attr:`far`). ``until``: stop with
         ``[]`` once a state reaches that column instead (a later run goes on from there);
-        ``path=False``: ``[]`` for the states too (a verdict only, nothing unwound)."""
+        ``path=False``: ``[]`` for the states too (a verdict only, nothing unwound);
+        ``cells``: the cells Mario passes through instead of the states (:func:`smb_cells`)."""
         status, key = self._core.run(self.w - 1 if until is None else min(until, self.w - 1))
         if status == 0:
             return None, self.far
         if status == 1 or not path:
             return [], self.far
-        return self._core.path(key), self.far
+        return self._core.path(key, cells), self.far
 
     def update(self, old: np.ndarray, new: np.ndarray) -> None:
         """:meth:`retile` to ``new`` over the columns where it differs from ``old``."""
