@@ -16,6 +16,7 @@ worldsmith.core.errors.FormatError: a.txt:1:2: unknown tile 'Z' for smb (expecte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -47,8 +48,16 @@ class Vocab:
         return [self.chars.index(c) for c in chars]
 
     def solid_mask(self) -> np.ndarray:
-        """Boolean lookup table: ``solid_mask()[tiles]`` is True where a tile blocks movement."""
-        return np.array([c in self.solid for c in self.chars])
+        """Boolean lookup table: ``solid_mask()[tiles]`` is True where a tile blocks movement
+        (one read-only array per vocabulary: the SMB checks ask for it about 50 times a level)."""
+        return _solid_mask(self.chars, self.solid)
+
+
+@lru_cache(maxsize=None)
+def _solid_mask(chars: str, solid: str) -> np.ndarray:
+    mask = np.array([c in solid for c in chars])
+    mask.flags.writeable = False
+    return mask
 
 
 # MarioReader channel order (X S - ? Q E < > [ ] o B b), the de facto standard (MarioGAN).
