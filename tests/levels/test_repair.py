@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from worldsmith.levels.placement import smb_enemies
 from worldsmith.levels.repair import (
     DOORS,
     SAFE,
@@ -141,3 +142,29 @@ def test_smb_structures_c_kernel_matches_the_numpy_code_it_replaced():
 def test_smb_structures_rejects_tile_ids_outside_the_tile_set():
     with pytest.raises(ValueError, match="tile ids below 13"):
         smb_structures(np.full((14, 20), 40, np.uint8))
+
+
+def _numpy_enemies(tiles: np.ndarray, hover: int = 3) -> np.ndarray:
+    """The numpy code ``_smbgrid.enemies`` replaced: the test's oracle."""
+    out, solid, empty, enemy = tiles.copy(), SMB.solid_mask(), SMB.id("-"), SMB.id("E")
+    for r, c in np.argwhere(out == enemy).tolist():
+        below = np.flatnonzero(solid[out[r + 1:, c]])
+        if len(below) and below[0] <= hover:
+            continue
+        out[r, c] = empty
+        land = r + int(below[0]) if len(below) else out.shape[0]
+        if len(below) and out[land, c] == empty:
+            out[land, c] = enemy
+    return out
+
+
+def test_smb_enemies_c_kernel_matches_the_numpy_code_it_replaced():
+    """Columns stacked with enemies (several over one floor, some on cells that are not sky), pits
+    and every hover from 0 to 13: the same tiles, the input left as it was."""
+    for seed in range(300):
+        rng = np.random.default_rng(seed)
+        tiles = _scattered(rng, int(rng.integers(1, 50)))
+        tiles[rng.random(tiles.shape) < 0.15] = SMB.id("E")
+        before, hover = tiles.copy(), seed % 14
+        assert (smb_enemies(tiles, hover) == _numpy_enemies(tiles, hover)).all(), seed
+        assert (tiles == before).all()

@@ -1,25 +1,28 @@
 /* SMB tile-grid kernels, the same results as the numpy code they replace, bit for bit:
  *
  * - blend: the argmax of overlapping window probabilities blended with triangular weights
- *   (worldsmith.levels.generator.stitch): per column, the windows over it in order, each adding
- *   its float32 product p * ramp to the column's sum (no fused multiply-add: setup.py builds
- *   with -ffp-contract=off), the sum divided by the summed weights, the first largest channel;
+ *   (worldsmith.levels.generator.stitch): window by window, each adding its float32 product
+ *   p * ramp to the sums (no fused multiply-add: setup.py builds with -ffp-contract=off), each
+ *   sum divided by the summed weights, the first largest channel;
  * - stand: one kind of structure (pipes, cannons) made whole and standing
- *   (worldsmith.levels.repair.smb_structures), in place.
+ *   (worldsmith.levels.repair.smb_structures), in place;
+ * - enemies: floating enemies dropped or removed (worldsmith.levels.placement.smb_enemies).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-/* blend(probs, out, width, lo, hi, overlap): probs float32 (n, c, h, w), any strides; out uint8
- * (h, hi - lo), C order: the tiles of columns [lo, hi) of a level ``width`` columns wide. */
+/* blend(probs, out, width, lo, hi, overlap): probs float32 (n, c, h, w), C order; out uint8
+ * (h, hi - lo), C order: the tiles of columns [lo, hi) of a level ``width`` columns wide. Window
+ * by window, as numpy added them: each element's sum in the same order, the inner loops along
+ * the columns (vectorised by the compiler). */
 static PyObject *blend(PyObject *self, PyObject *args) {
     PyObject *pobj, *oobj;
     int width, lo, hi, overlap;
     if (!PyArg_ParseTuple(args, "OOiiii", &pobj, &oobj, &width, &lo, &hi, &overlap)) return NULL;
     Py_buffer pb, ob;
-    if (PyObject_GetBuffer(pobj, &pb, PyBUF_STRIDED_RO | PyBUF_FORMAT) < 0) return NULL;
+    if (PyObject_GetBuffer(pobj, &pb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
     if (PyObject_GetBuffer(oobj, &ob, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) { PyBuffer_Release(&pb); return NULL; }
     PyObject *result = NULL;
     if (pb.ndim != 4 || pb.itemsize != 4 || pb.format == NULL || pb.format[0] != 'f' || pb.format[1]) {
@@ -27,43 +30,46 @@ static PyObject *blend(PyObject *self, PyObject *args) {
         goto done;
     }
     Py_ssize_t n = pb.shape[0], c = pb.shape[1], h = pb.shape[2], w = pb.shape[3], stride = w - overlap;
-    if (stride < 1 || lo < 0 || hi <= lo || hi > width || ob.len != h * (hi - lo) || c < 1
-            || (n - 1) * stride + w < hi) {
+    Py_ssize_t span = hi - lo;
+    if (stride < 1 || lo < 0 || hi <= lo || hi > width || ob.len != h * span || c < 1 || (n - 1) * stride + w < hi) {
         PyErr_SetString(PyExc_ValueError, "blend: expected windows covering columns [lo, hi) and a (h, hi - lo) uint8 output");
         goto done;
     }
-    float *acc = malloc(sizeof(float) * (size_t)c);
-    if (!acc) { PyErr_NoMemory(); goto done; }
-    const char *p = pb.buf;
+    float *acc = calloc((size_t)(c * h * span), sizeof(float)), *weight = calloc((size_t)span, sizeof(float));
+    float *ramp = malloc(sizeof(float) * (size_t)w), *top = malloc(sizeof(float) * (size_t)span);
+    if (!acc || !weight || !ramp || !top) { PyErr_NoMemory(); goto freed; }
+    for (Py_ssize_t o = 0; o < w; o++) {
+        Py_ssize_t up = o + 1 < w - o ? o + 1 : w - o;
+        ramp[o] = (float)(up < overlap + 1 ? up : overlap + 1);
+    }
+    const float *p = pb.buf;
+    Py_ssize_t first = lo < w ? 0 : (lo - w) / stride + 1, last = (hi - 1) / stride;   /* windows over [lo, hi) */
+    for (Py_ssize_t i = first; i <= last && i < n; i++) {
+        Py_ssize_t a = i * stride > lo ? i * stride : lo, b = i * stride + w < hi ? i * stride + w : hi;
+        const float *r0 = ramp + (a - i * stride);
+        for (Py_ssize_t k = 0; k < c * h; k++) {                            /* (channel, row) */
+            const float *src = p + (i * c * h + k) * w + (a - i * stride);
+            float *dst = acc + k * span + (a - lo);
+            for (Py_ssize_t x = 0; x < b - a; x++) dst[x] = dst[x] + src[x] * r0[x];
+        }
+        for (Py_ssize_t x = 0; x < b - a; x++) weight[a - lo + x] = weight[a - lo + x] + r0[x];
+    }
     uint8_t *out = ob.buf;
-    for (Py_ssize_t x = lo; x < hi; x++) {
-        Py_ssize_t first = x < w ? 0 : (x - w) / stride + 1, last = x / stride;    /* windows over x */
-        if (last > n - 1) last = n - 1;
-        for (Py_ssize_t r = 0; r < h; r++) {
-            float weight = 0.0f;
-            for (Py_ssize_t k = 0; k < c; k++) acc[k] = 0.0f;
-            for (Py_ssize_t i = first; i <= last; i++) {
-                Py_ssize_t o = x - i * stride;                                 /* column in window i */
-                Py_ssize_t up = o + 1 < w - o ? o + 1 : w - o;
-                float ramp = (float)(up < overlap + 1 ? up : overlap + 1);
-                const char *cell = p + i * pb.strides[0] + r * pb.strides[2] + o * pb.strides[3];
-                for (Py_ssize_t k = 0; k < c; k++) {
-                    float term = *(const float *)(cell + k * pb.strides[1]) * ramp;
-                    acc[k] = acc[k] + term;
-                }
-                weight = weight + ramp;
+    for (Py_ssize_t r = 0; r < h; r++) {
+        uint8_t *best = out + r * span;
+        const float *a0 = acc + r * span;
+        for (Py_ssize_t x = 0; x < span; x++) { top[x] = a0[x] / weight[x]; best[x] = 0; }
+        for (Py_ssize_t k = 1; k < c; k++) {                                 /* the first largest channel */
+            const float *ak = acc + (k * h + r) * span;
+            for (Py_ssize_t x = 0; x < span; x++) {
+                float v = ak[x] / weight[x];
+                if (v > top[x]) { top[x] = v; best[x] = (uint8_t)k; }
             }
-            Py_ssize_t best = 0;
-            float top = acc[0] / weight;
-            for (Py_ssize_t k = 1; k < c; k++) {
-                float v = acc[k] / weight;
-                if (v > top) { top = v; best = k; }
-            }
-            out[r * (hi - lo) + (x - lo)] = (uint8_t)best;
         }
     }
-    free(acc);
     result = Py_None; Py_INCREF(result);
+freed:
+    free(acc); free(weight); free(ramp); free(top);
 done:
     PyBuffer_Release(&pb); PyBuffer_Release(&ob);
     return result;
@@ -146,9 +152,56 @@ args:
     return result;
 }
 
+/* enemies(tiles, solid, empty, enemy, hover): tiles uint8 (h, w), changed in place; solid: one
+ * byte per tile id. Each enemy of the tiles as given, row by row: kept if a solid tile lies at
+ * most ``hover`` rows below it, else removed and, if a solid tile lies below at all, dropped
+ * onto it (when the cell over that tile is sky; else removed). */
+static PyObject *enemies(PyObject *self, PyObject *args) {
+    PyObject *tobj;
+    Py_buffer solid;
+    int empty, enemy, hover;
+    if (!PyArg_ParseTuple(args, "Oy*iii", &tobj, &solid, &empty, &enemy, &hover)) return NULL;
+    Py_buffer tb;
+    PyObject *result = NULL;
+    uint8_t *was = NULL;
+    if (PyObject_GetBuffer(tobj, &tb, PyBUF_ND | PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) goto args;
+    Py_ssize_t size = solid.len;
+    if (tb.ndim != 2 || tb.itemsize != 1 || empty < 0 || empty >= size || enemy < 0 || enemy >= size) {
+        PyErr_SetString(PyExc_ValueError, "enemies: expected uint8 tiles (h, w) and one table entry per tile id");
+        goto done;
+    }
+    Py_ssize_t h = tb.shape[0], w = tb.shape[1];
+    uint8_t *t = tb.buf;
+    const uint8_t *is_solid = solid.buf;
+    for (Py_ssize_t i = 0; i < h * w; i++)
+        if (t[i] >= size) {
+            PyErr_Format(PyExc_ValueError, "enemies: expected tile ids below %zd, got %d", size, (int)t[i]);
+            goto done;
+        }
+    if (!(was = malloc((size_t)(h * w) + 1))) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < h * w; i++) was[i] = t[i] == enemy;       /* the enemies as given */
+    for (Py_ssize_t r = 0; r < h; r++)
+        for (Py_ssize_t c = 0; c < w; c++) {
+            if (!was[r * w + c]) continue;
+            Py_ssize_t floor = r + 1;                                      /* the first solid row below */
+            while (floor < h && !is_solid[t[floor * w + c]]) floor++;
+            if (floor < h && floor - r - 1 <= hover) continue;
+            t[r * w + c] = (uint8_t)empty;
+            if (floor < h && t[(floor - 1) * w + c] == empty) t[(floor - 1) * w + c] = (uint8_t)enemy;
+        }
+    result = Py_None; Py_INCREF(result);
+done:
+    free(was);
+    PyBuffer_Release(&tb);
+args:
+    PyBuffer_Release(&solid);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"blend", blend, METH_VARARGS, "blend(probs, out, width, lo, hi, overlap): blended window argmax"},
     {"stand", stand, METH_VARARGS, "stand(tiles, member, top_ids, body_ids, pipe, solid, empty): one kind of structure, in place"},
+    {"enemies", enemies, METH_VARARGS, "enemies(tiles, solid, empty, enemy, hover): floating enemies dropped or removed, in place"},
     {NULL}
 };
 

@@ -244,7 +244,7 @@ def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) 
     """
     hi = width if hi is None else hi
     out = np.empty((probs.shape[2], hi - lo), np.uint8)
-    _smbgrid.blend(probs.numpy(), out, width, lo, hi, OVERLAP)   # C: numpy's float32 sums, bit for bit
+    _smbgrid.blend(np.ascontiguousarray(probs.numpy()), out, width, lo, hi, OVERLAP)   # C: numpy's float32 sums
     return out
 
 

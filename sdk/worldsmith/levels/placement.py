@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from worldsmith.levels import _smbgrid
 from worldsmith.levels.agents import loderunner_moves
 from worldsmith.types.tiles import LODERUNNER, SMB
 
@@ -36,7 +37,7 @@ GOLD_WEIGHT = 1000.0
 #: rows an SMB enemy may hover over the solid tile below it (real levels: 1-3, then they drop)
 HOVER = 3
 _LR_EMPTY, _LR_SUPPORT = LODERUNNER.id("."), LODERUNNER.ids("Bb#")
-_SMB_SOLID, _SMB_EMPTY, _SMB_ENEMY = SMB.solid_mask(), SMB.id("-"), SMB.id("E")
+_SMB_SOLID_BYTES, _SMB_EMPTY, _SMB_ENEMY = SMB.solid_mask().astype(np.uint8).tobytes(), SMB.id("-"), SMB.id("E")
 
 
 def blend_rows(probs: np.ndarray, weight: float = ROW_BLEND) -> np.ndarray:
@@ -205,14 +206,6 @@ def smb_enemies(tiles: np.ndarray, hover: int = HOVER) -> np.ndarray:
     more than ``hover`` rows above the solid tile below dropped onto it (if that cell is sky;
     otherwise removed). Real VGLC levels place enemies at most 3 rows over the floor (they
     drop when they spawn)."""
-    out = tiles.copy()
-    h = out.shape[0]
-    for r, c in np.argwhere(out == _SMB_ENEMY).tolist():
-        below = np.flatnonzero(_SMB_SOLID[out[r + 1:, c]])
-        if len(below) and below[0] <= hover:
-            continue
-        out[r, c] = _SMB_EMPTY
-        land = r + int(below[0]) if len(below) else h
-        if len(below) and out[land, c] == _SMB_EMPTY:
-            out[land, c] = _SMB_ENEMY
+    out = np.array(tiles, np.uint8)
+    _smbgrid.enemies(out, _SMB_SOLID_BYTES, _SMB_EMPTY, _SMB_ENEMY, hover)     # C, in place
     return out
