@@ -7,6 +7,6 @@ are numpy's) and the terrain's exact distance transform
 from setuptools import Extension, setup
 
 setup(ext_modules=[Extension("worldsmith.levels.agents._smbcore", ["sdk/worldsmith/levels/agents/_smbcore.c"]),
-                   Extension("worldsmith.levels._smbgrid", ["sdk/worldsmith/levels/_smbgrid.c"],
+                   Extension("worldsmith.levels._smbkernels", ["sdk/worldsmith/levels/_smbkernels.c"],
                              extra_compile_args=["-ffp-contract=off"]),
                    Extension("worldsmith.scenes.terrain._edt", ["sdk/worldsmith/scenes/terrain/_edt.c"])])

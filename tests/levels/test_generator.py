@@ -136,7 +136,7 @@ def test_to_moves_where_the_model_loads(monkeypatch):
 
 
 def _numpy_stitch(probs, width: int, lo: int, hi: int):
-    """The numpy code ``_smbgrid.blend`` replaced: the test's oracle."""
+    """The numpy code ``_smbkernels.blend`` replaced: the test's oracle."""
     import numpy as np
 
     n, c, h, w = probs.shape
@@ -172,3 +172,20 @@ def test_stitch_rejects_windows_that_do_not_cover_the_level():
 
     with pytest.raises(ValueError, match="covering columns"):
         stitch(torch.full((2, 13, 14, 16), 1 / 13), 40)
+
+
+def test_latent_walk_c_kernel_matches_the_numpy_steps_it_replaced():
+    """``z[i] = a * z[i - 1] + b * z[i]`` in float32, row after row, bit for bit."""
+    import numpy as np
+
+    from worldsmith.levels import _smbkernels
+
+    rng = np.random.default_rng(0)
+    for rho in (0.0, 0.3, 0.7, 0.95, 1.0):
+        z = rng.standard_normal((17, 32)).astype(np.float32) * 3
+        a, b = np.float32(rho), np.float32((1 - rho * rho) ** 0.5)
+        expected = z.copy()
+        for i in range(1, len(z)):
+            expected[i] = a * expected[i - 1] + b * expected[i]
+        _smbkernels.walk(z, a, b)
+        assert z.tobytes() == expected.tobytes(), rho

@@ -105,7 +105,7 @@ def test_smb_repairer_across_changes_matches_a_whole_repair():
 
 
 def _numpy_structures(tiles: np.ndarray) -> np.ndarray:
-    """The numpy code ``_smbgrid.stand`` replaced: the test's oracle."""
+    """The numpy code ``_smbkernels.stand`` replaced: the test's oracle."""
     is_pipe, is_cannon = (np.isin(np.arange(SMB.size), SMB.ids(k)) for k in ("<>[]", "Bb"))
     solid, out = SMB.solid_mask(), tiles.copy()
     for member, width, top_ids, body_ids in ((is_pipe, 2, SMB.ids("<>"), SMB.ids("[]")),
@@ -145,7 +145,7 @@ def test_smb_structures_rejects_tile_ids_outside_the_tile_set():
 
 
 def _numpy_enemies(tiles: np.ndarray, hover: int = 3) -> np.ndarray:
-    """The numpy code ``_smbgrid.enemies`` replaced: the test's oracle."""
+    """The numpy code ``_smbkernels.enemies`` replaced: the test's oracle."""
     out, solid, empty, enemy = tiles.copy(), SMB.solid_mask(), SMB.id("-"), SMB.id("E")
     for r, c in np.argwhere(out == enemy).tolist():
         below = np.flatnonzero(solid[out[r + 1:, c]])

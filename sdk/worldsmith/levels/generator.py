@@ -23,7 +23,7 @@ from worldsmith.core.errors import ConfigError
 from worldsmith.core.generator import NeuralGenerator
 from worldsmith.core.seeding import rng, torch_generator
 from worldsmith.core.weights import building, load_folder
-from worldsmith.levels import _smbgrid, inpaint, playable
+from worldsmith.levels import _smbkernels, inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.agents.smb_astar import astar_fails
 from worldsmith.levels.agents.smb_route import Mender, RouteCheck
@@ -181,11 +181,9 @@ class SMBGenerator(LevelGenerator):
 
     def _latents(self, gen: torch.Generator, k: int, z_dim: int) -> torch.Tensor:
         """A first-order autoregressive walk: neighbouring windows look alike."""
-        z = super()._latents(gen, k, z_dim).numpy().copy()   # numpy: the same float32 steps, faster
+        z = np.array(super()._latents(gen, k, z_dim).numpy(), np.float32)    # (k, z), C order
         rho = self.config.smoothness
-        a, b = np.float32(rho), np.float32((1 - rho * rho) ** 0.5)
-        for i in range(1, k):
-            z[i] = a * z[i - 1] + b * z[i]
+        _smbkernels.walk(z, np.float32(rho), np.float32((1 - rho * rho) ** 0.5))  # C: numpy's float32 steps
         return torch.from_numpy(z)
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
@@ -244,7 +242,7 @@ def stitch(probs: torch.Tensor, width: int, lo: int = 0, hi: int | None = None) 
     """
     hi = width if hi is None else hi
     out = np.empty((probs.shape[2], hi - lo), np.uint8)
-    _smbgrid.blend(np.ascontiguousarray(probs.numpy()), out, width, lo, hi, OVERLAP)   # C: numpy's float32 sums
+    _smbkernels.blend(np.ascontiguousarray(probs.numpy()), out, width, lo, hi, OVERLAP)   # C: numpy's float32 sums
     return out
 
 

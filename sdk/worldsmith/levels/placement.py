@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from worldsmith.levels import _smbgrid
+from worldsmith.levels import _smbkernels
 from worldsmith.levels.agents import loderunner_moves
 from worldsmith.types.tiles import LODERUNNER, SMB
 
@@ -207,5 +207,5 @@ def smb_enemies(tiles: np.ndarray, hover: int = HOVER) -> np.ndarray:
     otherwise removed). Real VGLC levels place enemies at most 3 rows over the floor (they
     drop when they spawn)."""
     out = np.array(tiles, np.uint8)
-    _smbgrid.enemies(out, _SMB_SOLID_BYTES, _SMB_EMPTY, _SMB_ENEMY, hover)     # C, in place
+    _smbkernels.enemies(out, _SMB_SOLID_BYTES, _SMB_EMPTY, _SMB_ENEMY, hover)     # C, in place
     return out

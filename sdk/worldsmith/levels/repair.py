@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from worldsmith.levels import _smbgrid
+from worldsmith.levels import _smbkernels
 from worldsmith.levels.agents.smb import changed_columns
 from worldsmith.levels.placement import smb_enemies
 from worldsmith.types.tiles import LODERUNNER, SMB, ZELDA
@@ -43,11 +43,11 @@ def smb_structures(tiles: np.ndarray) -> np.ndarray:
     Columns holding pipe tiles are paired left to right (a leftover column gets its right
     neighbour). Each structure keeps the highest top the model drew, its body reaching down to
     the first row solid under all its columns (or the bottom row); a cannon may not cut through
-    a pipe. (C: ``_smbgrid.stand``, one kind of structure at a time.)
+    a pipe. (C: ``_smbkernels.stand``, one kind of structure at a time.)
     """
     out = np.array(tiles, np.uint8)
     for member, top_ids, body_ids in _STRUCTURES:
-        _smbgrid.stand(out, member, top_ids, body_ids, _PIPE_BYTES, _SOLID_BYTES, _EMPTY)
+        _smbkernels.stand(out, member, top_ids, body_ids, _PIPE_BYTES, _SOLID_BYTES, _EMPTY)
     return out
 
 

@@ -1,5 +1,8 @@
-/* SMB tile-grid kernels, the same results as the numpy code they replace, bit for bit:
+/* SMB generation kernels, the same results as the numpy code they replace, bit for bit:
  *
+ * - walk: the windows' latents as a first-order autoregressive walk
+ *   (worldsmith.levels.generator.SMBGenerator._latents): z[i] = a * z[i - 1] + b * z[i], each
+ *   product and the sum rounded to float32 as numpy's, row after row;
  * - blend: the argmax of overlapping window probabilities blended with triangular weights
  *   (worldsmith.levels.generator.stitch): window by window, each adding its float32 product
  *   p * ramp to the sums (no fused multiply-add: setup.py builds with -ffp-contract=off), each
@@ -12,6 +15,29 @@
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+/* walk(z, a, b): z float32 (k, d), C order, changed in place. */
+static PyObject *walk(PyObject *self, PyObject *args) {
+    PyObject *zobj;
+    float a, b;
+    if (!PyArg_ParseTuple(args, "Off", &zobj, &a, &b)) return NULL;
+    Py_buffer zb;
+    if (PyObject_GetBuffer(zobj, &zb, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE | PyBUF_FORMAT) < 0) return NULL;
+    if (zb.ndim != 2 || zb.itemsize != 4 || zb.format == NULL || zb.format[0] != 'f' || zb.format[1]) {
+        PyBuffer_Release(&zb);
+        PyErr_SetString(PyExc_ValueError, "walk: expected float32 latents (k, d)");
+        return NULL;
+    }
+    float *z = zb.buf;
+    Py_ssize_t k = zb.shape[0], d = zb.shape[1];
+    for (Py_ssize_t i = 1; i < k; i++)
+        for (Py_ssize_t j = 0; j < d; j++) {
+            float kept = a * z[(i - 1) * d + j], fresh = b * z[i * d + j];
+            z[i * d + j] = kept + fresh;
+        }
+    PyBuffer_Release(&zb);
+    Py_RETURN_NONE;
+}
 
 /* blend(probs, out, width, lo, hi, overlap): probs float32 (n, c, h, w), C order; out uint8
  * (h, hi - lo), C order: the tiles of columns [lo, hi) of a level ``width`` columns wide. Window
@@ -199,12 +225,13 @@ args:
 }
 
 static PyMethodDef methods[] = {
+    {"walk", walk, METH_VARARGS, "walk(z, a, b): z[i] = a * z[i - 1] + b * z[i] down the rows, in place"},
     {"blend", blend, METH_VARARGS, "blend(probs, out, width, lo, hi, overlap): blended window argmax"},
     {"stand", stand, METH_VARARGS, "stand(tiles, member, top_ids, body_ids, pipe, solid, empty): one kind of structure, in place"},
     {"enemies", enemies, METH_VARARGS, "enemies(tiles, solid, empty, enemy, hover): floating enemies dropped or removed, in place"},
     {NULL}
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_smbgrid", "SMB tile-grid kernels.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_smbkernels", "SMB generation kernels.", -1, methods};
 
-PyMODINIT_FUNC PyInit__smbgrid(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__smbkernels(void) { return PyModule_Create(&module); }
