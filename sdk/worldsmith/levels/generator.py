@@ -141,7 +141,7 @@ class LevelGenerator(NeuralGenerator):
         if self.config.playable:
             tiles, path, attempts = self._fix(model, z, gen, r)
             for _ in range(COPY_TRIES):
-                if unit_hash(tiles) not in copies:
+                if not copies or unit_hash(tiles) not in copies:       # SMB: none (levels, not units)
                     break
                 tiles, path, more = self._fix(model, self._latents(gen, len(z), model.z_dim), gen, r)
                 attempts += more

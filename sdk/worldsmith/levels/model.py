@@ -139,7 +139,7 @@ class FoldedDecoder(nn.Module):
         self.up1, self.up2, self.out = decoder[2], decoder[5], decoder[8]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x.view(len(x), *self.shape).relu()                            # (B, 2hid, Hp/4, Wp/4)
+        x = x.unflatten(1, self.shape).relu()                             # (B, 2hid, Hp/4, Wp/4)
         for up in (self.up1, self.up2):                                   # (B, hid, Hp/2, Wp/2), (B, hid, Hp, Wp)
             x = F.conv_transpose2d(x, up.weight, up.bias, up.stride, up.padding).relu_()
         return F.conv2d(x, self.out.weight, self.out.bias, self.out.stride, self.out.padding)  # (B, C, Hp, Wp)
