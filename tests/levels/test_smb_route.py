@@ -7,7 +7,7 @@ import pytest
 
 from worldsmith.levels.agents import smb_path
 from worldsmith.levels.agents.smb import ground_columns
-from worldsmith.levels.agents.smb_route import WIDE, blocked_climbs, high_wall, mend, route_fails, steps
+from worldsmith.levels.agents.smb_route import WIDE, _climbs, blocked_climbs, high_wall, mend, route_fails, steps
 from worldsmith.types.tiles import SMB
 
 from .test_smb_astar import AIR, GROUND, flat
@@ -161,3 +161,46 @@ def test_a_climb_after_a_pit_is_taken_off_from_the_ground():
     assert blocked_climbs(tiles) == []
     tiles[7, 19] = SMB.id("?")                         # a block over the take-off column
     assert blocked_climbs(tiles) == [19]
+
+
+def _numpy_climbs(tiles: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """The numpy code ``_smbkernels.climbs`` replaced, as ``(c, a, nxt, top, bottom)``: the oracle."""
+    solid = SMB.solid_mask()[tiles]
+    grounded = ground_columns(solid)
+    height = grounded.sum(0)
+    h, w = tiles.shape
+    columns = np.flatnonzero(height)
+    c, nxt = columns[:-1], columns[1:]
+    rise = height[nxt] - height[c]
+    keep = (nxt - c - 1 <= 5) & (rise >= 2) & (rise <= 4) & (nxt + 2 <= w)
+    c, nxt = c[keep], nxt[keep]
+    a, low = c.copy(), height[c].copy()
+    for k in range(1, 3):
+        on = (c - k >= 0) & (height[np.maximum(c - k, 0)] > 0)
+        a = np.where(on, c - k, a)
+        low = np.where(on, np.minimum(low, height[np.maximum(c - k, 0)]), low)
+    top, bottom = np.maximum(0, h - height[nxt] - 3), h - low
+    sums = np.zeros((h + 1, w + 1), np.int32)
+    sums[1:, 1:] = (solid & ~grounded).cumsum(0).cumsum(1)
+    count = sums[bottom, nxt + 1] - sums[top, nxt + 1] - sums[bottom, a] + sums[top, a]
+    return [(int(c[i]), int(a[i]), int(nxt[i]), int(top[i]), int(bottom[i])) for i in np.flatnonzero(count)]
+
+
+def test_climbs_c_kernel_matches_the_numpy_code_it_replaced():
+    """Stairs, pits of 0 to 7, bricks and blocks over the climbs, levels from 1 to 60 columns:
+    the same climbs (at least 300 found over the levels) and their windows and boxes."""
+    found = 0
+    for seed in range(400):
+        rng = np.random.default_rng(seed)
+        w = int(rng.integers(1, 61))
+        tiles = np.full((14, w), AIR, np.uint8)
+        tiles[13 - rng.integers(0, 7, w)[None, :] <= np.arange(14)[:, None]] = GROUND   # ground of 1-7 tiles
+        tiles[:, rng.random(w) < 0.15] = AIR                                           # pits
+        cells = rng.random((14, w)) < 0.08
+        tiles[cells & (tiles == AIR)] = rng.choice(SMB.ids("S?QX<[Bb"), int((cells & (tiles == AIR)).sum()))
+        expected = _numpy_climbs(tiles)
+        got = _climbs(tiles)
+        assert [(c, box[1].start, box[1].stop - 1, box[0].start, box[0].stop) for c, _, box in got] == expected, seed
+        assert all((window == tiles[:, box[1].start:box[1].stop + 1]).all() for _, window, box in got)
+        found += len(expected)
+    assert found >= 300

@@ -9,7 +9,9 @@
  *   sum divided by the summed weights, the first largest channel;
  * - stand: one kind of structure (pipes, cannons) made whole and standing
  *   (worldsmith.levels.repair.smb_structures), in place;
- * - enemies: floating enemies dropped or removed (worldsmith.levels.placement.smb_enemies).
+ * - enemies: floating enemies dropped or removed (worldsmith.levels.placement.smb_enemies);
+ * - climbs: the rises in the ground with loose tiles over them that the A* route checks
+ *   (worldsmith.levels.agents.smb_route._climbs).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -224,7 +226,70 @@ args:
     return result;
 }
 
+/* climbs(tiles, solid, gap_max, climb, take_off) -> [(c, a, nxt, top, bottom)]: tiles uint8
+ * (h, w); solid: one byte per tile id. Ground: the solid tiles of a column rising from the
+ * bottom row; loose: the other solid tiles. Per ground column c and the next one nxt (at most
+ * gap_max columns of pit between) that rises 2 to `climb` tiles above it, with nxt + 2 <= w:
+ * a, the first ground column of the take_off columns up to c; the box of rows [top, bottom)
+ * from 3 over the rise's top to the lowest take-off ground, columns [a, nxt] - listed where
+ * that box holds a loose tile. */
+static PyObject *climbs(PyObject *self, PyObject *args) {
+    PyObject *tobj;
+    Py_buffer solid;
+    int gap_max, climb, take_off;
+    if (!PyArg_ParseTuple(args, "Oy*iii", &tobj, &solid, &gap_max, &climb, &take_off)) return NULL;
+    Py_buffer tb;
+    PyObject *result = NULL;
+    int *height = NULL;
+    if (PyObject_GetBuffer(tobj, &tb, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) goto args;
+    if (tb.ndim != 2 || tb.itemsize != 1) {
+        PyErr_SetString(PyExc_ValueError, "climbs: expected uint8 tiles (h, w)");
+        goto done;
+    }
+    Py_ssize_t h = tb.shape[0], w = tb.shape[1], size = solid.len;
+    const uint8_t *t = tb.buf, *is_solid = solid.buf;
+    for (Py_ssize_t i = 0; i < h * w; i++)
+        if (t[i] >= size) {
+            PyErr_Format(PyExc_ValueError, "climbs: expected tile ids below %zd, got %d", size, (int)t[i]);
+            goto done;
+        }
+    if (!(height = calloc((size_t)w + 1, sizeof(int)))) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t x = 0; x < w; x++)                                    /* ground heights */
+        while (height[x] < h && is_solid[t[(h - 1 - height[x]) * w + x]]) height[x]++;
+    if (!(result = PyList_New(0))) goto done;
+    for (Py_ssize_t c = 0, nxt; c < w; c = nxt) {
+        for (nxt = c + 1; nxt < w && !height[nxt]; nxt++) {}
+        if (!height[c]) continue;                                          /* before the first ground column */
+        if (nxt >= w) break;
+        int rise = height[nxt] - height[c];
+        if (nxt - c - 1 > gap_max || rise < 2 || rise > climb || nxt + 2 > w) continue;
+        Py_ssize_t a = c;
+        int low = height[c];
+        for (int k = 1; k < take_off; k++)
+            if (c - k >= 0 && height[c - k] > 0) {
+                a = c - k;
+                if (height[c - k] < low) low = height[c - k];
+            }
+        Py_ssize_t top = h - height[nxt] - 3 > 0 ? h - height[nxt] - 3 : 0, bottom = h - low;
+        int loose = 0;
+        for (Py_ssize_t r = top; r < bottom && !loose; r++)
+            for (Py_ssize_t x = a; x <= nxt && !loose; x++)
+                loose = is_solid[t[r * w + x]] && r < h - height[x];
+        if (!loose) continue;
+        PyObject *row = Py_BuildValue("nnnnn", c, a, nxt, top, bottom);
+        if (!row || PyList_Append(result, row)) { Py_XDECREF(row); Py_CLEAR(result); goto done; }
+        Py_DECREF(row);
+    }
+done:
+    free(height);
+    PyBuffer_Release(&tb);
+args:
+    PyBuffer_Release(&solid);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"climbs", climbs, METH_VARARGS, "climbs(tiles, solid, gap_max, climb, take_off) -> [(c, a, nxt, top, bottom)] with loose tiles over them"},
     {"walk", walk, METH_VARARGS, "walk(z, a, b): z[i] = a * z[i - 1] + b * z[i] down the rows, in place"},
     {"blend", blend, METH_VARARGS, "blend(probs, out, width, lo, hi, overlap): blended window argmax"},
     {"stand", stand, METH_VARARGS, "stand(tiles, member, top_ids, body_ids, pipe, solid, empty): one kind of structure, in place"},

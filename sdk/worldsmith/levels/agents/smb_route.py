@@ -35,6 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from worldsmith.levels import _smbkernels
 from worldsmith.levels.agents.smb import SmbSearch, changed_columns, ground_columns, standing_cells, widened
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
 from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, profiles, tile_stages
@@ -252,6 +253,7 @@ class Mender:
 
 
 _GROUND = SMB.id("X")
+_SOLID_BYTES = SMB.solid_mask().astype(np.uint8).tobytes()
 
 
 def steps(tiles: np.ndarray) -> np.ndarray:
@@ -303,10 +305,9 @@ def wall_columns(tiles: np.ndarray) -> np.ndarray:
     >>> wall_columns(flat).tolist()
     [9]
     """
-    ground = _ground(tiles)
-    height = ground[2]
+    height = _ground(tiles)[2]
     walls = set(_walls(height, _take_off(height)).tolist())
-    walls.update(c for c, _ in _blocked(tiles, ground))
+    walls.update(c for c, _ in _blocked(tiles))
     return np.array(sorted(walls), np.int64)
 
 
@@ -336,10 +337,9 @@ def clear_climbs(tiles: np.ndarray) -> np.ndarray:
     >>> SMB.chars[cleared[8, 5]], blocked_climbs(cleared)
     ('-', [])
     """
-    out, ground = tiles.copy(), _ground(tiles)
-    blocked = _blocked(tiles, ground)
+    out, blocked = tiles.copy(), _blocked(tiles)
     if blocked:
-        solid, grounded, _ = ground
+        solid, grounded, _ = _ground(tiles)
         loose = solid & ~grounded                        # solid but not ground: bricks, blocks
         for _, box in blocked:
             out[box] = np.where(loose[box], SMB.id("-"), out[box])
@@ -357,40 +357,22 @@ def _ground(tiles: np.ndarray) -> Ground:
     return solid, grounded, grounded.sum(0)
 
 
-def _blocked(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int, tuple[slice, slice]]]:
+def _blocked(tiles: np.ndarray) -> list[tuple[int, tuple[slice, slice]]]:
     """:func:`_climbs` that the route, standing on the ground only, does not make: the column
     before each and the cells its climb passes through."""
-    return [(c, box) for c, window, box in _climbs(tiles, ground)
+    return [(c, box) for c, window, box in _climbs(tiles)
             if not _window_climbs(window.tobytes(), window.shape)]
 
 
-def _climbs(tiles: np.ndarray, ground: Ground | None = None) -> list[tuple[int, np.ndarray, tuple[slice, slice]]]:
+def _climbs(tiles: np.ndarray) -> list[tuple[int, np.ndarray, tuple[slice, slice]]]:
     """Per rise of 2 to :data:`CLIMB` tiles from a ground column ``c`` to the next (right after
     it or across a pit at most :data:`GAP_MAX` wide) with loose tiles over it: ``c``, the tiles
     the route climbs it in (from the first ground of the :data:`TAKE_OFF` columns up to ``c`` to
     one column past the rise) and the cells a climb passes through (from the take-off ground to
-    2 rows over the top of the rise). ``ground``: the level's :data:`Ground`, if known."""
-    solid, grounded, height = _ground(tiles) if ground is None else ground
-    h, w = tiles.shape
-    columns = np.flatnonzero(height)
-    c, nxt = columns[:-1], columns[1:]                                  # a ground column, the next one
-    rise = height[nxt] - height[c]
-    keep = (nxt - c - 1 <= GAP_MAX) & (rise >= 2) & (rise <= CLIMB) & (nxt + 2 <= w)
-    c, nxt = c[keep], nxt[keep]
-    if not len(c):
-        return []
-    a, low = c.copy(), height[c].copy()                 # the take-off's first ground column, its lowest ground
-    for k in range(1, TAKE_OFF):
-        on = (c - k >= 0) & (height[np.maximum(c - k, 0)] > 0)
-        a = np.where(on, c - k, a)
-        low = np.where(on, np.minimum(low, height[np.maximum(c - k, 0)]), low)
-    top, bottom = np.maximum(0, h - height[nxt] - 3), h - low           # the rows of each box
-    sums = np.zeros((h + 1, w + 1), np.int32)                           # loose tiles above and left of each cell
-    sums[1:, 1:] = (solid & ~grounded).cumsum(0).cumsum(1)            # the loose tiles: solid, not ground
-    count = sums[bottom, nxt + 1] - sums[top, nxt + 1] - sums[bottom, a] + sums[top, a]
-    return [(int(c[i]), np.ascontiguousarray(tiles[:, a[i]:nxt[i] + 2], dtype=np.uint8),
-             (slice(int(top[i]), int(bottom[i])), slice(int(a[i]), int(nxt[i]) + 1)))
-            for i in np.flatnonzero(count)]
+    2 rows over the top of the rise). Found in C (``levels/_smbkernels.c``)."""
+    tiles = np.ascontiguousarray(tiles, np.uint8)
+    return [(c, np.ascontiguousarray(tiles[:, a:nxt + 2]), (slice(top, bottom), slice(a, nxt + 1)))
+            for c, a, nxt, top, bottom in _smbkernels.climbs(tiles, _SOLID_BYTES, GAP_MAX, CLIMB, TAKE_OFF)]
 
 
 @lru_cache(maxsize=4096)
