@@ -7,7 +7,16 @@ import pytest
 
 from worldsmith.levels.agents import smb_path
 from worldsmith.levels.agents.smb import ground_columns
-from worldsmith.levels.agents.smb_route import WIDE, _climbs, blocked_climbs, high_wall, mend, route_fails, steps
+from worldsmith.levels.agents.smb_route import (
+    WIDE,
+    _climbs,
+    blocked_climbs,
+    footholds,
+    high_wall,
+    mend,
+    route_fails,
+    steps,
+)
 from worldsmith.types.tiles import SMB
 
 from .test_smb_astar import AIR, GROUND, flat
@@ -204,3 +213,29 @@ def test_climbs_c_kernel_matches_the_numpy_code_it_replaced():
         assert all((window == tiles[:, box[1].start:box[1].stop + 1]).all() for _, window, box in got)
         found += len(expected)
     assert found >= 300
+
+
+def _numpy_footholds(solid: np.ndarray) -> np.ndarray:
+    """The numpy code ``_smbkernels.footholds`` replaced: the test's oracle."""
+    from worldsmith.levels.agents.smb import standing_cells
+    from worldsmith.levels.repair import runs
+
+    wide = np.zeros(solid.shape[1], bool)
+    for a, b in runs(~solid[-1]):
+        if b - a >= WIDE:
+            wide[max(0, a - 1):b + 1] = True
+    return standing_cells(ground_columns(solid)) | (standing_cells(solid) & ~wide)
+
+
+def test_footholds_c_kernel_matches_the_numpy_code_it_replaced():
+    """Random solid masks of 1 to 14 rows and 1 to 60 columns, pits of every width at the ends
+    too, platforms over them: the same cells, as a non-contiguous slice as well."""
+    for seed in range(400):
+        rng = np.random.default_rng(seed)
+        h, w = int(rng.integers(1, 15)), int(rng.integers(1, 61))
+        solid = rng.random((h, w)) < 0.3
+        solid[-1] = rng.random(w) < (0.1 if seed % 2 else 0.8)
+        assert (footholds(solid) == _numpy_footholds(solid)).all(), seed
+        if w > 2:
+            part = solid[:, 1:-1]
+            assert (footholds(part) == _numpy_footholds(part)).all(), seed

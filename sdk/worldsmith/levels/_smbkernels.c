@@ -11,7 +11,8 @@
  *   (worldsmith.levels.repair.smb_structures), in place;
  * - enemies: floating enemies dropped or removed (worldsmith.levels.placement.smb_enemies);
  * - climbs: the rises in the ground with loose tiles over them that the A* route checks
- *   (worldsmith.levels.agents.smb_route._climbs).
+ *   (worldsmith.levels.agents.smb_route._climbs);
+ * - footholds: the cells the A* route stands in (worldsmith.levels.agents.smb_route.footholds).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -288,8 +289,52 @@ args:
     return result;
 }
 
+/* footholds(solid, out, wide): solid and out bool (h, w), C order. The cells the A* route stands
+ * in: clear with ground (solid rising from the bottom row) right below; or clear with any solid
+ * cell below, outside the pits of `wide` or more columns and their edge columns. */
+static PyObject *footholds(PyObject *self, PyObject *args) {
+    PyObject *sobj, *oobj;
+    int wide;
+    if (!PyArg_ParseTuple(args, "OOi", &sobj, &oobj, &wide)) return NULL;
+    Py_buffer sb, ob;
+    if (PyObject_GetBuffer(sobj, &sb, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) return NULL;
+    if (PyObject_GetBuffer(oobj, &ob, PyBUF_ND | PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) { PyBuffer_Release(&sb); return NULL; }
+    PyObject *result = NULL;
+    int *ground = NULL;
+    char *over = NULL;
+    if (sb.ndim != 2 || sb.itemsize != 1 || ob.ndim != 2 || ob.itemsize != 1 || ob.len != sb.len
+            || ob.shape[0] != sb.shape[0]) {
+        PyErr_SetString(PyExc_ValueError, "footholds: expected a bool solid mask (h, w) and a bool output of its shape");
+        goto done;
+    }
+    Py_ssize_t h = sb.shape[0], w = sb.shape[1];
+    const uint8_t *solid = sb.buf;
+    uint8_t *out = ob.buf;
+    ground = calloc((size_t)w + 1, sizeof(int)); over = calloc((size_t)w + 1, 1);
+    if (!ground || !over) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t x = 0; x < w; x++)                                     /* ground heights */
+        while (ground[x] < h && solid[(h - 1 - ground[x]) * w + x]) ground[x]++;
+    for (Py_ssize_t a = 0, b; h && a < w; a = b + 1) {                     /* pits `wide` or wider */
+        for (b = a; b < w && !solid[(h - 1) * w + b]; b++) {}
+        if (b - a >= wide)
+            for (Py_ssize_t x = a > 0 ? a - 1 : 0; x <= b && x < w; x++) over[x] = 1;
+    }
+    for (Py_ssize_t r = 0; r < h; r++)
+        for (Py_ssize_t x = 0; x < w; x++) {
+            int below = r + 1 < h && solid[(r + 1) * w + x], here = solid[r * w + x];
+            int on_ground = r + 1 < h && r + 1 >= h - ground[x] && r < h - ground[x];
+            out[r * w + x] = (uint8_t)(on_ground || (below && !here && !over[x]));
+        }
+    result = Py_None; Py_INCREF(result);
+done:
+    free(ground); free(over);
+    PyBuffer_Release(&sb); PyBuffer_Release(&ob);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"climbs", climbs, METH_VARARGS, "climbs(tiles, solid, gap_max, climb, take_off) -> [(c, a, nxt, top, bottom)] with loose tiles over them"},
+    {"footholds", footholds, METH_VARARGS, "footholds(solid, out, wide): the cells the A* route stands in"},
     {"walk", walk, METH_VARARGS, "walk(z, a, b): z[i] = a * z[i - 1] + b * z[i] down the rows, in place"},
     {"blend", blend, METH_VARARGS, "blend(probs, out, width, lo, hi, overlap): blended window argmax"},
     {"stand", stand, METH_VARARGS, "stand(tiles, member, top_ids, body_ids, pipe, solid, empty): one kind of structure, in place"},

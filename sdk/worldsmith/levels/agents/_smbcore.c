@@ -226,17 +226,19 @@ static int core_init(Core *s, PyObject *args, PyObject *kw) {
     return 0;
 }
 
-/* set_tiles(clear uint8, code int8, foot uint8 or None, start, end): columns [start, end), each
- * array (h, end - start) */
+/* set_tiles(clear uint8, foot uint8 or None, start, end): columns [start, end), each array
+ * (h, end - start); the cells' codes follow from `clear`: all that a move through a cell reads
+ * besides its own row, above + 2 * two_above + 4 * below (above, two above: clear and inside
+ * the level; below: 0 clear, 1 solid, 2 the bottom row) */
 static PyObject *core_set_tiles(Core *s, PyObject *args) {
-    PyObject *objs[3];
+    PyObject *objs[2];
     int start, end;
-    if (!PyArg_ParseTuple(args, "OOOii", &objs[0], &objs[1], &objs[2], &start, &end)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOii", &objs[0], &objs[1], &start, &end)) return NULL;
     if (start < 0 || end > s->w || start > end)
         return PyErr_Format(PyExc_ValueError, "columns [%d, %d) outside a level %d wide", start, end, s->w);
     size_t n = (size_t)(end - start);
-    uint8_t *dst[3] = {s->clear, (uint8_t *)s->code, s->foot};
-    for (int k = 0; k < 3; k++) {
+    uint8_t *dst[2] = {s->clear, s->foot};
+    for (int k = 0; k < 2; k++) {
         if (!dst[k]) continue;
         Py_buffer b;
         if (PyObject_GetBuffer(objs[k], &b, PyBUF_C_CONTIGUOUS) < 0) return NULL;
@@ -248,6 +250,13 @@ static PyObject *core_set_tiles(Core *s, PyObject *args) {
             memcpy(dst[k] + (size_t)r * s->w + start, (uint8_t *)b.buf + r * n, n);
         PyBuffer_Release(&b);
     }
+    for (int r = 0; r < s->h; r++)
+        for (int c = start; c < end; c++) {
+            const uint8_t *clear = s->clear + c;
+            int code = (r >= 1 && clear[(size_t)(r - 1) * s->w]) + 2 * (r >= 2 && clear[(size_t)(r - 2) * s->w]);
+            code += r == s->h - 1 ? 8 : 4 * !clear[(size_t)(r + 1) * s->w];
+            s->code[(size_t)r * s->w + c] = (int8_t)code;
+        }
     Py_RETURN_NONE;
 }
 
@@ -394,7 +403,7 @@ static PyObject *core_moves(Core *s, PyObject *args) {
 static PyObject *core_get_far(Core *s, void *unused) { return PyLong_FromLong(s->far); }
 
 static PyMethodDef core_methods[] = {
-    {"set_tiles", (PyCFunction)core_set_tiles, METH_VARARGS, "columns [start, end) of the clear, code and foot arrays"},
+    {"set_tiles", (PyCFunction)core_set_tiles, METH_VARARGS, "columns [start, end) of the clear and foot arrays (the codes follow)"},
     {"start", (PyCFunction)core_start, METH_NOARGS, "an empty search from column 0's lowest standing cell"},
     {"run", (PyCFunction)core_run, METH_VARARGS, "run(goal) -> (status, key)"},
     {"path", (PyCFunction)core_path, METH_VARARGS, "path(key, cells=False) -> the states (or cells) from the start to key"},

@@ -103,13 +103,13 @@ class SmbSearch:
         if self.footholds is not None:
             a, b = widened(~SMB.solid_mask()[tiles[-1]], start, end)
             foot = np.ascontiguousarray(self.footholds(SMB.solid_mask()[tiles[:, a:b]])[:, start - a:end - a])
-        self._core.set_tiles(clear, _cell_codes(clear), foot, start, end)
+        self._core.set_tiles(clear, foot, start, end)
 
     def _moves(self, r: int, c: int, phase: int) -> list[State]:
         """The states one move leads to from ``(r, c)`` in ``phase``: standing, a walk of one
         column (onto ground), a jump, a walk off a ledge; airborne, a steer of up to the stage's
         columns along the row through clear cells, then :func:`stage_step` (looked up by the
-        cell's :func:`_cell_codes`); without the states standing off a foothold."""
+        cell's code, as ``_smbcore.c`` gives it); without the states standing off a foothold."""
         return self._core.moves(r, c, phase)
 
     def run(self, until: int | None = None, path: bool = True,
@@ -184,23 +184,13 @@ def widened(open_: np.ndarray, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _cell_codes(clear: np.ndarray) -> np.ndarray:
-    """Per cell of a ``(h, w)`` clear mask, all that a move through it reads besides its own row:
-    ``above + 2 * two_above + 4 * below`` (above, two above: clear and inside the level; below:
-    0 clear, 1 solid, 2 the bottom row)."""
-    code = np.zeros(clear.shape, np.int8)
-    code[1:] += clear[:-1]
-    code[2:] += 2 * clear[:-2]
-    code[:-1] += 4 * ~clear[1:]
-    code[-1] += 8
-    return code
-
-
 class _Tables:
-    """:func:`stage_step` and :func:`entered` tabulated by cell code (:func:`_cell_codes`), as the
-    search's C core reads them: ``stage_dr[phase, code]`` the rows moved and ``stage_ph[phase,
-    code]`` the next phase (-1: out of the level) when a stage ends in a cell of that code;
-    ``jump[code]`` the phase a jump starts in; ``steer[phase]`` the columns Mario may steer."""
+    """:func:`stage_step` and :func:`entered` tabulated by cell code (``above + 2 * two_above +
+    4 * below``; above, two above: clear and inside the level; below: 0 clear, 1 solid, 2 the
+    bottom row; ``set_tiles`` in ``_smbcore.c`` gives each cell its code), as the search's C core
+    reads them: ``stage_dr[phase, code]`` the rows moved and ``stage_ph[phase, code]`` the next
+    phase (-1: out of the level) when a stage ends in a cell of that code; ``jump[code]`` the
+    phase a jump starts in; ``steer[phase]`` the columns Mario may steer."""
 
     def __init__(self, m: Moves):
         columns = [self._column(code) for code in range(12)]             # clear cells, Mario at row 2

@@ -39,7 +39,6 @@ from worldsmith.levels import _smbkernels
 from worldsmith.levels.agents.smb import SmbSearch, changed_columns, ground_columns, standing_cells, widened
 from worldsmith.levels.agents.smb_astar import GRAVITY, INERTIA, JUMP_SPEED, JUMP_TIME, MARIO_H, RUN, TILE, Y_DECAY
 from worldsmith.levels.physics import FALL_FRAMES, Moves, Stages, profiles, tile_stages
-from worldsmith.levels.repair import runs
 from worldsmith.types.tiles import SMB
 
 STONE, GAP = 2, 3    # stepping stones: columns wide, columns of pit left between them
@@ -113,12 +112,10 @@ def footholds(solid: np.ndarray) -> np.ndarray:
     >>> footholds(solid)[2].nonzero()[0].tolist(), footholds(solid)[4].nonzero()[0].tolist()
     ([], [0, 1, 13])
     """
-    stand = standing_cells(solid)
-    wide = np.zeros(solid.shape[1], bool)
-    for a, b in runs(~solid[-1]):
-        if b - a >= WIDE:
-            wide[max(0, a - 1):b + 1] = True
-    return _on_ground(solid) | (stand & ~wide)
+    solid = np.ascontiguousarray(solid, bool)
+    out = np.empty(solid.shape, bool)
+    _smbkernels.footholds(solid, out, WIDE)                  # C: the numpy masks it replaced, cell for cell
+    return out
 
 
 class RouteCheck:
