@@ -239,3 +239,23 @@ def test_footholds_c_kernel_matches_the_numpy_code_it_replaced():
         if w > 2:
             part = solid[:, 1:-1]
             assert (footholds(part) == _numpy_footholds(part)).all(), seed
+
+
+def test_walls_c_kernel_matches_the_numpy_take_off_and_walls():
+    """The C walls (``wall_columns``) against ``_walls(height, _take_off(height))``, the numpy
+    functions ``steps`` still uses: random grounds of 0 to 13 tiles with pits, 1 to 60 columns."""
+    from worldsmith.levels import _smbkernels
+    from worldsmith.levels.agents.smb_route import CLIMB, TAKE_OFF, _take_off, _walls
+
+    found = 0
+    for seed in range(400):
+        rng = np.random.default_rng(seed)
+        w = int(rng.integers(1, 61))
+        tiles = np.full((14, w), AIR, np.uint8)
+        tiles[13 - rng.integers(-1, 13, w)[None, :] <= np.arange(14)[:, None]] = GROUND
+        tiles[:, rng.random(w) < 0.2] = AIR
+        height = heights(tiles)
+        expected = _walls(np.array(height), _take_off(np.array(height))).tolist()
+        assert _smbkernels.walls(tiles, SMB.solid_mask().astype(np.uint8).tobytes(), CLIMB, TAKE_OFF) == expected, seed
+        found += len(expected)
+    assert found >= 200

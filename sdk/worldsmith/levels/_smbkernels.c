@@ -12,7 +12,8 @@
  * - enemies: floating enemies dropped or removed (worldsmith.levels.placement.smb_enemies);
  * - climbs: the rises in the ground with loose tiles over them that the A* route checks
  *   (worldsmith.levels.agents.smb_route._climbs);
- * - footholds: the cells the A* route stands in (worldsmith.levels.agents.smb_route.footholds).
+ * - footholds: the cells the A* route stands in (worldsmith.levels.agents.smb_route.footholds);
+ * - walls: the walls too high for the A* route (worldsmith.levels.agents.smb_route.wall_columns).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -289,6 +290,54 @@ args:
     return result;
 }
 
+/* walls(tiles, solid, climb, take_off) -> [c]: tiles uint8 (h, w); solid: one byte per tile id.
+ * The columns c before a wall: ground (solid rising from the bottom row) taken off from - the
+ * highest of the last ground at or before each of the take_off columns up to c - and the next
+ * column's ground more than `climb` above both it and c's own. */
+static PyObject *walls(PyObject *self, PyObject *args) {
+    PyObject *tobj;
+    Py_buffer solid;
+    int climb, take_off;
+    if (!PyArg_ParseTuple(args, "Oy*ii", &tobj, &solid, &climb, &take_off)) return NULL;
+    Py_buffer tb;
+    PyObject *result = NULL;
+    int *height = NULL, *ground = NULL;
+    if (PyObject_GetBuffer(tobj, &tb, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) goto args;
+    if (tb.ndim != 2 || tb.itemsize != 1) {
+        PyErr_SetString(PyExc_ValueError, "walls: expected uint8 tiles (h, w)");
+        goto done;
+    }
+    Py_ssize_t h = tb.shape[0], w = tb.shape[1], size = solid.len;
+    const uint8_t *t = tb.buf, *is_solid = solid.buf;
+    for (Py_ssize_t i = 0; i < h * w; i++)
+        if (t[i] >= size) {
+            PyErr_Format(PyExc_ValueError, "walls: expected tile ids below %zd, got %d", size, (int)t[i]);
+            goto done;
+        }
+    height = calloc((size_t)w + 1, sizeof(int)); ground = calloc((size_t)w + 1, sizeof(int));
+    if (!height || !ground) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t x = 0, last = -1; x < w; x++) {
+        while (height[x] < h && is_solid[t[(h - 1 - height[x]) * w + x]]) height[x]++;
+        if (height[x]) last = x;
+        ground[x] = last >= 0 ? height[last] : 0;                        /* the last ground at or before x */
+    }
+    if (!(result = PyList_New(0))) goto done;
+    for (Py_ssize_t x = 0; x + 1 < w; x++) {
+        int ref = 0;
+        for (Py_ssize_t k = 0; k < take_off && k <= x; k++) if (ground[x - k] > ref) ref = ground[x - k];
+        if (ref <= 0 || height[x + 1] - (ref > height[x] ? ref : height[x]) <= climb) continue;
+        PyObject *c = PyLong_FromSsize_t(x);
+        if (!c || PyList_Append(result, c)) { Py_XDECREF(c); Py_CLEAR(result); goto done; }
+        Py_DECREF(c);
+    }
+done:
+    free(height); free(ground);
+    PyBuffer_Release(&tb);
+args:
+    PyBuffer_Release(&solid);
+    return result;
+}
+
 /* footholds(solid, out, wide): solid and out bool (h, w), C order. The cells the A* route stands
  * in: clear with ground (solid rising from the bottom row) right below; or clear with any solid
  * cell below, outside the pits of `wide` or more columns and their edge columns. */
@@ -335,6 +384,7 @@ done:
 static PyMethodDef methods[] = {
     {"climbs", climbs, METH_VARARGS, "climbs(tiles, solid, gap_max, climb, take_off) -> [(c, a, nxt, top, bottom)] with loose tiles over them"},
     {"footholds", footholds, METH_VARARGS, "footholds(solid, out, wide): the cells the A* route stands in"},
+    {"walls", walls, METH_VARARGS, "walls(tiles, solid, climb, take_off) -> the columns before a wall too high to climb"},
     {"walk", walk, METH_VARARGS, "walk(z, a, b): z[i] = a * z[i - 1] + b * z[i] down the rows, in place"},
     {"blend", blend, METH_VARARGS, "blend(probs, out, width, lo, hi, overlap): blended window argmax"},
     {"stand", stand, METH_VARARGS, "stand(tiles, member, top_ids, body_ids, pipe, solid, empty): one kind of structure, in place"},

@@ -302,8 +302,8 @@ def wall_columns(tiles: np.ndarray) -> np.ndarray:
     >>> wall_columns(flat).tolist()
     [9]
     """
-    height = _ground(tiles)[2]
-    walls = set(_walls(height, _take_off(height)).tolist())
+    tiles = np.ascontiguousarray(tiles, np.uint8)
+    walls = set(_smbkernels.walls(tiles, _SOLID_BYTES, CLIMB, TAKE_OFF))   # C: :func:`_walls` of :func:`_take_off`
     walls.update(c for c, _ in _blocked(tiles))
     return np.array(sorted(walls), np.int64)
 
