@@ -93,7 +93,7 @@ class LevelGenerator(NeuralGenerator):
         """Latents ``(B, z)`` -> tile logits ``(B, C, H, W)`` on the CPU, through the plugged-in
         runner if there is one (TF32 off: a GPU gives the CPU's tiles)."""
         with torch.inference_mode(), ieee_fp32():
-            return (self.runner or model.decode)(z.to(next(model.parameters()).device)).cpu()
+            return (self.runner or model.decode)(z.to(model.from_z.weight.device)).cpu()
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
         """Latents -> raw tile array (argmax of the decoded logits)."""

@@ -56,7 +56,7 @@ def _ground_height(column: np.ndarray) -> int:
     rows = 0
     while rows < len(column) and column[-1 - rows] == _GROUND:
         rows += 1
-    return int(np.clip(rows, 1, 3))
+    return min(max(rows, 1), 3)
 
 
 def smb_flatten(tiles: np.ndarray, start: int, stop: int) -> np.ndarray:
