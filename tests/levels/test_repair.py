@@ -168,3 +168,20 @@ def test_smb_enemies_c_kernel_matches_the_numpy_code_it_replaced():
         before, hover = tiles.copy(), seed % 14
         assert (smb_enemies(tiles, hover) == _numpy_enemies(tiles, hover)).all(), seed
         assert (tiles == before).all()
+
+
+def test_the_c_kernels_refuse_bad_tiles_with_clear_errors():
+    """A 1-d array or ids outside the tile set: a ValueError naming the kernel, not a crash."""
+    from worldsmith.levels import _smbkernels
+
+    solid = SMB.solid_mask().astype(np.uint8).tobytes()
+    calls = {"climbs": lambda t: _smbkernels.climbs(t, solid, 5, 4, 3),
+             "walls": lambda t: _smbkernels.walls(t, solid, 4, 3),
+             "enemies": lambda t: _smbkernels.enemies(t, solid, SMB.id("-"), SMB.id("E"), 3)}
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match=f"{name}: expected uint8 tiles"):
+            call(np.zeros(5, np.uint8))
+        with pytest.raises(ValueError, match=f"{name}: expected tile ids below 13, got 40"):
+            call(np.full((14, 5), 40, np.uint8))
+    with pytest.raises(ValueError, match="footholds: expected a bool solid mask"):
+        _smbkernels.footholds(np.zeros((3, 4), bool), np.zeros((3, 5), bool), 7)

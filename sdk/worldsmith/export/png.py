@@ -16,7 +16,6 @@ from PIL import Image
 from worldsmith.core.errors import FormatError
 from worldsmith.core.formats import optimizing_pngs
 
-
 #: zlib level of the default encoding: 1.6-2x faster than Pillow's default (6) on a 200-column SMB
 #: level, a sprite sheet and a platformer render, for 13-68% more bytes (docs/benchmarks.md, "PNGs")
 FAST_LEVEL = 3

@@ -105,6 +105,38 @@ done:
     return result;
 }
 
+/* Hold `obj` as (h, w) uint8 tiles whose ids index tables of `size` entries (writable if asked):
+ * 0, or -1 with a ValueError naming the kernel (nothing held). */
+static int tiles_arg(PyObject *obj, Py_buffer *tb, int writable, Py_ssize_t size, const char *name) {
+    if (PyObject_GetBuffer(obj, tb, PyBUF_ND | PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0) return -1;
+    if (tb->ndim != 2 || tb->itemsize != 1) {
+        PyErr_Format(PyExc_ValueError, "%s: expected uint8 tiles (h, w)", name);
+        PyBuffer_Release(tb);
+        return -1;
+    }
+    const uint8_t *t = tb->buf;
+    for (Py_ssize_t i = 0; i < tb->len; i++)
+        if (t[i] >= size) {
+            PyErr_Format(PyExc_ValueError, "%s: expected tile ids below %zd, got %d", name, size, (int)t[i]);
+            PyBuffer_Release(tb);
+            return -1;
+        }
+    return 0;
+}
+
+/* height[x]: the cells of column x, solid by `table` (by id; NULL: the cells are the solid mask),
+ * rising from the bottom row of (h, w) cells `t` - the column's ground. */
+static void ground_heights(const uint8_t *t, Py_ssize_t h, Py_ssize_t w, const uint8_t *table, int *height) {
+    for (Py_ssize_t x = 0; x < w; x++) {
+        height[x] = 0;
+        while (height[x] < h) {
+            uint8_t cell = t[(h - 1 - height[x]) * w + x];
+            if (!(table ? table[cell] : cell)) break;
+            height[x]++;
+        }
+    }
+}
+
 /* Write one structure into columns [c, c + width): top[j] at row ``top``, body[j] below it down
  * to the first row solid under every column (or the bottom row). */
 static void put(uint8_t *t, Py_ssize_t h, Py_ssize_t w, Py_ssize_t c, int width, Py_ssize_t top,
@@ -133,21 +165,16 @@ static PyObject *stand(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     uint8_t *mask = NULL;
     char *busy = NULL;
-    if (PyObject_GetBuffer(tobj, &tb, PyBUF_ND | PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) goto args;
     Py_ssize_t size = member.len, width = top_ids.len;
-    if (tb.ndim != 2 || tb.itemsize != 1 || width < 1 || body_ids.len != width || pipe.len != size
-            || solid.len != size || empty < 0 || empty >= size || tb.shape[1] < width) {
-        PyErr_SetString(PyExc_ValueError, "stand: expected uint8 tiles (h, w >= the structure's width) and one table entry per tile id");
+    if (tiles_arg(tobj, &tb, 1, size, "stand") < 0) goto args;
+    if (width < 1 || body_ids.len != width || pipe.len != size || solid.len != size || empty < 0
+            || empty >= size || tb.shape[1] < width) {
+        PyErr_SetString(PyExc_ValueError, "stand: expected tiles at least the structure's width and one table entry per tile id");
         goto done;
     }
     Py_ssize_t h = tb.shape[0], w = tb.shape[1];
     uint8_t *t = tb.buf;
     const uint8_t *is_member = member.buf, *is_pipe = pipe.buf, *is_solid = solid.buf;
-    for (Py_ssize_t i = 0; i < h * w; i++)
-        if (t[i] >= size) {
-            PyErr_Format(PyExc_ValueError, "stand: expected tile ids below %zd, got %d", size, (int)t[i]);
-            goto done;
-        }
     mask = malloc((size_t)(h * w)); busy = calloc((size_t)w, 1);
     if (!mask || !busy) { PyErr_NoMemory(); goto done; }
     int any = 0;
@@ -194,20 +221,15 @@ static PyObject *enemies(PyObject *self, PyObject *args) {
     Py_buffer tb;
     PyObject *result = NULL;
     uint8_t *was = NULL;
-    if (PyObject_GetBuffer(tobj, &tb, PyBUF_ND | PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) goto args;
     Py_ssize_t size = solid.len;
-    if (tb.ndim != 2 || tb.itemsize != 1 || empty < 0 || empty >= size || enemy < 0 || enemy >= size) {
-        PyErr_SetString(PyExc_ValueError, "enemies: expected uint8 tiles (h, w) and one table entry per tile id");
+    if (tiles_arg(tobj, &tb, 1, size, "enemies") < 0) goto args;
+    if (empty < 0 || empty >= size || enemy < 0 || enemy >= size) {
+        PyErr_SetString(PyExc_ValueError, "enemies: expected the empty and enemy ids in the tile table");
         goto done;
     }
     Py_ssize_t h = tb.shape[0], w = tb.shape[1];
     uint8_t *t = tb.buf;
     const uint8_t *is_solid = solid.buf;
-    for (Py_ssize_t i = 0; i < h * w; i++)
-        if (t[i] >= size) {
-            PyErr_Format(PyExc_ValueError, "enemies: expected tile ids below %zd, got %d", size, (int)t[i]);
-            goto done;
-        }
     if (!(was = malloc((size_t)(h * w) + 1))) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t i = 0; i < h * w; i++) was[i] = t[i] == enemy;       /* the enemies as given */
     for (Py_ssize_t r = 0; r < h; r++)
@@ -243,21 +265,11 @@ static PyObject *climbs(PyObject *self, PyObject *args) {
     Py_buffer tb;
     PyObject *result = NULL;
     int *height = NULL;
-    if (PyObject_GetBuffer(tobj, &tb, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) goto args;
-    if (tb.ndim != 2 || tb.itemsize != 1) {
-        PyErr_SetString(PyExc_ValueError, "climbs: expected uint8 tiles (h, w)");
-        goto done;
-    }
-    Py_ssize_t h = tb.shape[0], w = tb.shape[1], size = solid.len;
+    if (tiles_arg(tobj, &tb, 0, solid.len, "climbs") < 0) goto args;
+    Py_ssize_t h = tb.shape[0], w = tb.shape[1];
     const uint8_t *t = tb.buf, *is_solid = solid.buf;
-    for (Py_ssize_t i = 0; i < h * w; i++)
-        if (t[i] >= size) {
-            PyErr_Format(PyExc_ValueError, "climbs: expected tile ids below %zd, got %d", size, (int)t[i]);
-            goto done;
-        }
     if (!(height = calloc((size_t)w + 1, sizeof(int)))) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t x = 0; x < w; x++)                                    /* ground heights */
-        while (height[x] < h && is_solid[t[(h - 1 - height[x]) * w + x]]) height[x]++;
+    ground_heights(t, h, w, is_solid, height);
     if (!(result = PyList_New(0))) goto done;
     for (Py_ssize_t c = 0, nxt; c < w; c = nxt) {
         for (nxt = c + 1; nxt < w && !height[nxt]; nxt++) {}
@@ -302,22 +314,12 @@ static PyObject *walls(PyObject *self, PyObject *args) {
     Py_buffer tb;
     PyObject *result = NULL;
     int *height = NULL, *ground = NULL;
-    if (PyObject_GetBuffer(tobj, &tb, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) goto args;
-    if (tb.ndim != 2 || tb.itemsize != 1) {
-        PyErr_SetString(PyExc_ValueError, "walls: expected uint8 tiles (h, w)");
-        goto done;
-    }
-    Py_ssize_t h = tb.shape[0], w = tb.shape[1], size = solid.len;
-    const uint8_t *t = tb.buf, *is_solid = solid.buf;
-    for (Py_ssize_t i = 0; i < h * w; i++)
-        if (t[i] >= size) {
-            PyErr_Format(PyExc_ValueError, "walls: expected tile ids below %zd, got %d", size, (int)t[i]);
-            goto done;
-        }
+    if (tiles_arg(tobj, &tb, 0, solid.len, "walls") < 0) goto args;
+    Py_ssize_t h = tb.shape[0], w = tb.shape[1];
     height = calloc((size_t)w + 1, sizeof(int)); ground = calloc((size_t)w + 1, sizeof(int));
     if (!height || !ground) { PyErr_NoMemory(); goto done; }
+    ground_heights(tb.buf, h, w, solid.buf, height);
     for (Py_ssize_t x = 0, last = -1; x < w; x++) {
-        while (height[x] < h && is_solid[t[(h - 1 - height[x]) * w + x]]) height[x]++;
         if (height[x]) last = x;
         ground[x] = last >= 0 ? height[last] : 0;                        /* the last ground at or before x */
     }
@@ -361,8 +363,7 @@ static PyObject *footholds(PyObject *self, PyObject *args) {
     uint8_t *out = ob.buf;
     ground = calloc((size_t)w + 1, sizeof(int)); over = calloc((size_t)w + 1, 1);
     if (!ground || !over) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t x = 0; x < w; x++)                                     /* ground heights */
-        while (ground[x] < h && solid[(h - 1 - ground[x]) * w + x]) ground[x]++;
+    ground_heights(solid, h, w, NULL, ground);
     for (Py_ssize_t a = 0, b; h && a < w; a = b + 1) {                     /* pits `wide` or wider */
         for (b = a; b < w && !solid[(h - 1) * w + b]; b++) {}
         if (b - a >= wide)
