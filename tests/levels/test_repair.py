@@ -174,7 +174,7 @@ def test_the_c_kernels_refuse_bad_tiles_with_clear_errors():
     """A 1-d array or ids outside the tile set: a ValueError naming the kernel, not a crash."""
     from worldsmith.levels import _smbkernels
 
-    solid = SMB.solid_mask().astype(np.uint8).tobytes()
+    solid = SMB.solid_bytes()
     calls = {"climbs": lambda t: _smbkernels.climbs(t, solid, 5, 4, 3),
              "walls": lambda t: _smbkernels.walls(t, solid, 4, 3),
              "enemies": lambda t: _smbkernels.enemies(t, solid, SMB.id("-"), SMB.id("E"), 3)}

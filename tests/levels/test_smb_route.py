@@ -256,6 +256,6 @@ def test_walls_c_kernel_matches_the_numpy_take_off_and_walls():
         tiles[:, rng.random(w) < 0.2] = AIR
         height = heights(tiles)
         expected = _walls(np.array(height), _take_off(np.array(height))).tolist()
-        assert _smbkernels.walls(tiles, SMB.solid_mask().astype(np.uint8).tobytes(), CLIMB, TAKE_OFF) == expected, seed
+        assert _smbkernels.walls(tiles, SMB.solid_bytes(), CLIMB, TAKE_OFF) == expected, seed
         found += len(expected)
     assert found >= 200

@@ -37,7 +37,7 @@ GOLD_WEIGHT = 1000.0
 #: rows an SMB enemy may hover over the solid tile below it (real levels: 1-3, then they drop)
 HOVER = 3
 _LR_EMPTY, _LR_SUPPORT = LODERUNNER.id("."), LODERUNNER.ids("Bb#")
-_SMB_SOLID_BYTES, _SMB_EMPTY, _SMB_ENEMY = SMB.solid_mask().astype(np.uint8).tobytes(), SMB.id("-"), SMB.id("E")
+_SMB_SOLID_BYTES, _SMB_EMPTY, _SMB_ENEMY = SMB.solid_bytes(), SMB.id("-"), SMB.id("E")
 
 
 def blend_rows(probs: np.ndarray, weight: float = ROW_BLEND) -> np.ndarray:

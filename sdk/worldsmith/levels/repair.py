@@ -23,8 +23,7 @@ SAFE = 3  # flat columns at the start and the end of an SMB level
 _PIPE, _CANNON = SMB.ids("<>[]"), SMB.ids("Bb")
 _IS_PIPE, _IS_CANNON = (np.isin(np.arange(SMB.size), ids) for ids in (_PIPE, _CANNON))  # by tile id
 _EMPTY, _GROUND = SMB.id("-"), SMB.id("X")
-_SOLID = SMB.solid_mask()
-_PIPE_BYTES, _SOLID_BYTES = _IS_PIPE.astype(np.uint8).tobytes(), _SOLID.astype(np.uint8).tobytes()
+_PIPE_BYTES, _SOLID_BYTES = _IS_PIPE.astype(np.uint8).tobytes(), SMB.solid_bytes()
 #: (member of the structure by tile id, its top's tile ids, its body's; one byte each): pipes,
 #: two wide, then cannons, one wide
 _STRUCTURES = tuple((member.astype(np.uint8).tobytes(), bytes(SMB.ids(top)), bytes(SMB.ids(body)))

@@ -52,6 +52,10 @@ class Vocab:
         (one read-only array per vocabulary: the SMB checks ask for it about 50 times a level)."""
         return _solid_mask(self.chars, self.solid)
 
+    def solid_bytes(self) -> bytes:
+        """:meth:`solid_mask` as one byte per tile id, the lookup table the C kernels take."""
+        return _solid_mask(self.chars, self.solid).tobytes()
+
 
 @lru_cache(maxsize=None)
 def _solid_mask(chars: str, solid: str) -> np.ndarray:

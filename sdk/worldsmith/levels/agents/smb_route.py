@@ -250,7 +250,7 @@ class Mender:
 
 
 _GROUND = SMB.id("X")
-_SOLID_BYTES = SMB.solid_mask().astype(np.uint8).tobytes()
+_SOLID_BYTES = SMB.solid_bytes()
 
 
 def steps(tiles: np.ndarray) -> np.ndarray:
