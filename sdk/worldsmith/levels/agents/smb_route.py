@@ -336,22 +336,17 @@ def clear_climbs(tiles: np.ndarray) -> np.ndarray:
     """
     out, blocked = tiles.copy(), _blocked(tiles)
     if blocked:
-        solid, grounded, _ = _ground(tiles)
-        loose = solid & ~grounded                        # solid but not ground: bricks, blocks
+        loose = _loose(tiles)
         for _, box in blocked:
             out[box] = np.where(loose[box], SMB.id("-"), out[box])
     return out
 
 
-Ground = tuple[np.ndarray, np.ndarray, np.ndarray]   # a level's solid mask, ground mask, ground heights
-
-
-def _ground(tiles: np.ndarray) -> Ground:
-    """The :data:`Ground` of ``tiles``: solid cells, those in a column of solid tiles rising from
-    the bottom row, and each column's height of them."""
+def _loose(tiles: np.ndarray) -> np.ndarray:
+    """The solid cells of ``tiles`` that are not ground (not in a column rising from the bottom
+    row): bricks, blocks."""
     solid = SMB.solid_mask()[tiles]
-    grounded = ground_columns(solid)                                    # (h, w)
-    return solid, grounded, grounded.sum(0)
+    return solid & ~ground_columns(solid)
 
 
 def _blocked(tiles: np.ndarray) -> list[tuple[int, tuple[slice, slice]]]:
