@@ -54,7 +54,7 @@ class Vocab:
 
     def solid_bytes(self) -> bytes:
         """:meth:`solid_mask` as one byte per tile id, the lookup table the C kernels take."""
-        return _solid_mask(self.chars, self.solid).tobytes()
+        return self.solid_mask().tobytes()
 
 
 @lru_cache(maxsize=None)
