@@ -189,3 +189,49 @@ def test_latent_walk_c_kernel_matches_the_numpy_steps_it_replaced():
             expected[i] = a * expected[i - 1] + b * expected[i]
         _smbkernels.walk(z, a, b)
         assert z.tobytes() == expected.tobytes(), rho
+
+
+def test_window_logits_are_the_same_bits_in_any_batch_of_min_rows_or_more():
+    """What ``levels/smb-v3`` rests on: on one torch thread (the library's default), from
+    :data:`MIN_ROWS` windows a call, a window's logits do not depend on the batch (here: batches
+    of 4, 5, 19 and 64 against one of 80)."""
+    import torch
+
+    from worldsmith.levels.generator import MIN_ROWS
+
+    gen = ws.make("levels/smb-v3", width=56)
+    model = gen._model()[0]
+    z = torch.randn(80, model.z_dim, generator=torch.Generator().manual_seed(1))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        whole = gen._logits(model, z)
+        for rows in (MIN_ROWS, 5, 19, 64):
+            parts = torch.cat([gen._logits(model, z[i:i + rows]) for i in range(0, 80 - rows + 1, rows)])
+            assert torch.equal(parts, whole[:len(parts)]), rows
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_v3_decoding_ahead_changes_no_level(monkeypatch):
+    """The first re-sample's windows decoded ahead, with the level's, or when the re-sample comes:
+    the same levels, paths and attempts (seeds with one, two and more decodes among them)."""
+    import worldsmith.levels.generator as lg
+
+    gen = ws.make("levels/smb-v3", width=120)
+    ahead = [gen(seed=s) for s in range(12)]
+    assert {lv.meta.extra["attempts"] for lv in ahead} >= {1, 2}
+    real = lg.SMBGenerator._decoder
+    monkeypatch.setattr(lg.SMBGenerator, "_decoder", lambda self, model, ahead=None: real(self, model))
+    later = [gen(seed=s) for s in range(12)]
+    assert [(lv.tiles.tolist(), lv.path, lv.meta.extra) for lv in ahead] == \
+        [(lv.tiles.tolist(), lv.path, lv.meta.extra) for lv in later]
+
+
+def test_v3_is_v2_where_nothing_is_re_sampled_and_a_batch_is_its_seeds():
+    gen, v2 = ws.make("levels/smb-v3", width=84), ws.make("levels/smb-v2", width=84)
+    batch = gen(seed=3, n=6)
+    assert [lv.tiles.tolist() for lv in batch] == [gen(seed=lv.meta.seed).tiles.tolist() for lv in batch]
+    once = [lv for lv in batch if lv.meta.extra["attempts"] == 1]
+    assert once and all(lv.tiles.tolist() == v2(seed=lv.meta.seed).tiles.tolist() for lv in once)
+    assert batch[0].meta.generator == "levels/smb-v3" and gen.config.agent == "route"

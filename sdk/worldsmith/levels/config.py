@@ -74,6 +74,11 @@ class SMBConfigV2(SMBConfig):
 
 
 @dataclass(frozen=True)
+class SMBConfigV3(SMBConfigV2):
+    """Config of ``levels/smb-v3``: ``levels/smb-v2``'s."""
+
+
+@dataclass(frozen=True)
 class LodeRunnerConfig(LevelConfig):
     """Config of ``levels/loderunner-v1``."""
 

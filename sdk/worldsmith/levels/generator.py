@@ -13,6 +13,7 @@ shows them). ``search=`` runs CMA-ES in latent space toward targets.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,7 +28,7 @@ from worldsmith.levels import _smbkernels, inpaint, playable
 from worldsmith.levels.agents import solve_tiles, zelda_path
 from worldsmith.levels.agents.smb_astar import astar_fails
 from worldsmith.levels.agents.smb_route import Mender, RouteCheck
-from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, SMBConfigV2, ZeldaConfig
+from worldsmith.levels.config import LodeRunnerConfig, SMBConfig, SMBConfigV2, SMBConfigV3, ZeldaConfig
 from worldsmith.levels.data import unit_hash
 from worldsmith.levels.model import Decoder, LevelVAE, build, for_inference
 from worldsmith.levels.placement import blend_rows, expected_counts
@@ -40,6 +41,8 @@ from worldsmith.types.level import TileLevel
 TRIES = 8
 COPY_TRIES = 32  # re-samples of a level that equals a training unit before it is handed out
 OVERLAP = 4  # columns shared by neighbouring SMB windows
+MIN_ROWS = 4  # windows per network call in levels/smb-v3: from 4 rows a window's logits are the same
+#               bits whatever the batch (oneDNN runs other kernels below; tests/levels/test_generator.py)
 
 
 @functools.lru_cache(maxsize=8)
@@ -187,27 +190,34 @@ class SMBGenerator(LevelGenerator):
         return torch.from_numpy(z)
 
     def _decode(self, model: LevelVAE, z: torch.Tensor) -> np.ndarray:
-        return stitch(self._logits(model, z).softmax(1), self.config.width)
+        return stitch(self._window_probs(model, None)(z), self.config.width)
 
-    def _decoder(self, model: LevelVAE) -> playable.Decode:
+    def _decoder(self, model: LevelVAE, ahead: torch.Tensor | None = None) -> playable.Decode:
         """Decode that runs the network only on the windows whose latents changed since its last
-        call (a re-sample changes two), so a level's decodes cost about one whole decode."""
+        call (a re-sample changes two), so a level's decodes cost about one whole decode.
+        ``ahead``: latents of windows a re-sample may bring (``levels/smb-v3``)."""
         last: list = []                                   # [latents, window probabilities, tiles]
         stride, width = 16 - OVERLAP, self.config.width
+        probs_of = self._window_probs(model, ahead)
 
         def decode(z: torch.Tensor) -> np.ndarray:
             if not last or last[0].shape != z.shape:
-                probs = self._logits(model, z).softmax(1)
+                probs = probs_of(z)
                 last[:] = [z.clone(), probs, stitch(probs, width)]
                 return last[2].copy()
             rows = (z != last[0]).any(1).nonzero().flatten().tolist()
             if rows:
-                last[1][rows] = self._logits(model, z[rows]).softmax(1)
+                last[1][rows] = probs_of(z[rows])
                 last[0] = z.clone()
                 lo, hi = rows[0] * stride, min(width, rows[-1] * stride + 16)
                 last[2][:, lo:hi] = stitch(last[1], width, lo, hi)
             return last[2].copy()
         return decode
+
+    def _window_probs(self, model: LevelVAE, ahead: torch.Tensor | None) -> Callable[[torch.Tensor], torch.Tensor]:
+        """Window latents ``(k, z)`` -> tile probabilities ``(k, C, 14, 16)``: one network call
+        of the ``k`` windows."""
+        return lambda z: self._logits(model, z).softmax(1)
 
     def _second(self) -> playable.Second:
         """The check besides the tile search (the column where it fails): the A* route with
@@ -259,6 +269,53 @@ class SMBGeneratorV2(SMBGenerator):
 
     id = "levels/smb-v2"
     Config = SMBConfigV2
+
+
+class SMBGeneratorV3(SMBGeneratorV2):
+    """``levels/smb-v2`` with a shorter tail: the two windows of its first re-sample are drawn
+    with the level's (the same latents ``levels/smb-v2`` draws then) and decoded in the same
+    network call, so a level re-sampled once costs no second network call. Every call decodes at
+    least :data:`MIN_ROWS` windows, where a window's logits are the same bits in any batch, so
+    decoding ahead changes no tile. Its levels are ``levels/smb-v2``'s but where a re-sampled
+    window's float rounding (2 windows a call there) tips a tile, or the last window alone is
+    re-sampled (here: the first of a fresh pair). Config and model: ``levels/smb-v2``'s.
+
+    >>> import worldsmith as ws
+    >>> v3 = ws.make("levels/smb-v3", width=56)(seed=3)
+    >>> v3.tiles.tolist() == ws.make("levels/smb-v2", width=56)(seed=3).tiles.tolist()
+    True
+    """
+
+    id = "levels/smb-v3"
+    Config = SMBConfigV3
+
+    def _fix(self, model: LevelVAE, z: torch.Tensor, gen: torch.Generator | None,
+             r: np.random.Generator) -> playable.Result:
+        if gen is None:
+            return super()._fix(model, z, gen, r)
+        spare = [self._latents(gen, 2, model.z_dim)]     # the first re-sample's windows, drawn now
+
+        def fresh(k: int) -> torch.Tensor:
+            return (spare.pop() if spare else self._latents(gen, 2, model.z_dim))[:k]
+        return self._playable(self._decoder(model, ahead=spare[0]), z, fresh, r)
+
+    def _window_probs(self, model: LevelVAE, ahead: torch.Tensor | None) -> Callable[[torch.Tensor], torch.Tensor]:
+        """Window latents ``(k, z)`` -> probabilities, batch-invariant (padded to :data:`MIN_ROWS`
+        windows a call); the first call decodes ``ahead`` too, and a later call for those
+        latents (or the first of them) takes them from there."""
+        kept: list[torch.Tensor] = []
+
+        def probs(z: torch.Tensor) -> torch.Tensor:
+            k = len(z)
+            if kept and k <= len(kept[0]) and torch.equal(z, ahead[:k]):
+                return kept[0][:k]
+            extra = ahead if ahead is not None and not kept else z[:0]
+            pad = z.new_zeros(max(0, MIN_ROWS - k - len(extra)), z.shape[1])
+            out = self._logits(model, torch.cat([z, extra, pad])).softmax(1)      # (k + extra + pad, C, 14, 16)
+            if len(extra):
+                kept.append(out[k:k + len(extra)])
+            return out[:k]
+        return probs
 
 
 class LodeRunnerGenerator(LevelGenerator):
