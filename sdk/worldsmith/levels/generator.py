@@ -58,6 +58,7 @@ class LevelGenerator(NeuralGenerator):
 
     game: ClassVar[str]
     asset_type = TileLevel
+    draws: ClassVar[bool] = True  # the playability loop draws from a numpy rng (SMB's: none; search does)
 
     def __init__(self, **config: Any):
         super().__init__(**config)
@@ -107,7 +108,7 @@ class LevelGenerator(NeuralGenerator):
         return 1
 
     def _fix(self, model: LevelVAE, z: torch.Tensor, gen: torch.Generator | None,
-             r: np.random.Generator) -> playable.Result:
+             r: np.random.Generator | None) -> playable.Result:
         """Decode, repair and re-sample (from ``gen``; once only without it) until playable."""
         fresh = (lambda k: self._latents(gen, k, model.z_dim)) if gen is not None else None
         return self._playable(self._decoder(model), z, fresh, r)
@@ -137,9 +138,10 @@ class LevelGenerator(NeuralGenerator):
 
     def _one(self, model: LevelVAE, copies: frozenset[str], seed: int) -> TileLevel:
         """One level from ``seed``: latents, optional search, the playability loop, no copies."""
-        gen, r = torch_generator(seed), rng(seed)
+        steered = bool(self.config.search or self.config.prompt)
+        gen, r = torch_generator(seed), rng(seed) if steered or self.draws else None
         z = self._latents(gen, self._n_latents(), model.z_dim)
-        if self.config.search or self.config.prompt:
+        if steered:
             z = self._search(model, copies, z, r)
         if self.config.playable:
             tiles, path, attempts = self._fix(model, z, gen, r)
@@ -176,6 +178,7 @@ class SMBGenerator(LevelGenerator):
     id = "levels/smb-v1"
     Config = SMBConfig
     game = "smb"
+    draws = False
     test_config = {"width": 56}
 
     def _n_latents(self) -> int:

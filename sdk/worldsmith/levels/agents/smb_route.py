@@ -267,6 +267,8 @@ def steps(tiles: np.ndarray) -> np.ndarray:
     [2, 2, 5, 9, 9]
     """
     out = tiles.copy()
+    if not _smbkernels.walls(np.ascontiguousarray(tiles, np.uint8), _SOLID_BYTES, CLIMB, TAKE_OFF):
+        return out                                                  # C: no wall (:func:`_walls` below)
     solid = SMB.solid_mask()[tiles]
     height = ground_columns(solid).sum(0)                             # (w,)
     ref = _take_off(height)
