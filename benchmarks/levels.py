@@ -1,6 +1,8 @@
 """Benchmark the level generators on the CPU against a baseline commit measured in the same run:
-one playable item (p50, p90, their ratio), a batch of 64 (per item, against the same 64 seeds
-made one call each) and the SMB level by width (cost per column from 200 to 3,200 columns).
+one playable item (p50, p90, their ratio over seeds 0-299, timed in 20 rounds of 15 with the
+items in turn, so a slow spell of the host falls on all of them), a batch of 64 (per item, against the
+same 64 seeds made one call each) and the SMB level by width (cost per column from 200 to 3,200
+columns).
 
 The cost per column is the mean over the same number of columns at each width (64,000: 320 levels
 of 200 columns, 20 of 3,200): what a build of many levels pays. A median would compare unlike
@@ -41,6 +43,8 @@ CASES = {"SMB level, 200 columns (`levels/smb-v3`)": ("levels/smb-v3", {"width":
 WIDTHS = (200, 800, 3200)
 COLUMNS = 64_000  # columns made per width (a smoke run: an eighth): 320 levels of 200, 20 of 3,200
 SMB = ("levels/smb-v3", "levels/smb-v2", "levels/smb-v1")
+WARMUP = 10  # calls before each item is timed
+ROUNDS = 20  # the items in turn (15 seeds each, seeds 0-299), the widths likewise (3,200 columns each)
 BEFORE = {"levels/smb-v3": "levels/smb-v2"}  # what a baseline without the id times in its place
 
 
@@ -67,23 +71,32 @@ def measure(quick: bool) -> dict[str, Any]:
     from worldsmith.core.seeding import child_seeds
 
     torch.set_num_threads(1)
-    runs, batch_runs = (6, 1) if quick else (60, 3)
+    rounds, runs, batch_runs = (2, 3, 1) if quick else (ROUNDS, 300 // ROUNDS, 3)
     out: dict[str, Any] = {"items": {}, "smb_width": {}}
-    for name, (gid, config) in CASES.items():
-        gen = _make(ws, gid, **config)
-        _forget()
-        one = timed(lambda i: gen(seed=i), runs) * 1e3
+    gens = {name: _make(ws, gid, **config) for name, (gid, config) in CASES.items()}
+    one: dict[str, list[np.ndarray]] = {name: [] for name in CASES}
+    for r in range(rounds):                                        # rounds: a slow spell of the host hits all
+        for name, gen in gens.items():
+            timed(lambda i: gen(seed=100_000 + i), 0 if r else WARMUP, warmup=0)   # each shape's kernels
+            _forget()
+            one[name].append(timed(lambda i: gen(seed=r * runs + i), runs, warmup=0) * 1e3)
+    for name, gen in gens.items():
+        times = np.concatenate(one[name])
         batch = timed(lambda i: (_forget(), gen(seed=i, n=64))[1], batch_runs, warmup=1) * 1e3 / 64
         alone = timed(lambda i: (_forget(), [gen(seed=s) for s in child_seeds(i, 64)])[1], batch_runs,
                       warmup=0) * 1e3 / 64
-        out["items"][name] = {"p50": float(np.median(one)), "p90": float(np.percentile(one, 90)),
+        out["items"][name] = {"p50": float(np.median(times)), "p90": float(np.percentile(times, 90)),
                               "batch64_per_item": float(np.median(batch)), "alone_per_item": float(np.median(alone))}
-    for gid in SMB:
-        for width in WIDTHS[:2] if quick else WIDTHS:
-            gen = _make(ws, gid, width=width)
+    columns = COLUMNS // 8 if quick else COLUMNS
+    widths = {(gid, width): _make(ws, gid, width=width) for gid in SMB for width in (WIDTHS[:2] if quick else WIDTHS)}
+    spent: dict[tuple[str, int], list[np.ndarray]] = {key: [] for key in widths}
+    for r in range(rounds):                                        # in turn, as the items
+        for (gid, width), gen in widths.items():
+            k = columns // width // rounds                           # levels a round: 16 of 200 columns, 1 of 3,200
             _forget()
-            times = timed(lambda i: gen(seed=i), (COLUMNS // 8 if quick else COLUMNS) // width) * 1e3
-            out["smb_width"][f"{gid} {width}"] = float(np.mean(times))
+            spent[gid, width].append(timed(lambda i: gen(seed=r * k + i), k, warmup=0 if r else 2) * 1e3)
+    for (gid, width), times in spent.items():
+        out["smb_width"][f"{gid} {width}"] = float(np.mean(np.concatenate(times)))
     return out
 
 
