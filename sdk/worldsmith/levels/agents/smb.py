@@ -98,11 +98,10 @@ class SmbSearch:
         """Read the tiles (columns ``[start, end)``, to the last by default; the rest are as
         before). ``footholds`` reads those columns and the pits at their ends."""
         end = self.w if end is None else end
-        clear = ~SMB.solid_mask()[tiles[:, start:end]]                     # (h, end - start)
-        foot = None
-        if self.footholds is not None:
-            a, b = widened(~SMB.solid_mask()[tiles[-1]], start, end)
-            foot = np.ascontiguousarray(self.footholds(SMB.solid_mask()[tiles[:, a:b]])[:, start - a:end - a])
+        a, b = (start, end) if self.footholds is None else widened(~SMB.solid_mask()[tiles[-1]], start, end)
+        solid = SMB.solid_mask()[tiles[:, a:b]]                            # (h, b - a)
+        clear = ~solid[:, start - a:end - a]                               # (h, end - start)
+        foot = None if self.footholds is None else np.ascontiguousarray(self.footholds(solid)[:, start - a:end - a])
         self._core.set_tiles(clear, foot, start, end)
 
     def _moves(self, r: int, c: int, phase: int) -> list[State]:

@@ -139,55 +139,65 @@ class RouteCheck:
     def __init__(self, lookback: int | None = LOOKBACK):
         self.lookback = lookback
         self.tiles: np.ndarray | None = None               # the tiles the search last read
+        self.opened: np.ndarray | None = None              # and their pit columns (:func:`_open`)
         self.verdict: int | None = None
 
     def __call__(self, tiles: np.ndarray) -> int | None:
         if self.tiles is None or self.tiles.shape != tiles.shape:
             self.search = SmbSearch(tiles, lookback=self.lookback, m=route_moves(), footholds=footholds)
             self.walls = wall_columns(tiles)
+            opened = _open(tiles)
         else:
             span = changed_columns(self.tiles, tiles)
             if span is None:
                 return self.verdict                      # a search that ended is not run again
             a, b = span
-            self.search.retile(tiles, *_pit_span(self.tiles, tiles, a, b))
-            self._rewall(tiles, a, b)
-        self.tiles = tiles.copy()
+            opened = _open(tiles)
+            self.search.retile(tiles, *_pit_span(self.opened, opened, a, b))
+            self._rewall(tiles, opened, a, b)
+        self.tiles, self.opened = tiles.copy(), opened
         states, far = self.search.run(path=False)
         self.verdict = None if states is not None else far
         if len(self.walls) and (self.verdict is None or self.walls[0] < self.verdict):
             self.verdict = int(self.walls[0])
         return self.verdict
 
-    def _rewall(self, tiles: np.ndarray, a: int, b: int) -> None:
-        """:attr:`walls` for ``tiles``, changed from :attr:`tiles` in columns ``[a, b)``: found
-        again in the columns the change reaches, on the stretch those read."""
-        lo, hi = _wall_zone(self.tiles, tiles, a, b)
-        ground = np.flatnonzero(SMB.solid_mask()[tiles[-1, :max(0, lo - TAKE_OFF + 2)]])
+    def _rewall(self, tiles: np.ndarray, opened: np.ndarray, a: int, b: int) -> None:
+        """:attr:`walls` for ``tiles`` (its pit columns ``opened``), changed from :attr:`tiles` in
+        columns ``[a, b)``: found again in the columns the change reaches, on the stretch those
+        read (from the last ground before it)."""
+        lo, hi = _wall_zone(self.opened, opened, a, b)
+        ground = np.flatnonzero(~opened[:max(0, lo - TAKE_OFF + 2)])
         start, end = (int(ground[-1]) if len(ground) else 0), min(tiles.shape[1], hi + REACH)
         found = wall_columns(tiles[:, start:end]) + start
-        found = found[(found >= lo) & (found < hi)]
-        self.walls = np.union1d(self.walls[(self.walls < lo) | (self.walls >= hi)], found)
+        kept = self.walls                                # sorted; the found ones fall in [lo, hi)
+        self.walls = np.concatenate([kept[kept < lo], found[(found >= lo) & (found < hi)], kept[kept >= hi]])
 
 
 REACH = GAP_MAX + 2  # columns after its own a wall's verdict reads (a climb across a pit, one past it)
 
 
+def _open(tiles: np.ndarray) -> np.ndarray:
+    """The columns of ``tiles`` with no ground in the bottom row (pits)."""
+    return ~SMB.solid_mask()[tiles[-1]]
+
+
 def _wall_zone(old: np.ndarray, new: np.ndarray, a: int, b: int) -> tuple[int, int]:
     """The columns ``[lo, hi)`` whose :func:`wall_columns` verdict a change of columns ``[a, b)``
-    may change: a wall's verdict at ``c`` reads columns ``c - TAKE_OFF + 1`` (back to the ground
-    before a pit there) to ``c + REACH``."""
-    ends = [b + int(np.argmax(row)) if row.any() else old.shape[1]
-            for row in (SMB.solid_mask()[tiles[-1, b:]] for tiles in (old, new))]
-    return max(0, a - REACH), min(old.shape[1], max(ends) + TAKE_OFF - 1)
+    may change (``old``, ``new``: the pit columns before and after it): a wall's verdict at
+    ``c`` reads columns ``c - TAKE_OFF + 1`` (back to the ground before a pit there) to
+    ``c + REACH``."""
+    ends = [b + int(np.argmin(row)) if not row.all() else len(old) for row in (old[b:], new[b:])]
+    return max(0, a - REACH), min(len(old), max(ends) + TAKE_OFF - 1)
 
 
 def _pit_span(old: np.ndarray, new: np.ndarray, a: int, b: int) -> tuple[int, int]:
     """Columns ``[a, b)`` widened to the edge columns of the pits at their ends in ``old`` or
-    ``new`` (a pit's width decides the footholds over all of it)."""
-    for tiles in (old, new):
-        a, b = widened(~SMB.solid_mask()[tiles[-1]], a, b)
-    return max(0, a - 1), min(old.shape[1], b + 1)
+    ``new`` (the pit columns before and after the change; a pit's width decides the footholds
+    over all of it)."""
+    for opened in (old, new):
+        a, b = widened(opened, a, b)
+    return max(0, a - 1), min(len(old), b + 1)
 
 
 def mend(tiles: np.ndarray, check: RouteCheck | None = None) -> np.ndarray:
