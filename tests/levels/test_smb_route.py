@@ -241,11 +241,20 @@ def test_footholds_c_kernel_matches_the_numpy_code_it_replaced():
             assert (footholds(part) == _numpy_footholds(part)).all(), seed
 
 
+def _walls(height: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """The numpy code the C walls kernel replaced (the test's oracle): the columns before a wall
+    more than ``CLIMB`` above their take-off ground ``ref``."""
+    from worldsmith.levels.agents.smb_route import CLIMB
+
+    return np.flatnonzero((ref[:-1] > 0) & (height[1:] - np.maximum(ref[:-1], height[:-1]) > CLIMB))
+
+
 def test_walls_c_kernel_matches_the_numpy_take_off_and_walls():
-    """The C walls (``wall_columns``) against ``_walls(height, _take_off(height))``, the numpy
-    functions ``steps`` still uses: random grounds of 0 to 13 tiles with pits, 1 to 60 columns."""
+    """The C walls (``wall_columns``, ``steps``) against ``_walls(height, _take_off(height))``,
+    ``_take_off`` being the numpy function ``steps`` still uses: random grounds of 0 to 13 tiles
+    with pits, 1 to 60 columns."""
     from worldsmith.levels import _smbkernels
-    from worldsmith.levels.agents.smb_route import CLIMB, TAKE_OFF, _take_off, _walls
+    from worldsmith.levels.agents.smb_route import CLIMB, TAKE_OFF, _take_off
 
     found = 0
     for seed in range(400):

@@ -277,13 +277,14 @@ def steps(tiles: np.ndarray) -> np.ndarray:
     [2, 2, 5, 9, 9]
     """
     out = tiles.copy()
-    if not _smbkernels.walls(np.ascontiguousarray(tiles, np.uint8), _SOLID_BYTES, CLIMB, TAKE_OFF):
-        return out                                                  # C: no wall (:func:`_walls` below)
+    walls = _smbkernels.walls(np.ascontiguousarray(tiles, np.uint8), _SOLID_BYTES, CLIMB, TAKE_OFF)
+    if not walls:                                                   # C: the columns before each wall
+        return out
     solid = SMB.solid_mask()[tiles]
     height = ground_columns(solid).sum(0)                             # (w,)
     ref = _take_off(height)
     h = tiles.shape[0]
-    for c in _walls(height, ref)[::-1]:                             # right to left: a step may need one
+    for c in walls[::-1]:                                           # right to left: a step may need one
         while c >= 0 and ref[c] and (top := int(height[c + 1]) - CLIMB) > max(ref[c], height[c]):
             if solid[max(0, h - top - CLIMB):h - height[c], c].any():
                 break
@@ -315,7 +316,7 @@ def wall_columns(tiles: np.ndarray) -> np.ndarray:
     [9]
     """
     tiles = np.ascontiguousarray(tiles, np.uint8)
-    walls = set(_smbkernels.walls(tiles, _SOLID_BYTES, CLIMB, TAKE_OFF))   # C: :func:`_walls` of :func:`_take_off`
+    walls = set(_smbkernels.walls(tiles, _SOLID_BYTES, CLIMB, TAKE_OFF))   # C: over :func:`_take_off`'s ground
     walls.update(c for c, _ in _blocked(tiles))
     return np.array(sorted(walls), np.int64)
 
@@ -391,11 +392,6 @@ def _window_climbs(window: bytes, shape: tuple[int, int]) -> bool:
 def _on_ground(solid: np.ndarray) -> np.ndarray:
     """The standing cells of a ``(h, w)`` solid mask on ground rising from the bottom row."""
     return standing_cells(ground_columns(solid))
-
-
-def _walls(height: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    """The columns before a wall more than :data:`CLIMB` above their take-off ground."""
-    return np.flatnonzero((ref[:-1] > 0) & (height[1:] - np.maximum(ref[:-1], height[:-1]) > CLIMB))
 
 
 def _take_off(height: np.ndarray) -> np.ndarray:
