@@ -208,7 +208,6 @@ def test_two_way_tour_is_the_checked_tour_on_zelda_rooms():
     is the same tour (or the same ``None``), on random rooms of floor, wall and water."""
     import numpy as np
 
-    from worldsmith.levels.agents.graph import tour
     from worldsmith.levels.agents.zelda import zelda_moves
     from worldsmith.types.tiles import ZELDA
 
@@ -220,7 +219,7 @@ def test_two_way_tour_is_the_checked_tour_on_zelda_rooms():
         picks = rng.choice(len(cells), 4, replace=False)
         start, targets = cells[picks[0]], {cells[i] for i in picks[1:]}
         moves = zelda_moves(tiles, bool(rng.integers(2)))
-        checked = tour(start, targets, moves)
-        assert tour(start, targets, moves, two_way=True) == checked
+        checked = moves.tour(start, targets)
+        assert moves.tour(start, targets, two_way=True) == checked
         found += checked is not None
     assert 20 < found < 180                           # both outcomes are compared

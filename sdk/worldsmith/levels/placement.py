@@ -107,9 +107,7 @@ class Chains:
         from scipy.sparse.csgraph import connected_components  # lazy: as above
 
         h, self.w = tiles.shape
-        moves = loderunner_moves(tiles)
-        edges = [(r * self.w + c, nr * self.w + nc) for r in range(h) for c in range(self.w) for nr, nc in moves(r, c)]
-        src, dst = np.array(edges, int).reshape(-1, 2).T
+        src, dst = loderunner_moves(tiles).edges()
         graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(h * self.w, h * self.w))
         _, self.part = connected_components(graph, directed=True, connection="strong")
         n = int(self.part.max()) + 1

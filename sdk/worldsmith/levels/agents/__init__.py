@@ -2,7 +2,7 @@
 
 One module per game: :mod:`.smb` (Mario's moves from the NES physics), :mod:`.loderunner`
 (every gold, digging down), :mod:`.zelda` (every door and walkable tile, the stepladder);
-:mod:`.graph` holds the breadth-first search the last two share.
+:mod:`.graph` holds the move graph and breadth-first searches the last two share (in C).
 
 Paths are lists of ``(row, col)``. ``solve(level)`` dispatches on the level's game.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from worldsmith.levels.agents.graph import Cell, Path, bfs
+from worldsmith.levels.agents.graph import Cell, Grid, Path
 from worldsmith.levels.agents.loderunner import loderunner_moves, loderunner_path
 from worldsmith.levels.agents.smb import (
     SmbSearch,
@@ -30,15 +30,15 @@ from worldsmith.levels.agents.smb import (
 )
 from worldsmith.levels.agents.zelda import zelda_moves, zelda_path
 
-__all__ = ["AGENTS", "Cell", "Path", "SmbSearch", "State", "entered", "loderunner_path", "reachable", "smb_cells",
-           "smb_path", "smb_search", "smb_states", "solve", "solve_tiles", "stage_step", "zelda_path"]
+__all__ = ["AGENTS", "Cell", "Grid", "Path", "SmbSearch", "State", "entered", "loderunner_path", "reachable",
+           "smb_cells", "smb_path", "smb_search", "smb_states", "solve", "solve_tiles", "stage_step", "zelda_path"]
 
 
 def reachable(tiles: np.ndarray, game: str, start: Cell, ladder: bool = True) -> set[Cell]:
     """Every cell a Lode Runner player or a Zelda hero (``ladder``: with the stepladder) reaches
     from ``start``."""
     moves = loderunner_moves(tiles) if game == "loderunner" else zelda_moves(tiles, ladder)
-    return set(bfs(start, moves)[0])
+    return moves.reach(start)
 
 
 AGENTS = {"smb": smb_path, "loderunner": loderunner_path, "zelda": zelda_path}

@@ -1,86 +1,78 @@
-"""Breadth-first search over grid cells, shared by the Lode Runner and Zelda agents."""
+"""A grid's move graph and its breadth-first searches, shared by the Lode Runner and Zelda agents.
+
+Cell ``(r, c)`` of an ``(h, w)`` grid is node ``r * w + c``; its moves are listed in the order
+the agent's rules give them, and a search visits them in that order (a FIFO queue, each cell's
+parent the first cell that reaches it), so its paths are those of a plain Python breadth-first
+search over the same moves (``tests/levels/test_grid_graph.py`` holds that search as the oracle).
+The graphs are built and searched in C (``_gridgraph.c``), without the GIL.
+"""
 from __future__ import annotations
 
-from collections import deque
-from typing import Callable, Iterable
+from typing import Iterable
+
+import numpy as np
+
+from worldsmith.levels.agents import _gridgraph
 
 Cell = tuple[int, int]
 Path = list[Cell]
-Neighbours = Callable[[int, int], Iterable[Cell]]  # the cells one move leads to from (row, col)
 
 
-def bfs(start: Cell, moves: Neighbours, goals: set[Cell] | None = None) -> tuple[dict, Cell | None]:
-    """Breadth-first search; stops at the first cell in ``goals`` (parents, goal reached)."""
-    parent = {start: None}
-    queue = deque([start])
-    while queue:
-        cell = queue.popleft()
-        if goals and cell in goals:
-            return parent, cell
-        for nxt in moves(*cell):
-            if nxt not in parent:
-                parent[nxt] = cell
-                queue.append(nxt)
-    return parent, None
+class Grid:
+    """The moves of every cell of an ``(h, w)`` grid, as CSR arrays: cell ``i``'s moves are
+    ``targets[offsets[i]:offsets[i + 1]]``.
 
-
-def remembered(moves: Neighbours) -> Neighbours:
-    """``moves`` with each cell's moves listed once and looked up after (a tour searches the same
-    cells again and again).
-
-    >>> calls = []
-    >>> def line(r, c):
-    ...     calls.append((r, c))
-    ...     return [(r, c + 1)] if c < 3 else []
-    >>> m = remembered(line)
-    >>> list(m(0, 0)), list(m(0, 0)), len(calls)
-    ([(0, 1)], [(0, 1)], 1)
+    >>> line = Grid.from_moves((1, 5), lambda r, c: [(r, c + d) for d in (-1, 1) if 0 <= c + d < 5])
+    >>> sorted(line.reach((0, 2))), line.tour((0, 2), {(0, 0), (0, 4)})
+    ([(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)], [(0, 2), (0, 1), (0, 0), (0, 1), (0, 2), (0, 3), (0, 4)])
     """
-    table: dict[Cell, list[Cell]] = {}
 
-    def lookup(r: int, c: int) -> list[Cell]:
-        found = table.get((r, c))
-        if found is None:
-            found = table[(r, c)] = list(moves(r, c))
-        return found
+    def __init__(self, shape: tuple[int, int], offsets: np.ndarray, targets: np.ndarray):
+        self.shape = shape
+        self.offsets, self.targets = offsets, targets
 
-    return lookup
+    @classmethod
+    def from_moves(cls, shape: tuple[int, int], moves) -> "Grid":
+        """The graph of ``moves(r, c) -> cells`` over every cell (for small or hand-made rules)."""
+        lists = [[r * shape[1] + c for r, c in moves(r0, c0)] for r0 in range(shape[0]) for c0 in range(shape[1])]
+        offsets = np.zeros(len(lists) + 1, np.int32)
+        np.cumsum([len(m) for m in lists], out=offsets[1:])
+        return cls(shape, offsets, np.array([t for m in lists for t in m], np.int32))
 
+    def _node(self, cell: Cell) -> int:
+        h, w = self.shape
+        r, c = int(cell[0]), int(cell[1])
+        if not (0 <= r < h and 0 <= c < w):
+            raise ValueError(f"cell {cell} is outside the {h}x{w} grid")
+        return r * w + c
 
-def trace(parent: dict, cell: Cell) -> Path:
-    """The path from the search's start to ``cell``, read back through ``parent`` (see :func:`bfs`)."""
-    path = []
-    while cell is not None:
-        path.append(cell)
-        cell = parent[cell]
-    return path[::-1]
+    def _cells(self, nodes: Iterable[int]) -> list[Cell]:
+        return [divmod(int(i), self.shape[1]) for i in nodes]
 
+    def moves(self, cell: Cell) -> list[Cell]:
+        """The cells one move from ``cell``, in the rules' order."""
+        i = self._node(cell)
+        return self._cells(self.targets[self.offsets[i]:self.offsets[i + 1]])
 
-def tour(start: Cell, targets: set[Cell], moves: Neighbours, two_way: bool = False) -> Path | None:
-    """Visit every target: next the nearest one from which every target left stays in reach
-    (moves can be one-way: falls, digs); ``None`` if no such order is found greedily.
-    ``two_way``: every move can be walked back, so a target in reach keeps every other in reach
-    (the same tour, without a search from each candidate to check it).
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every move as ``(from_nodes, to_nodes)``, cell by cell in row-major order."""
+        return np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets)), self.targets[:self.offsets[-1]]
 
-    >>> line = lambda r, c: [(r, c + d) for d in (-1, 1) if 0 <= c + d < 5]
-    >>> tour((0, 2), {(0, 0), (0, 4)}, line) == tour((0, 2), {(0, 0), (0, 4)}, line, two_way=True)
-    True
-    """
-    searched: dict[Cell, dict] = {}                     # cell -> its search's parents (moves don't change)
+    def reached(self, start: Cell) -> np.ndarray:
+        """A boolean ``(h, w)`` mask of the cells reached from ``start``."""
+        parent = np.empty(len(self.offsets) - 1, np.int32)
+        _gridgraph.reach(self.offsets, self.targets, self._node(start), parent)
+        return (parent >= 0).reshape(self.shape)
 
-    def reach(cell: Cell) -> dict:
-        if cell not in searched:
-            searched[cell] = bfs(cell, moves)[0]
-        return searched[cell]
+    def reach(self, start: Cell) -> set[Cell]:
+        """Every cell reached from ``start`` (``start`` too)."""
+        return set(self._cells(np.flatnonzero(self.reached(start))))
 
-    path, here, left = [start], start, set(targets) - {start}
-    while left:
-        parent = reach(here)
-        goal = next((cell for cell in parent if cell in left and
-                     (two_way or left - {cell} <= reach(cell).keys())), None)  # BFS order: nearest first
-        if goal is None:
-            return None
-        path += trace(parent, goal)[1:]
-        here = goal
-        left.discard(goal)
-    return path
+    def tour(self, start: Cell, targets: Iterable[Cell], two_way: bool = False) -> Path | None:
+        """Visit every target: next the nearest one (breadth-first) from which every target left
+        stays in reach (moves can be one-way: falls, digs); ``None`` if no such order is found
+        greedily. ``two_way``: every move can be walked back, so a target in reach keeps every
+        other in reach (the same tour, without a search from each candidate to check it)."""
+        goals = np.array([self._node(t) for t in targets], np.int32)
+        nodes = _gridgraph.tour(self.offsets, self.targets, self._node(start), goals, two_way)
+        return None if nodes is None else self._cells(nodes)

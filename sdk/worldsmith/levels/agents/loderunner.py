@@ -7,53 +7,35 @@ layers. Hole timing and enemies are not modelled.
 """
 from __future__ import annotations
 
-from typing import Iterable
-
 import numpy as np
 
-from worldsmith.levels.agents.graph import Cell, Neighbours, Path, remembered, tour
+from worldsmith.levels.agents import _gridgraph
+from worldsmith.levels.agents.graph import Grid, Path
 from worldsmith.types.tiles import LODERUNNER
 
+MOST = 6  # moves of one cell at most: two sides, each a walk and a dig, a climb and a drop
 
-def loderunner_moves(tiles: np.ndarray) -> Neighbours:
-    """Where a player at ``(r, c)`` of ``tiles`` gets in one move: a fall, a walk, a climb, a
-    drop into a brick dug below-beside."""
-    h, w = tiles.shape
-    solid = LODERUNNER.solid_mask()[tiles].tolist()
-    ladder, rope, brick = LODERUNNER.id("#"), LODERUNNER.id("-"), LODERUNNER.id("b")
-    t = tiles.tolist()
 
-    def moves(r: int, c: int) -> Iterable[Cell]:
-        held = t[r][c] in (ladder, rope)
-        below = r + 1 < h and (solid[r + 1][c] or t[r + 1][c] == ladder)
-        if not (held or below or r == h - 1):
-            yield r + 1, c  # falling
-            return
-        in_hole = t[r][c] == brick
-        for dc in (-1, 1):
-            if not 0 <= c + dc < w:
-                continue
-            side = t[r][c + dc]
-            if not solid[r][c + dc]:
-                yield r, c + dc
-            dug = in_hole and r > 0 and side == brick and not solid[r - 1][c + dc] \
-                and t[r - 1][c + dc] not in (ladder, rope)  # the brick beside was dug from above
-            if (not solid[r][c + dc] or dug) and side not in (ladder, rope) and r + 1 < h and \
-                    t[r + 1][c + dc] == brick:
-                yield r + 1, c + dc  # dig the brick below-beside and drop into the hole
-        if t[r][c] == ladder and r > 0 and not solid[r - 1][c]:
-            yield r - 1, c
-        if r + 1 < h and not solid[r + 1][c]:
-            yield r + 1, c
+def loderunner_moves(tiles: np.ndarray) -> Grid:
+    """Where a player at each cell of ``tiles`` gets in one move, in this order: a fall (alone:
+    nothing holds a falling player), or for each side (left, right) a walk and a drop into a
+    brick dug below-beside, then a climb up a ladder, then a step down.
 
-    return moves
+    >>> from worldsmith.types.tiles import parse_text
+    >>> loderunner_moves(parse_text("M.\\nbb", LODERUNNER)).moves((0, 0))   # walk right, dig down-right
+    [(0, 1), (1, 1)]
+    """
+    tiles = np.ascontiguousarray(tiles, np.uint8)
+    offsets, targets = np.empty(tiles.size + 1, np.int32), np.empty(tiles.size * MOST, np.int32)
+    _gridgraph.loderunner(tiles, LODERUNNER.solid_bytes(), LODERUNNER.id("#"), LODERUNNER.id("-"),
+                          LODERUNNER.id("b"), offsets, targets)
+    return Grid(tiles.shape, offsets, targets)
 
 
 def loderunner_path(tiles: np.ndarray) -> Path | None:
     """The player's route through every gold (one start ``M``, at least one ``G``), or ``None``."""
-    starts = list(zip(*np.nonzero(tiles == LODERUNNER.id("M"))))
-    gold = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == LODERUNNER.id("G")))}
+    starts = np.argwhere(tiles == LODERUNNER.id("M"))
+    gold = {(int(r), int(c)) for r, c in np.argwhere(tiles == LODERUNNER.id("G"))}
     if len(starts) != 1 or not gold:
         return None
-    start = (int(starts[0][0]), int(starts[0][1]))
-    return tour(start, gold, remembered(loderunner_moves(tiles)))
+    return loderunner_moves(tiles).tour((int(starts[0][0]), int(starts[0][1])), gold)

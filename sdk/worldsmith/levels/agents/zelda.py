@@ -4,38 +4,29 @@ hero also crosses one tile of water ``P`` in a straight line between walkable ti
 """
 from __future__ import annotations
 
-from typing import Iterable
-
 import numpy as np
 
-from worldsmith.levels.agents.graph import Cell, Neighbours, Path, bfs, remembered, tour
+from worldsmith.levels.agents import _gridgraph
+from worldsmith.levels.agents.graph import Grid, Path
 from worldsmith.types.tiles import ZELDA
 
 WALKABLE = "FMDSO"
-STEPS = ((-1, 0), (1, 0), (0, -1), (0, 1))
+MOST = 4  # moves of one cell at most: one a side
+_WALK_BYTES = np.isin(np.arange(len(ZELDA.chars)), ZELDA.ids(WALKABLE)).astype(np.uint8).tobytes()  # 1: walkable id
 
 
-def zelda_moves(tiles: np.ndarray, ladder: bool = True) -> Neighbours:
-    """Where the hero at ``(r, c)`` of ``tiles`` gets in one 4-connected step (with ``ladder``,
-    also across one water tile)."""
-    h, w = tiles.shape
-    walk = np.isin(tiles, ZELDA.ids(WALKABLE)).tolist()
-    water = (tiles == ZELDA.id("P")).tolist()
+def zelda_moves(tiles: np.ndarray, ladder: bool = True) -> Grid:
+    """Where the hero at each cell of ``tiles`` gets in one 4-connected step, up, down, left,
+    right (with ``ladder``, a step onto water goes on across it to the walkable tile beyond).
 
-    def inside(r: int, c: int) -> bool:
-        return 0 <= r < h and 0 <= c < w
-
-    def moves(r: int, c: int) -> Iterable[Cell]:
-        for dr, dc in STEPS:
-            r2, c2 = r + dr, c + dc
-            if not inside(r2, c2):
-                continue
-            if walk[r2][c2]:
-                yield r2, c2
-            elif ladder and water[r2][c2] and inside(r2 + dr, c2 + dc) and walk[r2 + dr][c2 + dc]:
-                yield r2 + dr, c2 + dc  # the stepladder spans the water tile
-
-    return moves
+    >>> from worldsmith.types.tiles import parse_text
+    >>> zelda_moves(parse_text("FPF", ZELDA)).moves((0, 0)), zelda_moves(parse_text("FPF", ZELDA), False).moves((0, 0))
+    ([(0, 2)], [])
+    """
+    tiles = np.ascontiguousarray(tiles, np.uint8)
+    offsets, targets = np.empty(tiles.size + 1, np.int32), np.empty(tiles.size * MOST, np.int32)
+    _gridgraph.zelda(tiles, _WALK_BYTES, ZELDA.id("P"), ladder, offsets, targets)
+    return Grid(tiles.shape, offsets, targets)
 
 
 def _through_ladders(path: Path) -> Path:
@@ -62,12 +53,10 @@ def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
     doors = [(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("D")))]
     if not doors:
         return None
-    moves = remembered(zelda_moves(tiles, ladder))
-    reached, _ = bfs(doors[0], moves)
-    walkable = int(np.isin(tiles, ZELDA.ids(WALKABLE)).sum())
-    if len(reached) != walkable:
+    moves = zelda_moves(tiles, ladder)
+    if int(moves.reached(doors[0]).sum()) != int(np.isin(tiles, ZELDA.ids(WALKABLE)).sum()):
         return None
     stairs = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("S")))}
     targets = {d for d in doors if d[1] != doors[0][1] or abs(d[0] - doors[0][0]) > 2} | stairs
-    path = tour(doors[0], targets, moves, two_way=True)   # steps and stepladders go both ways
+    path = moves.tour(doors[0], targets, two_way=True)   # steps and stepladders go both ways
     return None if path is None else _through_ladders(path)
