@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from worldsmith.levels.agents import _gridgraph
-from worldsmith.levels.agents.graph import Grid
+from worldsmith.levels.agents.graph import Grid, heaviest_chains
 from worldsmith.levels.agents.loderunner import loderunner_moves
 from worldsmith.levels.agents.zelda import WALKABLE, zelda_moves
 from worldsmith.types.tiles import LODERUNNER, ZELDA
@@ -159,6 +159,43 @@ def test_from_moves_builds_the_same_graph():
     assert np.array_equal(built.targets[:built.offsets[-1]], native.targets[:native.offsets[-1]])
 
 
+def chains_oracle(parts_from, parts_to, weight):
+    """The Python heaviest chains (Lode Runner's placement before the C kernel)."""
+    nexts = [set() for _ in weight]
+    for a, b in zip(parts_from, parts_to):
+        if a != b:
+            nexts[a].add(b)
+    best = {}
+    for p in range(len(weight)):
+        stack = [p]
+        while stack:
+            q = stack[-1]
+            todo = [n for n in nexts[q] if n not in best]
+            if todo:
+                stack += todo
+                continue
+            stack.pop()
+            if q not in best:
+                tail = max(((best[n][0], n) for n in nexts[q]), default=(0.0, -1))
+                best[q] = (weight[q] + tail[0], tail[1])
+    return [best[p][0] for p in range(len(weight))], [best[p][1] for p in range(len(weight))]
+
+
+def test_heaviest_chains_are_the_python_chains():
+    """Random DAGs (edges along a random order of the parts, repeats and self moves kept), small
+    whole weights so that equal chains are common and the tie rule is compared."""
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        n = int(rng.integers(1, 40))
+        rank = rng.permutation(n)
+        pairs = rng.integers(n, size=(int(rng.integers(0, 3 * n)), 2))
+        pairs = np.where((rank[pairs[:, :1]] <= rank[pairs[:, 1:]]), pairs, pairs[:, ::-1])
+        weight = rng.integers(0, 3, size=n).astype(float)
+        value, nxt = heaviest_chains(pairs[:, 0], pairs[:, 1], weight)
+        want_value, want_next = chains_oracle(pairs[:, 0].tolist(), pairs[:, 1].tolist(), weight)
+        assert value.tolist() == want_value and nxt.tolist() == want_next
+
+
 def test_bad_input_is_refused_by_name():
     with pytest.raises(ValueError, match="loderunner: expected tile ids below"):
         loderunner_moves(np.full((2, 2), 200, np.uint8))
@@ -172,5 +209,7 @@ def test_bad_input_is_refused_by_name():
         graph.reach((2, 0))
     with pytest.raises(ValueError, match="tour: expected a graph"):
         _gridgraph.tour(graph.offsets, np.full(16, 9, np.int32), 0, np.zeros(1, np.int32), False)
+    with pytest.raises(ValueError, match="chains: expected parts below 2"):
+        heaviest_chains(np.array([0]), np.array([2]), np.zeros(2))
     with pytest.raises(ValueError, match="reach: expected a start cell below 4"):
         _gridgraph.reach(graph.offsets, graph.targets, 4, np.zeros(4, np.int32))

@@ -18,6 +18,7 @@ import numpy as np
 
 from worldsmith.levels import _smbkernels
 from worldsmith.levels.agents import loderunner_moves
+from worldsmith.levels.agents.graph import heaviest_chains
 from worldsmith.types.tiles import LODERUNNER, SMB
 
 #: weight of the horizontal neighbours' probabilities in a Lode Runner cell's (bricks, empty,
@@ -110,36 +111,14 @@ class Chains:
         src, dst = loderunner_moves(tiles).edges()
         graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(h * self.w, h * self.w))
         _, self.part = connected_components(graph, directed=True, connection="strong")
-        n = int(self.part.max()) + 1
-        self.nexts: list[set[int]] = [set() for _ in range(n)]
-        for a, b in zip(self.part[src].tolist(), self.part[dst].tolist()):
-            if a != b:
-                self.nexts[a].add(b)
-        self.weight = np.zeros(n)
-        np.add.at(self.weight, self.part, np.where(tiles.ravel() == LODERUNNER.id("G"), GOLD_WEIGHT, 0.0)
+        weight = np.zeros(int(self.part.max()) + 1)
+        np.add.at(weight, self.part, np.where(tiles.ravel() == LODERUNNER.id("G"), GOLD_WEIGHT, 0.0)
                   + _standing(tiles).ravel())
-        self.best: dict[int, tuple[float, int]] = {}
-        for p in range(n):
-            self._value(p)
-
-    def _value(self, p: int) -> float:
-        """The weight of the heaviest chain from part ``p`` (iterative: deep chains are fine)."""
-        stack = [p]
-        while stack:
-            q = stack[-1]
-            todo = [n for n in self.nexts[q] if n not in self.best]
-            if todo:
-                stack += todo
-                continue
-            stack.pop()
-            if q not in self.best:
-                tail = max(((self.best[n][0], n) for n in self.nexts[q]), default=(0.0, -1))
-                self.best[q] = (self.weight[q] + tail[0], tail[1])
-        return self.best[p][0]
+        self.values, self.next = heaviest_chains(self.part[src], self.part[dst], weight)
 
     def value(self, cell: tuple[int, int]) -> float:
         """The value of ``cell``'s part."""
-        return self.best[int(self.part[cell[0] * self.w + cell[1]])][0]
+        return float(self.values[self.part[cell[0] * self.w + cell[1]]])
 
     def cells(self, start: tuple[int, int]) -> set[tuple[int, int]]:
         """The cells of the heaviest chain from ``start``: gold anywhere on them can all be taken.
@@ -152,7 +131,7 @@ class Chains:
         parts, p = set(), int(self.part[start[0] * self.w + start[1]])
         while p >= 0:
             parts.add(p)
-            p = self.best[p][1]
+            p = int(self.next[p])
         return {(i // self.w, i % self.w) for i in np.flatnonzero(np.isin(self.part, list(parts)))}
 
 

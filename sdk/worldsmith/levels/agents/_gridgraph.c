@@ -13,6 +13,11 @@
  * - tour(offsets, targets, start, goals, two_way) -> [cells] or None: every goal in turn, the
  *   nearest (breadth-first order) from which every goal left stays in reach
  *
+ * - chains(parts_from, parts_to, weight, value, next): over the DAG of a graph's strongly
+ *   connected parts (the moves between parts, as the parts they join), each part's heaviest chain
+ *   onward: value[p] = weight[p] + the largest value among p's next parts (0 if none), next[p]
+ *   that part (the highest-numbered of equal values; -1 if none)
+ *
  * The searches run without the GIL.
  */
 #define PY_SSIZE_T_CLEAN
@@ -292,7 +297,95 @@ args:
     return result;
 }
 
+/* value and next of every part (see the top); `stack` has room for every part and every edge. */
+static void chain_values(Py_ssize_t nparts, const int32_t *off, const int32_t *succ, const double *weight,
+                         double *value, int32_t *next, uint8_t *state, int32_t *stack) {
+    for (Py_ssize_t p = 0; p < nparts; p++) {
+        Py_ssize_t top = 0;
+        stack[top++] = (int32_t)p;
+        while (top) {                                    /* depth first: a part after all its next parts */
+            int32_t q = stack[top - 1];
+            if (state[q] == 2) { top--; continue; }
+            if (state[q] == 0) {
+                state[q] = 1;
+                for (int32_t e = off[q]; e < off[q + 1]; e++)
+                    if (!state[succ[e]]) stack[top++] = succ[e];
+                continue;
+            }
+            double best = 0.0;
+            int32_t at = -1;
+            for (int32_t e = off[q]; e < off[q + 1]; e++) {
+                int32_t n = succ[e];
+                if (at < 0 || value[n] > best || (value[n] == best && n > at)) { best = value[n]; at = n; }
+            }
+            value[q] = weight[q] + best;
+            next[q] = at;
+            state[q] = 2;
+            top--;
+        }
+    }
+}
+
+static PyObject *chains(PyObject *self, PyObject *args) {
+    PyObject *aobj, *bobj, *wobj, *vobj, *nobj;
+    Py_buffer ab, bb, wb, vb, nb;
+    if (!PyArg_ParseTuple(args, "OOOOO", &aobj, &bobj, &wobj, &vobj, &nobj)) return NULL;
+    if (PyObject_GetBuffer(wobj, &wb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    PyObject *result = NULL;
+    int32_t *off = NULL, *succ = NULL, *stack = NULL, *fill = NULL;
+    uint8_t *state = NULL;
+    Py_ssize_t nparts = wb.len / 8;
+    if (wb.itemsize != 8 || wb.format == NULL || wb.format[0] != 'd' || wb.format[1] || nparts >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "chains: expected float64 weights, one per part");
+        PyBuffer_Release(&wb);
+        return NULL;
+    }
+    if (int32_arg(aobj, &ab, 0, 0, "chains", "the parts each move leaves") < 0) goto w;
+    if (int32_arg(bobj, &bb, 0, ab.len / 4, "chains", "the parts each move enters") < 0) goto a;
+    if (PyObject_GetBuffer(vobj, &vb, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE | PyBUF_FORMAT) < 0) goto b;
+    if (vb.itemsize != 8 || vb.format == NULL || vb.format[0] != 'd' || vb.format[1] || vb.len / 8 < nparts) {
+        PyErr_SetString(PyExc_ValueError, "chains: expected float64 values, one per part");
+        goto v;
+    }
+    if (int32_arg(nobj, &nb, 1, nparts, "chains", "next parts, one per part") < 0) goto v;
+    const int32_t *from = ab.buf, *to = bb.buf;
+    Py_ssize_t nedges = ab.len / 4;
+    for (Py_ssize_t e = 0; e < nedges; e++)
+        if (from[e] < 0 || from[e] >= nparts || to[e] < 0 || to[e] >= nparts) {
+            PyErr_Format(PyExc_ValueError, "chains: expected parts below %zd", nparts);
+            goto n;
+        }
+    off = calloc((size_t)nparts + 1, sizeof *off);
+    fill = calloc((size_t)nparts + 1, sizeof *fill);
+    succ = malloc(((size_t)nedges + 1) * sizeof *succ);
+    stack = malloc(((size_t)nedges + nparts + 1) * sizeof *stack);
+    state = calloc((size_t)nparts + 1, 1);
+    if (!off || !fill || !succ || !stack || !state) { PyErr_NoMemory(); goto n; }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t e = 0; e < nedges; e++)
+        if (from[e] != to[e]) off[from[e] + 1]++;
+    for (Py_ssize_t p = 0; p < nparts; p++) { off[p + 1] += off[p]; fill[p] = off[p]; }
+    for (Py_ssize_t e = 0; e < nedges; e++)
+        if (from[e] != to[e]) succ[fill[from[e]]++] = to[e];
+    chain_values(nparts, off, succ, wb.buf, vb.buf, nb.buf, state, stack);
+    Py_END_ALLOW_THREADS
+    result = Py_None; Py_INCREF(result);
+n:
+    free(off); free(fill); free(succ); free(stack); free(state);
+    PyBuffer_Release(&nb);
+v:
+    PyBuffer_Release(&vb);
+b:
+    PyBuffer_Release(&bb);
+a:
+    PyBuffer_Release(&ab);
+w:
+    PyBuffer_Release(&wb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"chains", chains, METH_VARARGS, "chains(parts_from, parts_to, weight, value, next): each part's heaviest chain onward"},
     {"loderunner", loderunner, METH_VARARGS, "loderunner(tiles, solid, ladder, rope, brick, offsets, targets) -> edges"},
     {"zelda", zelda, METH_VARARGS, "zelda(tiles, walk, water, ladder, offsets, targets) -> edges"},
     {"reach", reach, METH_VARARGS, "reach(offsets, targets, start, parent) -> cells reached; parent filled (-1: not reached)"},

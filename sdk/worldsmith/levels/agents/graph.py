@@ -76,3 +76,19 @@ class Grid:
         goals = np.array([self._node(t) for t in targets], np.int32)
         nodes = _gridgraph.tour(self.offsets, self.targets, self._node(start), goals, two_way)
         return None if nodes is None else self._cells(nodes)
+
+
+def heaviest_chains(parts_from: np.ndarray, parts_to: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each part's heaviest chain onward in a DAG of parts (the strongly connected parts of a
+    graph, joined by its moves ``parts_from[i] -> parts_to[i]``; moves within a part are
+    ignored): ``value[p] = weight[p] + max(value[q] for the next parts q)`` (0 if none) and
+    ``next[p]`` that ``q`` (the highest-numbered of equal values; -1 if none).
+
+    >>> value, nxt = heaviest_chains(np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3]), np.array([1.0, 5.0, 5.0, 2.0]))
+    >>> value.tolist(), nxt.tolist()
+    ([8.0, 7.0, 7.0, 2.0], [2, 3, 3, -1])
+    """
+    value, nxt = np.empty(len(weight)), np.empty(len(weight), np.int32)
+    _gridgraph.chains(np.ascontiguousarray(parts_from, np.int32), np.ascontiguousarray(parts_to, np.int32),
+                      np.ascontiguousarray(weight, np.float64), value, nxt)
+    return value, nxt
