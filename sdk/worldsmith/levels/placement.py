@@ -120,62 +120,67 @@ class Chains:
         """The value of ``cell``'s part."""
         return float(self.values[self.part[cell[0] * self.w + cell[1]]])
 
-    def cells(self, start: tuple[int, int]) -> set[tuple[int, int]]:
-        """The cells of the heaviest chain from ``start``: gold anywhere on them can all be taken.
+    def mask(self, start: tuple[int, int]) -> np.ndarray:
+        """The cells of the heaviest chain from ``start``, a boolean ``(h, w)`` mask: gold
+        anywhere on them can all be taken.
 
         >>> from worldsmith.types.tiles import parse_text
         >>> t = parse_text("M..#\\nBB.#\\n...#\\nBBBB", LODERUNNER)   # down the hole, back up the ladder
-        >>> len(Chains(t).cells((0, 0)))
+        >>> int(Chains(t).mask((0, 0)).sum())
         10
         """
-        parts, p = set(), int(self.part[start[0] * self.w + start[1]])
+        parts, p = [], int(self.part[start[0] * self.w + start[1]])
         while p >= 0:
-            parts.add(p)
+            parts.append(p)
             p = int(self.next[p])
-        return {(i // self.w, i % self.w) for i in np.flatnonzero(np.isin(self.part, list(parts)))}
+        return np.isin(self.part, parts).reshape(-1, self.w)
 
 
 def place_start(tiles: np.ndarray, chains: Chains) -> tuple[int, int]:
     """The player's start ``M`` (in place), moved to the standing cell with the heaviest chain
-    if the one there does not hold every gold: where most of the level's gold can be taken."""
+    if the one there does not hold every gold: where most of the level's gold can be taken
+    (the nearest such cell, then the first in reading order)."""
     start = tuple(int(v) for v in np.argwhere(tiles == LODERUNNER.id("M"))[0])
     if chains.value(start) >= GOLD_WEIGHT * int((tiles == LODERUNNER.id("G")).sum()):
         return start
-    spots = [tuple(cell) for cell in np.argwhere(_standing(tiles)).tolist()]
-    best = max(spots, key=lambda s: (chains.value(s), -abs(s[0] - start[0]) - abs(s[1] - start[1])), default=start)
+    spots = np.argwhere(_standing(tiles))
+    if not len(spots):
+        return start
+    value = chains.values[chains.part[spots[:, 0] * chains.w + spots[:, 1]]]
+    far = np.abs(spots - start).sum(1)
+    best = tuple(int(v) for v in spots[np.argmin(np.where(value == value.max(), far, np.iinfo(far.dtype).max))])
     if chains.value(best) > chains.value(start):
         tiles[start], tiles[best] = _LR_EMPTY, LODERUNNER.id("M")
         return best
     return start
 
 
-def move_gold(tiles: np.ndarray, keep: set[tuple[int, int]], spots: set[tuple[int, int]]) -> np.ndarray:
-    """Every gold outside ``keep`` moved to the nearest free cell of ``spots`` (Manhattan
-    distance, then row and column); the count stays unless ``spots`` run out.
+def move_gold(tiles: np.ndarray, keep: np.ndarray, spots: np.ndarray) -> np.ndarray:
+    """Every gold outside the ``keep`` mask moved to the nearest free cell of the ``spots`` mask
+    (Manhattan distance, then row and column); the count stays unless ``spots`` run out.
 
     >>> t = np.full((1, 5), LODERUNNER.id("."), np.uint8); t[0, 0] = LODERUNNER.id("G")
-    >>> move_gold(t, keep=set(), spots={(0, 3), (0, 4)})[0].tolist() == [2, 2, 2, 5, 2]
-    True
+    >>> move_gold(t, keep=np.zeros((1, 5), bool), spots=np.array([[0, 0, 0, 1, 1]], bool))[0].tolist()
+    [2, 2, 2, 5, 2]
     """
     out = tiles.copy()
     gold = LODERUNNER.id("G")
-    free = sorted(spots - {(int(r), int(c)) for r, c in np.argwhere(out != _LR_EMPTY)})
-    for r, c in map(tuple, np.argwhere(out == gold).tolist()):
-        if (r, c) in keep:
-            continue
+    free = np.argwhere(spots & (out == _LR_EMPTY))                 # reading order: row, then column
+    taken = np.zeros(len(free), bool)
+    for r, c in np.argwhere((out == gold) & ~keep).tolist():
         out[r, c] = _LR_EMPTY
-        if free:
-            best = min(free, key=lambda s: (abs(s[0] - r) + abs(s[1] - c), s))
-            free.remove(best)
-            out[best] = gold
+        if not taken.all():
+            far = np.where(taken, np.iinfo(free.dtype).max, np.abs(free[:, 0] - r) + np.abs(free[:, 1] - c))
+            best = int(np.argmin(far))
+            taken[best] = True
+            out[tuple(free[best])] = gold
     return out
 
 
-def gold_spots(tiles: np.ndarray, cells: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The cells of ``cells`` where gold may lie: empty, with a brick or ladder below (or on the
-    bottom row)."""
-    stand = _standing(tiles)
-    return {cell for cell in cells if stand[cell]}
+def gold_spots(tiles: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """The cells of the ``cells`` mask where gold may lie: empty, with a brick or ladder below (or
+    on the bottom row)."""
+    return cells & _standing(tiles)
 
 
 def smb_enemies(tiles: np.ndarray, hover: int = HOVER) -> np.ndarray:

@@ -96,7 +96,7 @@ def _lr_gold(tiles: np.ndarray) -> tuple[np.ndarray, list | None]:
     standing cell on it: the count stays (unless the chain is too short), none is dropped for
     being out of reach."""
     tiles, chains = tiles.copy(), Chains(tiles)
-    cells = chains.cells(place_start(tiles, chains))
+    cells = chains.mask(place_start(tiles, chains))
     moved = move_gold(tiles, cells, gold_spots(tiles, cells))
     return moved, loderunner_path(moved)
 
