@@ -19,6 +19,7 @@ worldsmith.core.errors.ConfigError: width: expected an int in [28, 4096], got 3
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import typing
@@ -108,12 +109,18 @@ def _check_type(name: str, value: Any, tp: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _hints(cls: type) -> dict[str, Any]:
+    """``cls``'s field types, resolved once a class (resolving them evaluates every annotation)."""
+    return typing.get_type_hints(cls)
+
+
 @dataclass(frozen=True)
 class Config:
     """Base class of generator configs (subclass as a frozen dataclass of :func:`param` fields)."""
 
     def __post_init__(self) -> None:
-        hints = typing.get_type_hints(type(self))
+        hints = _hints(type(self))
         for f in fields(self):
             value = _check_type(f.name, getattr(self, f.name), hints[f.name])
             self._check_bounds(f.name, value, f.metadata, hints[f.name])
@@ -158,7 +165,7 @@ class Config:
     @classmethod
     def describe(cls) -> list[dict[str, Any]]:
         """One dict per field: name, type, default, lo/hi or choices, help (for ``info``)."""
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         rows = []
         for f in fields(cls):
             default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
@@ -172,7 +179,7 @@ class Config:
     @classmethod
     def parse_value(cls, key: str, text: str) -> Any:
         """Parse a CLI ``--set key=value`` string for field ``key`` (JSON, else a bare string)."""
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         if key not in hints:
             cls.from_dict({key: None})  # raises the "did you mean" error
         if len(text) > MAX_VALUE_CHARS:
