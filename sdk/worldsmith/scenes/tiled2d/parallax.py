@@ -37,7 +37,8 @@ def periodic_noise(rng: np.random.Generator, shape: tuple[int, int], falloff: fl
     amp = np.where(radius > 0, 1.0 / np.maximum(radius, 1.0) ** falloff, 0.0)
     spec = amp * (rng.standard_normal(radius.shape) + 1j * rng.standard_normal(radius.shape))
     out = np.fft.irfft2(spec, s=shape)
-    return np.clip(out / (3 * out.std() + 1e-12), -1.0, 1.0)
+    np.divide(out, 3 * out.std() + 1e-12, out=out)
+    return np.clip(out, -1.0, 1.0, out=out)
 
 
 def _ridge(rng: np.random.Generator, base: float, amp: float, falloff: float) -> np.ndarray:
@@ -47,35 +48,48 @@ def _ridge(rng: np.random.Generator, base: float, amp: float, falloff: float) ->
 
 def _fill_below(profile: np.ndarray, height: int, colour: tuple[int, int, int]) -> np.ndarray:
     """RGBA layer: ``colour`` below ``profile`` (shaded darker with depth), transparent above."""
-    rows = np.arange(height)[:, None]
-    inside = rows >= profile[None, :]
-    depth = np.clip((rows - profile[None, :]) / 60.0, 0, 1)[..., None]
-    rgb = np.asarray(colour, float) * (1.0 - 0.35 * depth)
-    img = np.zeros((height, WIDTH, 4), np.uint8)
-    img[..., :3] = np.where(inside[..., None], rgb, 0).astype(np.uint8)
-    img[..., 3] = np.where(inside, 255, 0)
+    shade = np.arange(height)[:, None] - profile[None, :]                  # (h, w): rows under the ridge
+    inside = shade >= 0
+    np.divide(shade, 60.0, out=shade)                                       # in place from here: a fresh
+    np.clip(shade, 0, 1, out=shade)                                         # array costs more than its sums
+    np.multiply(shade, 0.35, out=shade)
+    np.subtract(1.0, shade, out=shade)                                      # 1 - 0.35 * depth
+    np.multiply(shade, inside, out=shade)                                   # 0 above the ridge
+    img, scratch = np.empty((height, WIDTH, 4), np.uint8), np.empty_like(shade)
+    for k, value in enumerate(colour):
+        img[..., k] = np.multiply(shade, value, out=scratch)
+    img[..., 3] = inside.view(np.uint8) * np.uint8(255)
     return img
 
 
 def sky(height: int, top: tuple, horizon: tuple) -> np.ndarray:
     """An opaque vertical gradient from ``top`` to ``horizon``."""
     t = np.linspace(0.0, 1.0, height)[:, None, None] ** 1.5
-    rgb = (1 - t) * np.asarray(top, float) + t * np.asarray(horizon, float)
-    img = np.broadcast_to(rgb, (height, WIDTH, 3))
-    return np.concatenate([img, np.full((height, WIDTH, 1), 255.0)], -1).astype(np.uint8)
+    rgb = (1 - t) * np.asarray(top, float) + t * np.asarray(horizon, float)   # (h, 1, 3): one colour a row
+    img = np.empty((height, WIDTH, 4), np.uint8)
+    img[..., :3] = rgb.astype(np.uint8)
+    img[..., 3] = 255
+    return img
 
 
 def clouds(rng: np.random.Generator, height: int, colour: tuple) -> np.ndarray:
     """Puffy clouds in the upper half: thresholded periodic noise in a band below the top edge,
     lit from above (a darker underside)."""
-    n = periodic_noise(rng, (height, WIDTH), 1.7)
+    alpha = periodic_noise(rng, (height, WIDTH), 1.7)                      # (h, w), worked in place
     y = np.linspace(0, 1, height)[:, None]
     band = np.clip(1.0 - np.abs(y - 0.22) / 0.2, 0, 1) ** 0.5
-    alpha = np.clip((n * band - 0.12) * 6.0, 0, 1)
-    shade = 1.0 - 0.25 * np.clip((y - 0.15) / 0.3, 0, 1)[..., None] * (1 - alpha[..., None] * 0.5)
-    img = np.zeros((height, WIDTH, 4), np.uint8)
-    img[..., :3] = (np.asarray(colour, float) * shade).astype(np.uint8)
-    img[..., 3] = (alpha * 235).astype(np.uint8)
+    np.multiply(alpha, band, out=alpha)
+    np.subtract(alpha, 0.12, out=alpha)
+    np.multiply(alpha, 6.0, out=alpha)
+    np.clip(alpha, 0, 1, out=alpha)
+    shade = np.multiply(alpha, 0.5)
+    np.subtract(1, shade, out=shade)
+    np.multiply(0.25 * np.clip((y - 0.15) / 0.3, 0, 1), shade, out=shade)
+    np.subtract(1.0, shade, out=shade)                                      # lit from above
+    img, scratch = np.empty((height, WIDTH, 4), np.uint8), np.empty_like(shade)
+    for k, value in enumerate(colour):
+        img[..., k] = np.multiply(shade, float(value), out=scratch)
+    img[..., 3] = np.multiply(alpha, 235, out=scratch)
     return img
 
 
@@ -83,7 +97,8 @@ def hills(rng: np.random.Generator, height: int, far: tuple, near: tuple) -> np.
     """Two ranges of rolling hills, a paler far range behind a darker near one."""
     back = _fill_below(_ridge(rng, height * 0.45, height * 0.12, 2.5), height, far)
     front = _fill_below(_ridge(rng, height * 0.62, height * 0.08, 2.0), height, near)
-    return np.where(front[..., 3:] > 0, front, back)
+    np.copyto(back, front, where=front[..., 3:] > 0)
+    return back
 
 
 def backgrounds(rng: np.random.Generator, height: int, theme: str) -> list[Background]:
