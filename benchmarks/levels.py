@@ -1,8 +1,8 @@
 """Benchmark the level generators on the CPU against a baseline commit measured in the same run:
 one playable item (p50, p90, their ratio over seeds 0-299, timed in 20 rounds of 15 with the
 items in turn, so a slow spell of the host falls on all of them), a batch of 64 (per item, against the
-same 64 seeds made one call each; 7 of each in turn, medians) and the SMB level by width (cost per column from 200 to 3,200
-columns).
+same 64 seeds made one call each; 7 of each in turn, medians) and the SMB level by width (cost per
+column from 200 to 3,200 columns).
 
 The cost per column is the mean over the same number of columns at each width (64,000: 320 levels
 of 200 columns, 20 of 3,200): what a build of many levels pays. A median would compare unlike
