@@ -7,8 +7,11 @@ are numpy's) and the terrain's exact distance transform
 (:func:`worldsmith.scenes.terrain.biomes.water_distance`)."""
 from setuptools import Extension, setup
 
+TILES_ARG = ["sdk/worldsmith/levels/_tiles_arg.h"]  # the tiles check both level kernel modules include
+
 setup(ext_modules=[Extension("worldsmith.levels.agents._smbcore", ["sdk/worldsmith/levels/agents/_smbcore.c"]),
-                   Extension("worldsmith.levels.agents._gridgraph", ["sdk/worldsmith/levels/agents/_gridgraph.c"]),
+                   Extension("worldsmith.levels.agents._gridgraph", ["sdk/worldsmith/levels/agents/_gridgraph.c"],
+                             depends=TILES_ARG),
                    Extension("worldsmith.levels._smbkernels", ["sdk/worldsmith/levels/_smbkernels.c"],
-                             extra_compile_args=["-ffp-contract=off"]),
+                             depends=TILES_ARG, extra_compile_args=["-ffp-contract=off"]),
                    Extension("worldsmith.scenes.terrain._edt", ["sdk/worldsmith/scenes/terrain/_edt.c"])])

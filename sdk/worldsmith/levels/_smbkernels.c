@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "_tiles_arg.h"
+
 /* walk(z, a, b): z float32 (k, d), C order, changed in place. */
 static PyObject *walk(PyObject *self, PyObject *args) {
     PyObject *zobj;
@@ -103,25 +105,6 @@ freed:
 done:
     PyBuffer_Release(&pb); PyBuffer_Release(&ob);
     return result;
-}
-
-/* Hold `obj` as (h, w) uint8 tiles whose ids index tables of `size` entries (writable if asked):
- * 0, or -1 with a ValueError naming the kernel (nothing held). */
-static int tiles_arg(PyObject *obj, Py_buffer *tb, int writable, Py_ssize_t size, const char *name) {
-    if (PyObject_GetBuffer(obj, tb, PyBUF_ND | PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0) return -1;
-    if (tb->ndim != 2 || tb->itemsize != 1) {
-        PyErr_Format(PyExc_ValueError, "%s: expected uint8 tiles (h, w)", name);
-        PyBuffer_Release(tb);
-        return -1;
-    }
-    const uint8_t *t = tb->buf;
-    for (Py_ssize_t i = 0; i < tb->len; i++)
-        if (t[i] >= size) {
-            PyErr_Format(PyExc_ValueError, "%s: expected tile ids below %zd, got %d", name, size, (int)t[i]);
-            PyBuffer_Release(tb);
-            return -1;
-        }
-    return 0;
 }
 
 /* height[x]: the cells of column x, solid by `table` (by id; NULL: the cells are the solid mask),

@@ -26,26 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../_tiles_arg.h"
+
 #define LR_MOST 6       /* moves of one Lode Runner cell at most: 2 sides x (walk, dig) + up + down */
 #define ZELDA_MOST 4
-
-/* A uint8 (h, w) tiles buffer with every id below `size`. */
-static int tiles_arg(PyObject *obj, Py_buffer *tb, Py_ssize_t size, const char *name) {
-    if (PyObject_GetBuffer(obj, tb, PyBUF_ND | PyBUF_C_CONTIGUOUS) < 0) return -1;
-    if (tb->ndim != 2 || tb->itemsize != 1) {
-        PyErr_Format(PyExc_ValueError, "%s: expected uint8 tiles (h, w)", name);
-        PyBuffer_Release(tb);
-        return -1;
-    }
-    const uint8_t *t = tb->buf;
-    for (Py_ssize_t i = 0; i < tb->len; i++)
-        if (t[i] >= size) {
-            PyErr_Format(PyExc_ValueError, "%s: expected tile ids below %zd, got %d", name, size, (int)t[i]);
-            PyBuffer_Release(tb);
-            return -1;
-        }
-    return 0;
-}
 
 /* A writable (or read-only) C-contiguous int32 buffer of at least `least` entries. */
 static int int32_arg(PyObject *obj, Py_buffer *b, int writable, Py_ssize_t least, const char *name, const char *what) {
@@ -62,7 +46,7 @@ static int int32_arg(PyObject *obj, Py_buffer *b, int writable, Py_ssize_t least
 /* The tiles and output arrays of a graph builder; on success the caller releases all three. */
 static int builder_args(PyObject *tobj, PyObject *oobj, PyObject *gobj, Py_ssize_t size, int most, const char *name,
                         Py_buffer *tb, Py_buffer *ob, Py_buffer *gb) {
-    if (tiles_arg(tobj, tb, size, name) < 0) return -1;
+    if (tiles_arg(tobj, tb, 0, size, name) < 0) return -1;
     Py_ssize_t n = tb->shape[0] * tb->shape[1];
     if (int32_arg(oobj, ob, 1, n + 1, name, "offsets, one per cell and one more") < 0) { PyBuffer_Release(tb); return -1; }
     if (int32_arg(gobj, gb, 1, n * most, name, "targets, room for every move") < 0) {

@@ -32,6 +32,15 @@ class Grid:
         self.offsets, self.targets = offsets, targets
 
     @classmethod
+    def built(cls, tiles: np.ndarray, most: int, build, *rules) -> "Grid":
+        """The graph a C builder of ``_gridgraph`` writes for ``tiles`` under its ``rules``
+        (``build(tiles, *rules, offsets, targets)``, at most ``most`` moves a cell)."""
+        tiles = np.ascontiguousarray(tiles, np.uint8)
+        offsets, targets = np.empty(tiles.size + 1, np.int32), np.empty(tiles.size * most, np.int32)
+        build(tiles, *rules, offsets, targets)
+        return cls(tiles.shape, offsets, targets)
+
+    @classmethod
     def from_moves(cls, shape: tuple[int, int], moves) -> "Grid":
         """The graph of ``moves(r, c) -> cells`` over every cell (for small or hand-made rules)."""
         lists = [[r * shape[1] + c for r, c in moves(r0, c0)] for r0 in range(shape[0]) for c0 in range(shape[1])]

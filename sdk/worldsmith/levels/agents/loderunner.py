@@ -25,11 +25,8 @@ def loderunner_moves(tiles: np.ndarray) -> Grid:
     >>> loderunner_moves(parse_text("M.\\nbb", LODERUNNER)).moves((0, 0))   # walk right, dig down-right
     [(0, 1), (1, 1)]
     """
-    tiles = np.ascontiguousarray(tiles, np.uint8)
-    offsets, targets = np.empty(tiles.size + 1, np.int32), np.empty(tiles.size * MOST, np.int32)
-    _gridgraph.loderunner(tiles, LODERUNNER.solid_bytes(), LODERUNNER.id("#"), LODERUNNER.id("-"),
-                          LODERUNNER.id("b"), offsets, targets)
-    return Grid(tiles.shape, offsets, targets)
+    return Grid.built(tiles, MOST, _gridgraph.loderunner, LODERUNNER.solid_bytes(), LODERUNNER.id("#"),
+                      LODERUNNER.id("-"), LODERUNNER.id("b"))
 
 
 def loderunner_path(tiles: np.ndarray) -> Path | None:

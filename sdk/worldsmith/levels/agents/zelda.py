@@ -12,7 +12,7 @@ from worldsmith.types.tiles import ZELDA
 
 WALKABLE = "FMDSO"
 MOST = 4  # moves of one cell at most: one a side
-_WALK_BYTES = np.isin(np.arange(len(ZELDA.chars)), ZELDA.ids(WALKABLE)).astype(np.uint8).tobytes()  # 1: walkable id
+_WALK = np.isin(np.arange(len(ZELDA.chars)), ZELDA.ids(WALKABLE))  # by tile id: the hero walks there
 
 
 def zelda_moves(tiles: np.ndarray, ladder: bool = True) -> Grid:
@@ -23,10 +23,7 @@ def zelda_moves(tiles: np.ndarray, ladder: bool = True) -> Grid:
     >>> zelda_moves(parse_text("FPF", ZELDA)).moves((0, 0)), zelda_moves(parse_text("FPF", ZELDA), False).moves((0, 0))
     ([(0, 2)], [])
     """
-    tiles = np.ascontiguousarray(tiles, np.uint8)
-    offsets, targets = np.empty(tiles.size + 1, np.int32), np.empty(tiles.size * MOST, np.int32)
-    _gridgraph.zelda(tiles, _WALK_BYTES, ZELDA.id("P"), ladder, offsets, targets)
-    return Grid(tiles.shape, offsets, targets)
+    return Grid.built(tiles, MOST, _gridgraph.zelda, _WALK.tobytes(), ZELDA.id("P"), ladder)
 
 
 def _through_ladders(path: Path) -> Path:
@@ -54,7 +51,7 @@ def zelda_path(tiles: np.ndarray, ladder: bool = True) -> Path | None:
     if not doors:
         return None
     moves = zelda_moves(tiles, ladder)
-    if int(moves.reached(doors[0]).sum()) != int(np.isin(tiles, ZELDA.ids(WALKABLE)).sum()):
+    if int(moves.reached(doors[0]).sum()) != int(_WALK[tiles].sum()):
         return None
     stairs = {(int(r), int(c)) for r, c in zip(*np.nonzero(tiles == ZELDA.id("S")))}
     targets = {d for d in doors if d[1] != doors[0][1] or abs(d[0] - doors[0][0]) > 2} | stairs
