@@ -29,7 +29,7 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
 
 
 @pytest.mark.parametrize("name", sorted(_parsers()))
-def test_every_help_shows_every_default(name):
+def test_every_help_shows_every_default_and_its_text(name):
     parser = _parsers()[name]
     text = " ".join(parser.format_help().split())
     for action in parser._actions:
@@ -38,6 +38,10 @@ def test_every_help_shows_every_default(name):
         if action.default is False or action.default is True:  # flags
             continue
         assert f"default: {action.default}" in text or f"default {action.default}" in text, (name, action.dest)
+    for action in parser._actions:  # a bare % in a help text makes argparse print the action's dict
+        if action.help and action.help != argparse.SUPPRESS:
+            shown = " ".join(parser._get_formatter()._expand_help(action).split())
+            assert "option_strings" not in shown and shown in text, (name, action.dest)
 
 
 def _on_terminal(argv: list[str], cwd) -> tuple[int, str, str]:

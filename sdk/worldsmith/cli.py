@@ -34,7 +34,7 @@ from worldsmith.runtime.onnx import OPSET, UNITY_OPSETS, export_onnx
 THREADS = DEFAULT_THREADS  # torch threads by default (measured in benchmarks/threads.py; docs/benchmarks.md)
 
 
-PNG_OPTIMIZE_HELP = ("smaller PNG files (Pillow's optimize: about 8x slower to encode sprite sheets, 17% smaller, "
+PNG_OPTIMIZE_HELP = ("smaller PNG files (Pillow's optimize: about 8x slower to encode sprite sheets, 17%% smaller, "
                      "the same pixels); default: a fast zlib level")
 
 
