@@ -48,6 +48,7 @@ bench: setup
 	$(PY) benchmarks/threads.py --out benchmarks/results/threads.json
 	$(PY) benchmarks/levels.py --baseline $(LEVELS_BASELINE) --out benchmarks/results/levels.json
 	$(PY) benchmarks/pngs.py --baseline $(LEVELS_BASELINE) --out benchmarks/results/pngs.json
+	$(PY) benchmarks/batches.py --out benchmarks/results/batches.json
 
 preview: setup
 	env -u SDL_VIDEODRIVER $(PY) samples/viewer.py

@@ -63,3 +63,20 @@ def test_pngs_table_gives_the_png_against_making_the_asset_now_and_before():
     assert "| `levels/smb-v2` | 4.00 | 3.00 | 0.75x | 1.50x (12.00 / 8.00) |" in text.splitlines()
     alone = pngs.markdown({"baseline_rev": None, "new": {"levels/smb-v2": {"generate": 4.0, "png": 3.0}}})
     assert "| `levels/smb-v2` | 4.00 | 3.00 | 0.75x | - |" in alone.splitlines()
+
+
+def test_batches_table_has_a_column_per_batch_size_and_marks_sizes_not_run():
+    batches = _load("batches")
+    results = {"switch_interval_s": 0.005, "n": 64, "cases": {
+        "SMB": {"id": "levels/smb-v3", "network_us_per_row": {"1": 300.0, "4": 120.5, "64": 65.0},
+                "batch_ms": 2.5, "two_threads_ms": 3.0, "ratio": 1.2},
+        "sheet": {"id": "sprites/lpc-v1", "network_us_per_row": {"1": 11000.0, "256": 17000.0},
+                  "batch_ms": 15.0, "two_threads_ms": 11.1, "ratio": 0.74}},
+        "beside_python": {"network_s": 0.3, "python_s": 0.31, "both_s": 0.6, "overlap": 0.03}}
+    lines = batches.markdown(results).splitlines()
+    assert lines[2] == ("| item | network us/row, batch 1 | network us/row, batch 4 | network us/row, batch 64 | "
+                        "network us/row, batch 256 | n=64 call, ms/item | same items on 2 threads, ms/item | ratio |")
+    assert lines[4] == "| SMB | 300.0 | 120.5 | 65.0 | - | 2.50 | 3.00 | 1.20x |"
+    assert lines[5] == "| sheet | 11000.0 | - | - | 17000.0 | 15.00 | 11.10 | 0.74x |"
+    assert "(switch interval 5 ms)" in lines[7]
+    assert lines[-1] == "| 0.300 s | 0.310 s | 0.600 s | 0.03 |"
