@@ -21,7 +21,6 @@ Writes the JSON and ``batches.md`` beside it, and prints the tables as Markdown.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import json_and_md, timed  # noqa: E402
+from timing import json_and_md, report, timed  # noqa: E402
 
 CASES = {"SMB level, 200 columns (`levels/smb-v3`)": ("levels/smb-v3", {"width": 200}),
          "Lode Runner level (`levels/loderunner-v1`)": ("levels/loderunner-v1", {}),
@@ -166,15 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None)
     p.add_argument("--quick", action="store_true", help="a smoke run: 8 items, 1 pair, few calls")
     args = p.parse_args(argv)
-    results = measure(args.quick)
-    text = markdown(results)
-    print(text)
-    if args.out:
-        from worldsmith.core.atomic import write_atomic
-
-        out, md = json_and_md(args.out)
-        write_atomic(out, (json.dumps(results, indent=1) + "\n").encode())
-        write_atomic(md, text.encode())
+    report(measure(args.quick), markdown, json_and_md(args.out) if args.out else None)
     return 0
 
 

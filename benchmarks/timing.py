@@ -133,16 +133,20 @@ def baseline_cli(doc: str, measure: Callable[[bool], dict], run: Callable[[str |
     if args.measure:
         Path(args.measure).write_text(json.dumps(measure(args.quick)))
         return 0
-    results = run(args.baseline, args.quick)
+    report(run(args.baseline, args.quick), markdown, files(args.out) if args.out else None)
+    return 0
+
+
+def report(results: dict, markdown: Callable[[dict], str], files: tuple[Path, Path] | None) -> None:
+    """Print ``markdown(results)``; with ``files`` (JSON, Markdown), write both atomically."""
     text = markdown(results)
     print(text)
-    if args.out:
+    if files:
         from worldsmith.core.atomic import write_atomic
 
-        data, tables = files(args.out)
+        data, tables = files
         write_atomic(data, (json.dumps(results, indent=1) + "\n").encode())
         write_atomic(tables, text.encode())
-    return 0
 
 
 def json_and_md(out: str) -> tuple[Path, Path]:
