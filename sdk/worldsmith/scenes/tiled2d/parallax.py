@@ -55,10 +55,16 @@ def _fill_below(profile: np.ndarray, height: int, colour: tuple[int, int, int]) 
     np.multiply(shade, 0.35, out=shade)
     np.subtract(1.0, shade, out=shade)                                      # 1 - 0.35 * depth
     np.multiply(shade, inside, out=shade)                                   # 0 above the ridge
-    img, scratch = np.empty((height, WIDTH, 4), np.uint8), np.empty_like(shade)
+    return _rgba(shade, colour, inside, 255)
+
+
+def _rgba(shade: np.ndarray, colour: tuple, alpha: np.ndarray, opaque: int) -> np.ndarray:
+    """A ``(h, w, 4)`` uint8 layer: ``colour`` times ``shade`` ``(h, w)``, alpha ``alpha * opaque``
+    (through one float scratch array: fresh arrays cost more than their products)."""
+    img, scratch = np.empty((*shade.shape, 4), np.uint8), np.empty_like(shade)
     for k, value in enumerate(colour):
-        img[..., k] = np.multiply(shade, value, out=scratch)
-    img[..., 3] = inside.view(np.uint8) * np.uint8(255)
+        img[..., k] = np.multiply(shade, float(value), out=scratch)
+    img[..., 3] = np.multiply(alpha, opaque, out=scratch)
     return img
 
 
@@ -86,11 +92,7 @@ def clouds(rng: np.random.Generator, height: int, colour: tuple) -> np.ndarray:
     np.subtract(1, shade, out=shade)
     np.multiply(0.25 * np.clip((y - 0.15) / 0.3, 0, 1), shade, out=shade)
     np.subtract(1.0, shade, out=shade)                                      # lit from above
-    img, scratch = np.empty((height, WIDTH, 4), np.uint8), np.empty_like(shade)
-    for k, value in enumerate(colour):
-        img[..., k] = np.multiply(shade, float(value), out=scratch)
-    img[..., 3] = np.multiply(alpha, 235, out=scratch)
-    return img
+    return _rgba(shade, colour, alpha, 235)
 
 
 def hills(rng: np.random.Generator, height: int, far: tuple, near: tuple) -> np.ndarray:
